@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * crs - container runtime security enforcer: generic netlink protocol.
+ *
+ * Family name CRS_GENL_NAME ("crs"), version CRS_GENL_VERSION. The family
+ * is registered in the initial network namespace only (it is invisible from
+ * any other network namespace), and every command requires CAP_NET_ADMIN
+ * in the initial user namespace (GENL_ADMIN_PERM); without it a command
+ * fails with -EPERM. Every error carries an extack message.
+ *
+ * Integers are host byte order unless stated. Strings are NUL-terminated.
+ * Lengths in bytes, times in nanoseconds.
+ *
+ * Commands
+ * --------
+ *
+ * CRS_CMD_GET_STATUS: no request attributes (any attribute is -EINVAL).
+ *   Reply: CRS_A_VERSION, CRS_A_STATUS (nested crs_status_attr).
+ *
+ * CRS_CMD_SET_POLICY: create or replace a policy, atomically.
+ *   Request: CRS_A_POLICY (nested crs_policy_attr), CRS_A_FLAGS (u32,
+ *   CRS_SET_F_*). A policy too large for one message (attribute lengths
+ *   are 16 bits) is sent as a series on one socket: the first message has
+ *   CRS_SET_F_MORE and the policy header with the first rules; following
+ *   messages have CRS_SET_F_APPEND (and CRS_SET_F_MORE while more follow)
+ *   and carry CRS_POLICY_A_NAME and more CRS_POLICY_A_RULES; the message
+ *   without CRS_SET_F_MORE commits the whole series. Nothing is visible
+ *   until the commit; a series is dropped when its socket closes. A
+ *   readers sees either the old or the new policy, never a mix.
+ *   Errors: -EINVAL (bad attribute, extack names it), -E2BIG (over the
+ *   rule limit), -ENOENT (APPEND without a started series), -ENOMEM,
+ *   -EOPNOTSUPP (unknown flag bits).
+ *
+ * CRS_CMD_GET_POLICY: with CRS_A_POLICY {CRS_POLICY_A_NAME}: one policy;
+ *   as a dump (NLM_F_DUMP): every policy. Each reply message carries
+ *   CRS_A_POLICY with the header and at most a message's worth of
+ *   CRS_POLICY_A_RULES; a policy spans several messages, the first with
+ *   CRS_POLICY_A_RULE_OFFSET 0. CRS_A_FLAGS CRS_GET_F_STATS adds
+ *   per-rule counters. Dumps are consistent (NLM_F_DUMP_INTR on change).
+ *
+ * CRS_CMD_DEL_POLICY: CRS_A_POLICY {CRS_POLICY_A_NAME}, CRS_A_FLAGS
+ *   (CRS_DEL_F_FORCE). -EBUSY while a container uses it and no FORCE
+ *   (FORCE detaches those containers). -ENOENT if unknown.
+ *
+ * CRS_CMD_APPLY: CRS_A_CONTAINER {CRS_CONTAINER_A_PID, CRS_CONTAINER_A_POLICY,
+ *   optional modes}, CRS_A_FLAGS (CRS_APPLY_F_HOST to allow binding the
+ *   initial pid namespace). Binds the pid namespace of PID (as seen from
+ *   the caller's pid namespace) and captures its network namespace.
+ *   -ESRCH no such pid, -ENOENT no such policy, -EPERM initial pid
+ *   namespace without CRS_APPLY_F_HOST.
+ *
+ * CRS_CMD_DETACH: CRS_A_CONTAINER {CRS_CONTAINER_A_PID}: unbinds the
+ *   container PID resolves to. -ENOENT if none.
+ *
+ * CRS_CMD_GET_CONTAINER: with CRS_A_CONTAINER {CRS_CONTAINER_A_PID}: the
+ *   container PID resolves to (nearest bound ancestor pid namespace),
+ *   -ENOENT if none; as a dump: every bound container.
+ *   Reply: CRS_A_CONTAINER (nested crs_container_attr).
+ *
+ * CRS_CMD_SET_CONTAINER: CRS_A_CONTAINER {CRS_CONTAINER_A_PID and any of
+ *   POLICY_MODE, LOG_MODE, LEARNING}. A container with no policy is
+ *   created when PID's pid namespace is not bound yet (learning with no
+ *   policy applied), subject to the same CRS_APPLY_F_HOST rule.
+ *
+ * CRS_CMD_GET_LEARNED: dump; CRS_A_CONTAINER {CRS_CONTAINER_A_PID}.
+ *   One CRS_A_LEARNED (nested crs_learned_attr) per recorded tuple.
+ *
+ * CRS_CMD_EVENT: sent by the kernel on CRS_MCGRP_AUDIT (policy verdicts)
+ *   and CRS_MCGRP_LEARN (BEHAVIOR events). Attributes: CRS_A_EVENT
+ *   (nested crs_event_attr).
+ */
+#ifndef _UAPI_LINUX_CRS_H
+#define _UAPI_LINUX_CRS_H
+
+#include <linux/types.h>
+
+#define CRS_GENL_NAME		"crs"
+#define CRS_GENL_VERSION	1
+#define CRS_MCGRP_AUDIT		"audit"
+#define CRS_MCGRP_LEARN		"learn"
+
+/* Limits shared by both sides. */
+#define CRS_NAME_MAX		128	/* policy and rule names, incl. NUL */
+#define CRS_DESC_MAX		1024	/* policy description, incl. NUL */
+#define CRS_PATH_MAX		4096	/* file and program, incl. NUL */
+
+enum crs_cmd {
+	CRS_CMD_UNSPEC,
+	CRS_CMD_GET_STATUS,
+	CRS_CMD_SET_POLICY,
+	CRS_CMD_GET_POLICY,
+	CRS_CMD_DEL_POLICY,
+	CRS_CMD_APPLY,
+	CRS_CMD_DETACH,
+	CRS_CMD_GET_CONTAINER,
+	CRS_CMD_SET_CONTAINER,
+	CRS_CMD_GET_LEARNED,
+	CRS_CMD_EVENT,
+	__CRS_CMD_MAX
+};
+#define CRS_CMD_MAX (__CRS_CMD_MAX - 1)
+
+/* Top-level attributes. */
+enum crs_attr {
+	CRS_A_UNSPEC,
+	CRS_A_VERSION,		/* string: module version, e.g. "0.1.0" */
+	CRS_A_STATUS,		/* nested: enum crs_status_attr */
+	CRS_A_FLAGS,		/* u32: command flags (CRS_*_F_*) */
+	CRS_A_POLICY,		/* nested: enum crs_policy_attr */
+	CRS_A_CONTAINER,	/* nested: enum crs_container_attr */
+	CRS_A_LEARNED,		/* nested: enum crs_learned_attr */
+	CRS_A_EVENT,		/* nested: enum crs_event_attr */
+	__CRS_A_MAX
+};
+#define CRS_A_MAX (__CRS_A_MAX - 1)
+
+/* CRS_A_FLAGS bits of CRS_CMD_SET_POLICY. */
+enum crs_set_flag {
+	CRS_SET_F_MORE = 1U << 0,	/* more messages of this series follow */
+	CRS_SET_F_APPEND = 1U << 1,	/* continues a series started earlier */
+	__CRS_SET_F_ALL = CRS_SET_F_MORE | CRS_SET_F_APPEND
+};
+
+/* CRS_A_FLAGS bits of CRS_CMD_GET_POLICY. */
+enum crs_get_flag {
+	CRS_GET_F_STATS = 1U << 0,	/* include per-rule counters */
+	__CRS_GET_F_ALL = CRS_GET_F_STATS
+};
+
+/* CRS_A_FLAGS bits of CRS_CMD_DEL_POLICY. */
+enum crs_del_flag {
+	CRS_DEL_F_FORCE = 1U << 0,	/* detach containers that use it */
+	__CRS_DEL_F_ALL = CRS_DEL_F_FORCE
+};
+
+/* CRS_A_FLAGS bits of CRS_CMD_APPLY and CRS_CMD_SET_CONTAINER. */
+enum crs_apply_flag {
+	CRS_APPLY_F_HOST = 1U << 0,	/* allow the initial pid namespace */
+	__CRS_APPLY_F_ALL = CRS_APPLY_F_HOST
+};
+
+/* Attributes nested in CRS_A_STATUS; all counters u64 unless stated. */
+enum crs_status_attr {
+	CRS_STATUS_A_UNSPEC,
+	CRS_STATUS_A_POLICIES,		/* u32: policies stored */
+	CRS_STATUS_A_CONTAINERS,	/* u32: containers bound */
+	CRS_STATUS_A_RULES,		/* u32: rules in all stored policies */
+	CRS_STATUS_A_ALLOWED,		/* u64: verdicts ALLOWED, all containers */
+	CRS_STATUS_A_DENIED,		/* u64: verdicts DENIED */
+	CRS_STATUS_A_MONITORED,		/* u64: verdicts MONITOR */
+	CRS_STATUS_A_EVENTS_SENT,	/* u64: events delivered to netlink */
+	CRS_STATUS_A_EVENTS_LOST,	/* u64: events dropped (queue or socket) */
+	CRS_STATUS_A_MEM_POLICY,	/* u64: bytes held by compiled policies */
+	CRS_STATUS_A_MEM_LEARN,		/* u64: bytes held by learning sets */
+	CRS_STATUS_A_MEM_EVENTS,	/* u64: bytes held by queued events */
+	CRS_STATUS_A_PROGRAMS,		/* u32: cached program identities */
+	CRS_STATUS_A_HOOKS,		/* u32: hooks installed */
+	CRS_STATUS_A_PAD,
+	__CRS_STATUS_A_MAX
+};
+#define CRS_STATUS_A_MAX (__CRS_STATUS_A_MAX - 1)
+
+/* Policy mode. */
+enum crs_policy_mode {
+	CRS_MODE_ACTIVE,	/* evaluate and enforce */
+	CRS_MODE_PERMISSIVE,	/* evaluate, report would-be denials, block none */
+	CRS_MODE_INACTIVE,	/* evaluate nothing */
+	__CRS_MODE_MAX
+};
+
+/* Rule action and default action. */
+enum crs_action {
+	CRS_ACTION_ALLOW,
+	CRS_ACTION_DENY,
+	__CRS_ACTION_MAX
+};
+
+/* Rule type. */
+enum crs_rule_type {
+	CRS_RULE_READ,
+	CRS_RULE_WRITE,
+	CRS_RULE_NETWORK_OUTBOUND,
+	CRS_RULE_NETWORK_INBOUND,
+	CRS_RULE_SYSCALL,
+	__CRS_RULE_MAX
+};
+
+/* Log mode: which outcomes produce events. */
+enum crs_log_mode {
+	CRS_LOG_NONE,
+	CRS_LOG_POLICY_MONITOR,
+	CRS_LOG_POLICY_DENY,
+	CRS_LOG_POLICY_MONITOR_DENY,
+	CRS_LOG_POLICY_ALLOW,
+	CRS_LOG_POLICY_ALL,
+	CRS_LOG_BEHAVIOR,
+	CRS_LOG_ALL,
+	__CRS_LOG_MAX
+};
+
+/* Outcome of a verdict, as reported in events and counters. */
+enum crs_outcome {
+	CRS_OUTCOME_ALLOWED,
+	CRS_OUTCOME_DENIED,
+	CRS_OUTCOME_MONITOR,
+	CRS_OUTCOME_BEHAVIOR,
+	__CRS_OUTCOME_MAX
+};
+
+/* Syscall argument comparison (seccomp's SCMP_CMP_* set). */
+enum crs_arg_op {
+	CRS_ARG_EQ,		/* arg == value */
+	CRS_ARG_NE,		/* arg != value */
+	CRS_ARG_LT,		/* arg <  value (unsigned) */
+	CRS_ARG_LE,		/* arg <= value (unsigned) */
+	CRS_ARG_GT,		/* arg >  value (unsigned) */
+	CRS_ARG_GE,		/* arg >= value (unsigned) */
+	CRS_ARG_MASKED_EQ,	/* (arg & mask) == value */
+	__CRS_ARG_MAX
+};
+
+/* Syscall architecture (values of AUDIT_ARCH_* are not used on purpose). */
+enum crs_arch {
+	CRS_ARCH_X86_64,
+	CRS_ARCH_I386,
+	CRS_ARCH_X32,
+	__CRS_ARCH_MAX
+};
+
+/* Network protocol of a rule: IP protocol numbers; 0 is any. */
+#define CRS_PROTO_ANY	0
+#define CRS_PROTO_ICMP	1	/* ICMP for IPv4, ICMPv6 (58) for IPv6 */
+#define CRS_PROTO_TCP	6
+#define CRS_PROTO_UDP	17
+
+/* Attributes nested in CRS_A_POLICY. */
+enum crs_policy_attr {
+	CRS_POLICY_A_UNSPEC,
+	CRS_POLICY_A_NAME,		/* string, 1..CRS_NAME_MAX-1 bytes */
+	CRS_POLICY_A_DESCRIPTION,	/* string, < CRS_DESC_MAX */
+	CRS_POLICY_A_MODE,		/* u8: enum crs_policy_mode */
+	CRS_POLICY_A_DEFAULT_FILE,	/* u8: enum crs_action */
+	CRS_POLICY_A_DEFAULT_NETWORK,	/* u8: enum crs_action */
+	CRS_POLICY_A_DEFAULT_EXECUTE,	/* u8: enum crs_action */
+	CRS_POLICY_A_DEFAULT_SYSCALL,	/* u8: enum crs_action */
+	CRS_POLICY_A_IGNORED_SYSCALLS,	/* binary: u32 x86_64 numbers */
+	CRS_POLICY_A_IGNORED_SYSCALLS_I386, /* binary: u32 i386 numbers */
+	CRS_POLICY_A_RULES,		/* nested: CRS_RULES_A_RULE, repeated */
+	CRS_POLICY_A_RULE_OFFSET,	/* u32: index of the first rule here */
+	CRS_POLICY_A_RULE_COUNT,	/* u32: rules in the whole policy */
+	CRS_POLICY_A_CONTAINERS,	/* u32: containers bound to it (get) */
+	CRS_POLICY_A_GENERATION,	/* u64: replacement count (get) */
+	CRS_POLICY_A_PAD,
+	__CRS_POLICY_A_MAX
+};
+#define CRS_POLICY_A_MAX (__CRS_POLICY_A_MAX - 1)
+
+/* Attributes nested in CRS_POLICY_A_RULES. */
+enum crs_rules_attr {
+	CRS_RULES_A_UNSPEC,
+	CRS_RULES_A_RULE,		/* nested: enum crs_rule_attr */
+	__CRS_RULES_A_MAX
+};
+#define CRS_RULES_A_MAX (__CRS_RULES_A_MAX - 1)
+
+/*
+ * Attributes nested in CRS_RULES_A_RULE. Which are required depends on
+ * the type: READ/WRITE need FILE; NETWORK_* need at least one of
+ * ADDR, PORT_*, PROTOCOL; SYSCALL needs SYSCALL_NR or SYSCALL_NR_I386.
+ */
+enum crs_rule_attr {
+	CRS_RULE_A_UNSPEC,
+	CRS_RULE_A_NAME,	/* string, 1..CRS_NAME_MAX-1, unique in policy */
+	CRS_RULE_A_TYPE,	/* u8: enum crs_rule_type */
+	CRS_RULE_A_ACTION,	/* u8: enum crs_action */
+	CRS_RULE_A_PROGRAM,	/* string: absolute path or "*" (absent: "*") */
+	CRS_RULE_A_INACTIVE,	/* flag: rule is kept but never matches */
+	CRS_RULE_A_FILE,	/* string: absolute path, glob_match() syntax */
+	CRS_RULE_A_FAMILY,	/* u8: AF_INET or AF_INET6 (with ADDR) */
+	CRS_RULE_A_ADDR,	/* binary: 4 or 16 bytes, network byte order */
+	CRS_RULE_A_PREFIX,	/* u8: prefix length, <= 32 or <= 128 */
+	CRS_RULE_A_PORT_LO,	/* u16: first port (absent: 0) */
+	CRS_RULE_A_PORT_HI,	/* u16: last port, >= PORT_LO (absent: 65535) */
+	CRS_RULE_A_PROTOCOL,	/* u8: CRS_PROTO_* (absent: any) */
+	CRS_RULE_A_SYSCALL_NR,	/* u32: x86_64 syscall number */
+	CRS_RULE_A_SYSCALL_NR_I386, /* u32: i386 syscall number */
+	CRS_RULE_A_SYSCALL_NAME, /* string: as written in the policy */
+	CRS_RULE_A_ARGS,	/* nested: CRS_ARGS_A_ARG, repeated, <= 6 */
+	CRS_RULE_A_HITS_ALLOWED, /* u64 (get with stats) */
+	CRS_RULE_A_HITS_DENIED,	/* u64 (get with stats) */
+	CRS_RULE_A_HITS_MONITOR, /* u64 (get with stats) */
+	CRS_RULE_A_PAD,
+	__CRS_RULE_A_MAX
+};
+#define CRS_RULE_A_MAX (__CRS_RULE_A_MAX - 1)
+
+enum crs_args_attr {
+	CRS_ARGS_A_UNSPEC,
+	CRS_ARGS_A_ARG,		/* nested: enum crs_arg_attr */
+	__CRS_ARGS_A_MAX
+};
+#define CRS_ARGS_A_MAX (__CRS_ARGS_A_MAX - 1)
+
+/* A scalar syscall argument constraint. */
+enum crs_arg_attr {
+	CRS_ARG_A_UNSPEC,
+	CRS_ARG_A_INDEX,	/* u8: 0..5 (arg1..arg6) */
+	CRS_ARG_A_OP,		/* u8: enum crs_arg_op */
+	CRS_ARG_A_VALUE,	/* u64 */
+	CRS_ARG_A_MASK,		/* u64: for CRS_ARG_MASKED_EQ */
+	CRS_ARG_A_PAD,
+	__CRS_ARG_A_MAX
+};
+#define CRS_ARG_A_MAX (__CRS_ARG_A_MAX - 1)
+
+/* Attributes nested in CRS_A_CONTAINER. */
+enum crs_container_attr {
+	CRS_CONTAINER_A_UNSPEC,
+	CRS_CONTAINER_A_PID,		/* u32: a pid in the caller's pid ns */
+	CRS_CONTAINER_A_ID,		/* u64: pid namespace inode number */
+	CRS_CONTAINER_A_NETNS,		/* u64: network namespace inode number */
+	CRS_CONTAINER_A_POLICY,		/* string: bound policy name ("" none) */
+	CRS_CONTAINER_A_POLICY_MODE,	/* u8: enum crs_policy_mode (override) */
+	CRS_CONTAINER_A_LOG_MODE,	/* u8: enum crs_log_mode */
+	CRS_CONTAINER_A_LEARNING,	/* u8: 0 off, 1 on */
+	CRS_CONTAINER_A_EFFECTIVE_MODE,	/* u8: mode in force (get) */
+	CRS_CONTAINER_A_ALLOWED,	/* u64 (get) */
+	CRS_CONTAINER_A_DENIED,		/* u64 (get) */
+	CRS_CONTAINER_A_MONITORED,	/* u64 (get) */
+	CRS_CONTAINER_A_EVENTS_LOST,	/* u64 (get) */
+	CRS_CONTAINER_A_LEARNED,	/* u32: learned tuples (get) */
+	CRS_CONTAINER_A_LEARN_OVERFLOW,	/* u64: tuples not recorded (get) */
+	CRS_CONTAINER_A_LEVEL,		/* u32: pid namespace level (get) */
+	CRS_CONTAINER_A_PAD,
+	__CRS_CONTAINER_A_MAX
+};
+#define CRS_CONTAINER_A_MAX (__CRS_CONTAINER_A_MAX - 1)
+
+/* Attributes nested in CRS_A_LEARNED. */
+enum crs_learned_attr {
+	CRS_LEARNED_A_UNSPEC,
+	CRS_LEARNED_A_TYPE,	/* u8: enum crs_rule_type */
+	CRS_LEARNED_A_PROGRAM,	/* string */
+	CRS_LEARNED_A_FILE,	/* string: file, or executed program */
+	CRS_LEARNED_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	CRS_LEARNED_A_ADDR,	/* binary: 4 or 16 bytes, network order */
+	CRS_LEARNED_A_PORT,	/* u16 */
+	CRS_LEARNED_A_PROTOCOL,	/* u8 */
+	CRS_LEARNED_A_SYSCALL_NR, /* u32 */
+	CRS_LEARNED_A_ARCH,	/* u8: enum crs_arch */
+	__CRS_LEARNED_A_MAX
+};
+#define CRS_LEARNED_A_MAX (__CRS_LEARNED_A_MAX - 1)
+
+/* Attributes nested in CRS_A_EVENT. */
+enum crs_event_attr {
+	CRS_EVENT_A_UNSPEC,
+	CRS_EVENT_A_TIME_REAL,	/* u64: ns since the epoch, CLOCK_REALTIME */
+	CRS_EVENT_A_TIME_MONO,	/* u64: ns, CLOCK_MONOTONIC */
+	CRS_EVENT_A_CONTAINER,	/* u64: pid namespace inode number */
+	CRS_EVENT_A_PID,	/* u32: pid, initial pid namespace */
+	CRS_EVENT_A_TGID,	/* u32: tgid, initial pid namespace */
+	CRS_EVENT_A_UID,	/* u32: uid, initial user namespace */
+	CRS_EVENT_A_PROGRAM,	/* string */
+	CRS_EVENT_A_RULE_TYPE,	/* u8: enum crs_rule_type */
+	CRS_EVENT_A_SYSCALL_NR,	/* u32 */
+	CRS_EVENT_A_ARCH,	/* u8: enum crs_arch */
+	CRS_EVENT_A_PATH,	/* string: file object */
+	CRS_EVENT_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	CRS_EVENT_A_ADDR,	/* binary: remote address, network order */
+	CRS_EVENT_A_PORT,	/* u16: remote port (outbound), local (inbound) */
+	CRS_EVENT_A_PROTOCOL,	/* u8 */
+	CRS_EVENT_A_DIRECTION,	/* u8: 0 outbound, 1 inbound */
+	CRS_EVENT_A_OUTCOME,	/* u8: enum crs_outcome */
+	CRS_EVENT_A_POLICY,	/* string: policy name ("" none) */
+	CRS_EVENT_A_RULE,	/* string: deciding rule, or "default" */
+	CRS_EVENT_A_LOST,	/* u64: events lost just before this one */
+	CRS_EVENT_A_PAD,
+	__CRS_EVENT_A_MAX
+};
+#define CRS_EVENT_A_MAX (__CRS_EVENT_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_CRS_H */

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: host unit tests, the VM suite, and the runner's self-tests.
+# Prints every TAP line and ends with "N passed, N failed".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+vm=tools/testing/vm/run.sh
+pass=0 fail=0 skip=0
+
+# Add the kselftest "# Totals:" lines of a TAP log to the counts.
+count_tap() {
+	local p f s
+	while read -r p f s; do
+		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	done < <(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) .*skip:\([0-9]*\).*/\1 \2 \3/p' "$1")
+}
+
+result() {	# result NAME OK
+	if [ "$2" = 1 ]; then
+		echo "ok - $1"; pass=$((pass + 1))
+	else
+		echo "not ok - $1"; fail=$((fail + 1))
+	fi
+}
+
+mkdir -p build
+# 1. host unit tests
+if [ -x userspace/unit/run.sh ]; then
+	bash userspace/unit/run.sh > build/unit.log 2>&1
+	cat build/unit.log
+	count_tap build/unit.log
+fi
+
+# 2. the VM suite
+bash $vm -t 1200 -o build/vm/suite -- bash tools/testing/vm/suite.sh > build/suite.log 2>&1
+rc=$?
+cat build/suite.log
+count_tap build/suite.log
+result "vm suite exit status $rc and clean guest log" "$([ $rc -eq 0 ] && echo 1)"
+
+# 3. runner self-tests: a failing test and a WARNING must fail the run.
+CRS_SELFTEST_FAIL=1 bash $vm -t 300 -o build/vm/self1 -- \
+	env CRS_SELFTEST_FAIL=1 bash tools/testing/vm/suite.sh test_foundation > build/self1.log 2>&1
+result "runner fails when a test fails" "$([ $? -ne 0 ] && grep -q '^not ok .*runner_selftest_deliberate_failure' build/self1.log && echo 1)"
+bash $vm -t 300 -o build/vm/self2 -- sh -c 'echo "WARNING: crs runner self-test" > /dev/kmsg; exit 0' > build/self2.log 2>&1
+result "runner fails when the guest log shows WARNING:" "$([ $? -ne 0 ] && echo 1)"
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the crs selftests. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "crs_test.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+int crs_conn_open(struct crs_conn *c)
+{
+	int one = 1;
+
+	memset(c, 0, sizeof(*c));
+	c->sk = nl_socket_alloc();
+	if (!c->sk)
+		return -ENOMEM;
+	if (genl_connect(c->sk)) {
+		nl_socket_free(c->sk);
+		c->sk = NULL;
+		return -EIO;
+	}
+	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	c->family = genl_ctrl_resolve(c->sk, CRS_GENL_NAME);
+	if (c->family < 0) {
+		nl_socket_free(c->sk);
+		c->sk = NULL;
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void crs_conn_close(struct crs_conn *c)
+{
+	if (c->sk)
+		nl_socket_free(c->sk);
+	c->sk = NULL;
+}
+
+struct nl_msg *crs_conn_msg(struct crs_conn *c, int cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(1 << 17);
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0,
+				flags, cmd, CRS_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+/* Read replies until the ACK/error for our request; raw recv, no libnl cb. */
+static int wait_reply(struct crs_conn *c, void *reply, size_t rlen)
+{
+	static char buf[1 << 18];
+	int fd = nl_socket_get_fd(c->sk);
+
+	c->extack[0] = '\0';
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh;
+		int len;
+
+		if (n < 0)
+			return -errno;
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nlh);
+				size_t hl = sizeof(*e);
+				struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+				int alen;
+
+				if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+					return e->error;
+				if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+					hl += e->msg.nlmsg_len - NLMSG_HDRLEN;
+				alen = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)hl;
+				if (alen > 0 &&
+				    !nla_parse(tb, NLMSGERR_ATTR_MAX,
+					       (struct nlattr *)((char *)e + hl),
+					       alen, NULL) &&
+				    tb[NLMSGERR_ATTR_MSG])
+					snprintf(c->extack, sizeof(c->extack),
+						 "%s",
+						 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+				return e->error;
+			}
+			if (reply) {
+				size_t l = nlh->nlmsg_len < rlen ?
+					   nlh->nlmsg_len : rlen;
+				memcpy(reply, nlh, l);
+			}
+		}
+	}
+}
+
+int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
+		  size_t len)
+{
+	int ret;
+
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	ret = nl_send_auto(c->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0)
+		return -EIO;
+	return wait_reply(c, reply, len);
+}
+
+int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len, int cmd)
+{
+	struct nl_msg *msg = crs_conn_msg(c, cmd, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (len && nlmsg_append(msg, (void *)payload, len, 0) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return crs_conn_call(c, msg, NULL, 0);
+}
+
+int crs_sh(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	FILE *p;
+	size_t n = 0;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (out && len) {
+		n = fread(out, 1, len - 1, p);
+		out[n] = '\0';
+	} else {
+		char sink[4096];
+
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+const char *crs_crsnl(void)
+{
+	const char *p = getenv("CRSNL");
+
+	return p ? p : "crsnl";
+}
+
+const char *crs_ko(void)
+{
+	const char *p = getenv("CRS_KO");
+
+	return p ? p : "crs.ko";
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the crs selftests. */
+#ifndef CRS_TEST_H
+#define CRS_TEST_H
+
+#include <stddef.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <linux/crs.h>
+
+/* A raw generic netlink connection to the crs family. */
+struct crs_conn {
+	struct nl_sock *sk;
+	int family;
+	char extack[256];	/* extack message of the last error */
+};
+
+/* 0, or -errno (-ENOENT: family not visible). */
+int crs_conn_open(struct crs_conn *c);
+void crs_conn_close(struct crs_conn *c);
+/* A message with the genl header for @cmd; add attributes, then crs_conn_call. */
+struct nl_msg *crs_conn_msg(struct crs_conn *c, int cmd, int flags);
+/*
+ * Send @msg (consumed), wait for the final ACK/error. Each reply message is
+ * copied into @reply (if not NULL, up to @len bytes; the last one wins).
+ * Returns 0 or the kernel's -errno.
+ */
+int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
+		  size_t len);
+/* Send raw bytes as one netlink message (header filled in), return -errno. */
+int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len,
+		 int cmd);
+
+/* Run a shell command, capture stdout into @out (NUL-terminated); exit code. */
+int crs_sh(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Path of the crsnl binary and of crs.ko (from env CRSNL, CRS_KO). */
+const char *crs_crsnl(void);
+const char *crs_ko(void);
+
+#endif

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot Debian's packaged kernel in qemu (TCG, no network device) with the
+# host's root shared read-only over 9p, run CMD inside it as root, and
+# report. The guest's kernel log goes to OUTDIR/console.log, CMD's output
+# to OUTDIR/output.log (and to our stdout).
+#
+# Exit status: CMD's exit status; 1 if the guest log shows BUG:, WARNING:,
+# Oops, Call Trace or a panic; 124 if the guest hit the timeout.
+#
+# Usage: run.sh [-t SECONDS] [-o OUTDIR] [-m MEM] -- CMD [ARG...]
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+timeout=900
+mem=2048
+outdir=
+while getopts "t:o:m:" opt; do
+	case $opt in
+	t) timeout=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	*) echo "usage: $0 [-t SECONDS] [-o OUTDIR] [-m MB] -- CMD..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = "--" ] && shift
+[ $# -gt 0 ] || { echo "usage: $0 [-t SECONDS] [-o OUTDIR] -- CMD..." >&2; exit 2; }
+
+kver=${KVER:-$(ls /lib/modules | grep -E '^[0-9].*-amd64$' | sort -V | tail -n1)}
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run.sh: $kernel missing (run tools/setup.sh)" >&2; exit 2; }
+mkdir -p "$top/build/vm"
+initrd=$top/build/vm/initramfs-$kver.gz
+bash "$here/mkinitramfs.sh" "$kver" "$initrd" || exit 2
+
+[ -n "$outdir" ] || outdir=$top/build/vm/run-$$
+rm -rf "$outdir"
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+{
+	echo "cd $(printf '%q' "$PWD")"
+	printf 'exec'
+	printf ' %q' "$@"
+	echo
+} > "$outdir/cmd.sh"
+
+# Keep the guest's own console quiet on our terminal, all in console.log.
+timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
+	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
+	-nodefaults -no-user-config -display none -nic none -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-serial "file:$outdir/console.log" -serial "file:$outdir/output.log" \
+	</dev/null >"$outdir/qemu.log" 2>&1
+qrc=$?
+
+cat "$outdir/output.log" | grep -v '^CRS-EXIT: ' | tr -d '\r'
+rc=$(sed -n 's/^CRS-EXIT: \([0-9]*\).*/\1/p' "$outdir/output.log" | tail -n1)
+if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+	echo "run.sh: guest timed out after ${timeout}s (log: $outdir/console.log)" >&2
+	rc=124
+elif [ -z "$rc" ]; then
+	echo "run.sh: guest ended without an exit status (qemu $qrc; log: $outdir/console.log)" >&2
+	tail -n 30 "$outdir/console.log" >&2
+	rc=1
+fi
+if grep -E -n 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$outdir/console.log" >&2; then
+	echo "run.sh: the guest kernel log shows the problems above (log: $outdir/console.log)" >&2
+	[ "$rc" -ne 0 ] || rc=1
+fi
+exit "$rc"

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crsnl: ipc facade. Subcommands build a message with crs_ipc_msg(), send
+ * it with crs_ipc_call() and get one callback per reply message; errors
+ * come back as a negative errno with the kernel's extack text in ipc->err.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "ipc.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct call_state {
+	struct crs_ipc *ipc;
+	crs_reply_fn fn;
+	void *arg;
+	int err;
+	int done;
+};
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+
+	if (st->fn)
+		return st->fn(msg, st->arg);
+	return NL_OK;
+}
+
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+
+	(void)msg;
+	st->done = 1;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+
+	(void)msg;
+	st->done = 1;
+	return NL_STOP;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct call_state *st = arg;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t hlen = sizeof(*e);
+	int alen;
+
+	(void)nla;
+	st->err = e->error;
+	st->done = 1;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		hlen += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	alen = (int)nlh->nlmsg_len - (int)NLMSG_HDRLEN - (int)hlen;
+	if (alen <= 0)
+		return NL_STOP;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)e + hlen), alen, NULL))
+		return NL_STOP;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(st->ipc->err, sizeof(st->ipc->err), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+/**
+ * crs_ipc_open() - connect to the crs generic netlink family
+ * Return: 0, -ENOENT when the module is not loaded, or another -errno.
+ */
+int crs_ipc_open(struct crs_ipc *ipc)
+{
+	int one = 1, ret;
+
+	memset(ipc, 0, sizeof(*ipc));
+	ipc->sk = nl_socket_alloc();
+	if (!ipc->sk)
+		return -ENOMEM;
+	ret = genl_connect(ipc->sk);
+	if (ret) {
+		ret = -nl_syserr2nlerr(ret);
+		goto err;
+	}
+	setsockopt(nl_socket_get_fd(ipc->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(ipc->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	ipc->family = genl_ctrl_resolve(ipc->sk, CRS_GENL_NAME);
+	if (ipc->family < 0) {
+		ret = -ENOENT;
+		goto err;
+	}
+	return 0;
+err:
+	nl_socket_free(ipc->sk);
+	ipc->sk = NULL;
+	return ret;
+}
+
+void crs_ipc_close(struct crs_ipc *ipc)
+{
+	if (ipc->sk)
+		nl_socket_free(ipc->sk);
+	ipc->sk = NULL;
+}
+
+/* Open, or print the one-line reason and exit 1. */
+int crs_ipc_open_or_die(struct crs_ipc *ipc)
+{
+	int ret = crs_ipc_open(ipc);
+
+	if (ret == -ENOENT) {
+		fprintf(stderr, "crsnl: the crs kernel module is not loaded (no generic netlink family \"%s\")\n",
+			CRS_GENL_NAME);
+		exit(1);
+	}
+	if (ret) {
+		fprintf(stderr, "crsnl: cannot open generic netlink: %s\n",
+			strerror(-ret));
+		exit(1);
+	}
+	return 0;
+}
+
+struct nl_msg *crs_ipc_msg(struct crs_ipc *ipc, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(65536 + 4096);
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, ipc->family, 0,
+			 flags, cmd, CRS_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/**
+ * crs_ipc_call() - send @msg (consumed) and receive until ACK, DONE or error
+ * Return: 0 or a negative errno from the kernel; ipc->err holds the
+ * extack message if any.
+ */
+int crs_ipc_call(struct crs_ipc *ipc, struct nl_msg *msg, crs_reply_fn fn,
+		 void *arg)
+{
+	struct call_state st = { .ipc = ipc, .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int ret;
+
+	ipc->err[0] = '\0';
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	ret = nl_send_auto(ipc->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0)
+		return -EIO;
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &st);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &st);
+	while (!st.done) {
+		ret = nl_recvmsgs(ipc->sk, cb);
+		if (ret < 0 && !st.done) {
+			st.err = ret == -NLE_PERM ? -EPERM : -EIO;
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	return st.err;
+}
+
+/* Print "crsnl: WHAT: strerror (extack)" on stderr. */
+void crs_ipc_perror(struct crs_ipc *ipc, const char *what, int err)
+{
+	if (ipc->err[0])
+		fprintf(stderr, "crsnl: %s: %s (%s)\n", what, strerror(-err),
+			ipc->err);
+	else
+		fprintf(stderr, "crsnl: %s: %s\n", what, strerror(-err));
+}

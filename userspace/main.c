@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crsnl: command-line control of the crs container runtime security
+ * enforcer. One file per subcommand; this file only dispatches.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "crsnl.h"
+
+static const struct crsnl_cmd commands[] = {
+	{ "status", status_main, "show the module version and counters" },
+};
+
+int crsnl_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: crsnl COMMAND [ARGS...]\n\n"
+		"Control the crs container runtime security enforcer.\n\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\n'crsnl COMMAND --help' shows a command's usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 1;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "crsnl: unknown command \"%s\" (see crsnl --help)\n",
+		argv[1]);
+	return 1;
+}
