@@ -1,14 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* crs: declarations shared by the module's subsystems. */
+/*
+ * crs: declarations shared by the module's subsystems.
+ *
+ * Object model
+ *
+ *   struct crs_policy   an immutable compiled policy. Replaced, never
+ *                       changed: a new one is built and published with
+ *                       rcu_assign_pointer() into its crs_policy_slot.
+ *   struct crs_policy_slot  a policy name; containers point at the slot,
+ *                       so replacing a policy re-binds every container
+ *                       using it at once.
+ *   struct crs_container  a bound pid namespace (reference held) and the
+ *                       network namespace captured at apply time.
+ *
+ * Hot path (hooks): rcu_read_lock(); crs_ctx_get(); decide with the
+ * compiled tables; crs_verdict(); crs_ctx_put() (i.e. rcu_read_unlock()).
+ * All hook handlers may run with preemption disabled (kprobe pre-handlers)
+ * or in softirq (netfilter): no sleeping there.
+ */
 #ifndef _CRS_H
 #define _CRS_H
 
+#include <linux/kref.h>
+#include <linux/in6.h>
+#include <linux/mutex.h>
 #include <linux/percpu_counter.h>
+#include <linux/rcupdate.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/jump_label.h>
 #include <uapi/linux/crs.h>
 
 #ifndef CRS_VERSION
 #define CRS_VERSION "unknown"
 #endif
+
+struct netlink_ext_ack;
+struct nlattr;
+struct pid_namespace;
+struct net;
+struct task_struct;
+struct sk_buff;
+struct genl_info;
 
 /* Global verdict and event counters, summed for CRS_CMD_GET_STATUS. */
 struct crs_stats {
@@ -21,6 +55,237 @@ struct crs_stats {
 
 extern struct crs_stats crs_stats;
 
+/* Per-rule and per-container verdict counters (per cpu). */
+struct crs_hits {
+	u64 allowed;
+	u64 denied;
+	u64 monitored;
+};
+
+/* Scalar syscall argument constraint (arg1..arg6 -> index 0..5). */
+struct crs_arg {
+	u8 index;
+	u8 op;			/* enum crs_arg_op */
+	u64 value;
+	u64 mask;
+};
+
+#define CRS_MAX_ARGS 6
+
+/* One rule as pushed; which fields count depends on @type. */
+struct crs_rule {
+	char *name;
+	u8 type;		/* enum crs_rule_type */
+	u8 action;		/* enum crs_action */
+	bool inactive;
+	char *program;		/* NULL means "*" */
+	/* READ, WRITE and execve/execveat SYSCALL rules */
+	char *file;		/* NULL when absent */
+	/* NETWORK_* */
+	bool has_addr;
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 prefix;		/* prefix length in bits of @addr */
+	struct in6_addr addr;	/* IPv4 as ::ffff:a.b.c.d; prefix then +96 */
+	u16 port_lo, port_hi;	/* 0..65535 when absent */
+	u8 protocol;		/* CRS_PROTO_* */
+	/* SYSCALL */
+	s32 nr64;		/* x86_64 number, -1 if none */
+	s32 nr32;		/* i386 number, -1 if none */
+	char *syscall_name;
+	u8 nargs;
+	struct crs_arg args[CRS_MAX_ARGS];
+	/* counters */
+	struct crs_hits __percpu *hits;
+};
+
+/* Which default action: index into crs_policy.def[]. */
+enum crs_default {
+	CRS_DEF_FILE,
+	CRS_DEF_NETWORK,
+	CRS_DEF_EXECUTE,
+	CRS_DEF_SYSCALL,
+	__CRS_DEF_MAX
+};
+
+#define CRS_NR_SYSCALLS 512	/* bitmap size for both architectures */
+
+struct crs_file_table;
+struct crs_net_table;
+struct crs_syscall_table;
+
+/* A compiled, immutable policy. Freed after an RCU grace period. */
+struct crs_policy {
+	struct rcu_work free_work;	/* freed in process context after GP */
+	char name[CRS_NAME_MAX];
+	char *description;
+	u8 mode;			/* enum crs_policy_mode */
+	u8 def[__CRS_DEF_MAX];		/* enum crs_action */
+	DECLARE_BITMAP(ignored64, CRS_NR_SYSCALLS);
+	DECLARE_BITMAP(ignored32, CRS_NR_SYSCALLS);
+	u32 nrules;
+	struct crs_rule *rules;
+	u64 generation;
+	size_t mem;			/* bytes, approximate */
+	/* compiled by file.c, net.c, syscall.c */
+	struct crs_file_table *file;
+	struct crs_net_table *net;
+	struct crs_syscall_table *sys;
+};
+
+/* A policy name; containers point here. Freed with RCU. */
+struct crs_policy_slot {
+	struct list_head node;		/* crs_policies, under crs_lock */
+	struct rcu_head rcu;
+	struct crs_policy __rcu *policy;
+	u32 users;			/* containers bound, under crs_lock */
+	char name[CRS_NAME_MAX];
+};
+
+/* Per-container counters. */
+struct crs_container_stats {
+	u64 allowed;
+	u64 denied;
+	u64 monitored;
+	u64 events_lost;
+};
+
+/* A bound container: a pid namespace we hold a reference to. */
+struct crs_container {
+	struct rhash_head node;		/* crs_containers, keyed by pidns */
+	struct list_head list;		/* all containers, under crs_lock */
+	struct rcu_work free_work;	/* freed in process context after GP */
+	struct pid_namespace *pidns;	/* key; reference held */
+	struct net *net;		/* captured at apply; reference held */
+	u64 id;				/* pidns inode number */
+	u64 netns_id;			/* netns inode number */
+	pid_t pid;			/* the pid it was applied with (init ns) */
+	struct crs_policy_slot __rcu *slot;	/* NULL: no policy */
+	s8 mode_override;		/* -1 or enum crs_policy_mode */
+	u8 log_mode;			/* enum crs_log_mode */
+	bool learning;
+	bool dead;			/* unbound; being freed */
+	struct crs_container_stats __percpu *stats;
+	void *learn;			/* learning set, owned by learn.c */
+	void *net_priv;			/* owned by net.c */
+	void *file_priv;		/* owned by file.c (resolved programs) */
+};
+
+/*
+ * The decision context of one hooked call: valid between crs_ctx_get()
+ * and crs_ctx_put(), inside one RCU read-side section.
+ */
+struct crs_ctx {
+	struct crs_container *c;
+	struct crs_policy *p;		/* NULL if no policy bound */
+	u8 mode;			/* effective enum crs_policy_mode */
+};
+
+/* What a verdict was about; for events and learning. */
+struct crs_object {
+	u8 type;			/* enum crs_rule_type */
+	const char *path;		/* file, or executed program */
+	u8 family;			/* AF_INET / AF_INET6, 0 if none */
+	struct in6_addr addr;		/* remote address */
+	u16 port;			/* remote port (out) / local (in) */
+	u8 protocol;
+	u8 direction;			/* 0 outbound, 1 inbound */
+	s32 syscall_nr;			/* -1 if none */
+	u8 arch;			/* enum crs_arch */
+};
+
+/* Serialises every change to policies and containers. */
+extern struct mutex crs_lock;
+/* Enabled while at least one container is bound: hooks bail out early. */
+DECLARE_STATIC_KEY_FALSE(crs_active);
+
+/* Deferred frees run here; drained at module exit. */
+extern struct workqueue_struct *crs_wq;
+
+/* policy.c (all under crs_lock unless stated) */
+int crs_policy_init(void);
+void crs_policy_exit(void);
+struct crs_policy_slot *crs_policy_slot_find(const char *name);
+int crs_policy_set(struct sk_buff *skb, struct genl_info *info);
+int crs_policy_del(const char *name, bool force,
+		   struct netlink_ext_ack *extack);
+void crs_policy_release_portid(u32 portid);
+extern struct list_head crs_policies;
+extern u64 crs_policies_gen;
+u32 crs_policy_count(u32 *nrules, u64 *mem);
+
+/* container.c */
+extern struct list_head crs_containers;
+extern u64 crs_containers_gen;
+int crs_container_init(void);
+void crs_container_exit(void);
+struct crs_container *crs_container_of(struct task_struct *task);
+bool crs_ctx_get(struct crs_ctx *ctx);
+void crs_container_reap(void);
+struct crs_container *crs_container_bind(pid_t pid, bool host,
+					 struct netlink_ext_ack *extack);
+struct crs_container *crs_container_find_pid(pid_t pid,
+					     struct netlink_ext_ack *extack);
+void crs_container_unbind(struct crs_container *c);
+void crs_container_set_slot(struct crs_container *c,
+			    struct crs_policy_slot *slot);
+u32 crs_container_count(void);
+void crs_container_stats_sum(struct crs_container *c,
+			     struct crs_container_stats *sum);
+
+/**
+ * crs_ctx_put() - end the RCU section begun by a successful crs_ctx_get()
+ * @ctx: the context
+ */
+static inline void crs_ctx_put(struct crs_ctx *ctx)
+{
+	rcu_read_unlock();
+}
+
+/* verdict.c */
+extern bool crs_log_denials;
+bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
+		 const struct crs_object *obj);
+bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
+			 const char *program);
+
+/* hooks.c: install every hook; the deny landing functions */
+int crs_hooks_init(void);
+void crs_hooks_exit(void);
+unsigned int crs_hooks_installed(void);
+
+/* program.c: program identity of current, cached per exec */
+int crs_program_init(void);
+void crs_program_exit(void);
+const char *crs_program_current(struct crs_ctx *ctx);
+unsigned int crs_program_count(void);
+
+/* file.c */
+int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack);
+void crs_file_free(struct crs_policy *p);
+
+/* net.c */
+int crs_net_init(void);
+void crs_net_exit(void);
+int crs_net_compile(struct crs_policy *p, struct netlink_ext_ack *extack);
+void crs_net_free(struct crs_policy *p);
+int crs_net_attach(struct crs_container *c);
+void crs_net_detach(struct crs_container *c);
+
+/* syscall.c */
+int crs_syscall_compile(struct crs_policy *p, struct netlink_ext_ack *extack);
+void crs_syscall_free(struct crs_policy *p);
+
+/* event.c */
+int crs_event_init(void);
+void crs_event_exit(void);
+void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
+		    u8 outcome, const struct crs_object *obj);
+
+/* learn.c */
+void crs_learn_record(struct crs_ctx *ctx, const struct crs_object *obj);
+void crs_learn_free(struct crs_container *c);
+
+/* netlink.c */
 int crs_netlink_init(void);
 void crs_netlink_exit(void);
 

@@ -4,10 +4,12 @@
  */
 #include <linux/module.h>
 #include <linux/init.h>
+#include <linux/workqueue.h>
 
 #include "crs.h"
 
 struct crs_stats crs_stats;
+struct workqueue_struct *crs_wq;
 
 static int crs_stats_init(void)
 {
@@ -44,20 +46,66 @@ static int __init crs_init(void)
 	ret = crs_stats_init();
 	if (ret)
 		return ret;
+	ret = -ENOMEM;
+	crs_wq = alloc_workqueue("crs", WQ_UNBOUND, 0);
+	if (!crs_wq)
+		goto err_wq;
+	ret = crs_policy_init();
+	if (ret)
+		goto err_policy;
+	ret = crs_container_init();
+	if (ret)
+		goto err_container;
+	ret = crs_program_init();
+	if (ret)
+		goto err_program;
+	ret = crs_event_init();
+	if (ret)
+		goto err_event;
+	ret = crs_net_init();
+	if (ret)
+		goto err_net;
+	ret = crs_hooks_init();
+	if (ret)
+		goto err_hooks;
 	ret = crs_netlink_init();
 	if (ret)
 		goto err_netlink;
-	pr_info("version %s loaded\n", CRS_VERSION);
+	pr_info("version %s loaded, %u hooks\n", CRS_VERSION,
+		crs_hooks_installed());
 	return 0;
 
 err_netlink:
+	crs_hooks_exit();
+err_hooks:
+	crs_net_exit();
+err_net:
+	crs_event_exit();
+err_event:
+	crs_program_exit();
+err_program:
+	crs_container_exit();
+err_container:
+	crs_policy_exit();
+err_policy:
+	destroy_workqueue(crs_wq);
+err_wq:
 	crs_stats_exit();
 	return ret;
 }
 
 static void __exit crs_exit(void)
 {
+	/* no container is bound: each holds a module reference */
 	crs_netlink_exit();
+	crs_hooks_exit();
+	crs_net_exit();
+	crs_event_exit();
+	crs_program_exit();
+	crs_container_exit();
+	rcu_barrier();		/* queue_rcu_work callbacks have queued */
+	destroy_workqueue(crs_wq);	/* drains deferred frees */
+	crs_policy_exit();
 	crs_stats_exit();
 	pr_info("unloaded\n");
 }

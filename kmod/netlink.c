@@ -8,6 +8,7 @@
  * can neither read nor change anything.
  */
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -43,13 +44,27 @@ static int crs_no_attrs(struct genl_info *info)
 static int crs_put_status(struct sk_buff *skb)
 {
 	struct nlattr *nest;
+	u32 npol, nrules, ncont;
+	u64 mem;
+
+	mutex_lock(&crs_lock);
+	npol = crs_policy_count(&nrules, &mem);
+	ncont = crs_container_count();
+	mutex_unlock(&crs_lock);
 
 	if (nla_put_string(skb, CRS_A_VERSION, CRS_VERSION))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, CRS_A_STATUS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, CRS_STATUS_A_ALLOWED,
+	if (nla_put_u32(skb, CRS_STATUS_A_POLICIES, npol) ||
+	    nla_put_u32(skb, CRS_STATUS_A_CONTAINERS, ncont) ||
+	    nla_put_u32(skb, CRS_STATUS_A_RULES, nrules) ||
+	    nla_put_u32(skb, CRS_STATUS_A_PROGRAMS, crs_program_count()) ||
+	    nla_put_u32(skb, CRS_STATUS_A_HOOKS, crs_hooks_installed()) ||
+	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_POLICY, mem,
+			      CRS_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_STATUS_A_ALLOWED,
 			      percpu_counter_sum(&crs_stats.allowed),
 			      CRS_STATUS_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_DENIED,
@@ -80,6 +95,9 @@ static int crs_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	ret = crs_no_attrs(info);
 	if (ret)
 		return ret;
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	mutex_unlock(&crs_lock);
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -99,10 +117,591 @@ err:
 	return ret;
 }
 
-static const struct genl_small_ops crs_genl_ops[] = {
+static int crs_nl_set_policy(struct sk_buff *skb, struct genl_info *info)
+{
+	return crs_policy_set(skb, info);
+}
+
+/* CRS_A_FLAGS, checked against @all; -EOPNOTSUPP for unknown bits. */
+static int crs_get_flags(struct genl_info *info, u32 all, u32 *flags)
+{
+	*flags = 0;
+	if (!info->attrs[CRS_A_FLAGS])
+		return 0;
+	*flags = nla_get_u32(info->attrs[CRS_A_FLAGS]);
+	if (*flags & ~all) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_FLAGS],
+				    "unknown flags");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static const struct nla_policy crs_name_policy[CRS_POLICY_A_MAX + 1] = {
+	[CRS_POLICY_A_NAME] = { .type = NLA_NUL_STRING, .len = CRS_NAME_MAX - 1 },
+};
+
+/* The policy name in CRS_A_POLICY {CRS_POLICY_A_NAME}. */
+static int crs_get_policy_name(struct nlattr *attr, char *name,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[CRS_POLICY_A_MAX + 1];
+	int ret;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(extack, "missing policy attribute");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested_deprecated(tb, CRS_POLICY_A_MAX, attr,
+					  crs_name_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[CRS_POLICY_A_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "missing policy name");
+		return -EINVAL;
+	}
+	nla_strscpy(name, tb[CRS_POLICY_A_NAME], CRS_NAME_MAX);
+	return 0;
+}
+
+static int crs_nl_del_policy(struct sk_buff *skb, struct genl_info *info)
+{
+	char name[CRS_NAME_MAX];
+	u32 flags;
+	int ret;
+
+	ret = crs_get_flags(info, __CRS_DEL_F_ALL, &flags);
+	if (ret)
+		return ret;
+	ret = crs_get_policy_name(info->attrs[CRS_A_POLICY], name, info->extack);
+	if (ret)
+		return ret;
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	ret = crs_policy_del(name, flags & CRS_DEL_F_FORCE, info->extack);
+	mutex_unlock(&crs_lock);
+	return ret;
+}
+
+static int crs_put_rule(struct sk_buff *skb, const struct crs_rule *r,
+			bool stats)
+{
+	struct nlattr *nest = nla_nest_start(skb, CRS_RULES_A_RULE);
+	int i, cpu;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, CRS_RULE_A_NAME, r->name) ||
+	    nla_put_u8(skb, CRS_RULE_A_TYPE, r->type) ||
+	    nla_put_u8(skb, CRS_RULE_A_ACTION, r->action) ||
+	    (r->program && nla_put_string(skb, CRS_RULE_A_PROGRAM, r->program)) ||
+	    (r->inactive && nla_put_flag(skb, CRS_RULE_A_INACTIVE)) ||
+	    (r->file && nla_put_string(skb, CRS_RULE_A_FILE, r->file)))
+		goto err;
+	if (r->type == CRS_RULE_NETWORK_OUTBOUND ||
+	    r->type == CRS_RULE_NETWORK_INBOUND) {
+		if (r->has_addr) {
+			if (nla_put_u8(skb, CRS_RULE_A_FAMILY, r->family))
+				goto err;
+			if (r->family == AF_INET) {
+				if (nla_put_in_addr(skb, CRS_RULE_A_ADDR,
+						    r->addr.s6_addr32[3]) ||
+				    nla_put_u8(skb, CRS_RULE_A_PREFIX,
+					       r->prefix - 96))
+					goto err;
+			} else if (nla_put_in6_addr(skb, CRS_RULE_A_ADDR, &r->addr) ||
+				   nla_put_u8(skb, CRS_RULE_A_PREFIX, r->prefix)) {
+				goto err;
+			}
+		}
+		if (nla_put_u16(skb, CRS_RULE_A_PORT_LO, r->port_lo) ||
+		    nla_put_u16(skb, CRS_RULE_A_PORT_HI, r->port_hi) ||
+		    nla_put_u8(skb, CRS_RULE_A_PROTOCOL, r->protocol))
+			goto err;
+	}
+	if (r->type == CRS_RULE_SYSCALL) {
+		struct nlattr *args;
+
+		if ((r->nr64 >= 0 && nla_put_u32(skb, CRS_RULE_A_SYSCALL_NR, r->nr64)) ||
+		    (r->nr32 >= 0 &&
+		     nla_put_u32(skb, CRS_RULE_A_SYSCALL_NR_I386, r->nr32)) ||
+		    (r->syscall_name &&
+		     nla_put_string(skb, CRS_RULE_A_SYSCALL_NAME, r->syscall_name)))
+			goto err;
+		if (r->nargs) {
+			args = nla_nest_start(skb, CRS_RULE_A_ARGS);
+			if (!args)
+				goto err;
+			for (i = 0; i < r->nargs; i++) {
+				struct nlattr *a = nla_nest_start(skb, CRS_ARGS_A_ARG);
+
+				if (!a ||
+				    nla_put_u8(skb, CRS_ARG_A_INDEX, r->args[i].index) ||
+				    nla_put_u8(skb, CRS_ARG_A_OP, r->args[i].op) ||
+				    nla_put_u64_64bit(skb, CRS_ARG_A_VALUE,
+						      r->args[i].value, CRS_ARG_A_PAD) ||
+				    (r->args[i].op == CRS_ARG_MASKED_EQ &&
+				     nla_put_u64_64bit(skb, CRS_ARG_A_MASK,
+						       r->args[i].mask, CRS_ARG_A_PAD)))
+					goto err;
+				nla_nest_end(skb, a);
+			}
+			nla_nest_end(skb, args);
+		}
+	}
+	if (stats) {
+		struct crs_hits sum = {};
+
+		for_each_possible_cpu(cpu) {
+			struct crs_hits *h = per_cpu_ptr(r->hits, cpu);
+
+			sum.allowed += READ_ONCE(h->allowed);
+			sum.denied += READ_ONCE(h->denied);
+			sum.monitored += READ_ONCE(h->monitored);
+		}
+		if (nla_put_u64_64bit(skb, CRS_RULE_A_HITS_ALLOWED, sum.allowed,
+				      CRS_RULE_A_PAD) ||
+		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_DENIED, sum.denied,
+				      CRS_RULE_A_PAD) ||
+		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_MONITOR, sum.monitored,
+				      CRS_RULE_A_PAD))
+			goto err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+err:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int crs_put_ignored(struct sk_buff *skb, int type,
+			   const unsigned long *bitmap)
+{
+	unsigned int bit, n = bitmap_weight(bitmap, CRS_NR_SYSCALLS);
+	struct nlattr *a;
+	u32 *nr;
+
+	if (!n)
+		return 0;
+	a = nla_reserve(skb, type, n * sizeof(u32));
+	if (!a)
+		return -EMSGSIZE;
+	nr = nla_data(a);
+	for_each_set_bit(bit, bitmap, CRS_NR_SYSCALLS)
+		*nr++ = bit;
+	return 0;
+}
+
+/* cb->args: 0 slot index, 1 rule offset, 2 flags, 3 name filter (char *) */
+static int crs_nl_get_policy_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = info->attrs;
+	char *name;
+	int ret;
+
+	if (attrs[CRS_A_FLAGS]) {
+		cb->args[2] = nla_get_u32(attrs[CRS_A_FLAGS]);
+		if (cb->args[2] & ~__CRS_GET_F_ALL) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[CRS_A_FLAGS],
+					    "unknown flags");
+			return -EOPNOTSUPP;
+		}
+	}
+	if (!attrs[CRS_A_POLICY])
+		return 0;
+	name = kzalloc(CRS_NAME_MAX, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	ret = crs_get_policy_name(attrs[CRS_A_POLICY], name, cb->extack);
+	if (!ret) {
+		mutex_lock(&crs_lock);
+		if (!crs_policy_slot_find(name)) {
+			NL_SET_ERR_MSG(cb->extack, "no such policy");
+			ret = -ENOENT;
+		}
+		mutex_unlock(&crs_lock);
+	}
+	if (ret) {
+		kfree(name);
+		return ret;
+	}
+	cb->args[3] = (long)name;
+	return 0;
+}
+
+static int crs_nl_get_policy_done(struct netlink_callback *cb)
+{
+	kfree((char *)cb->args[3]);
+	return 0;
+}
+
+static int crs_put_policy(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct crs_policy_slot *slot, u32 *offset, bool stats)
+{
+	struct crs_policy *p = rcu_dereference_protected(slot->policy,
+						lockdep_is_held(&crs_lock));
+	struct nlattr *nest, *rules;
+	u32 i = *offset;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &crs_genl_family, NLM_F_MULTI, CRS_CMD_GET_POLICY);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	nest = nla_nest_start(skb, CRS_A_POLICY);
+	if (!nest)
+		goto err;
+	if (nla_put_string(skb, CRS_POLICY_A_NAME, p->name) ||
+	    (p->description &&
+	     nla_put_string(skb, CRS_POLICY_A_DESCRIPTION, p->description)) ||
+	    nla_put_u8(skb, CRS_POLICY_A_MODE, p->mode) ||
+	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_FILE, p->def[CRS_DEF_FILE]) ||
+	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_NETWORK, p->def[CRS_DEF_NETWORK]) ||
+	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_EXECUTE, p->def[CRS_DEF_EXECUTE]) ||
+	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_SYSCALL, p->def[CRS_DEF_SYSCALL]) ||
+	    crs_put_ignored(skb, CRS_POLICY_A_IGNORED_SYSCALLS, p->ignored64) ||
+	    crs_put_ignored(skb, CRS_POLICY_A_IGNORED_SYSCALLS_I386, p->ignored32) ||
+	    nla_put_u32(skb, CRS_POLICY_A_RULE_OFFSET, *offset) ||
+	    nla_put_u32(skb, CRS_POLICY_A_RULE_COUNT, p->nrules) ||
+	    nla_put_u32(skb, CRS_POLICY_A_CONTAINERS, slot->users) ||
+	    nla_put_u64_64bit(skb, CRS_POLICY_A_GENERATION, p->generation,
+			      CRS_POLICY_A_PAD))
+		goto err;
+	if (p->nrules) {
+		rules = nla_nest_start(skb, CRS_POLICY_A_RULES);
+		if (!rules)
+			goto err;
+		for (; i < p->nrules; i++)
+			if (crs_put_rule(skb, &p->rules[i], stats))
+				break;
+		if (i == *offset)
+			goto err;
+		nla_nest_end(skb, rules);
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	*offset = i;
+	return i < p->nrules ? -EMSGSIZE : 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int crs_nl_get_policy_dump(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	const char *filter = (const char *)cb->args[3];
+	bool stats = cb->args[2] & CRS_GET_F_STATS;
+	struct crs_policy_slot *slot;
+	long idx = 0;
+	int ret = 0;
+
+	mutex_lock(&crs_lock);
+	cb->seq = crs_policies_gen;
+	list_for_each_entry(slot, &crs_policies, node) {
+		u32 offset;
+
+		if (idx++ < cb->args[0])
+			continue;
+		if (filter && strcmp(filter, slot->name)) {
+			cb->args[0] = idx;
+			continue;
+		}
+		offset = cb->args[1];
+		ret = crs_put_policy(skb, cb, slot, &offset, stats);
+		cb->args[1] = offset;
+		if (ret)
+			break;
+		cb->args[0] = idx;
+		cb->args[1] = 0;
+	}
+	mutex_unlock(&crs_lock);
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ? ret : skb->len;
+}
+
+static const struct nla_policy crs_container_policy[CRS_CONTAINER_A_MAX + 1] = {
+	[CRS_CONTAINER_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[CRS_CONTAINER_A_POLICY]	= { .type = NLA_NUL_STRING, .len = CRS_NAME_MAX - 1 },
+	[CRS_CONTAINER_A_POLICY_MODE]	= NLA_POLICY_MAX(NLA_U8, __CRS_MODE_MAX - 1),
+	[CRS_CONTAINER_A_LOG_MODE]	= NLA_POLICY_MAX(NLA_U8, __CRS_LOG_MAX - 1),
+	[CRS_CONTAINER_A_LEARNING]	= NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
+{
+	int ret;
+
+	if (!info->attrs[CRS_A_CONTAINER]) {
+		NL_SET_ERR_MSG(info->extack, "missing container attribute");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX,
+			       info->attrs[CRS_A_CONTAINER],
+			       crs_container_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[CRS_CONTAINER_A_PID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_CONTAINER],
+				    "missing pid");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Apply mode, log mode and learning overrides present in @tb. */
+static void crs_container_modes(struct crs_container *c, struct nlattr **tb)
+{
+	if (tb[CRS_CONTAINER_A_POLICY_MODE])
+		WRITE_ONCE(c->mode_override,
+			   nla_get_u8(tb[CRS_CONTAINER_A_POLICY_MODE]));
+	if (tb[CRS_CONTAINER_A_LOG_MODE])
+		WRITE_ONCE(c->log_mode, nla_get_u8(tb[CRS_CONTAINER_A_LOG_MODE]));
+	if (tb[CRS_CONTAINER_A_LEARNING])
+		WRITE_ONCE(c->learning, nla_get_u8(tb[CRS_CONTAINER_A_LEARNING]));
+	crs_containers_gen++;
+}
+
+static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	struct crs_policy_slot *slot;
+	struct crs_container *c;
+	u32 flags;
+	int ret;
+
+	ret = crs_get_flags(info, __CRS_APPLY_F_ALL, &flags);
+	if (!ret)
+		ret = crs_parse_container(info, tb);
+	if (ret)
+		return ret;
+	if (!tb[CRS_CONTAINER_A_POLICY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_CONTAINER],
+				    "missing policy name");
+		return -EINVAL;
+	}
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	slot = crs_policy_slot_find(nla_data(tb[CRS_CONTAINER_A_POLICY]));
+	if (!slot) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[CRS_CONTAINER_A_POLICY],
+				    "no such policy");
+		ret = -ENOENT;
+		goto out;
+	}
+	c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
+			       flags & CRS_APPLY_F_HOST, info->extack);
+	if (IS_ERR(c)) {
+		ret = PTR_ERR(c);
+		goto out;
+	}
+	crs_container_modes(c, tb);
+	crs_container_set_slot(c, slot);
+out:
+	mutex_unlock(&crs_lock);
+	return ret;
+}
+
+static int crs_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	struct crs_container *c;
+	int ret;
+
+	ret = crs_parse_container(info, tb);
+	if (ret)
+		return ret;
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
+				   info->extack);
+	if (IS_ERR(c))
+		ret = PTR_ERR(c);
+	else
+		crs_container_unbind(c);
+	mutex_unlock(&crs_lock);
+	return ret;
+}
+
+static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	struct crs_container *c;
+	u32 flags;
+	int ret;
+
+	ret = crs_get_flags(info, __CRS_APPLY_F_ALL, &flags);
+	if (!ret)
+		ret = crs_parse_container(info, tb);
+	if (ret)
+		return ret;
+	if (tb[CRS_CONTAINER_A_POLICY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[CRS_CONTAINER_A_POLICY],
+				    "use apply to change the policy");
+		return -EINVAL;
+	}
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]), NULL);
+	if (IS_ERR(c))
+		c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
+				       flags & CRS_APPLY_F_HOST, info->extack);
+	if (IS_ERR(c))
+		ret = PTR_ERR(c);
+	else
+		crs_container_modes(c, tb);
+	mutex_unlock(&crs_lock);
+	return ret;
+}
+
+static int crs_put_container(struct sk_buff *skb, u32 portid, u32 seq,
+			     int flags, struct crs_container *c,
+			     struct netlink_callback *cb)
+{
+	struct crs_policy_slot *slot = rcu_dereference_protected(c->slot,
+						lockdep_is_held(&crs_lock));
+	struct crs_policy *p = slot ? rcu_dereference_protected(slot->policy,
+						lockdep_is_held(&crs_lock)) : NULL;
+	struct crs_container_stats sum;
+	struct nlattr *nest;
+	u8 mode;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &crs_genl_family, flags,
+			  CRS_CMD_GET_CONTAINER);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	crs_container_stats_sum(c, &sum);
+	mode = c->mode_override >= 0 ? c->mode_override :
+	       p ? p->mode : CRS_MODE_INACTIVE;
+	nest = nla_nest_start(skb, CRS_A_CONTAINER);
+	if (!nest ||
+	    nla_put_u32(skb, CRS_CONTAINER_A_PID, c->pid) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_ID, c->id, CRS_CONTAINER_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_NETNS, c->netns_id,
+			      CRS_CONTAINER_A_PAD) ||
+	    nla_put_string(skb, CRS_CONTAINER_A_POLICY, slot ? slot->name : "") ||
+	    (c->mode_override >= 0 &&
+	     nla_put_u8(skb, CRS_CONTAINER_A_POLICY_MODE, c->mode_override)) ||
+	    nla_put_u8(skb, CRS_CONTAINER_A_LOG_MODE, c->log_mode) ||
+	    nla_put_u8(skb, CRS_CONTAINER_A_LEARNING, c->learning) ||
+	    nla_put_u8(skb, CRS_CONTAINER_A_EFFECTIVE_MODE, mode) ||
+	    nla_put_u32(skb, CRS_CONTAINER_A_LEVEL, c->pidns->level) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_ALLOWED, sum.allowed,
+			      CRS_CONTAINER_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_DENIED, sum.denied,
+			      CRS_CONTAINER_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_MONITORED, sum.monitored,
+			      CRS_CONTAINER_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_EVENTS_LOST, sum.events_lost,
+			      CRS_CONTAINER_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int crs_nl_get_container(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	struct crs_container *c;
+	struct sk_buff *msg;
+	int ret;
+
+	ret = crs_parse_container(info, tb);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
+				   info->extack);
+	if (IS_ERR(c))
+		ret = PTR_ERR(c);
+	else
+		ret = crs_put_container(msg, info->snd_portid, info->snd_seq, 0,
+					c, NULL);
+	mutex_unlock(&crs_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int crs_nl_get_container_dump(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	struct crs_container *c;
+	long idx = 0;
+
+	mutex_lock(&crs_lock);
+	if (!cb->args[0])
+		crs_container_reap();
+	cb->seq = crs_containers_gen;
+	list_for_each_entry(c, &crs_containers, list) {
+		if (idx++ < cb->args[0])
+			continue;
+		if (crs_put_container(skb, NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI, c, cb))
+			break;
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&crs_lock);
+	return skb->len;
+}
+
+static const struct genl_ops crs_genl_ops[] = {
 	{
 		.cmd = CRS_CMD_GET_STATUS,
 		.doit = crs_nl_get_status,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_SET_POLICY,
+		.doit = crs_nl_set_policy,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_GET_POLICY,
+		.start = crs_nl_get_policy_start,
+		.dumpit = crs_nl_get_policy_dump,
+		.done = crs_nl_get_policy_done,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_DEL_POLICY,
+		.doit = crs_nl_del_policy,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_APPLY,
+		.doit = crs_nl_apply,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_DETACH,
+		.doit = crs_nl_detach,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_GET_CONTAINER,
+		.doit = crs_nl_get_container,
+		.dumpit = crs_nl_get_container_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_SET_CONTAINER,
+		.doit = crs_nl_set_container,
 		.flags = GENL_ADMIN_PERM,
 	},
 };
@@ -120,10 +719,26 @@ static struct genl_family crs_genl_family __ro_after_init = {
 	.netnsok = false,
 	.parallel_ops = false,
 	.module = THIS_MODULE,
-	.small_ops = crs_genl_ops,
-	.n_small_ops = ARRAY_SIZE(crs_genl_ops),
+	.ops = crs_genl_ops,
+	.n_ops = ARRAY_SIZE(crs_genl_ops),
 	.mcgrps = crs_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(crs_genl_mcgrps),
+};
+
+/* A closing socket drops the policy series it had started. */
+static int crs_netlink_notify(struct notifier_block *nb, unsigned long state,
+			      void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    net_eq(n->net, &init_net))
+		crs_policy_release_portid(n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block crs_netlink_notifier = {
+	.notifier_call = crs_netlink_notify,
 };
 
 /**
@@ -134,7 +749,14 @@ static struct genl_family crs_genl_family __ro_after_init = {
  */
 int __init crs_netlink_init(void)
 {
-	return genl_register_family(&crs_genl_family);
+	int ret = netlink_register_notifier(&crs_netlink_notifier);
+
+	if (ret)
+		return ret;
+	ret = genl_register_family(&crs_genl_family);
+	if (ret)
+		netlink_unregister_notifier(&crs_netlink_notifier);
+	return ret;
 }
 
 /**
@@ -145,4 +767,5 @@ int __init crs_netlink_init(void)
 void crs_netlink_exit(void)
 {
 	genl_unregister_family(&crs_genl_family);
+	netlink_unregister_notifier(&crs_netlink_notifier);
 }

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crs: containers. A container is a pid namespace bound to a policy slot;
+ * we hold a reference to the namespace and to the network namespace
+ * captured at apply time. A task belongs to the nearest bound namespace
+ * among its own pid namespace and that one's ancestors, so creating a
+ * nested pid namespace does not escape the policy.
+ *
+ * Each bound container holds a reference to this module: rmmod is refused
+ * with EBUSY while any container is bound (detach first). A container
+ * whose namespace died (its init exited) is unbound by a periodic reaper
+ * and before every control-plane command.
+ */
+#include <linux/module.h>
+#include <linux/nsproxy.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+
+#include "crs.h"
+
+DEFINE_STATIC_KEY_FALSE(crs_active);
+LIST_HEAD(crs_containers);
+u64 crs_containers_gen;
+static u32 crs_ncontainers;
+
+static unsigned int max_containers = 4096;
+module_param(max_containers, uint, 0644);
+MODULE_PARM_DESC(max_containers, "Most bound containers (default 4096)");
+
+static struct rhashtable crs_container_table;
+
+static const struct rhashtable_params crs_container_params = {
+	.key_len = sizeof(struct pid_namespace *),
+	.key_offset = offsetof(struct crs_container, pidns),
+	.head_offset = offsetof(struct crs_container, node),
+	.automatic_shrinking = true,
+};
+
+static void crs_reap_fn(struct work_struct *w);
+static DECLARE_DELAYED_WORK(crs_reap_work, crs_reap_fn);
+
+/**
+ * crs_container_of() - the container @task belongs to
+ * @task: a task
+ *
+ * Walks from the task's pid namespace up to the nearest bound one.
+ *
+ * Context: RCU read-side critical section; any context.
+ * Return: the container, or NULL.
+ */
+struct crs_container *crs_container_of(struct task_struct *task)
+{
+	struct pid_namespace *ns = task_active_pid_ns(task);
+	struct crs_container *c;
+
+	for (; ns; ns = ns->parent) {
+		c = rhashtable_lookup(&crs_container_table, &ns,
+				      crs_container_params);
+		if (c && !READ_ONCE(c->dead))
+			return c;
+	}
+	return NULL;
+}
+
+/**
+ * crs_ctx_get() - find the container and policy current is held to
+ * @ctx: filled on success
+ *
+ * Costs one static-branch test while no container is bound anywhere, and
+ * one hash lookup per pid namespace level otherwise.
+ *
+ * Context: any; must not be nested in another crs_ctx_get().
+ * Return: true with the RCU read lock held (release with crs_ctx_put()),
+ * or false, nothing held, when current is in no bound container.
+ */
+bool crs_ctx_get(struct crs_ctx *ctx)
+{
+	struct crs_policy_slot *slot;
+	struct crs_container *c;
+
+	if (!static_branch_unlikely(&crs_active))
+		return false;
+	rcu_read_lock();
+	c = crs_container_of(current);
+	if (!c) {
+		rcu_read_unlock();
+		return false;
+	}
+	ctx->c = c;
+	slot = rcu_dereference(c->slot);
+	ctx->p = slot ? rcu_dereference(slot->policy) : NULL;
+	if (c->mode_override >= 0)
+		ctx->mode = c->mode_override;
+	else
+		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
+	return true;
+}
+
+static void crs_container_free_work(struct work_struct *w)
+{
+	struct crs_container *c = container_of(to_rcu_work(w),
+					       struct crs_container, free_work);
+
+	crs_learn_free(c);
+	put_pid_ns(c->pidns);
+	put_net(c->net);
+	free_percpu(c->stats);
+	kfree(c);
+	module_put(THIS_MODULE);
+}
+
+/**
+ * crs_container_set_slot() - bind @c to a policy slot (or none)
+ * @c: container
+ * @slot: the policy's slot, or NULL
+ *
+ * Context: crs_lock held.
+ */
+void crs_container_set_slot(struct crs_container *c,
+			    struct crs_policy_slot *slot)
+{
+	struct crs_policy_slot *old;
+
+	lockdep_assert_held(&crs_lock);
+	old = rcu_dereference_protected(c->slot, lockdep_is_held(&crs_lock));
+	if (old == slot)
+		return;
+	if (old)
+		old->users--;
+	if (slot)
+		slot->users++;
+	rcu_assign_pointer(c->slot, slot);
+	crs_containers_gen++;
+}
+
+/**
+ * crs_container_unbind() - unbind and free (after a grace period) @c
+ * @c: a bound container
+ *
+ * Context: crs_lock held.
+ */
+void crs_container_unbind(struct crs_container *c)
+{
+	lockdep_assert_held(&crs_lock);
+	WRITE_ONCE(c->dead, true);
+	rhashtable_remove_fast(&crs_container_table, &c->node,
+			       crs_container_params);
+	list_del(&c->list);
+	crs_ncontainers--;
+	crs_containers_gen++;
+	crs_net_detach(c);
+	crs_container_set_slot(c, NULL);
+	static_branch_dec(&crs_active);
+	INIT_RCU_WORK(&c->free_work, crs_container_free_work);
+	queue_rcu_work(crs_wq, &c->free_work);
+}
+
+static struct task_struct *crs_task_of(pid_t nr, struct netlink_ext_ack *extack)
+{
+	struct task_struct *task;
+
+	if (nr <= 0) {
+		NL_SET_ERR_MSG(extack, "pid must be positive");
+		return ERR_PTR(-EINVAL);
+	}
+	rcu_read_lock();
+	task = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	if (!task) {
+		NL_SET_ERR_MSG(extack, "no such process");
+		return ERR_PTR(-ESRCH);
+	}
+	return task;
+}
+
+/**
+ * crs_container_find_pid() - the container a pid (caller's namespace) is in
+ * @pid: process id as the caller sees it
+ * @extack: error report
+ *
+ * Context: crs_lock held.
+ * Return: the container, or ERR_PTR(-ESRCH / -ENOENT / -EINVAL).
+ */
+struct crs_container *crs_container_find_pid(pid_t pid,
+					     struct netlink_ext_ack *extack)
+{
+	struct task_struct *task = crs_task_of(pid, extack);
+	struct crs_container *c;
+
+	lockdep_assert_held(&crs_lock);
+	if (IS_ERR(task))
+		return ERR_CAST(task);
+	rcu_read_lock();
+	c = crs_container_of(task);
+	rcu_read_unlock();
+	put_task_struct(task);
+	if (!c) {
+		NL_SET_ERR_MSG(extack, "process is in no bound container");
+		return ERR_PTR(-ENOENT);
+	}
+	return c;
+}
+
+/**
+ * crs_container_bind() - the container of @pid's own pid namespace,
+ * created (unbound from any policy) if it does not exist yet
+ * @pid: process id as the caller sees it
+ * @host: allow the initial pid namespace
+ * @extack: error report
+ *
+ * Context: crs_lock held; process context.
+ * Return: the container, or ERR_PTR(-ESRCH, -EPERM, -ENOSPC, -ENOMEM).
+ */
+struct crs_container *crs_container_bind(pid_t pid, bool host,
+					 struct netlink_ext_ack *extack)
+{
+	struct task_struct *task;
+	struct pid_namespace *ns;
+	struct crs_container *c;
+	struct net *net = NULL;
+	int ret;
+
+	lockdep_assert_held(&crs_lock);
+	task = crs_task_of(pid, extack);
+	if (IS_ERR(task))
+		return ERR_CAST(task);
+	ns = task_active_pid_ns(task);
+	if (!ns) {
+		put_task_struct(task);
+		NL_SET_ERR_MSG(extack, "process is exiting");
+		return ERR_PTR(-ESRCH);
+	}
+	if (ns == &init_pid_ns && !host) {
+		put_task_struct(task);
+		NL_SET_ERR_MSG(extack, "process is in the initial pid namespace (the host); pass the host flag to bind it");
+		return ERR_PTR(-EPERM);
+	}
+	c = rhashtable_lookup_fast(&crs_container_table, &ns,
+				   crs_container_params);
+	if (c) {
+		put_task_struct(task);
+		return c;
+	}
+	if (crs_ncontainers >= max_containers) {
+		put_task_struct(task);
+		NL_SET_ERR_MSG(extack, "too many containers (module parameter max_containers)");
+		return ERR_PTR(-ENOSPC);
+	}
+	task_lock(task);
+	if (task->nsproxy)
+		net = get_net(task->nsproxy->net_ns);
+	task_unlock(task);
+	put_task_struct(task);
+	if (!net) {
+		NL_SET_ERR_MSG(extack, "process is exiting");
+		return ERR_PTR(-ESRCH);
+	}
+	ret = -ENOMEM;
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	if (!c)
+		goto err_net;
+	c->stats = alloc_percpu_gfp(struct crs_container_stats,
+				    GFP_KERNEL_ACCOUNT);
+	if (!c->stats)
+		goto err_free;
+	c->pidns = get_pid_ns(ns);
+	c->net = net;
+	c->id = ns->ns.inum;
+	c->netns_id = net->ns.inum;
+	c->pid = pid;
+	c->mode_override = -1;
+	c->log_mode = CRS_LOG_POLICY_MONITOR_DENY;
+	ret = crs_net_attach(c);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot hook the container's network namespace");
+		goto err_ns;
+	}
+	ret = rhashtable_insert_fast(&crs_container_table, &c->node,
+				     crs_container_params);
+	if (ret) {
+		crs_net_detach(c);
+		goto err_ns;
+	}
+	__module_get(THIS_MODULE);
+	list_add_tail(&c->list, &crs_containers);
+	crs_ncontainers++;
+	crs_containers_gen++;
+	static_branch_inc(&crs_active);
+	return c;
+
+err_ns:
+	put_pid_ns(c->pidns);
+	free_percpu(c->stats);
+err_free:
+	kfree(c);
+err_net:
+	put_net(net);
+	return ERR_PTR(ret);
+}
+
+/**
+ * crs_container_count() - number of bound containers
+ * Context: crs_lock held.
+ * Return: the count.
+ */
+u32 crs_container_count(void)
+{
+	return crs_ncontainers;
+}
+
+/**
+ * crs_container_stats_sum() - add up a container's per-cpu counters
+ * @c: container
+ * @sum: out
+ *
+ * Context: any; counters may move while they are read.
+ */
+void crs_container_stats_sum(struct crs_container *c,
+			     struct crs_container_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		struct crs_container_stats *s = per_cpu_ptr(c->stats, cpu);
+
+		sum->allowed += READ_ONCE(s->allowed);
+		sum->denied += READ_ONCE(s->denied);
+		sum->monitored += READ_ONCE(s->monitored);
+		sum->events_lost += READ_ONCE(s->events_lost);
+	}
+}
+
+static bool crs_pidns_dead(struct pid_namespace *ns)
+{
+	return ns != &init_pid_ns &&
+	       !(READ_ONCE(ns->pid_allocated) & PIDNS_ADDING);
+}
+
+/**
+ * crs_container_reap() - unbind containers whose pid namespace died
+ *
+ * Context: crs_lock held.
+ */
+void crs_container_reap(void)
+{
+	struct crs_container *c, *tmp;
+
+	lockdep_assert_held(&crs_lock);
+	list_for_each_entry_safe(c, tmp, &crs_containers, list)
+		if (crs_pidns_dead(c->pidns))
+			crs_container_unbind(c);
+}
+
+static void crs_reap_fn(struct work_struct *w)
+{
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	mutex_unlock(&crs_lock);
+	schedule_delayed_work(&crs_reap_work, HZ);
+}
+
+/**
+ * crs_container_init() - set up the container table and the reaper
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int crs_container_init(void)
+{
+	int ret = rhashtable_init(&crs_container_table, &crs_container_params);
+
+	if (ret)
+		return ret;
+	schedule_delayed_work(&crs_reap_work, HZ);
+	return 0;
+}
+
+/**
+ * crs_container_exit() - stop the reaper; free the table
+ *
+ * No container can be bound here: each holds a module reference.
+ * Context: module exit.
+ */
+void crs_container_exit(void)
+{
+	cancel_delayed_work_sync(&crs_reap_work);
+	mutex_lock(&crs_lock);
+	WARN_ON(!list_empty(&crs_containers));
+	mutex_unlock(&crs_lock);
+	rhashtable_destroy(&crs_container_table);
+}

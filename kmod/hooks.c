@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crs: the hook table. Every hook is a kprobe at a function's entry;
+ * a denial redirects the probed function to a landing function of ours
+ * that returns the errno (see crs_hook_deny()).
+ */
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/ptrace.h>
+
+#include "crs.h"
+#include "hooks.h"
+
+struct crs_hook {
+	const char *symbol;
+	kprobe_pre_handler_t handler;
+	bool required;
+	struct kprobe kp;
+	bool installed;
+};
+
+static struct crs_hook crs_hook_table[] = {
+	{ "security_file_open",		crs_hook_file_open,	true },
+	{ "security_path_truncate",	crs_hook_path_truncate,	true },
+	{ "security_path_unlink",	crs_hook_path_unlink,	true },
+	{ "security_path_rmdir",	crs_hook_path_rmdir,	true },
+	{ "security_path_mknod",	crs_hook_path_mknod,	true },
+	{ "security_path_mkdir",	crs_hook_path_mkdir,	true },
+	{ "security_path_symlink",	crs_hook_path_symlink,	true },
+	{ "security_path_link",		crs_hook_path_link,	true },
+	{ "security_path_rename",	crs_hook_path_rename,	true },
+	{ "security_bprm_check",	crs_hook_bprm_check,	true },
+	{ "__mmdrop",			crs_hook_mmdrop,	true },
+	{ "x64_sys_call",		crs_hook_x64_sys_call,	true },
+	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false },
+	{ "x32_sys_call",		crs_hook_x32_sys_call,	false },
+};
+
+/*
+ * Landing functions: the probed function's call is redirected here with
+ * its arguments untouched, and its caller receives our return value.
+ * They must be real C functions (objtool checks return thunks) and must
+ * not be traced or probed themselves.
+ */
+static noinline notrace long crs_ret_eacces(void)
+{
+	return -EACCES;
+}
+NOKPROBE_SYMBOL(crs_ret_eacces);
+
+static noinline notrace long crs_ret_eperm(void)
+{
+	return -EPERM;
+}
+NOKPROBE_SYMBOL(crs_ret_eperm);
+
+static noinline notrace long crs_ret_enosys(void)
+{
+	return -ENOSYS;
+}
+NOKPROBE_SYMBOL(crs_ret_enosys);
+
+/**
+ * crs_hook_deny() - make the probed function return @err without running
+ * @regs: the pre-handler's registers
+ * @err: -EACCES, -EPERM or -ENOSYS
+ *
+ * Context: a kprobe pre-handler at function entry.
+ * Return: 1, the value the pre-handler must return.
+ */
+int crs_hook_deny(struct pt_regs *regs, long err)
+{
+	switch (err) {
+	case -EPERM:
+		instruction_pointer_set(regs, (unsigned long)crs_ret_eperm);
+		break;
+	case -ENOSYS:
+		instruction_pointer_set(regs, (unsigned long)crs_ret_enosys);
+		break;
+	default:
+		instruction_pointer_set(regs, (unsigned long)crs_ret_eacces);
+		break;
+	}
+	return 1;
+}
+NOKPROBE_SYMBOL(crs_hook_deny);
+
+/**
+ * crs_hooks_installed() - number of hooks installed
+ * Return: the count. Context: any.
+ */
+unsigned int crs_hooks_installed(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++)
+		n += crs_hook_table[i].installed;
+	return n;
+}
+
+/**
+ * crs_hooks_exit() - remove every installed hook
+ *
+ * Waits until no handler runs any more. Context: process context.
+ */
+void crs_hooks_exit(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(crs_hook_table) - 1; i >= 0; i--) {
+		struct crs_hook *h = &crs_hook_table[i];
+
+		if (h->installed)
+			unregister_kprobe(&h->kp);
+		h->installed = false;
+	}
+}
+
+/**
+ * crs_hooks_init() - install every hook of the table
+ *
+ * A missing optional symbol is logged and skipped; a missing required one
+ * removes what was installed and fails.
+ *
+ * Context: process context, module init.
+ * Return: 0 or the negative errno of register_kprobe().
+ */
+int crs_hooks_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
+		struct crs_hook *h = &crs_hook_table[i];
+
+		memset(&h->kp, 0, sizeof(h->kp));
+		h->kp.symbol_name = h->symbol;
+		h->kp.pre_handler = h->handler;
+		ret = register_kprobe(&h->kp);
+		if (ret) {
+			if (!h->required) {
+				pr_info("optional hook %s not installed (%d)\n",
+					h->symbol, ret);
+				continue;
+			}
+			pr_err("cannot hook %s (%d): kprobes with ftrace needed\n",
+			       h->symbol, ret);
+			crs_hooks_exit();
+			return ret;
+		}
+		h->installed = true;
+	}
+	return 0;
+}

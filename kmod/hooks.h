@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * crs: kprobe handlers, one per hooked kernel function. Each subsystem
+ * defines its handlers; hooks.c holds the table that installs them.
+ *
+ * A handler runs as a kprobe pre-handler at the function's entry
+ * (ftrace-based on x86_64), with preemption disabled: it must not sleep.
+ * To deny, it calls crs_hook_deny(regs, -EACCES) and returns its result
+ * (1); the hooked function then "returns" that errno without running,
+ * the way the kernel's own error injection does. To allow, return 0.
+ */
+#ifndef _CRS_HOOKS_H
+#define _CRS_HOOKS_H
+
+#include <linux/kprobes.h>
+
+int crs_hook_deny(struct pt_regs *regs, long err);
+
+/* file.c: security_file_open(struct file *) */
+int crs_hook_file_open(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_truncate(const struct path *) */
+int crs_hook_path_truncate(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_unlink(const struct path *dir, struct dentry *) */
+int crs_hook_path_unlink(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_rmdir(const struct path *dir, struct dentry *) */
+int crs_hook_path_rmdir(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_mknod(dir, dentry, mode, dev): O_CREAT, mknod */
+int crs_hook_path_mknod(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_mkdir(dir, dentry, mode) */
+int crs_hook_path_mkdir(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_symlink(dir, dentry, old_name) */
+int crs_hook_path_symlink(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_link(old_dentry, new_dir, new_dentry) */
+int crs_hook_path_link(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags) */
+int crs_hook_path_rename(struct kprobe *p, struct pt_regs *regs);
+/* file.c: security_bprm_check(struct linux_binprm *) */
+int crs_hook_bprm_check(struct kprobe *p, struct pt_regs *regs);
+/* program.c: __mmdrop(struct mm_struct *): forget the cached identity */
+int crs_hook_mmdrop(struct kprobe *p, struct pt_regs *regs);
+/* syscall.c: x64_sys_call(regs, nr), ia32_sys_call(regs, nr), x32_sys_call */
+int crs_hook_x64_sys_call(struct kprobe *p, struct pt_regs *regs);
+int crs_hook_ia32_sys_call(struct kprobe *p, struct pt_regs *regs);
+int crs_hook_x32_sys_call(struct kprobe *p, struct pt_regs *regs);
+
+#endif /* _CRS_HOOKS_H */

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crs: program identity of the current task, computed once per exec.
+ *
+ * A program is the path of current->mm->exe_file as seen from the task's
+ * root (d_path), plus the inode it is. It is computed at the first
+ * governed call after an exec and cached per mm: every exec installs a
+ * new mm, so the cache needs no exec hook, and the entry is dropped when
+ * the mm is freed (__mmdrop). The cached exe_file pointer is compared on
+ * each lookup, so a PR_SET_MM_EXE_FILE (or a missed __mmdrop and a reused
+ * mm address) recomputes instead of returning a stale identity.
+ *
+ * Only governed tasks get here (callers hold a crs_ctx), so host tasks
+ * never allocate. The cache is bounded by program_cache_max; beyond it the
+ * identity is computed into a per-cpu scratch entry on every call.
+ */
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/hash.h>
+#include <linux/limits.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "crs.h"
+#include "hooks.h"
+#include "program.h"
+
+static unsigned int program_cache_max = 8192;
+module_param(program_cache_max, uint, 0644);
+MODULE_PARM_DESC(program_cache_max,
+		 "most program identities cached (one per live mm of governed tasks)");
+
+#define CRS_PROG_BITS 10
+
+static struct hlist_head crs_prog_hash[1 << CRS_PROG_BITS];
+static DEFINE_SPINLOCK(crs_prog_lock);
+static atomic_t crs_prog_count = ATOMIC_INIT(0);
+
+/* Per cpu: a scratch program entry, then __CRS_BUF_MAX path buffers. */
+#define CRS_SCRATCH_SIZE (sizeof(struct crs_program) + PATH_MAX)
+static DEFINE_PER_CPU(char *, crs_bufs);
+
+static struct hlist_head *crs_prog_bucket(const struct mm_struct *mm)
+{
+	return &crs_prog_hash[hash_ptr(mm, CRS_PROG_BITS)];
+}
+
+/**
+ * crs_path_buf() - a per-cpu scratch buffer of PATH_MAX bytes
+ * @which: which of the buffers
+ *
+ * Context: preemption disabled (a hook handler); valid until it is
+ * enabled again. Return: the buffer, or NULL before crs_program_init().
+ */
+char *crs_path_buf(enum crs_pathbuf which)
+{
+	char *b = this_cpu_read(crs_bufs);
+
+	if (!b)
+		return NULL;
+	return b + CRS_SCRATCH_SIZE + (size_t)which * PATH_MAX;
+}
+
+static struct crs_program *crs_prog_scratch(void)
+{
+	return (struct crs_program *)this_cpu_read(crs_bufs);
+}
+
+static struct crs_program *crs_prog_lookup(const struct mm_struct *mm)
+{
+	struct crs_program *e;
+
+	hlist_for_each_entry_rcu(e, crs_prog_bucket(mm), node)
+		if (e->mm == mm)
+			return e;
+	return NULL;
+}
+
+/* Insert @n for its mm, replacing a stale entry. Returns the one in use. */
+static struct crs_program *crs_prog_insert(struct crs_program *n)
+{
+	struct crs_program *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&crs_prog_lock, flags);
+	old = crs_prog_lookup(n->mm);
+	if (old && old->exe == n->exe) {
+		spin_unlock_irqrestore(&crs_prog_lock, flags);
+		kfree(n);
+		return old;
+	}
+	if (old) {
+		hlist_replace_rcu(&old->node, &n->node);
+	} else {
+		hlist_add_head_rcu(&n->node, crs_prog_bucket(n->mm));
+		atomic_inc(&crs_prog_count);
+	}
+	spin_unlock_irqrestore(&crs_prog_lock, flags);
+	if (old)
+		kfree_rcu(old, rcu);
+	return n;
+}
+
+/**
+ * crs_program_get() - the program identity of current
+ * @ctx: the decision context (current is governed)
+ *
+ * Context: inside crs_ctx_get()/crs_ctx_put(), preemption disabled.
+ * Return: the identity, valid until crs_ctx_put(); NULL for a task
+ * without an executable (kernel threads) or when it cannot be resolved.
+ */
+const struct crs_program *crs_program_get(struct crs_ctx *ctx)
+{
+	struct mm_struct *mm = current->mm;
+	struct crs_program *e, *n;
+	struct file *exe;
+	char *buf, *s;
+	size_t len;
+
+	if (!mm || !current->fs)
+		return NULL;
+	exe = rcu_dereference(mm->exe_file);
+	e = crs_prog_lookup(mm);
+	if (e && e->exe == exe)
+		return e;
+	if (!exe || !get_file_rcu(exe))
+		return NULL;
+	buf = crs_path_buf(CRS_BUF_PROGRAM);
+	e = NULL;
+	if (!buf)
+		goto out;
+	s = d_path(&exe->f_path, buf, PATH_MAX);
+	if (IS_ERR(s))
+		goto out;
+	len = strlen(s);
+	n = NULL;
+	if (atomic_read(&crs_prog_count) < READ_ONCE(program_cache_max))
+		n = kmalloc(sizeof(*n) + len + 1, GFP_ATOMIC | __GFP_NOWARN);
+	if (!n)
+		n = crs_prog_scratch();
+	n->mm = mm;
+	n->exe = exe;
+	n->dev = file_inode(exe)->i_sb->s_dev;
+	n->ino = file_inode(exe)->i_ino;
+	memmove(n->path, s, len + 1);
+	e = n == crs_prog_scratch() ? n : crs_prog_insert(n);
+out:
+	fput(exe);
+	return e;
+}
+
+/**
+ * crs_program_current() - the program (executable path) of current
+ * @ctx: the decision context
+ *
+ * Context: as crs_program_get(). Return: the path, or NULL.
+ */
+const char *crs_program_current(struct crs_ctx *ctx)
+{
+	const struct crs_program *e = crs_program_get(ctx);
+
+	return e ? e->path : NULL;
+}
+
+/* __mmdrop(struct mm_struct *mm): forget the mm's identity. */
+int crs_hook_mmdrop(struct kprobe *p, struct pt_regs *regs)
+{
+	struct mm_struct *mm = (struct mm_struct *)regs_get_kernel_argument(regs, 0);
+	struct crs_program *e;
+	unsigned long flags;
+
+	if (!atomic_read(&crs_prog_count))
+		return 0;
+	spin_lock_irqsave(&crs_prog_lock, flags);
+	e = crs_prog_lookup(mm);
+	if (e) {
+		hlist_del_rcu(&e->node);
+		atomic_dec(&crs_prog_count);
+	}
+	spin_unlock_irqrestore(&crs_prog_lock, flags);
+	if (e)
+		kfree_rcu(e, rcu);
+	return 0;
+}
+NOKPROBE_SYMBOL(crs_hook_mmdrop);
+
+/**
+ * crs_program_count() - cached program identities
+ * Return: the count. Context: any.
+ */
+unsigned int crs_program_count(void)
+{
+	return atomic_read(&crs_prog_count);
+}
+
+/**
+ * crs_program_init() - allocate the per-cpu buffers
+ *
+ * Context: process context, before the hooks are installed.
+ * Return: 0 or -ENOMEM.
+ */
+int crs_program_init(void)
+{
+	size_t size = CRS_SCRATCH_SIZE + __CRS_BUF_MAX * PATH_MAX;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		char *b = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+
+		if (!b) {
+			crs_program_exit();
+			return -ENOMEM;
+		}
+		per_cpu(crs_bufs, cpu) = b;
+	}
+	return 0;
+}
+
+/**
+ * crs_program_exit() - free the cache and the buffers
+ *
+ * Context: process context, after the hooks are removed.
+ */
+void crs_program_exit(void)
+{
+	struct crs_program *e;
+	struct hlist_node *t;
+	int cpu, i;
+
+	synchronize_rcu();
+	for (i = 0; i < ARRAY_SIZE(crs_prog_hash); i++) {
+		hlist_for_each_entry_safe(e, t, &crs_prog_hash[i], node) {
+			hlist_del(&e->node);
+			kfree(e);
+		}
+	}
+	atomic_set(&crs_prog_count, 0);
+	for_each_possible_cpu(cpu) {
+		kvfree(per_cpu(crs_bufs, cpu));
+		per_cpu(crs_bufs, cpu) = NULL;
+	}
+}

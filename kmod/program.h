@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * crs: program identity of the current task, and per-cpu path buffers.
+ */
+#ifndef _CRS_PROGRAM_H
+#define _CRS_PROGRAM_H
+
+#include <linux/types.h>
+
+struct crs_ctx;
+struct mm_struct;
+struct file;
+
+/*
+ * The identity of an executable: its path as seen from the root of the
+ * task that first asked after the exec, and the inode it resolved to (so a
+ * rule naming a symlink, /bin/sh -> /bin/busybox, matches the binary).
+ */
+struct crs_program {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct mm_struct *mm;	/* key; no reference (dropped in __mmdrop) */
+	struct file *exe;	/* mm->exe_file seen; no reference, compared */
+	dev_t dev;
+	unsigned long ino;
+	char path[];
+};
+
+const struct crs_program *crs_program_get(struct crs_ctx *ctx);
+
+/* Per-cpu scratch path buffers of PATH_MAX bytes, for hook handlers. */
+enum crs_pathbuf {
+	CRS_BUF_PROGRAM,
+	CRS_BUF_A,
+	CRS_BUF_B,
+	__CRS_BUF_MAX
+};
+
+char *crs_path_buf(enum crs_pathbuf which);
+
+#endif /* _CRS_PROGRAM_H */

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crs: SYSCALL enforcement at the syscall dispatch.
+ *
+ * The kernel dispatches a system call through x64_sys_call(regs, nr)
+ * (x86_64), ia32_sys_call(regs, nr) (int 0x80, sysenter and syscall from
+ * 32-bit code, after the number was range checked) or x32_sys_call(regs,
+ * nr) (x32, nr already stripped of __X32_SYSCALL_BIT). A kprobe on each
+ * sees the user registers and the number before the syscall runs, after
+ * seccomp and ptrace had their say; a denial makes the dispatcher return
+ * -EPERM as the syscall's result, so a denied call has no effect at all.
+ *
+ * Compiled table (per policy, immutable, freed with the policy): for each
+ * architecture a bitmap of the numbers some usable SYSCALL rule names,
+ * and for each such number its rules, DENY rules first. A number not in
+ * the bitmap costs one test_bit() and gets defaultSyscallAction; argument
+ * constraints are checked only for the rules of the number called. A
+ * policy without SYSCALL rules and with defaultSyscallAction ALLOW gets no
+ * table at all (p->sys == NULL): its containers pay the container lookup
+ * and one pointer test.
+ *
+ * execve and execveat are Execution rules too: a SYSCALL rule on them with
+ * a `file` is decided by file.c on the resolved executable at bprm_check,
+ * and unnamed execs keep defaultExecuteAction there. Here only their rules
+ * without `file` count, and defaultSyscallAction never applies to them.
+ *
+ * x32: Debian builds the x32 ABI but leaves it off unless booted with
+ * syscall.x32=y. When it is on, an x32 call from a container whose policy
+ * can deny a syscall (a DENY rule or a DENY default) is refused with EPERM
+ * as if denied by default: x32 numbers and argument layouts are not what
+ * the rules were written for, and silently allowing them would be a way
+ * around every SYSCALL rule.
+ */
+#include <linux/bitmap.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/slab.h>
+#include <net/netlink.h>
+#include <asm/unistd.h>
+
+#include "crs.h"
+#include "hooks.h"
+
+enum {
+	CRS_SYS_X86_64,
+	CRS_SYS_I386,
+	__CRS_SYS_ARCH_MAX
+};
+
+/* The rules of one architecture, bucketed by syscall number. */
+struct crs_sys_arch {
+	DECLARE_BITMAP(named, CRS_NR_SYSCALLS);
+	/* rules of nr: rules[first[nr]] .. rules[first[nr + 1] - 1] */
+	u32 first[CRS_NR_SYSCALLS + 1];
+	const struct crs_rule **rules;
+};
+
+struct crs_syscall_table {
+	struct crs_sys_arch arch[__CRS_SYS_ARCH_MAX];
+	u8 def;				/* defaultSyscallAction */
+	bool can_deny;			/* a DENY rule or a DENY default */
+};
+
+static const u8 crs_sys_uapi_arch[__CRS_SYS_ARCH_MAX] = {
+	[CRS_SYS_X86_64] = CRS_ARCH_X86_64,
+	[CRS_SYS_I386] = CRS_ARCH_I386,
+};
+
+static bool crs_sys_is_exec(int arch, unsigned int nr)
+{
+	if (arch == CRS_SYS_X86_64)
+		return nr == __NR_execve || nr == __NR_execveat;
+	return nr == __NR_ia32_execve || nr == __NR_ia32_execveat;
+}
+NOKPROBE_SYMBOL(crs_sys_is_exec);
+
+static s32 crs_rule_nr(const struct crs_rule *r, int arch)
+{
+	return arch == CRS_SYS_X86_64 ? r->nr64 : r->nr32;
+}
+
+/* Whether @r takes part in this table for @arch; its number in @nr. */
+static bool crs_sys_usable(const struct crs_rule *r, int arch,
+			   unsigned int *nr)
+{
+	s32 n;
+
+	if (r->type != CRS_RULE_SYSCALL || r->inactive)
+		return false;
+	n = crs_rule_nr(r, arch);
+	if (n < 0 || n >= CRS_NR_SYSCALLS)
+		return false;
+	/* exec rules with a file are file.c's, on the resolved file */
+	if (r->file && crs_sys_is_exec(arch, n))
+		return false;
+	*nr = n;
+	return true;
+}
+
+static int crs_sys_check_rule(const struct crs_rule *r,
+			      struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	if (r->nr64 >= CRS_NR_SYSCALLS || r->nr32 >= CRS_NR_SYSCALLS) {
+		NL_SET_ERR_MSG(extack, "crs: syscall number out of range");
+		return -EINVAL;
+	}
+	if (r->nargs > CRS_MAX_ARGS) {
+		NL_SET_ERR_MSG(extack, "crs: more than 6 argument constraints");
+		return -EINVAL;
+	}
+	for (i = 0; i < r->nargs; i++) {
+		if (r->args[i].index >= CRS_MAX_ARGS) {
+			NL_SET_ERR_MSG(extack, "crs: argument index not 0..5");
+			return -EINVAL;
+		}
+		if (r->args[i].op >= __CRS_ARG_MAX) {
+			NL_SET_ERR_MSG(extack, "crs: unknown argument operator");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int crs_sys_arch_build(struct crs_sys_arch *a, struct crs_policy *p,
+			      int arch, bool *can_deny)
+{
+	u32 *pos = NULL, total = 0, i, nr;
+	int pass;
+
+	for (i = 0; i < p->nrules; i++) {
+		if (!crs_sys_usable(&p->rules[i], arch, &nr))
+			continue;
+		a->first[nr + 1]++;
+		total++;
+	}
+	if (!total)
+		return 0;
+	for (nr = 0; nr < CRS_NR_SYSCALLS; nr++) {
+		if (a->first[nr + 1])
+			__set_bit(nr, a->named);
+		a->first[nr + 1] += a->first[nr];
+	}
+	a->rules = kvmalloc_array(total, sizeof(*a->rules), GFP_KERNEL);
+	pos = kmalloc_array(CRS_NR_SYSCALLS, sizeof(*pos), GFP_KERNEL);
+	if (!a->rules || !pos) {
+		kfree(pos);
+		return -ENOMEM;
+	}
+	memcpy(pos, a->first, CRS_NR_SYSCALLS * sizeof(*pos));
+	/* DENY rules first, so the first match of a DENY decides */
+	for (pass = 0; pass < 2; pass++) {
+		u8 want = pass ? CRS_ACTION_ALLOW : CRS_ACTION_DENY;
+
+		for (i = 0; i < p->nrules; i++) {
+			const struct crs_rule *r = &p->rules[i];
+
+			if (r->action != want || !crs_sys_usable(r, arch, &nr))
+				continue;
+			a->rules[pos[nr]++] = r;
+			if (r->action == CRS_ACTION_DENY)
+				*can_deny = true;
+		}
+	}
+	kfree(pos);
+	return 0;
+}
+
+/**
+ * crs_syscall_compile() - build the SYSCALL table of a policy
+ * @p: the policy, rules parsed, not yet published
+ * @extack: for error messages
+ *
+ * Leaves p->sys NULL when the policy has no usable SYSCALL rule and
+ * defaultSyscallAction is ALLOW: the hook's fast case.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL for a rule the table cannot hold, -ENOMEM.
+ */
+int crs_syscall_compile(struct crs_policy *p, struct netlink_ext_ack *extack)
+{
+	struct crs_syscall_table *t;
+	bool any = false;
+	unsigned int nr;
+	u32 i;
+	int a, ret;
+
+	p->sys = NULL;
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+
+		if (r->type != CRS_RULE_SYSCALL)
+			continue;
+		ret = crs_sys_check_rule(r, extack);
+		if (ret)
+			return ret;
+		for (a = 0; a < __CRS_SYS_ARCH_MAX; a++)
+			any |= crs_sys_usable(r, a, &nr);
+	}
+	if (!any && p->def[CRS_DEF_SYSCALL] == CRS_ACTION_ALLOW)
+		return 0;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->def = p->def[CRS_DEF_SYSCALL];
+	t->can_deny = t->def == CRS_ACTION_DENY;
+	for (a = 0; a < __CRS_SYS_ARCH_MAX; a++) {
+		ret = crs_sys_arch_build(&t->arch[a], p, a, &t->can_deny);
+		if (ret)
+			goto err;
+		p->mem += t->arch[a].first[CRS_NR_SYSCALLS] *
+			  sizeof(*t->arch[a].rules);
+	}
+	p->mem += sizeof(*t);
+	p->sys = t;
+	return 0;
+err:
+	for (a = 0; a < __CRS_SYS_ARCH_MAX; a++)
+		kvfree(t->arch[a].rules);
+	kfree(t);
+	NL_SET_ERR_MSG(extack, "crs: out of memory compiling syscall rules");
+	return ret;
+}
+
+/**
+ * crs_syscall_free() - free what crs_syscall_compile() built
+ * @p: the policy; no reader may see it any more
+ *
+ * Context: any context that may call kvfree().
+ */
+void crs_syscall_free(struct crs_policy *p)
+{
+	struct crs_syscall_table *t = p->sys;
+	int a;
+
+	if (!t)
+		return;
+	for (a = 0; a < __CRS_SYS_ARCH_MAX; a++)
+		kvfree(t->arch[a].rules);
+	kfree(t);
+	p->sys = NULL;
+}
+
+/*
+ * The argument values the syscall will see. i386 arguments are 32 bits:
+ * the compat entry uses only the low half of each register, even when a
+ * 64-bit process set the high half before int 0x80.
+ */
+static __always_inline u64 crs_sys_arg(const struct pt_regs *u, int arch,
+				       unsigned int i)
+{
+	if (arch == CRS_SYS_X86_64) {
+		switch (i) {
+		case 0: return u->di;
+		case 1: return u->si;
+		case 2: return u->dx;
+		case 3: return u->r10;
+		case 4: return u->r8;
+		default: return u->r9;
+		}
+	}
+	switch (i) {
+	case 0: return (u32)u->bx;
+	case 1: return (u32)u->cx;
+	case 2: return (u32)u->dx;
+	case 3: return (u32)u->si;
+	case 4: return (u32)u->di;
+	default: return (u32)u->bp;
+	}
+}
+
+static __always_inline bool crs_sys_args_match(const struct crs_rule *r,
+					       const struct pt_regs *u,
+					       int arch)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nargs; i++) {
+		const struct crs_arg *c = &r->args[i];
+		u64 v = crs_sys_arg(u, arch, c->index);
+		bool ok;
+
+		switch (c->op) {
+		case CRS_ARG_EQ:
+			ok = v == c->value;
+			break;
+		case CRS_ARG_NE:
+			ok = v != c->value;
+			break;
+		case CRS_ARG_LT:
+			ok = v < c->value;
+			break;
+		case CRS_ARG_LE:
+			ok = v <= c->value;
+			break;
+		case CRS_ARG_GT:
+			ok = v > c->value;
+			break;
+		case CRS_ARG_GE:
+			ok = v >= c->value;
+			break;
+		case CRS_ARG_MASKED_EQ:
+			ok = (v & c->mask) == c->value;
+			break;
+		default:
+			ok = false;
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Decide one call: the first matching DENY rule, else the first matching
+ * ALLOW rule, else *@rule = NULL and the default. Returns the action.
+ */
+static u8 crs_sys_decide(struct crs_ctx *ctx, const struct crs_syscall_table *t,
+			 int arch, unsigned int nr, const struct pt_regs *u,
+			 const struct crs_rule **rule)
+{
+	const struct crs_sys_arch *a = &t->arch[arch];
+	const char *prog = NULL;
+	bool have_prog = false;
+	u32 i;
+
+	*rule = NULL;
+	if (!test_bit(nr, a->named))
+		return crs_sys_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
+	for (i = a->first[nr]; i < a->first[nr + 1]; i++) {
+		const struct crs_rule *r = a->rules[i];
+
+		if (!crs_sys_args_match(r, u, arch))
+			continue;
+		if (r->program) {
+			if (!have_prog) {
+				prog = crs_program_current(ctx);
+				have_prog = true;
+			}
+			if (!crs_program_matches(ctx, r, prog))
+				continue;
+		}
+		*rule = r;
+		return r->action;
+	}
+	return crs_sys_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
+}
+NOKPROBE_SYMBOL(crs_sys_decide);
+
+static bool crs_sys_ignored(const struct crs_policy *p, int arch,
+			    unsigned int nr)
+{
+	return test_bit(nr, arch == CRS_SYS_X86_64 ? p->ignored64 :
+						     p->ignored32);
+}
+NOKPROBE_SYMBOL(crs_sys_ignored);
+
+/* Returns true when the call must fail with EPERM. */
+static bool crs_sys_check(int arch, const struct pt_regs *u, unsigned int nr)
+{
+	const struct crs_syscall_table *t;
+	const struct crs_rule *rule;
+	struct crs_object obj;
+	struct crs_ctx ctx;
+	bool deny = false;
+	u8 action;
+
+	if (!crs_ctx_get(&ctx))
+		return false;
+	t = ctx.p ? ctx.p->sys : NULL;
+	if (!t && !ctx.c->learning)
+		goto out;
+	if (nr >= CRS_NR_SYSCALLS)
+		goto out;
+
+	memset(&obj, 0, sizeof(obj));
+	obj.type = CRS_RULE_SYSCALL;
+	obj.syscall_nr = nr;
+	obj.arch = crs_sys_uapi_arch[arch];
+
+	if (!t || ctx.mode == CRS_MODE_INACTIVE) {
+		/* nothing to evaluate; learning alone wants to see it */
+		if (ctx.c->learning &&
+		    !(ctx.p && crs_sys_ignored(ctx.p, arch, nr)))
+			crs_learn_record(&ctx, &obj);
+		goto out;
+	}
+
+	action = crs_sys_decide(&ctx, t, arch, nr, u, &rule);
+	if (crs_sys_ignored(ctx.p, arch, nr)) {
+		/* enforced, never reported nor learned */
+		deny = action == CRS_ACTION_DENY &&
+		       ctx.mode == CRS_MODE_ACTIVE;
+		goto out;
+	}
+	if (!rule && action == CRS_ACTION_ALLOW) {
+		/*
+		 * Allowed by default: not a policy verdict worth a counter
+		 * or an event on every call; learning still records it.
+		 */
+		if (ctx.c->learning)
+			crs_learn_record(&ctx, &obj);
+		goto out;
+	}
+	deny = crs_verdict(&ctx, rule, action, &obj);
+out:
+	crs_ctx_put(&ctx);
+	return deny;
+}
+NOKPROBE_SYMBOL(crs_sys_check);
+
+/* x64_sys_call(const struct pt_regs *regs, unsigned int nr) */
+int crs_hook_x64_sys_call(struct kprobe *p, struct pt_regs *regs)
+{
+	if (!static_branch_unlikely(&crs_active))
+		return 0;
+	if (crs_sys_check(CRS_SYS_X86_64, (const struct pt_regs *)regs->di,
+			  (unsigned int)regs->si))
+		return crs_hook_deny(regs, -EPERM);
+	return 0;
+}
+NOKPROBE_SYMBOL(crs_hook_x64_sys_call);
+
+/* ia32_sys_call(const struct pt_regs *regs, unsigned int nr) */
+int crs_hook_ia32_sys_call(struct kprobe *p, struct pt_regs *regs)
+{
+	if (!static_branch_unlikely(&crs_active))
+		return 0;
+	if (crs_sys_check(CRS_SYS_I386, (const struct pt_regs *)regs->di,
+			  (unsigned int)regs->si))
+		return crs_hook_deny(regs, -EPERM);
+	return 0;
+}
+NOKPROBE_SYMBOL(crs_hook_ia32_sys_call);
+
+/* x32_sys_call(const struct pt_regs *regs, unsigned int nr): refused */
+int crs_hook_x32_sys_call(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct crs_syscall_table *t;
+	struct crs_object obj;
+	struct crs_ctx ctx;
+	bool deny = false;
+
+	if (!static_branch_unlikely(&crs_active))
+		return 0;
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	t = ctx.p ? ctx.p->sys : NULL;
+	if (t && t->can_deny && ctx.mode != CRS_MODE_INACTIVE) {
+		memset(&obj, 0, sizeof(obj));
+		obj.type = CRS_RULE_SYSCALL;
+		obj.syscall_nr = (u32)regs->si;
+		obj.arch = CRS_ARCH_X32;
+		deny = crs_verdict(&ctx, NULL, CRS_ACTION_DENY, &obj);
+	}
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EPERM) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_x32_sys_call);

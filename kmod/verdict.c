@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crs: turning a decision into an outcome. Every enforcement point ends
+ * in crs_verdict(): it applies the effective policy mode, counts, feeds
+ * learning and the audit event queue, and logs denials.
+ */
+#include <linux/module.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "crs.h"
+
+bool crs_log_denials = true;
+module_param_named(log_denials, crs_log_denials, bool, 0644);
+MODULE_PARM_DESC(log_denials, "Log each denial to the kernel log, rate limited (default Y)");
+
+static const char *const crs_type_names[] = {
+	[CRS_RULE_READ] = "READ",
+	[CRS_RULE_WRITE] = "WRITE",
+	[CRS_RULE_NETWORK_OUTBOUND] = "NETWORK_OUTBOUND",
+	[CRS_RULE_NETWORK_INBOUND] = "NETWORK_INBOUND",
+	[CRS_RULE_SYSCALL] = "SYSCALL",
+};
+
+/* Does log mode @mode select an event of @outcome (decided by @rule)? */
+static bool crs_log_selects(u8 mode, u8 outcome, const struct crs_rule *rule)
+{
+	bool policy_all = mode == CRS_LOG_POLICY_ALL || mode == CRS_LOG_ALL;
+
+	switch (outcome) {
+	case CRS_OUTCOME_DENIED:
+		return policy_all || mode == CRS_LOG_POLICY_DENY ||
+		       mode == CRS_LOG_POLICY_MONITOR_DENY;
+	case CRS_OUTCOME_MONITOR:
+		return policy_all || mode == CRS_LOG_POLICY_MONITOR ||
+		       mode == CRS_LOG_POLICY_MONITOR_DENY;
+	case CRS_OUTCOME_ALLOWED:
+		/* explicit ALLOW rules only: a default allow is not news */
+		return rule && (policy_all || mode == CRS_LOG_POLICY_ALLOW);
+	}
+	return false;
+}
+
+static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
+			   const struct crs_object *obj)
+{
+	const char *type = obj->type < ARRAY_SIZE(crs_type_names) ?
+			   crs_type_names[obj->type] : "?";
+
+	if (obj->path)
+		pr_info_ratelimited("denied %s %s pid=%d comm=%s container=%llu policy=%s rule=%s\n",
+				    type, obj->path, task_pid_nr(current),
+				    current->comm, ctx->c->id, ctx->p->name,
+				    rule ? rule->name : "default");
+	else if (obj->family)
+		pr_info_ratelimited("denied %s %pI6c port %u proto %u pid=%d comm=%s container=%llu policy=%s rule=%s\n",
+				    type, &obj->addr, obj->port, obj->protocol,
+				    task_pid_nr(current), current->comm,
+				    ctx->c->id, ctx->p->name,
+				    rule ? rule->name : "default");
+	else
+		pr_info_ratelimited("denied %s nr %d arch %u pid=%d comm=%s container=%llu policy=%s rule=%s\n",
+				    type, obj->syscall_nr, obj->arch,
+				    task_pid_nr(current), current->comm,
+				    ctx->c->id, ctx->p->name,
+				    rule ? rule->name : "default");
+}
+
+/**
+ * crs_verdict() - settle a decision: mode, counters, learning, events
+ * @ctx: the decision context from crs_ctx_get()
+ * @rule: the rule that decided, or NULL when the default action did
+ * @action: the decided enum crs_action
+ * @obj: what was accessed
+ *
+ * A caller that evaluated nothing (no policy bound, or mode INACTIVE) may
+ * still call this with @rule NULL and CRS_ACTION_ALLOW so learning sees
+ * the access; nothing is then counted.
+ *
+ * Context: any (kprobe handler, softirq); does not sleep or allocate.
+ * Return: true if the caller must deny the access.
+ */
+bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
+		 const struct crs_object *obj)
+{
+	struct crs_container *c = ctx->c;
+	u8 outcome;
+
+	if (READ_ONCE(c->learning))
+		crs_learn_record(ctx, obj);
+	if (!ctx->p || ctx->mode == CRS_MODE_INACTIVE)
+		return false;
+
+	if (action == CRS_ACTION_DENY)
+		outcome = ctx->mode == CRS_MODE_ACTIVE ? CRS_OUTCOME_DENIED :
+							 CRS_OUTCOME_MONITOR;
+	else
+		outcome = CRS_OUTCOME_ALLOWED;
+
+	switch (outcome) {
+	case CRS_OUTCOME_DENIED:
+		this_cpu_inc(c->stats->denied);
+		if (rule)
+			this_cpu_inc(rule->hits->denied);
+		percpu_counter_inc(&crs_stats.denied);
+		break;
+	case CRS_OUTCOME_MONITOR:
+		this_cpu_inc(c->stats->monitored);
+		if (rule)
+			this_cpu_inc(rule->hits->monitored);
+		percpu_counter_inc(&crs_stats.monitored);
+		break;
+	default:
+		this_cpu_inc(c->stats->allowed);
+		if (rule)
+			this_cpu_inc(rule->hits->allowed);
+		percpu_counter_inc(&crs_stats.allowed);
+		break;
+	}
+
+	if (crs_log_selects(READ_ONCE(c->log_mode), outcome, rule))
+		crs_event_emit(ctx, rule, outcome, obj);
+	if (outcome == CRS_OUTCOME_DENIED && READ_ONCE(crs_log_denials))
+		crs_log_denial(ctx, rule, obj);
+	return outcome == CRS_OUTCOME_DENIED;
+}
+
+/**
+ * crs_program_matches() - does @rule's program cover @program?
+ * @ctx: decision context
+ * @rule: the rule
+ * @program: current's program path, or NULL if unknown
+ *
+ * Context: any.
+ * Return: true for "*" rules, or when the paths are equal.
+ */
+bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
+			 const char *program)
+{
+	if (!rule->program)
+		return true;
+	return program && !strcmp(rule->program, program);
+}
