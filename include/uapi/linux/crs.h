@@ -31,8 +31,9 @@
  *   rule limit), -ENOENT (APPEND without a started series), -ENOMEM,
  *   -EOPNOTSUPP (unknown flag bits).
  *
- * CRS_CMD_GET_POLICY: with CRS_A_POLICY {CRS_POLICY_A_NAME}: one policy;
- *   as a dump (NLM_F_DUMP): every policy. Each reply message carries
+ * CRS_CMD_GET_POLICY: dump only (NLM_F_DUMP). With CRS_A_POLICY
+ *   {CRS_POLICY_A_NAME}: that policy (-ENOENT if unknown); without it:
+ *   every policy. Each reply message carries
  *   CRS_A_POLICY with the header and at most a message's worth of
  *   CRS_POLICY_A_RULES; a policy spans several messages, the first with
  *   CRS_POLICY_A_RULE_OFFSET 0. CRS_A_FLAGS CRS_GET_F_STATS adds
@@ -45,7 +46,10 @@
  * CRS_CMD_APPLY: CRS_A_CONTAINER {CRS_CONTAINER_A_PID, CRS_CONTAINER_A_POLICY,
  *   optional modes}, CRS_A_FLAGS (CRS_APPLY_F_HOST to allow binding the
  *   initial pid namespace). Binds the pid namespace of PID (as seen from
- *   the caller's pid namespace) and captures its network namespace.
+ *   the caller's pid namespace) and captures its network namespace. If
+ *   that namespace is already bound, its policy is replaced. Each bound
+ *   container holds a reference on the module: rmmod fails with EBUSY
+ *   until every container is detached or has exited.
  *   -ESRCH no such pid, -ENOENT no such policy, -EPERM initial pid
  *   namespace without CRS_APPLY_F_HOST.
  *
