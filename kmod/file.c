@@ -1,17 +1,1022 @@
 // SPDX-License-Identifier: GPL-2.0
-/* crs: READ, WRITE and Execution enforcement (to be written: issue 4). */
-#include "crs.h"
-#include "hooks.h"
+/*
+ * crs: READ, WRITE and Execution enforcement.
+ *
+ * Every decision is made on what the kernel resolved: the struct path of
+ * the opened file (or the parent directory plus the name for a directory
+ * entry being created, removed or renamed), turned into a string with
+ * d_path() relative to the calling task's root, so a container sees its
+ * own paths; symlinks, "..", dirfds, /proc/self/fd/N, /proc/self/root,
+ * openat2, io_uring and 32-bit calls all arrive here as the same path.
+ *
+ * Compiled tables (crs_file_compile): one set per kind (READ, WRITE,
+ * Execution). A rule whose file has no wildcard goes into a hash of exact
+ * paths; a glob rule goes into a hash keyed by its literal prefix up to
+ * the last '/' before the first wildcard (a rule "/var/www/" followed by
+ * "*.php" is keyed "/var/www/"; a bare "*" is keyed ""). A lookup probes the exact hash once and the glob hash once
+ * per '/' of the path, and runs glob_match() only on the globs of those
+ * buckets, so cost grows with path depth, not with the rule count.
+ *
+ * Program matching: "*" matches every program; otherwise the rule's
+ * program equals the executable's path, or names (through symlinks) the
+ * same inode, resolved once per container and policy in the container's
+ * root (crs_file_bind(), or lazily from a work item). The same holds for
+ * the file of an Execution rule without wildcards: "/bin/sh" covers an
+ * exec of /bin/busybox when /bin/sh links to it.
+ *
+ * Hard links are judged by path: a link made before the policy is its
+ * own path. Giving a file a new name (link, rename) needs the source to
+ * pass both READ and WRITE, so a protected file cannot be moved or linked
+ * out from under its rule from inside the container.
+ */
+#include <linux/binfmts.h>
+#include <linux/compat.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/glob.h>
+#include <linux/jhash.h>
+#include <linux/kprobes.h>
+#include <linux/limits.h>
+#include <linux/log2.h>
+#include <linux/namei.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+#include <asm/syscall.h>
 
-int crs_hook_file_open(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_truncate(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_unlink(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_rmdir(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_mknod(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_mkdir(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_symlink(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_link(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_path_rename(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_hook_bprm_check(struct kprobe *p, struct pt_regs *regs) { return 0; }
-int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack) { return 0; }
-void crs_file_free(struct crs_policy *p) { }
+#include "crs.h"
+#include "file.h"
+#include "hooks.h"
+#include "program.h"
+
+enum crs_fkind {
+	CRS_FK_READ,
+	CRS_FK_WRITE,
+	CRS_FK_EXEC,
+	__CRS_FK_MAX
+};
+
+/* A rule in a bucket; chains keep ascending rule order. */
+struct crs_fref {
+	struct crs_fref *next;
+	const struct crs_rule *rule;
+	u32 idx;
+};
+
+/* A hash bucket entry: an exact path or a glob prefix. */
+struct crs_fkey {
+	struct hlist_node node;
+	u32 hash;
+	u32 len;
+	const char *key;		/* not NUL-terminated at @len for globs */
+	struct crs_fref *refs;
+	struct crs_fref **tail;
+};
+
+struct crs_fset {
+	struct hlist_head *exact;
+	struct hlist_head *glob;
+	u32 bits;
+	u32 nglob;
+	struct crs_fref *any;		/* Execution rules without a file */
+	struct crs_fref **any_tail;
+};
+
+struct crs_file_table {
+	u64 id;				/* unique per compiled policy */
+	bool need_resolve;		/* rules name programs or exec files */
+	unsigned long resolve_after;	/* jiffies: lazy resolution rate limit */
+	struct crs_fset set[__CRS_FK_MAX];
+	struct crs_fkey *keys;
+	struct crs_fref *refs;
+	struct hlist_head *heads;
+};
+
+/* What crs_file_bind() resolved for one container and compiled policy. */
+struct crs_ino {
+	unsigned long ino;		/* 0: not resolved */
+	dev_t dev;
+	u32 idx;			/* rule index (exec[] only) */
+};
+
+struct crs_file_bound {
+	struct rcu_head rcu;
+	u64 id;				/* crs_file_table.id */
+	u32 nrules;
+	u32 nexec;
+	struct crs_ino *prog;		/* [nrules] or NULL */
+	struct crs_ino *exec;		/* [nexec], sorted by dev, ino */
+};
+
+/*
+ * Exported by this kernel (Module.symvers) but declared only in
+ * fs/internal.h since a 6.1 stable update.
+ */
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
+		    const char *name, unsigned int flags, struct path *path);
+
+static atomic64_t crs_file_ids = ATOMIC64_INIT(0);
+
+static bool crs_is_exec_rule(const struct crs_rule *r)
+{
+	return r->type == CRS_RULE_SYSCALL &&
+	       (r->nr64 == 59 || r->nr64 == 322 ||
+		r->nr32 == 11 || r->nr32 == 358);
+}
+
+static int crs_rule_kind(const struct crs_rule *r)
+{
+	if (r->type == CRS_RULE_READ)
+		return CRS_FK_READ;
+	if (r->type == CRS_RULE_WRITE)
+		return CRS_FK_WRITE;
+	if (crs_is_exec_rule(r))
+		return CRS_FK_EXEC;
+	return -1;
+}
+
+static bool crs_prog_is_any(const char *prog)
+{
+	return !prog || !strcmp(prog, "*");
+}
+
+/* Length of the literal prefix of glob @s up to and including its last '/'. */
+static u32 crs_glob_prefix(const char *s, bool *is_glob)
+{
+	size_t lit = strcspn(s, "*?[");
+	u32 i;
+
+	*is_glob = s[lit] != '\0';
+	if (!*is_glob)
+		return lit;
+	for (i = lit; i > 0; i--)
+		if (s[i - 1] == '/')
+			return i;
+	return 0;
+}
+
+static u32 crs_hash(const char *s, u32 len)
+{
+	return jhash(s, len, 0x6372730a);
+}
+
+static struct crs_fkey *crs_fkey_find(struct hlist_head *tab, u32 bits,
+				      const char *s, u32 len, u32 hash)
+{
+	struct crs_fkey *k;
+
+	hlist_for_each_entry(k, &tab[hash & ((1U << bits) - 1)], node)
+		if (k->hash == hash && k->len == len && !memcmp(k->key, s, len))
+			return k;
+	return NULL;
+}
+
+/**
+ * crs_file_compile() - build the READ, WRITE and Execution tables of @p
+ * @p: a policy being committed, rules parsed
+ * @extack: error report
+ *
+ * Context: process context, crs_lock held.
+ * Return: 0, -EINVAL (a READ/WRITE rule without a file) or -ENOMEM.
+ */
+int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack)
+{
+	u32 n[__CRS_FK_MAX] = {}, nheads = 0, nused = 0, i;
+	struct crs_file_table *t;
+	struct hlist_head *h;
+	int kind;
+
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+
+		kind = crs_rule_kind(r);
+		if (kind < 0)
+			continue;
+		if (kind != CRS_FK_EXEC && !r->file) {
+			NL_SET_ERR_MSG(extack, "a READ or WRITE rule needs a file");
+			return -EINVAL;
+		}
+		if (r->inactive)
+			continue;
+		n[kind]++;
+	}
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return -ENOMEM;
+	t->id = atomic64_inc_return(&crs_file_ids);
+	for (kind = 0; kind < __CRS_FK_MAX; kind++) {
+		t->set[kind].bits = ilog2(roundup_pow_of_two(max(2 * n[kind], 8U)));
+		nheads += 2U << t->set[kind].bits;
+		nused += n[kind];
+		t->set[kind].any_tail = &t->set[kind].any;
+	}
+	t->heads = kvcalloc(nheads, sizeof(*t->heads), GFP_KERNEL_ACCOUNT);
+	t->keys = kvcalloc(max(nused, 1U), sizeof(*t->keys), GFP_KERNEL_ACCOUNT);
+	t->refs = kvcalloc(max(nused, 1U), sizeof(*t->refs), GFP_KERNEL_ACCOUNT);
+	if (!t->heads || !t->keys || !t->refs) {
+		p->file = t;
+		crs_file_free(p);
+		return -ENOMEM;
+	}
+	h = t->heads;
+	for (kind = 0; kind < __CRS_FK_MAX; kind++) {
+		t->set[kind].exact = h;
+		h += 1U << t->set[kind].bits;
+		t->set[kind].glob = h;
+		h += 1U << t->set[kind].bits;
+	}
+
+	nused = 0;
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+		struct crs_fref *ref;
+		struct crs_fkey *k;
+		struct crs_fset *s;
+		struct hlist_head *tab;
+		bool is_glob;
+		u32 len, hash;
+
+		kind = crs_rule_kind(r);
+		if (kind < 0 || r->inactive)
+			continue;
+		s = &t->set[kind];
+		ref = &t->refs[nused];
+		ref->rule = r;
+		ref->idx = i;
+		if (!crs_prog_is_any(r->program))
+			t->need_resolve = true;
+		if (!r->file || !strcmp(r->file, "*")) {
+			if (kind != CRS_FK_EXEC) {
+				/* "*" as a READ/WRITE file: a glob with prefix "" */
+				goto keyed;
+			}
+			*s->any_tail = ref;
+			s->any_tail = &ref->next;
+			nused++;
+			continue;
+		}
+keyed:
+		len = crs_glob_prefix(r->file, &is_glob);
+		if (kind == CRS_FK_EXEC && !is_glob)
+			t->need_resolve = true;
+		tab = is_glob ? s->glob : s->exact;
+		hash = crs_hash(r->file, len);
+		k = crs_fkey_find(tab, s->bits, r->file, len, hash);
+		if (!k) {
+			k = &t->keys[nused];
+			k->key = r->file;
+			k->len = len;
+			k->hash = hash;
+			k->tail = &k->refs;
+			hlist_add_head(&k->node, &tab[hash & ((1U << s->bits) - 1)]);
+			s->nglob += is_glob;
+		}
+		*k->tail = ref;
+		k->tail = &ref->next;
+		nused++;
+	}
+	t->resolve_after = jiffies;
+	p->file = t;
+	p->mem += sizeof(*t) + nheads * sizeof(*t->heads) +
+		  nused * (sizeof(*t->keys) + sizeof(*t->refs));
+	return 0;
+}
+
+/**
+ * crs_file_free() - free what crs_file_compile() built
+ * @p: the policy (no reader left)
+ *
+ * Context: any but hard irq.
+ */
+void crs_file_free(struct crs_policy *p)
+{
+	struct crs_file_table *t = p->file;
+
+	if (!t)
+		return;
+	kvfree(t->heads);
+	kvfree(t->keys);
+	kvfree(t->refs);
+	kfree(t);
+	p->file = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Resolution of rule programs and exact Execution files per container. */
+
+static struct crs_file_bound *crs_bound(struct crs_container *c)
+{
+	return smp_load_acquire((struct crs_file_bound **)&c->file_priv);
+}
+
+static int crs_ino_cmp(const void *a, const void *b)
+{
+	const struct crs_ino *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void crs_resolve_one(const struct path *root, const char *name,
+			    struct crs_ino *out)
+{
+	struct path path;
+
+	if (vfs_path_lookup(root->dentry, root->mnt, name, LOOKUP_FOLLOW, &path))
+		return;
+	out->dev = d_inode(path.dentry)->i_sb->s_dev;
+	out->ino = d_inode(path.dentry)->i_ino;
+	path_put(&path);
+}
+
+/* Resolve @p's names in @root and attach the result to @c. */
+static int crs_file_resolve(struct crs_container *c, struct crs_policy *p,
+			    const struct path *root)
+{
+	struct crs_file_table *t = p->file;
+	struct crs_file_bound *b, *old;
+	const char *prev = NULL;
+	struct crs_ino last = {};
+	u32 i, nexec = 0;
+
+	lockdep_assert_held(&crs_lock);
+	if (!t)
+		return 0;
+	old = crs_bound(c);
+	if (old && old->id == t->id)
+		return 0;
+	for (i = 0; i < p->nrules; i++)
+		if (crs_rule_kind(&p->rules[i]) == CRS_FK_EXEC && p->rules[i].file)
+			nexec++;
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return -ENOMEM;
+	b->id = t->id;
+	b->nrules = p->nrules;
+	b->prog = kvcalloc(max(p->nrules, 1U), sizeof(*b->prog), GFP_KERNEL_ACCOUNT);
+	b->exec = kvcalloc(max(nexec, 1U), sizeof(*b->exec), GFP_KERNEL_ACCOUNT);
+	if (!b->prog || !b->exec) {
+		kvfree(b->prog);
+		kvfree(b->exec);
+		kfree(b);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+		int kind = crs_rule_kind(r);
+		bool is_glob;
+
+		if (kind < 0 || r->inactive)
+			continue;
+		if (!crs_prog_is_any(r->program)) {
+			/* rules of one program usually come together */
+			if (prev && !strcmp(prev, r->program)) {
+				b->prog[i] = last;
+			} else {
+				memset(&last, 0, sizeof(last));
+				crs_resolve_one(root, r->program, &last);
+				b->prog[i] = last;
+				prev = r->program;
+			}
+		}
+		if (kind == CRS_FK_EXEC && r->file) {
+			crs_glob_prefix(r->file, &is_glob);
+			if (is_glob)
+				continue;
+			crs_resolve_one(root, r->file, &b->exec[b->nexec]);
+			if (b->exec[b->nexec].ino) {
+				b->exec[b->nexec].idx = i;
+				b->nexec++;
+			}
+		}
+		cond_resched();
+	}
+	sort(b->exec, b->nexec, sizeof(*b->exec), crs_ino_cmp, NULL);
+	smp_store_release((struct crs_file_bound **)&c->file_priv, b);
+	if (old) {
+		kvfree(old->prog);
+		kvfree(old->exec);
+		kfree_rcu(old, rcu);
+	}
+	return 0;
+}
+
+/* Root of the init of @c's pid namespace. */
+static int crs_container_root(struct crs_container *c, struct path *root)
+{
+	struct task_struct *task;
+	int ret = -ESRCH;
+
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(1, c->pidns), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	if (!task)
+		return ret;
+	task_lock(task);
+	if (task->fs) {
+		get_fs_root(task->fs, root);
+		ret = 0;
+	}
+	task_unlock(task);
+	put_task_struct(task);
+	return ret;
+}
+
+/**
+ * crs_file_bind() - resolve @c's policy's names in @c's root
+ * @c: a container
+ *
+ * Context: process context, crs_lock held. Return: 0 or -errno (the
+ * container then matches rule programs by their literal path).
+ */
+int crs_file_bind(struct crs_container *c)
+{
+	struct crs_policy_slot *slot;
+	struct crs_policy *p;
+	struct path root;
+	int ret;
+
+	lockdep_assert_held(&crs_lock);
+	slot = rcu_dereference_protected(c->slot, lockdep_is_held(&crs_lock));
+	p = slot ? rcu_dereference_protected(slot->policy,
+					     lockdep_is_held(&crs_lock)) : NULL;
+	if (!p || !p->file || !p->file->need_resolve)
+		return 0;
+	ret = crs_container_root(c, &root);
+	if (ret)
+		return ret;
+	ret = crs_file_resolve(c, p, &root);
+	path_put(&root);
+	return ret;
+}
+
+/**
+ * crs_file_unbind() - free what crs_file_bind() attached to @c
+ * @c: a container no reader can see any more
+ *
+ * Context: any but hard irq.
+ */
+void crs_file_unbind(struct crs_container *c)
+{
+	struct crs_file_bound *b = c->file_priv;
+
+	c->file_priv = NULL;
+	if (!b)
+		return;
+	kvfree(b->prog);
+	kvfree(b->exec);
+	kfree(b);
+}
+
+/*
+ * Lazy resolution: a hook that finds its container unresolved for the
+ * policy in force queues the calling task here; the work resolves in that
+ * task's root. Rate limited per compiled policy.
+ */
+struct crs_resolve_req {
+	struct list_head node;
+	struct task_struct *task;
+};
+
+static LIST_HEAD(crs_resolve_list);
+static DEFINE_SPINLOCK(crs_resolve_lock);
+static void crs_resolve_fn(struct work_struct *w);
+static DECLARE_WORK(crs_resolve_work, crs_resolve_fn);
+
+static void crs_resolve_fn(struct work_struct *w)
+{
+	struct crs_resolve_req *req;
+	struct crs_container *c;
+	struct crs_policy_slot *slot;
+	struct crs_policy *p;
+	struct path root;
+	bool have_root;
+
+	for (;;) {
+		spin_lock_bh(&crs_resolve_lock);
+		req = list_first_entry_or_null(&crs_resolve_list,
+					       struct crs_resolve_req, node);
+		if (req)
+			list_del(&req->node);
+		spin_unlock_bh(&crs_resolve_lock);
+		if (!req)
+			return;
+		have_root = false;
+		task_lock(req->task);
+		if (req->task->fs) {
+			get_fs_root(req->task->fs, &root);
+			have_root = true;
+		}
+		task_unlock(req->task);
+		if (have_root) {
+			mutex_lock(&crs_lock);
+			/* c and p cannot go away while crs_lock is held */
+			rcu_read_lock();
+			c = crs_container_of(req->task);
+			slot = c ? rcu_dereference(c->slot) : NULL;
+			p = slot ? rcu_dereference(slot->policy) : NULL;
+			rcu_read_unlock();
+			if (p)
+				crs_file_resolve(c, p, &root);
+			mutex_unlock(&crs_lock);
+			path_put(&root);
+		}
+		put_task_struct(req->task);
+		kfree(req);
+	}
+}
+
+static void crs_resolve_later(struct crs_file_table *t)
+{
+	struct crs_resolve_req *req;
+	unsigned long now = jiffies;
+
+	if (time_before(now, READ_ONCE(t->resolve_after)) ||
+	    (current->flags & PF_EXITING))
+		return;
+	WRITE_ONCE(t->resolve_after, now + HZ / 10);
+	req = kmalloc(sizeof(*req), GFP_ATOMIC | __GFP_NOWARN);
+	if (!req)
+		return;
+	req->task = current;
+	get_task_struct(current);
+	spin_lock_bh(&crs_resolve_lock);
+	list_add_tail(&req->node, &crs_resolve_list);
+	spin_unlock_bh(&crs_resolve_lock);
+	queue_work(system_unbound_wq, &crs_resolve_work);
+}
+
+/**
+ * crs_file_exit() - wait for and drop pending lazy resolutions
+ *
+ * Context: process context, after the hooks are removed.
+ */
+void crs_file_exit(void)
+{
+	struct crs_resolve_req *req, *tmp;
+
+	cancel_work_sync(&crs_resolve_work);
+	list_for_each_entry_safe(req, tmp, &crs_resolve_list, node) {
+		list_del(&req->node);
+		put_task_struct(req->task);
+		kfree(req);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Matching. */
+
+/* The state of one decision: the policy, its resolution, the program. */
+struct crs_fq {
+	struct crs_ctx *ctx;
+	struct crs_file_table *t;
+	struct crs_file_bound *b;	/* NULL unless resolved for t */
+	const struct crs_program *prog;
+	bool prog_done;
+	const struct crs_rule *deny, *allow;
+	u32 deny_idx, allow_idx;
+};
+
+static const struct crs_program *crs_fq_prog(struct crs_fq *q)
+{
+	if (!q->prog_done) {
+		q->prog = crs_program_get(q->ctx);
+		q->prog_done = true;
+	}
+	return q->prog;
+}
+
+static bool crs_prog_matches(struct crs_fq *q, const struct crs_rule *r,
+			     u32 idx)
+{
+	const struct crs_program *prog;
+
+	if (crs_prog_is_any(r->program))
+		return true;
+	prog = crs_fq_prog(q);
+	if (!prog)
+		return false;
+	if (!strcmp(r->program, prog->path))
+		return true;
+	return q->b && idx < q->b->nrules && q->b->prog[idx].ino &&
+	       q->b->prog[idx].ino == prog->ino &&
+	       q->b->prog[idx].dev == prog->dev;
+}
+
+/**
+ * crs_file_program_matches() - does @rule's program cover @prog?
+ * @ctx: decision context (@rule belongs to ctx->p)
+ * @rule: the rule
+ * @prog: current's identity from crs_program_get(), or NULL
+ *
+ * Matches "*", the literal path, or the inode the rule's program resolves
+ * to in the container. Context: inside crs_ctx_get()/crs_ctx_put().
+ */
+bool crs_file_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
+			      const struct crs_program *prog)
+{
+	struct crs_fq q = { .ctx = ctx, .prog = prog, .prog_done = true };
+	struct crs_file_bound *b;
+
+	if (ctx->p && ctx->p->file) {
+		b = crs_bound(ctx->c);
+		if (b && b->id == ctx->p->file->id)
+			q.b = b;
+	}
+	return crs_prog_matches(&q, rule, rule - ctx->p->rules);
+}
+
+static void crs_fq_consider(struct crs_fq *q, const struct crs_fref *ref)
+{
+	const struct crs_rule *r = ref->rule;
+
+	if (r->action == CRS_ACTION_DENY) {
+		if (q->deny && q->deny_idx <= ref->idx)
+			return;
+		if (crs_prog_matches(q, r, ref->idx)) {
+			q->deny = r;
+			q->deny_idx = ref->idx;
+		}
+	} else {
+		if (q->allow && q->allow_idx <= ref->idx)
+			return;
+		if (crs_prog_matches(q, r, ref->idx)) {
+			q->allow = r;
+			q->allow_idx = ref->idx;
+		}
+	}
+}
+
+static void crs_fset_match(struct crs_fq *q, const struct crs_fset *s,
+			   const char *path)
+{
+	u32 mask = (1U << s->bits) - 1, len = strlen(path), i;
+	const struct crs_fref *ref;
+	struct crs_fkey *k;
+
+	k = crs_fkey_find(s->exact, s->bits, path, len, crs_hash(path, len));
+	if (k)
+		for (ref = k->refs; ref; ref = ref->next)
+			crs_fq_consider(q, ref);
+	for (i = 0; s->nglob && i <= len; i++) {
+		u32 hash;
+
+		if (i && path[i - 1] != '/')
+			continue;
+		hash = crs_hash(path, i);
+		hlist_for_each_entry(k, &s->glob[hash & mask], node) {
+			if (k->hash != hash || k->len != i ||
+			    memcmp(k->key, path, i))
+				continue;
+			for (ref = k->refs; ref; ref = ref->next)
+				if (glob_match(ref->rule->file, path))
+					crs_fq_consider(q, ref);
+		}
+	}
+	for (ref = s->any; ref; ref = ref->next)
+		crs_fq_consider(q, ref);
+}
+
+static void crs_exec_match_inode(struct crs_fq *q, const struct inode *inode)
+{
+	struct crs_ino key = { .ino = inode->i_ino, .dev = inode->i_sb->s_dev };
+	u32 lo = 0, hi;
+
+	if (!q->b)
+		return;
+	hi = q->b->nexec;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (crs_ino_cmp(&q->b->exec[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < q->b->nexec && q->b->exec[lo].dev == key.dev &&
+	     q->b->exec[lo].ino == key.ino; lo++) {
+		u32 idx = q->b->exec[lo].idx;
+		struct crs_fref ref = { .rule = &q->ctx->p->rules[idx], .idx = idx };
+
+		crs_fq_consider(q, &ref);
+	}
+}
+
+/* Start a decision: fills @q; false when nothing is to be evaluated. */
+static bool crs_fq_init(struct crs_fq *q, struct crs_ctx *ctx)
+{
+	struct crs_file_bound *b;
+
+	memset(q, 0, sizeof(*q));
+	q->ctx = ctx;
+	if (!ctx->p || ctx->mode == CRS_MODE_INACTIVE || !ctx->p->file)
+		return false;
+	q->t = ctx->p->file;
+	b = crs_bound(ctx->c);
+	if (b && b->id == q->t->id)
+		q->b = b;
+	else if (q->t->need_resolve)
+		crs_resolve_later(q->t);
+	return true;
+}
+
+/* Decide one access of @kind to @path; true if it must be denied. */
+static bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
+			    const struct inode *exe)
+{
+	struct crs_object obj = { .type = CRS_RULE_READ, .path = path,
+				  .syscall_nr = -1 };
+	struct crs_fq q;
+	u8 def;
+
+	switch (kind) {
+	case CRS_FK_READ:
+		obj.type = CRS_RULE_READ;
+		def = ctx->p ? ctx->p->def[CRS_DEF_FILE] : CRS_ACTION_ALLOW;
+		break;
+	case CRS_FK_WRITE:
+		obj.type = CRS_RULE_WRITE;
+		def = ctx->p ? ctx->p->def[CRS_DEF_FILE] : CRS_ACTION_ALLOW;
+		break;
+	default:
+		obj.type = CRS_RULE_SYSCALL;
+		obj.syscall_nr = syscall_get_nr(current, task_pt_regs(current));
+		obj.arch = in_ia32_syscall() ? CRS_ARCH_I386 : CRS_ARCH_X86_64;
+		def = ctx->p ? ctx->p->def[CRS_DEF_EXECUTE] : CRS_ACTION_ALLOW;
+		break;
+	}
+	if (!crs_fq_init(&q, ctx))
+		return crs_verdict(ctx, NULL, CRS_ACTION_ALLOW, &obj);
+	crs_fset_match(&q, &q.t->set[kind], path);
+	if (kind == CRS_FK_EXEC && exe)
+		crs_exec_match_inode(&q, exe);
+	if (q.deny)
+		return crs_verdict(ctx, q.deny, CRS_ACTION_DENY, &obj);
+	if (q.allow)
+		return crs_verdict(ctx, q.allow, CRS_ACTION_ALLOW, &obj);
+	return crs_verdict(ctx, NULL, def, &obj);
+}
+
+/* Is there anything to do for this container (a policy, or learning)? */
+static bool crs_governed(struct crs_ctx *ctx)
+{
+	/* INACTIVE or no policy: only learning wants to see the access */
+	return (ctx->p && ctx->mode != CRS_MODE_INACTIVE) ||
+	       READ_ONCE(ctx->c->learning);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Paths. */
+
+/* d_path() of @path into @buf; NULL if it cannot be named. */
+static const char *crs_path(const struct path *path, char *buf)
+{
+	char *s;
+
+	if (!buf || !current->fs)
+		return NULL;
+	s = d_path(path, buf, PATH_MAX);
+	return IS_ERR(s) ? NULL : s;
+}
+
+/* The path of @name in directory @dir, into @buf; NULL if too long. */
+static const char *crs_path_at(const struct path *dir,
+			       const struct dentry *dentry, char *buf)
+{
+	const char *d = crs_path(dir, buf);
+	size_t dl, nl = dentry->d_name.len;
+
+	if (!d)
+		return NULL;
+	dl = strlen(d);
+	if (dl == 1 && d[0] == '/')
+		dl = 0;
+	if (dl + 1 + nl + 1 > PATH_MAX)
+		return NULL;
+	memmove(buf, d, dl);
+	buf[dl] = '/';
+	memcpy(buf + dl + 1, dentry->d_name.name, nl);
+	buf[dl + 1 + nl] = '\0';
+	return buf;
+}
+
+/*
+ * A path that cannot be named (longer than PATH_MAX) is decided by the
+ * default action, reported as "?".
+ */
+static bool crs_decide_path(struct crs_ctx *ctx, int kind, const char *path)
+{
+	return crs_file_decide(ctx, kind, path ? path : "?", NULL);
+}
+
+/* READ and WRITE of a name: the source of a link or rename. */
+static bool crs_decide_rw(struct crs_ctx *ctx, const char *path)
+{
+	return crs_decide_path(ctx, CRS_FK_READ, path) ||
+	       crs_decide_path(ctx, CRS_FK_WRITE, path);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Hooks. */
+
+#define CRS_ARG(regs, n) regs_get_kernel_argument(regs, n)
+
+/*
+ * security_file_open(struct file *): READ for FMODE_READ, WRITE for
+ * FMODE_WRITE or O_TRUNC (do_open truncates after this hook, so a denial
+ * here leaves the file untouched). The kernel's own opens for exec
+ * (FMODE_EXEC: the binary, its ELF interpreter) are Execution, decided in
+ * bprm_check, not READ.
+ */
+int crs_hook_file_open(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file *f = (struct file *)CRS_ARG(regs, 0);
+	struct crs_ctx ctx;
+	const char *path;
+	bool deny = false, rd, wr;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	if (!crs_governed(&ctx))
+		goto out;
+	rd = (f->f_mode & FMODE_READ) && !(f->f_mode & FMODE_EXEC);
+	wr = (f->f_mode & FMODE_WRITE) || (f->f_flags & O_TRUNC);
+	if (!rd && !wr)
+		goto out;
+	path = crs_path(&f->f_path, crs_path_buf(CRS_BUF_A));
+	if (rd)
+		deny = crs_decide_path(&ctx, CRS_FK_READ, path);
+	if (!deny && wr)
+		deny = crs_decide_path(&ctx, CRS_FK_WRITE, path);
+out:
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_file_open);
+
+/* security_path_truncate(const struct path *): truncate, ftruncate, O_TRUNC */
+int crs_hook_path_truncate(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct path *p = (const struct path *)CRS_ARG(regs, 0);
+	struct crs_ctx ctx;
+	bool deny = false;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx))
+		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
+				       crs_path(p, crs_path_buf(CRS_BUF_A)));
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_path_truncate);
+
+/* A hook whose object is (dir, dentry): one WRITE of dir/name. */
+static int crs_hook_dir_entry(struct pt_regs *regs)
+{
+	const struct path *dir = (const struct path *)CRS_ARG(regs, 0);
+	const struct dentry *d = (const struct dentry *)CRS_ARG(regs, 1);
+	struct crs_ctx ctx;
+	bool deny = false;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx))
+		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
+				       crs_path_at(dir, d, crs_path_buf(CRS_BUF_A)));
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_dir_entry);
+
+/* security_path_unlink(const struct path *dir, struct dentry *) */
+int crs_hook_path_unlink(struct kprobe *kp, struct pt_regs *regs)
+{
+	return crs_hook_dir_entry(regs);
+}
+NOKPROBE_SYMBOL(crs_hook_path_unlink);
+
+/* security_path_rmdir(const struct path *dir, struct dentry *) */
+int crs_hook_path_rmdir(struct kprobe *kp, struct pt_regs *regs)
+{
+	return crs_hook_dir_entry(regs);
+}
+NOKPROBE_SYMBOL(crs_hook_path_rmdir);
+
+/* security_path_mknod(dir, dentry, mode, dev): mknod and O_CREAT of a new file */
+int crs_hook_path_mknod(struct kprobe *kp, struct pt_regs *regs)
+{
+	return crs_hook_dir_entry(regs);
+}
+NOKPROBE_SYMBOL(crs_hook_path_mknod);
+
+/* security_path_mkdir(dir, dentry, mode) */
+int crs_hook_path_mkdir(struct kprobe *kp, struct pt_regs *regs)
+{
+	return crs_hook_dir_entry(regs);
+}
+NOKPROBE_SYMBOL(crs_hook_path_mkdir);
+
+/* security_path_symlink(dir, dentry, old_name): the new name only */
+int crs_hook_path_symlink(struct kprobe *kp, struct pt_regs *regs)
+{
+	return crs_hook_dir_entry(regs);
+}
+NOKPROBE_SYMBOL(crs_hook_path_symlink);
+
+/*
+ * security_path_link(old_dentry, new_dir, new_dentry): WRITE of the new
+ * name, and READ and WRITE of the file linked (a new name must not let a
+ * protected file escape its rule).
+ */
+int crs_hook_path_link(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct dentry *old = (struct dentry *)CRS_ARG(regs, 0);
+	const struct path *dir = (const struct path *)CRS_ARG(regs, 1);
+	const struct dentry *new = (const struct dentry *)CRS_ARG(regs, 2);
+	struct path src = { .mnt = dir->mnt, .dentry = old };
+	struct crs_ctx ctx;
+	bool deny = false;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx)) {
+		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
+				       crs_path_at(dir, new, crs_path_buf(CRS_BUF_A)));
+		if (!deny)
+			deny = crs_decide_rw(&ctx, crs_path(&src, crs_path_buf(CRS_BUF_B)));
+	}
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_path_link);
+
+/*
+ * security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags):
+ * the source needs READ and WRITE (it moves), the target WRITE (it is
+ * replaced); with RENAME_EXCHANGE both move.
+ */
+int crs_hook_path_rename(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct path *odir = (const struct path *)CRS_ARG(regs, 0);
+	const struct dentry *od = (const struct dentry *)CRS_ARG(regs, 1);
+	const struct path *ndir = (const struct path *)CRS_ARG(regs, 2);
+	const struct dentry *nd = (const struct dentry *)CRS_ARG(regs, 3);
+	unsigned int flags = CRS_ARG(regs, 4);
+	struct crs_ctx ctx;
+	const char *dst;
+	bool deny = false;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx)) {
+		deny = crs_decide_rw(&ctx, crs_path_at(odir, od, crs_path_buf(CRS_BUF_A)));
+		dst = crs_path_at(ndir, nd, crs_path_buf(CRS_BUF_B));
+		if (!deny && (flags & RENAME_EXCHANGE))
+			deny = crs_decide_rw(&ctx, dst);
+		else if (!deny)
+			deny = crs_decide_path(&ctx, CRS_FK_WRITE, dst);
+	}
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_path_rename);
+
+/*
+ * security_bprm_check(struct linux_binprm *): Execution. It runs once per
+ * binary handler round: for a script, first with the script, then with
+ * its interpreter; both must be allowed. bprm->file is what the kernel
+ * opened (a busybox applet symlink arrives as /bin/busybox; execveat with
+ * an fd as that fd's file). The program deciding is still the caller's:
+ * the exec has not replaced current's mm yet.
+ */
+int crs_hook_bprm_check(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct linux_binprm *bprm = (struct linux_binprm *)CRS_ARG(regs, 0);
+	struct crs_ctx ctx;
+	const char *path;
+	bool deny = false;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx) && bprm->file) {
+		path = crs_path(&bprm->file->f_path, crs_path_buf(CRS_BUF_A));
+		deny = crs_file_decide(&ctx, CRS_FK_EXEC, path ? path : "?",
+				       file_inode(bprm->file));
+	}
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_bprm_check);

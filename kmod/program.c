@@ -29,6 +29,7 @@
 #include <linux/spinlock.h>
 
 #include "crs.h"
+#include "file.h"
 #include "hooks.h"
 #include "program.h"
 
@@ -234,6 +235,7 @@ void crs_program_exit(void)
 	struct hlist_node *t;
 	int cpu, i;
 
+	crs_file_exit();
 	synchronize_rcu();
 	for (i = 0; i < ARRAY_SIZE(crs_prog_hash); i++) {
 		hlist_for_each_entry_safe(e, t, &crs_prog_hash[i], node) {
