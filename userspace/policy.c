@@ -1,0 +1,1175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crsnl: policy JSON parsing, validation and printing. Every problem is
+ * reported as one line naming the file, the rule and the field, and the
+ * first problem stops the parse: nothing half-checked reaches the kernel.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "policy.h"
+#include "syscalls.h"
+
+static const char *const mode_names[] = { "ACTIVE", "PERMISSIVE", "INACTIVE" };
+static const char *const action_names[] = { "ALLOW", "DENY" };
+static const char *const type_names[] = {
+	"READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL"
+};
+static const char *const log_names[] = {
+	"NONE", "POLICY_MONITOR", "POLICY_DENY", "POLICY_MONITOR_DENY",
+	"POLICY_ALLOW", "POLICY_ALL", "BEHAVIOR", "ALL"
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int enum_parse(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *crs_mode_name(unsigned int m)
+{
+	return m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+}
+
+const char *crs_action_name(unsigned int a)
+{
+	return a < ARRAY_SIZE(action_names) ? action_names[a] : "?";
+}
+
+const char *crs_rule_type_name(unsigned int t)
+{
+	return t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
+}
+
+const char *crs_log_mode_name(unsigned int m)
+{
+	return m < ARRAY_SIZE(log_names) ? log_names[m] : "?";
+}
+
+const char *crs_proto_name(unsigned int p)
+{
+	switch (p) {
+	case CRS_PROTO_ANY: return "ANY";
+	case CRS_PROTO_ICMP: return "ICMP";
+	case CRS_PROTO_TCP: return "TCP";
+	case CRS_PROTO_UDP: return "UDP";
+	}
+	return "?";
+}
+
+int crs_mode_parse(const char *s)
+{
+	return enum_parse(s, mode_names, ARRAY_SIZE(mode_names));
+}
+
+int crs_log_mode_parse(const char *s)
+{
+	return enum_parse(s, log_names, ARRAY_SIZE(log_names));
+}
+
+static int proto_parse(const char *s)
+{
+	static const char *const names[] = { "ANY", "ICMP", "TCP", "UDP" };
+	static const int vals[] = { CRS_PROTO_ANY, CRS_PROTO_ICMP,
+				    CRS_PROTO_TCP, CRS_PROTO_UDP };
+	int i = enum_parse(s, names, ARRAY_SIZE(names));
+
+	return i < 0 ? -1 : vals[i];
+}
+
+/* Parse a whole unsigned decimal or 0x hex number. */
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || *end || end == s)
+		return -1;
+	/* strtoull(, 0) takes a leading 0 as octal: only 0 itself. */
+	if (s[0] == '0' && isdigit((unsigned char)s[1]))
+		return -1;
+	return 0;
+}
+
+int crs_arg_parse(const char *s, struct crs_arg_rule *a)
+{
+	static const struct { const char *pfx; uint8_t op; } ops[] = {
+		{ "!=", CRS_ARG_NE }, { "<=", CRS_ARG_LE }, { ">=", CRS_ARG_GE },
+		{ "==", CRS_ARG_EQ }, { "<", CRS_ARG_LT }, { ">", CRS_ARG_GT },
+	};
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	a->set = true;
+	if (s[0] == '&') {
+		const char *eq = strstr(s, "==");
+		char mask[32];
+		size_t n;
+
+		if (!eq)
+			return -1;
+		n = (size_t)(eq - s - 1);
+		if (n == 0 || n >= sizeof(mask))
+			return -1;
+		memcpy(mask, s + 1, n);
+		mask[n] = '\0';
+		a->op = CRS_ARG_MASKED_EQ;
+		if (parse_u64(mask, &a->mask) || parse_u64(eq + 2, &a->value))
+			return -1;
+		return 0;
+	}
+	a->op = CRS_ARG_EQ;
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		size_t n = strlen(ops[i].pfx);
+
+		if (!strncmp(s, ops[i].pfx, n)) {
+			a->op = ops[i].op;
+			s += n;
+			break;
+		}
+	}
+	return parse_u64(s, &a->value);
+}
+
+void crs_arg_format(const struct crs_arg_rule *a, char *buf, size_t len)
+{
+	static const char *const pfx[] = {
+		[CRS_ARG_EQ] = "", [CRS_ARG_NE] = "!=", [CRS_ARG_LT] = "<",
+		[CRS_ARG_LE] = "<=", [CRS_ARG_GT] = ">", [CRS_ARG_GE] = ">=",
+	};
+
+	if (a->op == CRS_ARG_MASKED_EQ)
+		snprintf(buf, len, "&0x%" PRIx64 "==%s%" PRIx64, a->mask,
+			 a->value ? "0x" : "", a->value);
+	else if (a->op < CRS_ARG_MASKED_EQ)
+		snprintf(buf, len, "%s%" PRIu64, pfx[a->op], a->value);
+	else
+		snprintf(buf, len, "?op%u?%" PRIu64, a->op, a->value);
+}
+
+int crs_syscall_resolve(const char *s, int *nr64, int *nr32)
+{
+	uint64_t v;
+	const char *name;
+
+	if (!parse_u64(s, &v)) {
+		if (v > 0x7fffffff)
+			return -1;
+		name = crs_syscall_name_x86_64((int)v);
+		if (!name)
+			return -1;
+		*nr64 = (int)v;
+		*nr32 = crs_syscall_nr_i386(name);
+		return 0;
+	}
+	*nr64 = crs_syscall_nr_x86_64(s);
+	*nr32 = crs_syscall_nr_i386(s);
+	return *nr64 < 0 && *nr32 < 0 ? -1 : 0;
+}
+
+/* Parsing context: where we are, for the one-line error. */
+struct pctx {
+	const char *label;
+	char *err;
+	size_t errlen;
+	long ri;		/* rule index, -1 at top level */
+	const char *rname;	/* rule name when known */
+};
+
+static int __attribute__((format(printf, 2, 3)))
+fail(struct pctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	n = (size_t)snprintf(c->err, c->errlen, "%s: ", c->label);
+	if (c->ri >= 0 && n < c->errlen) {
+		if (c->rname)
+			n += (size_t)snprintf(c->err + n, c->errlen - n,
+					      "rules[%ld] \"%s\": ", c->ri,
+					      c->rname);
+		else
+			n += (size_t)snprintf(c->err + n, c->errlen - n,
+					      "rules[%ld]: ", c->ri);
+	}
+	if (n < c->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(c->err + n, c->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* The value as JSON text: strings quoted, numbers bare. */
+static const char *jtext(struct json_object *v)
+{
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+static const char *jtype(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "boolean";
+	case json_type_double:
+	case json_type_int: return "number";
+	case json_type_object: return "object";
+	case json_type_array: return "array";
+	case json_type_string: return "string";
+	}
+	return "?";
+}
+
+static int want_string(struct pctx *c, const char *field,
+		       struct json_object *v, const char **s)
+{
+	if (!json_object_is_type(v, json_type_string))
+		return fail(c, "%s: expected a string, got %s", field, jtype(v));
+	*s = json_object_get_string(v);
+	if (strlen(*s) != (size_t)json_object_get_string_len(v))
+		return fail(c, "%s %s: contains a NUL character", field,
+			    jtext(v));
+	return 0;
+}
+
+static int check_name(struct pctx *c, struct json_object *v, const char **s)
+{
+	const char *p;
+
+	if (want_string(c, "name", v, s))
+		return -1;
+	if (!**s)
+		return fail(c, "name \"\": empty");
+	if (strlen(*s) > CRS_NAME_MAX - 1)
+		return fail(c, "name %s: longer than %d bytes", jtext(v),
+			    CRS_NAME_MAX - 1);
+	for (p = *s; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			return fail(c, "name %s: contains a control character",
+				    jtext(v));
+	return 0;
+}
+
+static int check_enum(struct pctx *c, const char *field, struct json_object *v,
+		      const char *const *names, size_t n, uint8_t *out)
+{
+	const char *s;
+	char expect[160] = "";
+	size_t i;
+	int e;
+
+	if (want_string(c, field, v, &s))
+		return -1;
+	e = enum_parse(s, names, n);
+	if (e >= 0) {
+		*out = (uint8_t)e;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		strcat(expect, names[i]);
+		if (i + 2 < n)
+			strcat(expect, ", ");
+		else if (i + 2 == n)
+			strcat(expect, " or ");
+	}
+	return fail(c, "%s %s: expected %s", field, jtext(v), expect);
+}
+
+static int check_path(struct pctx *c, const char *field, struct json_object *v,
+		      bool star_ok, char **out)
+{
+	const char *s;
+
+	if (want_string(c, field, v, &s))
+		return -1;
+	if (star_ok && !strcmp(s, "*")) {
+		*out = NULL;
+		return 0;
+	}
+	if (s[0] != '/')
+		return fail(c, "%s %s: not an absolute path%s", field, jtext(v),
+			    star_ok ? " or \"*\"" : "");
+	if (strlen(s) > CRS_PATH_MAX - 1)
+		return fail(c, "%s: longer than %d bytes", field,
+			    CRS_PATH_MAX - 1);
+	*out = strdup(s);
+	return 0;
+}
+
+static int check_addr(struct pctx *c, struct json_object *v, struct crs_rule *r)
+{
+	char buf[INET6_ADDRSTRLEN + 8], net[INET6_ADDRSTRLEN];
+	const char *s, *slash;
+	unsigned int max, i, plen;
+	uint64_t pfx;
+
+	if (want_string(c, "ipAddress", v, &s))
+		return -1;
+	if (strlen(s) >= sizeof(buf))
+		return fail(c, "ipAddress %s: not an IPv4 or IPv6 address",
+			    jtext(v));
+	strcpy(buf, s);
+	slash = strchr(s, '/');
+	if (slash)
+		buf[slash - s] = '\0';
+	if (inet_pton(AF_INET, buf, r->addr) == 1) {
+		r->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, r->addr) == 1) {
+		r->family = AF_INET6;
+		max = 128;
+	} else {
+		return fail(c, "ipAddress %s: not an IPv4 or IPv6 address",
+			    jtext(v));
+	}
+	pfx = max;
+	if (slash) {
+		if (parse_u64(slash + 1, &pfx) || (slash[1] == '0' && slash[2]))
+			return fail(c, "ipAddress %s: bad prefix length",
+				    jtext(v));
+		if (pfx > max)
+			return fail(c, "ipAddress %s: prefix length out of range",
+				    jtext(v));
+	}
+	r->prefix = (uint8_t)pfx;
+	plen = r->family == AF_INET ? 4 : 16;
+	for (i = 0; i < plen; i++) {
+		unsigned int bits = pfx >= (i + 1) * 8 ? 8 :
+				    pfx <= i * 8 ? 0 : (unsigned int)pfx - i * 8;
+		uint8_t keep = bits ? (uint8_t)(0xff << (8 - bits)) : 0;
+
+		if (r->addr[i] & ~keep) {
+			uint8_t a[16];
+
+			memcpy(a, r->addr, sizeof(a));
+			for (; i < plen; i++) {
+				bits = pfx >= (i + 1) * 8 ? 8 :
+				       pfx <= i * 8 ? 0 : (unsigned int)pfx - i * 8;
+				a[i] &= bits ? (uint8_t)(0xff << (8 - bits)) : 0;
+			}
+			inet_ntop(r->family, a, net, sizeof(net));
+			return fail(c, "ipAddress %s: host bits set (the network is %s/%u)",
+				    jtext(v), net, (unsigned int)pfx);
+		}
+	}
+	r->has_addr = true;
+	return 0;
+}
+
+static int check_port(struct pctx *c, struct json_object *v, struct crs_rule *r)
+{
+	uint64_t lo, hi;
+
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t n = json_object_get_int64(v);
+
+		if (n < 0 || n > 65535)
+			return fail(c, "port %s: out of range (0-65535)",
+				    jtext(v));
+		lo = hi = (uint64_t)n;
+	} else if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v), *dash;
+		char a[24];
+
+		dash = strchr(s, '-');
+		if (dash) {
+			if ((size_t)(dash - s) >= sizeof(a))
+				goto bad;
+			memcpy(a, s, (size_t)(dash - s));
+			a[dash - s] = '\0';
+			if (parse_u64(a, &lo) || parse_u64(dash + 1, &hi))
+				goto bad;
+		} else {
+			if (parse_u64(s, &lo))
+				goto bad;
+			hi = lo;
+		}
+		if (lo > 65535 || hi > 65535)
+			return fail(c, "port %s: out of range (0-65535)",
+				    jtext(v));
+		if (lo > hi)
+			return fail(c, "port %s: range is reversed (%" PRIu64
+				    " > %" PRIu64 ")", jtext(v), lo, hi);
+	} else {
+		return fail(c, "port: expected a number or a string, got %s",
+			    jtype(v));
+	}
+	r->has_port = true;
+	r->port_lo = (uint16_t)lo;
+	r->port_hi = (uint16_t)hi;
+	return 0;
+bad:
+	return fail(c, "port %s: expected a port number or a range \"lo-hi\"",
+		    jtext(v));
+}
+
+static int check_syscall(struct pctx *c, const char *field,
+			 struct json_object *v, int *nr64, int *nr32,
+			 char **written)
+{
+	const char *s;
+
+	if (json_object_is_type(v, json_type_int)) {
+		s = json_object_get_string(v);
+		if (crs_syscall_resolve(s, nr64, nr32))
+			return fail(c, "%s %s: unknown x86_64 syscall number",
+				    field, jtext(v));
+	} else if (json_object_is_type(v, json_type_string)) {
+		s = json_object_get_string(v);
+		if (crs_syscall_resolve(s, nr64, nr32))
+			return fail(c, "%s %s: unknown %s", field, jtext(v),
+				    isdigit((unsigned char)s[0]) ?
+				    "x86_64 syscall number" : "syscall");
+	} else {
+		return fail(c, "%s: expected a syscall name or number, got %s",
+			    field, jtype(v));
+	}
+	if (written)
+		*written = strdup(s);
+	return 0;
+}
+
+static int check_arg(struct pctx *c, const char *field, struct json_object *v,
+		     struct crs_arg_rule *a)
+{
+	if (json_object_is_type(v, json_type_int)) {
+		if (json_object_get_int64(v) < 0)
+			return fail(c, "%s %s: negative (arguments are unsigned)",
+				    field, jtext(v));
+		memset(a, 0, sizeof(*a));
+		a->set = true;
+		a->op = CRS_ARG_EQ;
+		a->value = json_object_get_uint64(v);
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return fail(c, "%s: expected a number or a string, got %s",
+			    field, jtype(v));
+	if (crs_arg_parse(json_object_get_string(v), a))
+		return fail(c, "%s %s: bad constraint (expected N, !=N, <N, <=N, >N, >=N or &MASK==N; N decimal or 0x hex)",
+			    field, jtext(v));
+	return 0;
+}
+
+enum {
+	F_NAME, F_TYPE, F_PROGRAM, F_ACTION, F_INACTIVE, F_FILE, F_ADDR,
+	F_PORT, F_PROTO, F_SYSCALL, F_ARG1, F_ARG6 = F_ARG1 + 5, F_COUNT
+};
+
+static const char *const rule_fields[F_COUNT] = {
+	[F_NAME] = "name", [F_TYPE] = "ruleType", [F_PROGRAM] = "program",
+	[F_ACTION] = "action", [F_INACTIVE] = "inactive", [F_FILE] = "file",
+	[F_ADDR] = "ipAddress", [F_PORT] = "port", [F_PROTO] = "protocol",
+	[F_SYSCALL] = "syscall", [F_ARG1] = "arg1", [F_ARG1 + 1] = "arg2",
+	[F_ARG1 + 2] = "arg3", [F_ARG1 + 3] = "arg4", [F_ARG1 + 4] = "arg5",
+	[F_ARG6] = "arg6",
+};
+
+#define FB(f) (1u << (f))
+#define F_COMMON (FB(F_NAME) | FB(F_TYPE) | FB(F_PROGRAM) | FB(F_ACTION) | \
+		  FB(F_INACTIVE))
+#define F_ARGS (((1u << 6) - 1) << F_ARG1)
+
+static const unsigned int type_fields[] = {
+	[CRS_RULE_READ] = F_COMMON | FB(F_FILE),
+	[CRS_RULE_WRITE] = F_COMMON | FB(F_FILE),
+	[CRS_RULE_NETWORK_OUTBOUND] = F_COMMON | FB(F_ADDR) | FB(F_PORT) | FB(F_PROTO),
+	[CRS_RULE_NETWORK_INBOUND] = F_COMMON | FB(F_ADDR) | FB(F_PORT) | FB(F_PROTO),
+	[CRS_RULE_SYSCALL] = F_COMMON | FB(F_SYSCALL) | F_ARGS | FB(F_FILE),
+};
+
+static bool is_exec_syscall(const struct crs_rule *r)
+{
+	const char *n = r->nr_x86_64 >= 0 ?
+			crs_syscall_name_x86_64(r->nr_x86_64) :
+			crs_syscall_name_i386(r->nr_i386);
+
+	return n && (!strcmp(n, "execve") || !strcmp(n, "execveat"));
+}
+
+static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
+{
+	struct json_object *f[F_COUNT] = { NULL }, *v;
+	const char *name;
+	unsigned int i;
+
+	r->nr_x86_64 = r->nr_i386 = -1;
+	if (!json_object_is_type(o, json_type_object))
+		return fail(c, "expected an object, got %s", jtype(o));
+	json_object_object_foreach(o, key, val) {
+		for (i = 0; i < F_COUNT; i++)
+			if (!strcmp(key, rule_fields[i]))
+				break;
+		if (i == F_COUNT) {
+			if (json_object_object_get_ex(o, "name", &v) &&
+			    json_object_is_type(v, json_type_string))
+				c->rname = json_object_get_string(v);
+			if (!strcmp(key, "stats"))
+				return fail(c, "unknown field \"stats\" (output of \"policy show --stats\" only; remove it to push)");
+			return fail(c, "unknown field \"%s\"", key);
+		}
+		f[i] = val;
+	}
+	if (!f[F_NAME])
+		return fail(c, "name: missing");
+	if (check_name(c, f[F_NAME], &name))
+		return -1;
+	c->rname = name;
+	r->name = strdup(name);
+	if (!f[F_TYPE])
+		return fail(c, "ruleType: missing");
+	if (check_enum(c, "ruleType", f[F_TYPE], type_names,
+		       ARRAY_SIZE(type_names), &r->type))
+		return -1;
+	for (i = 0; i < F_COUNT; i++)
+		if (f[i] && !(type_fields[r->type] & FB(i)))
+			return fail(c, "%s: not valid for a %s rule",
+				    rule_fields[i], type_names[r->type]);
+	if (!f[F_ACTION])
+		return fail(c, "action: missing");
+	if (check_enum(c, "action", f[F_ACTION], action_names,
+		       ARRAY_SIZE(action_names), &r->action))
+		return -1;
+	if (f[F_PROGRAM] && check_path(c, "program", f[F_PROGRAM], true,
+				       &r->program))
+		return -1;
+	if (f[F_INACTIVE]) {
+		if (!json_object_is_type(f[F_INACTIVE], json_type_boolean))
+			return fail(c, "inactive: expected true or false, got %s",
+				    jtype(f[F_INACTIVE]));
+		r->inactive = json_object_get_boolean(f[F_INACTIVE]);
+	}
+	switch (r->type) {
+	case CRS_RULE_READ:
+	case CRS_RULE_WRITE:
+		if (!f[F_FILE])
+			return fail(c, "file: missing (required for %s rules)",
+				    type_names[r->type]);
+		return check_path(c, "file", f[F_FILE], false, &r->file);
+	case CRS_RULE_NETWORK_OUTBOUND:
+	case CRS_RULE_NETWORK_INBOUND:
+		if (!f[F_ADDR] && !f[F_PORT] && !f[F_PROTO])
+			return fail(c, "ipAddress, port, protocol: missing (%s rules need at least one)",
+				    type_names[r->type]);
+		if (f[F_ADDR] && check_addr(c, f[F_ADDR], r))
+			return -1;
+		if (f[F_PORT] && check_port(c, f[F_PORT], r))
+			return -1;
+		if (f[F_PROTO]) {
+			const char *s;
+			int p;
+
+			if (want_string(c, "protocol", f[F_PROTO], &s))
+				return -1;
+			p = proto_parse(s);
+			if (p < 0)
+				return fail(c, "protocol %s: expected TCP, UDP, ICMP or ANY",
+					    jtext(f[F_PROTO]));
+			r->has_proto = true;
+			r->proto = (uint8_t)p;
+			if (p == CRS_PROTO_ICMP && r->has_port)
+				return fail(c, "port: not valid with protocol ICMP");
+		}
+		return 0;
+	case CRS_RULE_SYSCALL:
+		if (!f[F_SYSCALL])
+			return fail(c, "syscall: missing (required for SYSCALL rules)");
+		if (check_syscall(c, "syscall", f[F_SYSCALL], &r->nr_x86_64,
+				  &r->nr_i386, &r->syscall))
+			return -1;
+		for (i = 0; i < CRS_NR_ARGS; i++)
+			if (f[F_ARG1 + i] &&
+			    check_arg(c, rule_fields[F_ARG1 + i], f[F_ARG1 + i],
+				      &r->args[i]))
+				return -1;
+		if (f[F_FILE]) {
+			if (!is_exec_syscall(r))
+				return fail(c, "file: only valid on execve/execveat SYSCALL rules");
+			return check_path(c, "file", f[F_FILE], false, &r->file);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort and drop duplicates. */
+static size_t sort_uniq(uint32_t *v, size_t n)
+{
+	size_t i, o = 0;
+
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (i = 0; i < n; i++)
+		if (!o || v[o - 1] != v[i])
+			v[o++] = v[i];
+	return o;
+}
+
+static int parse_ignored(struct pctx *c, struct json_object *a,
+			 struct crs_policy *p)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(a, json_type_array))
+		return fail(c, "ignoredSyscalls: expected an array, got %s",
+			    jtype(a));
+	n = json_object_array_length(a);
+	p->ignored = calloc(n + 1, sizeof(uint32_t));
+	p->ignored_i386 = calloc(n + 1, sizeof(uint32_t));
+	for (i = 0; i < n; i++) {
+		char field[40];
+		int nr64, nr32;
+
+		snprintf(field, sizeof(field), "ignoredSyscalls[%zu]", i);
+		if (check_syscall(c, field, json_object_array_get_idx(a, i),
+				  &nr64, &nr32, NULL))
+			return -1;
+		if (nr64 >= 0)
+			p->ignored[p->n_ignored++] = (uint32_t)nr64;
+		if (nr32 >= 0)
+			p->ignored_i386[p->n_ignored_i386++] = (uint32_t)nr32;
+	}
+	p->n_ignored = sort_uniq(p->ignored, p->n_ignored);
+	p->n_ignored_i386 = sort_uniq(p->ignored_i386, p->n_ignored_i386);
+	return 0;
+}
+
+struct crs_rule *crs_policy_add_rule(struct crs_policy *p)
+{
+	struct crs_rule *r;
+
+	if (p->n_rules == p->cap_rules) {
+		size_t cap = p->cap_rules ? p->cap_rules * 2 : 16;
+
+		r = realloc(p->rules, cap * sizeof(*r));
+		if (!r)
+			return NULL;
+		p->rules = r;
+		p->cap_rules = cap;
+	}
+	r = &p->rules[p->n_rules++];
+	memset(r, 0, sizeof(*r));
+	r->nr_x86_64 = r->nr_i386 = -1;
+	return r;
+}
+
+static const char *const top_fields[] = {
+	"name", "description", "policyMode", "defaultNetworkAction",
+	"defaultFileAction", "defaultExecuteAction", "defaultSyscallAction",
+	"ignoredSyscalls", "rules",
+};
+
+/* Simple string-keyed hash to find duplicate rule names in O(n). */
+struct name_slot {
+	const char *name;
+	size_t idx;
+};
+
+static unsigned long str_hash(const char *s)
+{
+	unsigned long h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static int check_duplicates(struct pctx *c, struct crs_policy *p)
+{
+	size_t cap = 16, i, j;
+	struct name_slot *t;
+
+	while (cap < p->n_rules * 2)
+		cap *= 2;
+	t = calloc(cap, sizeof(*t));
+	if (!t)
+		return fail(c, "out of memory");
+	for (i = 0; i < p->n_rules; i++) {
+		for (j = str_hash(p->rules[i].name) & (cap - 1); t[j].name;
+		     j = (j + 1) & (cap - 1)) {
+			if (!strcmp(t[j].name, p->rules[i].name)) {
+				c->ri = (long)i;
+				c->rname = p->rules[i].name;
+				fail(c, "name: duplicate of rules[%zu]", t[j].idx);
+				free(t);
+				return -1;
+			}
+		}
+		t[j].name = p->rules[i].name;
+		t[j].idx = i;
+	}
+	free(t);
+	return 0;
+}
+
+int crs_policy_from_json(const char *label, struct json_object *root,
+			 struct crs_policy *p, char *err, size_t errlen)
+{
+	struct pctx c = { .label = label, .err = err, .errlen = errlen, .ri = -1 };
+	struct json_object *v;
+	const char *s;
+	size_t i, n;
+
+	memset(p, 0, sizeof(*p));
+	if (!json_object_is_type(root, json_type_object)) {
+		fail(&c, "expected a JSON object at the top level, got %s",
+		     jtype(root));
+		goto err;
+	}
+	json_object_object_foreach(root, key, val) {
+		(void)val;
+		for (i = 0; i < ARRAY_SIZE(top_fields); i++)
+			if (!strcmp(key, top_fields[i]))
+				break;
+		if (i == ARRAY_SIZE(top_fields)) {
+			fail(&c, "unknown field \"%s\"", key);
+			goto err;
+		}
+	}
+	if (!json_object_object_get_ex(root, "name", &v)) {
+		fail(&c, "name: missing");
+		goto err;
+	}
+	if (check_name(&c, v, &s))
+		goto err;
+	p->name = strdup(s);
+	if (json_object_object_get_ex(root, "description", &v)) {
+		if (want_string(&c, "description", v, &s))
+			goto err;
+		if (strlen(s) > CRS_DESC_MAX - 1) {
+			fail(&c, "description: longer than %d bytes",
+			     CRS_DESC_MAX - 1);
+			goto err;
+		}
+		p->description = strdup(s);
+	}
+	p->mode = CRS_MODE_ACTIVE;
+	if (json_object_object_get_ex(root, "policyMode", &v) &&
+	    check_enum(&c, "policyMode", v, mode_names, ARRAY_SIZE(mode_names),
+		       &p->mode))
+		goto err;
+	{
+		static const char *const dn[] = {
+			"defaultNetworkAction", "defaultFileAction",
+			"defaultExecuteAction", "defaultSyscallAction",
+		};
+		uint8_t *dv[] = { &p->def_network, &p->def_file,
+				  &p->def_execute, &p->def_syscall };
+
+		for (i = 0; i < ARRAY_SIZE(dn); i++) {
+			*dv[i] = CRS_ACTION_ALLOW;
+			if (json_object_object_get_ex(root, dn[i], &v) &&
+			    check_enum(&c, dn[i], v, action_names,
+				       ARRAY_SIZE(action_names), dv[i]))
+				goto err;
+		}
+	}
+	if (json_object_object_get_ex(root, "ignoredSyscalls", &v) &&
+	    parse_ignored(&c, v, p))
+		goto err;
+	if (json_object_object_get_ex(root, "rules", &v)) {
+		if (!json_object_is_type(v, json_type_array)) {
+			fail(&c, "rules: expected an array, got %s", jtype(v));
+			goto err;
+		}
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++) {
+			struct crs_rule *r = crs_policy_add_rule(p);
+
+			if (!r) {
+				fail(&c, "out of memory");
+				goto err;
+			}
+			c.ri = (long)i;
+			c.rname = NULL;
+			if (parse_rule(&c, json_object_array_get_idx(v, i), r))
+				goto err;
+		}
+		c.ri = -1;
+		if (check_duplicates(&c, p))
+			goto err;
+	}
+	return 0;
+err:
+	crs_policy_free(p);
+	return -1;
+}
+
+int crs_policy_parse_string(const char *label, const char *json,
+			    struct crs_policy *p, char *err, size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root;
+	enum json_tokener_error jerr;
+	size_t len = strlen(json);
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	if (!tok) {
+		snprintf(err, errlen, "%s: out of memory", label);
+		return -1;
+	}
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (!root || jerr != json_tokener_success ||
+	    (size_t)json_tokener_get_parse_end(tok) < len) {
+		size_t off = json_tokener_get_parse_end(tok), i;
+		unsigned int line = 1;
+
+		if (root && jerr == json_tokener_success) {
+			/* Trailing text: only whitespace may follow. */
+			for (i = off; i < len && isspace((unsigned char)json[i]); i++)
+				;
+			if (i == len)
+				goto parsed;
+			off = i;
+		}
+		for (i = 0; i < off && i < len; i++)
+			line += json[i] == '\n';
+		snprintf(err, errlen, "%s: line %u: invalid JSON: %s", label,
+			 line, !root && jerr == json_tokener_continue ?
+			 "unexpected end of file" :
+			 jerr == json_tokener_success ? "trailing text" :
+			 json_tokener_error_desc(jerr));
+		json_object_put(root);
+		json_tokener_free(tok);
+		return -1;
+	}
+parsed:
+	json_tokener_free(tok);
+	ret = crs_policy_from_json(label, root, p, err, errlen);
+	json_object_put(root);
+	return ret;
+}
+
+int crs_policy_parse_file(const char *path, struct crs_policy *p,
+			  char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap + 65536 + 1);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return -1;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		free(buf);
+		return -1;
+	}
+	ret = crs_policy_parse_string(path, buf, p, err, errlen);
+	free(buf);
+	return ret;
+}
+
+void crs_rule_free(struct crs_rule *r)
+{
+	free(r->name);
+	free(r->program);
+	free(r->file);
+	free(r->syscall);
+}
+
+void crs_policy_free(struct crs_policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_rules; i++)
+		crs_rule_free(&p->rules[i]);
+	free(p->rules);
+	free(p->name);
+	free(p->description);
+	free(p->ignored);
+	free(p->ignored_i386);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Printing. */
+
+static void add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static bool u32_has(const uint32_t *v, size_t n, uint32_t x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static const char *rule_syscall_text(const struct crs_rule *r, char *buf,
+				     size_t len)
+{
+	const char *n;
+
+	if (r->syscall)
+		return r->syscall;
+	n = r->nr_x86_64 >= 0 ? crs_syscall_name_x86_64(r->nr_x86_64) :
+	    crs_syscall_name_i386(r->nr_i386);
+	if (n)
+		return n;
+	snprintf(buf, len, "%d", r->nr_x86_64);
+	return buf;
+}
+
+static struct json_object *rule_to_json(const struct crs_rule *r, bool stats)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[INET6_ADDRSTRLEN + 8], a[64];
+	unsigned int i;
+
+	add_str(o, "name", r->name ? r->name : "");
+	add_str(o, "ruleType", crs_rule_type_name(r->type));
+	add_str(o, "program", r->program ? r->program : "*");
+	if (r->type == CRS_RULE_SYSCALL)
+		add_str(o, "syscall", rule_syscall_text(r, a, sizeof(a)));
+	if (r->file)
+		add_str(o, "file", r->file);
+	if (r->has_addr) {
+		inet_ntop(r->family, r->addr, buf, sizeof(buf));
+		if (r->prefix != (r->family == AF_INET ? 32 : 128))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+				 "/%u", r->prefix);
+		add_str(o, "ipAddress", buf);
+	}
+	if (r->has_port) {
+		if (r->port_lo == r->port_hi)
+			snprintf(buf, sizeof(buf), "%u", r->port_lo);
+		else
+			snprintf(buf, sizeof(buf), "%u-%u", r->port_lo,
+				 r->port_hi);
+		add_str(o, "port", buf);
+	}
+	if (r->has_proto)
+		add_str(o, "protocol", crs_proto_name(r->proto));
+	for (i = 0; i < CRS_NR_ARGS; i++) {
+		char k[8];
+
+		if (!r->args[i].set)
+			continue;
+		snprintf(k, sizeof(k), "arg%u", i + 1);
+		crs_arg_format(&r->args[i], a, sizeof(a));
+		add_str(o, k, a);
+	}
+	add_str(o, "action", crs_action_name(r->action));
+	if (r->inactive)
+		json_object_object_add(o, "inactive", json_object_new_boolean(1));
+	if (stats && r->has_stats) {
+		struct json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "allowed",
+				       json_object_new_uint64(r->allowed));
+		json_object_object_add(s, "denied",
+				       json_object_new_uint64(r->denied));
+		json_object_object_add(s, "monitored",
+				       json_object_new_uint64(r->monitored));
+		json_object_object_add(o, "stats", s);
+	}
+	return o;
+}
+
+struct json_object *crs_policy_to_json(const struct crs_policy *p, bool stats)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	size_t i;
+
+	add_str(o, "name", p->name ? p->name : "");
+	if (p->description)
+		add_str(o, "description", p->description);
+	add_str(o, "policyMode", crs_mode_name(p->mode));
+	add_str(o, "defaultNetworkAction", crs_action_name(p->def_network));
+	add_str(o, "defaultFileAction", crs_action_name(p->def_file));
+	add_str(o, "defaultExecuteAction", crs_action_name(p->def_execute));
+	add_str(o, "defaultSyscallAction", crs_action_name(p->def_syscall));
+	if (p->n_ignored || p->n_ignored_i386) {
+		uint32_t *covered = calloc(p->n_ignored + 1, sizeof(uint32_t));
+		size_t nc = 0;
+
+		a = json_object_new_array();
+		for (i = 0; i < p->n_ignored; i++) {
+			const char *n = crs_syscall_name_x86_64((int)p->ignored[i]);
+			int n32;
+
+			if (!n) {
+				json_object_array_add(a, json_object_new_int64(p->ignored[i]));
+				continue;
+			}
+			json_object_array_add(a, json_object_new_string(n));
+			n32 = crs_syscall_nr_i386(n);
+			if (n32 >= 0 && covered)
+				covered[nc++] = (uint32_t)n32;
+		}
+		for (i = 0; i < p->n_ignored_i386; i++) {
+			const char *n = crs_syscall_name_i386((int)p->ignored_i386[i]);
+
+			if (n && !u32_has(covered, nc, p->ignored_i386[i]))
+				json_object_array_add(a, json_object_new_string(n));
+		}
+		free(covered);
+		json_object_object_add(o, "ignoredSyscalls", a);
+	}
+	a = json_object_new_array();
+	for (i = 0; i < p->n_rules; i++)
+		json_object_array_add(a, rule_to_json(&p->rules[i], stats));
+	json_object_object_add(o, "rules", a);
+	return o;
+}
+
+char *crs_policy_to_string(const struct crs_policy *p, bool stats)
+{
+	struct json_object *o = crs_policy_to_json(p, stats);
+	const char *s = json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *out = NULL;
+
+	if (s && asprintf(&out, "%s\n", s) < 0)
+		out = NULL;
+	json_object_put(o);
+	return out;
+}
+
+/* Comparison. */
+
+static bool str_eq(const char *a, const char *b, const char *dflt)
+{
+	if (!a)
+		a = dflt;
+	if (!b)
+		b = dflt;
+	return !strcmp(a, b);
+}
+
+static int rule_equal(const struct crs_rule *a, const struct crs_rule *b,
+		      const char **field)
+{
+	unsigned int i, alen;
+
+#define DIFF(f) do { *field = f; return 0; } while (0)
+	if (!str_eq(a->name, b->name, ""))
+		DIFF("name");
+	if (a->type != b->type)
+		DIFF("ruleType");
+	if (a->action != b->action)
+		DIFF("action");
+	if (!str_eq(a->program, b->program, "*"))
+		DIFF("program");
+	if (a->inactive != b->inactive)
+		DIFF("inactive");
+	if (!str_eq(a->file, b->file, ""))
+		DIFF("file");
+	if (a->has_addr != b->has_addr)
+		DIFF("ipAddress");
+	if (a->has_addr) {
+		alen = a->family == AF_INET ? 4 : 16;
+		if (a->family != b->family || a->prefix != b->prefix ||
+		    memcmp(a->addr, b->addr, alen))
+			DIFF("ipAddress");
+	}
+	if ((a->has_port ? a->port_lo : 0) != (b->has_port ? b->port_lo : 0) ||
+	    (a->has_port ? a->port_hi : 65535) !=
+	    (b->has_port ? b->port_hi : 65535))
+		DIFF("port");
+	if ((a->has_proto ? a->proto : 0) != (b->has_proto ? b->proto : 0))
+		DIFF("protocol");
+	if (a->nr_x86_64 != b->nr_x86_64 || a->nr_i386 != b->nr_i386)
+		DIFF("syscall");
+	for (i = 0; i < CRS_NR_ARGS; i++) {
+		const struct crs_arg_rule *x = &a->args[i], *y = &b->args[i];
+
+		if (x->set != y->set || (x->set &&
+		    (x->op != y->op || x->value != y->value ||
+		     (x->op == CRS_ARG_MASKED_EQ && x->mask != y->mask))))
+			DIFF("arg");
+	}
+#undef DIFF
+	return 1;
+}
+
+int crs_policy_equal(const struct crs_policy *a, const struct crs_policy *b,
+		     char *why, size_t whylen)
+{
+	const char *field = NULL;
+	size_t i;
+
+#define DIFF(...) do { snprintf(why, whylen, __VA_ARGS__); return 0; } while (0)
+	if (!str_eq(a->name, b->name, ""))
+		DIFF("name");
+	if (!str_eq(a->description, b->description, ""))
+		DIFF("description");
+	if (a->mode != b->mode)
+		DIFF("policyMode");
+	if (a->def_network != b->def_network || a->def_file != b->def_file ||
+	    a->def_execute != b->def_execute || a->def_syscall != b->def_syscall)
+		DIFF("default actions");
+	if (a->n_ignored != b->n_ignored || a->n_ignored_i386 != b->n_ignored_i386 ||
+	    (a->n_ignored && memcmp(a->ignored, b->ignored,
+				    a->n_ignored * sizeof(uint32_t))) ||
+	    (a->n_ignored_i386 && memcmp(a->ignored_i386, b->ignored_i386,
+					 a->n_ignored_i386 * sizeof(uint32_t))))
+		DIFF("ignoredSyscalls");
+	if (a->n_rules != b->n_rules)
+		DIFF("rule count %zu != %zu", a->n_rules, b->n_rules);
+	for (i = 0; i < a->n_rules; i++)
+		if (!rule_equal(&a->rules[i], &b->rules[i], &field))
+			DIFF("rules[%zu] \"%s\": %s", i,
+			     a->rules[i].name ? a->rules[i].name : "", field);
+#undef DIFF
+	return 1;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * crsnl: x86_64 and i386 syscall tables, generated at build time from the
+ * Linux 6.1 syscall_64.tbl / syscall_32.tbl (see gen-syscalls.sh).
+ */
+#ifndef CRSNL_SYSCALLS_H
+#define CRSNL_SYSCALLS_H
+
+struct crs_syscall {
+	const char *name;
+	int nr;
+};
+
+extern const struct crs_syscall crs_syscalls_x86_64[];
+extern const unsigned int crs_syscalls_x86_64_count;
+extern const struct crs_syscall crs_syscalls_i386[];
+extern const unsigned int crs_syscalls_i386_count;
+
+/* Number of NAME, or -1. */
+int crs_syscall_nr_x86_64(const char *name);
+int crs_syscall_nr_i386(const char *name);
+/* Name of NR, or NULL. */
+const char *crs_syscall_name_x86_64(int nr);
+const char *crs_syscall_name_i386(int nr);
+
+#endif

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests for crsnl's policy model: parsing, validation messages,
+ * netlink encoding/decoding and the JSON round trip. No kernel needed.
+ * Run from userspace/unit (run.sh does).
+ */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "kselftest_harness.h"
+#include "policy.h"
+#include "syscalls.h"
+
+struct msgs {
+	struct nl_msg **v;
+	size_t n, cap;
+};
+
+static int collect(struct nl_msg *m, void *arg)
+{
+	struct msgs *ms = arg;
+
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap ? ms->cap * 2 : 8;
+		ms->v = realloc(ms->v, ms->cap * sizeof(*ms->v));
+	}
+	ms->v[ms->n++] = m;
+	return 0;
+}
+
+static void msgs_free(struct msgs *ms)
+{
+	size_t i;
+
+	for (i = 0; i < ms->n; i++)
+		nlmsg_free(ms->v[i]);
+	free(ms->v);
+	memset(ms, 0, sizeof(*ms));
+}
+
+/*
+ * Check the series the way the kernel would take it, and decode it the
+ * way a CRS_CMD_GET_POLICY reply is decoded. Return 0 or a message.
+ */
+static const char *check_and_decode(struct msgs *ms, struct crs_policy_list *l,
+				    char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < ms->n; i++) {
+		struct nlmsghdr *nlh = nlmsg_hdr(ms->v[i]);
+		struct nlattr *tb[CRS_A_MAX + 1];
+		uint32_t flags, want;
+
+		if (nlh->nlmsg_len >= 65536)
+			return "message of 64 KiB or more";
+		if (genlmsg_parse(nlh, 0, tb, CRS_A_MAX, NULL))
+			return "genlmsg_parse failed";
+		if (genlmsg_hdr(nlh)->cmd != CRS_CMD_SET_POLICY)
+			return "not CRS_CMD_SET_POLICY";
+		if (!tb[CRS_A_FLAGS] || !tb[CRS_A_POLICY])
+			return "CRS_A_FLAGS or CRS_A_POLICY missing";
+		flags = nla_get_u32(tb[CRS_A_FLAGS]);
+		want = (i ? CRS_SET_F_APPEND : 0) |
+		       (i + 1 < ms->n ? CRS_SET_F_MORE : 0);
+		if (flags != want)
+			return "wrong CRS_SET_F_* flags in the series";
+		if (nla_len(tb[CRS_A_POLICY]) > 65535 - NLA_HDRLEN)
+			return "CRS_A_POLICY longer than a 16-bit attribute";
+		if (crs_policy_decode(l, tb[CRS_A_POLICY],
+				      flags & CRS_SET_F_APPEND, err, errlen))
+			return err;
+	}
+	if (l->n != 1)
+		return "not exactly one policy decoded";
+	return NULL;
+}
+
+/* parse -> encode -> decode -> print -> parse; all three must be equal. */
+static void round_trip(struct __test_metadata *_metadata, const char *path)
+{
+	struct crs_policy p, q;
+	struct crs_policy_list l = { 0 };
+	struct msgs ms = { 0 };
+	char err[1024], why[256];
+	const char *bad;
+	char *text;
+
+	ASSERT_EQ(0, crs_policy_parse_file(path, &p, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, crs_policy_encode(&p, 42, collect, &ms));
+	bad = check_and_decode(&ms, &l, err, sizeof(err));
+	ASSERT_EQ(NULL, bad) TH_LOG("%s: %s", path, bad);
+	EXPECT_EQ(1, crs_policy_equal(&p, &l.v[0], why, sizeof(why)))
+		TH_LOG("%s: decoded differs: %s", path, why);
+	text = crs_policy_to_string(&l.v[0], false);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, crs_policy_parse_string("shown", text, &q, err,
+					     sizeof(err)))
+		TH_LOG("%s: show output does not parse: %s\n%s", path, err, text);
+	EXPECT_EQ(1, crs_policy_equal(&p, &q, why, sizeof(why)))
+		TH_LOG("%s: shown policy differs: %s\n%s", path, why, text);
+	free(text);
+	crs_policy_free(&q);
+	crs_policy_list_free(&l);
+	msgs_free(&ms);
+	crs_policy_free(&p);
+}
+
+TEST(every_example_policy_parses)
+{
+	struct crs_policy p;
+	char err[1024];
+	glob_t g;
+	size_t i;
+
+	ASSERT_EQ(0, glob("../../policies/*.json", 0, NULL, &g));
+	ASSERT_GE(g.gl_pathc, 3);
+	for (i = 0; i < g.gl_pathc; i++) {
+		EXPECT_EQ(0, crs_policy_parse_file(g.gl_pathv[i], &p, err,
+						   sizeof(err)))
+			TH_LOG("%s", err);
+		EXPECT_GT(p.n_rules, 5) TH_LOG("%s", g.gl_pathv[i]);
+		crs_policy_free(&p);
+	}
+	globfree(&g);
+}
+
+TEST(examples_have_the_required_rules)
+{
+	static const struct { const char *file, *rule; } want[] = {
+		{ "web-server.json", "no-shadow" },
+		{ "web-server.json", "no-ptrace" },
+		{ "web-server.json", "https-in" },
+		{ "database.json", "clients" },
+		{ "database.json", "dns" },
+		{ "batch-job.json", "output" },
+	};
+	struct crs_policy p;
+	char err[1024], path[256];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		snprintf(path, sizeof(path), "../../policies/%s", want[i].file);
+		ASSERT_EQ(0, crs_policy_parse_file(path, &p, err, sizeof(err)))
+			TH_LOG("%s", err);
+		for (j = 0; j < p.n_rules; j++)
+			if (!strcmp(p.rules[j].name, want[i].rule))
+				break;
+		EXPECT_LT(j, p.n_rules) TH_LOG("%s lacks %s", path, want[i].rule);
+		if (!strcmp(want[i].file, "batch-job.json"))
+			EXPECT_TRUE(p.def_file == CRS_ACTION_DENY &&
+				    p.def_network == CRS_ACTION_DENY &&
+				    p.def_execute == CRS_ACTION_DENY &&
+				    p.def_syscall == CRS_ACTION_DENY);
+		crs_policy_free(&p);
+	}
+}
+
+TEST(database_clients_rule_is_10_slash_8_port_5432)
+{
+	struct crs_policy p;
+	char err[1024];
+	size_t j;
+
+	ASSERT_EQ(0, crs_policy_parse_file("../../policies/database.json", &p,
+					   err, sizeof(err)));
+	for (j = 0; j < p.n_rules && strcmp(p.rules[j].name, "clients"); j++)
+		;
+	ASSERT_LT(j, p.n_rules);
+	EXPECT_EQ(CRS_RULE_NETWORK_INBOUND, p.rules[j].type);
+	EXPECT_EQ(AF_INET, p.rules[j].family);
+	EXPECT_EQ(10, p.rules[j].addr[0]);
+	EXPECT_EQ(8, p.rules[j].prefix);
+	EXPECT_EQ(5432, p.rules[j].port_lo);
+	EXPECT_EQ(5432, p.rules[j].port_hi);
+	EXPECT_EQ(CRS_PROTO_TCP, p.rules[j].proto);
+	crs_policy_free(&p);
+}
+
+TEST(enum_values_are_case_insensitive_and_values_parse)
+{
+	struct crs_policy p;
+	char err[1024];
+	struct crs_rule *r;
+
+	ASSERT_EQ(0, crs_policy_parse_file("good/all-features.json", &p, err,
+					   sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(CRS_MODE_PERMISSIVE, p.mode);
+	EXPECT_EQ(CRS_ACTION_DENY, p.def_network);
+	EXPECT_EQ(CRS_ACTION_ALLOW, p.def_file);
+	EXPECT_EQ(CRS_ACTION_DENY, p.def_syscall);
+	/* read(0/3), write(1/4), socketcall(-/102), execve(59/11) */
+	ASSERT_EQ(3, p.n_ignored);
+	EXPECT_EQ(0, p.ignored[0]);
+	EXPECT_EQ(1, p.ignored[1]);
+	EXPECT_EQ(59, p.ignored[2]);
+	ASSERT_EQ(4, p.n_ignored_i386);
+	EXPECT_EQ(3, p.ignored_i386[0]);
+	EXPECT_EQ(4, p.ignored_i386[1]);
+	EXPECT_EQ(11, p.ignored_i386[2]);
+	EXPECT_EQ(102, p.ignored_i386[3]);
+	r = &p.rules[0];
+	EXPECT_EQ(CRS_RULE_READ, r->type);
+	EXPECT_EQ(CRS_ACTION_ALLOW, r->action);
+	EXPECT_TRUE(p.rules[1].inactive);
+	r = &p.rules[12];	/* by-number 101 = ptrace */
+	EXPECT_EQ(101, r->nr_x86_64);
+	EXPECT_EQ(26, r->nr_i386);
+	r = &p.rules[19];	/* args-ops */
+	EXPECT_EQ(CRS_ARG_NE, r->args[0].op);
+	EXPECT_EQ(CRS_ARG_LE, r->args[2].op);
+	EXPECT_EQ(16, r->args[2].value);
+	EXPECT_EQ(CRS_ARG_GE, r->args[4].op);
+	EXPECT_EQ(UINT64_MAX, r->args[4].value);
+	EXPECT_EQ(CRS_ARG_EQ, r->args[5].op);
+	r = &p.rules[20];	/* args-masked */
+	EXPECT_EQ(CRS_ARG_MASKED_EQ, r->args[0].op);
+	EXPECT_EQ(0x7e020000, r->args[0].mask);
+	EXPECT_EQ(0, r->args[0].value);
+	crs_policy_free(&p);
+}
+
+TEST(syscall_names_resolve_for_both_arches)
+{
+	int a, b;
+
+	ASSERT_EQ(0, crs_syscall_resolve("open", &a, &b));
+	EXPECT_EQ(2, a);
+	EXPECT_EQ(5, b);
+	ASSERT_EQ(0, crs_syscall_resolve("59", &a, &b));
+	EXPECT_EQ(59, a);
+	EXPECT_EQ(11, b);
+	ASSERT_EQ(0, crs_syscall_resolve("socketcall", &a, &b));
+	EXPECT_EQ(-1, a);
+	EXPECT_EQ(102, b);
+	ASSERT_EQ(0, crs_syscall_resolve("io_uring_setup", &a, &b));
+	EXPECT_EQ(425, a);
+	EXPECT_EQ(425, b);
+	EXPECT_EQ(-1, crs_syscall_resolve("bogus", &a, &b));
+	/* x32-only numbers are not x86_64 syscalls */
+	EXPECT_EQ(-1, crs_syscall_resolve("512", &a, &b));
+	EXPECT_STREQ("execve", crs_syscall_name_x86_64(59));
+}
+
+TEST(arg_constraints_format_and_parse_back)
+{
+	static const char *const in[] = {
+		"38", "!=5", "<5", "<=5", ">5", ">=5", "&0x7e020000==0",
+		"0x10", "&0xff==0x11", "==7", "18446744073709551615",
+	};
+	struct crs_arg_rule a, b;
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		ASSERT_EQ(0, crs_arg_parse(in[i], &a)) TH_LOG("%s", in[i]);
+		crs_arg_format(&a, buf, sizeof(buf));
+		ASSERT_EQ(0, crs_arg_parse(buf, &b)) TH_LOG("%s -> %s", in[i], buf);
+		EXPECT_TRUE(a.op == b.op && a.value == b.value && a.mask == b.mask)
+			TH_LOG("%s -> %s", in[i], buf);
+	}
+	EXPECT_EQ(-1, crs_arg_parse("18446744073709551616", &a));
+	EXPECT_EQ(-1, crs_arg_parse("5x", &a));
+	EXPECT_EQ(-1, crs_arg_parse("", &a));
+	EXPECT_EQ(-1, crs_arg_parse("017", &a));
+}
+
+FIXTURE(bad) {};
+FIXTURE_VARIANT(bad) {
+	const char *file;
+	const char *msg;
+};
+FIXTURE_SETUP(bad) {}
+FIXTURE_TEARDOWN(bad) {}
+
+#define BAD_CASE(id, f, m) \
+	FIXTURE_VARIANT_ADD(bad, id) { .file = f, .msg = m };
+#include "bad_cases.h"
+#undef BAD_CASE
+
+TEST_F(bad, is_refused_with_its_exact_message)
+{
+	struct crs_policy p;
+	char err[1024];
+
+	ASSERT_EQ(-1, crs_policy_parse_file(variant->file, &p, err, sizeof(err)));
+	EXPECT_STREQ(variant->msg, err);
+	EXPECT_EQ(NULL, strchr(err, '\n'));
+}
+
+FIXTURE(rt) {};
+FIXTURE_VARIANT(rt) {
+	const char *file;
+};
+FIXTURE_SETUP(rt) {}
+FIXTURE_TEARDOWN(rt) {}
+FIXTURE_VARIANT_ADD(rt, web_server) { .file = "../../policies/web-server.json" };
+FIXTURE_VARIANT_ADD(rt, database) { .file = "../../policies/database.json" };
+FIXTURE_VARIANT_ADD(rt, batch_job) { .file = "../../policies/batch-job.json" };
+FIXTURE_VARIANT_ADD(rt, all_features) { .file = "good/all-features.json" };
+
+TEST_F(rt, show_after_push_round_trip_is_equal)
+{
+	round_trip(_metadata, variant->file);
+}
+
+static void big_policy(struct crs_policy *p, size_t n)
+{
+	char buf[256];
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->name = strdup("big");
+	p->description = strdup("10,000 rules");
+	p->def_file = CRS_ACTION_DENY;
+	for (i = 0; i < n; i++) {
+		struct crs_rule *r = crs_policy_add_rule(p);
+
+		snprintf(buf, sizeof(buf), "rule-%05zu", i);
+		r->name = strdup(buf);
+		r->action = i % 7 ? CRS_ACTION_ALLOW : CRS_ACTION_DENY;
+		switch (i % 3) {
+		case 0:
+			r->type = CRS_RULE_READ;
+			snprintf(buf, sizeof(buf), "/srv/data/tenant-%05zu/*", i);
+			r->file = strdup(buf);
+			r->program = strdup("/usr/bin/worker");
+			break;
+		case 1:
+			r->type = CRS_RULE_NETWORK_OUTBOUND;
+			r->has_addr = true;
+			r->family = AF_INET;
+			r->addr[0] = 10;
+			r->addr[1] = (uint8_t)(i >> 8);
+			r->addr[2] = (uint8_t)i;
+			r->prefix = 24;
+			r->has_port = true;
+			r->port_lo = r->port_hi = (uint16_t)(1000 + i);
+			r->has_proto = true;
+			r->proto = CRS_PROTO_TCP;
+			break;
+		default:
+			r->type = CRS_RULE_SYSCALL;
+			r->syscall = strdup("socket");
+			r->nr_x86_64 = 41;
+			r->nr_i386 = 359;
+			r->args[0].set = true;
+			r->args[0].op = CRS_ARG_EQ;
+			r->args[0].value = i;
+			break;
+		}
+	}
+}
+
+TEST(policy_of_10000_rules_is_split_below_64k_and_complete)
+{
+	struct crs_policy p, q;
+	struct crs_policy_list l = { 0 };
+	struct msgs ms = { 0 };
+	char err[1024], why[256];
+	const char *bad;
+	char *text;
+	size_t i;
+
+	big_policy(&p, 10000);
+	ASSERT_EQ(0, crs_policy_encode(&p, 42, collect, &ms));
+	EXPECT_GT(ms.n, 10);
+	for (i = 0; i < ms.n; i++)
+		EXPECT_LT(nlmsg_hdr(ms.v[i])->nlmsg_len, 64 * 1024);
+	bad = check_and_decode(&ms, &l, err, sizeof(err));
+	ASSERT_EQ(NULL, bad) TH_LOG("%s", bad);
+	ASSERT_EQ(10000, l.v[0].n_rules);
+	EXPECT_STREQ("rule-09999", l.v[0].rules[9999].name);
+	EXPECT_EQ(1, crs_policy_equal(&p, &l.v[0], why, sizeof(why)))
+		TH_LOG("%s", why);
+	text = crs_policy_to_string(&l.v[0], false);
+	ASSERT_EQ(0, crs_policy_parse_string("big", text, &q, err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(1, crs_policy_equal(&p, &q, why, sizeof(why)))
+		TH_LOG("%s", why);
+	TH_LOG("10000 rules in %zu messages", ms.n);
+	free(text);
+	crs_policy_free(&q);
+	crs_policy_list_free(&l);
+	msgs_free(&ms);
+	crs_policy_free(&p);
+}
+
+TEST(small_policy_is_one_message_without_series_flags)
+{
+	struct crs_policy p;
+	struct msgs ms = { 0 };
+	struct nlattr *tb[CRS_A_MAX + 1];
+
+	big_policy(&p, 3);
+	ASSERT_EQ(0, crs_policy_encode(&p, 42, collect, &ms));
+	ASSERT_EQ(1, ms.n);
+	ASSERT_EQ(0, genlmsg_parse(nlmsg_hdr(ms.v[0]), 0, tb, CRS_A_MAX, NULL));
+	EXPECT_EQ(0, nla_get_u32(tb[CRS_A_FLAGS]));
+	EXPECT_EQ(42, nlmsg_hdr(ms.v[0])->nlmsg_type);
+	msgs_free(&ms);
+	crs_policy_free(&p);
+}
+
+TEST(show_stats_output_is_refused_by_push)
+{
+	struct crs_policy p, q;
+	char err[1024];
+	char *text;
+
+	ASSERT_EQ(0, crs_policy_parse_file("../../policies/web-server.json", &p,
+					   err, sizeof(err)));
+	p.rules[0].has_stats = true;
+	p.rules[0].denied = 3;
+	text = crs_policy_to_string(&p, true);
+	ASSERT_NE(NULL, strstr(text, "\"stats\""));
+	EXPECT_EQ(-1, crs_policy_parse_string("s.json", text, &q, err, sizeof(err)));
+	EXPECT_STREQ("s.json: rules[0] \"nginx-config\": unknown field \"stats\" (output of \"policy show --stats\" only; remove it to push)",
+		     err);
+	free(text);
+	text = crs_policy_to_string(&p, false);
+	EXPECT_EQ(NULL, strstr(text, "\"stats\""));
+	free(text);
+	crs_policy_free(&p);
+}
+
+TEST_HARNESS_MAIN
