@@ -9,7 +9,27 @@ struct crsnl_cmd {
 	const char *summary;
 };
 
+#include <stdint.h>
+
 int status_main(int argc, char **argv);
+int policy_main(int argc, char **argv);
+int container_main(int argc, char **argv);
+int import_seccomp_main(int argc, char **argv);
+
+/* A CRS_A_CONTAINER request (apply, detach, container set). */
+struct crsnl_container_req {
+	uint32_t pid;
+	const char *name;	/* policy (apply) */
+	int want_name;
+	int policy_mode, log_mode, learning;	/* -1: leave alone */
+	int host;
+};
+#define CRSNL_CONTAINER_REQ_INIT \
+	{ .policy_mode = -1, .log_mode = -1, .learning = -1 }
+int crsnl_container_opts(const char *what, int argc, char **argv, int first,
+			 struct crsnl_container_req *req);
+int crsnl_container_call(const char *what, uint8_t cmd,
+			 const struct crsnl_container_req *req);
 
 /* True if argv has -h or --help. */
 int crsnl_wants_help(int argc, char **argv);

@@ -25,6 +25,7 @@ struct call_state {
 	void *arg;
 	int err;
 	int done;
+	int intr;
 };
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -36,13 +37,50 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static void extack_msg(struct crs_ipc *ipc, struct nlattr *attrs, int len)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL))
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(ipc->err, sizeof(ipc->err), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+}
+
+/*
+ * NLMSG_DONE ends a dump; its payload is an int, negative when the dump
+ * failed part way, optionally followed by extack attributes.
+ */
 static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err;
+
+	st->done = 1;
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			st->err = err;
+			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+				extack_msg(st->ipc, (struct nlattr *)
+					   ((char *)nlmsg_data(nlh) + sizeof(int)),
+					   (int)(nlh->nlmsg_len - NLMSG_HDRLEN -
+						 sizeof(int)));
+		}
+	}
+	return NL_STOP;
+}
+
+/* A dump that changed under us: read it to the end, then report -EAGAIN. */
+static int on_dump_intr(struct nl_msg *msg, void *arg)
 {
 	struct call_state *st = arg;
 
 	(void)msg;
-	st->done = 1;
-	return NL_STOP;
+	st->intr = 1;
+	return NL_OK;
 }
 
 static int on_ack(struct nl_msg *msg, void *arg)
@@ -58,7 +96,6 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct call_state *st = arg;
 	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	size_t hlen = sizeof(*e);
 	int alen;
 
@@ -72,12 +109,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	alen = (int)nlh->nlmsg_len - (int)NLMSG_HDRLEN - (int)hlen;
 	if (alen <= 0)
 		return NL_STOP;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)e + hlen), alen, NULL))
-		return NL_STOP;
-	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(st->ipc->err, sizeof(st->ipc->err), "%s",
-			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	extack_msg(st->ipc, (struct nlattr *)((char *)e + hlen), alen);
 	return NL_STOP;
 }
 
@@ -98,6 +130,8 @@ int crs_ipc_open(struct crs_ipc *ipc)
 		ret = -nl_syserr2nlerr(ret);
 		goto err;
 	}
+	/* Replies of a large policy come close to 64 KiB: never truncate. */
+	nl_socket_enable_msg_peek(ipc->sk);
 	setsockopt(nl_socket_get_fd(ipc->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(ipc->sk), SOL_NETLINK, NETLINK_CAP_ACK,
@@ -155,8 +189,13 @@ struct nl_msg *crs_ipc_msg(struct crs_ipc *ipc, uint8_t cmd, int flags)
 
 /**
  * crs_ipc_call() - send @msg (consumed) and receive until ACK, DONE or error
+ *
+ * Every reply message, including each part of a multi-part (NLM_F_MULTI)
+ * reply or dump, goes to @fn. A dump ends at NLMSG_DONE (no ACK follows
+ * a dump), anything else at the ACK.
  * Return: 0 or a negative errno from the kernel; ipc->err holds the
- * extack message if any.
+ * extack message if any. -EAGAIN: the dump was interrupted by a change
+ * (NLM_F_DUMP_INTR) and should be retried from the start.
  */
 int crs_ipc_call(struct crs_ipc *ipc, struct nl_msg *msg, crs_reply_fn fn,
 		 void *arg)
@@ -177,6 +216,7 @@ int crs_ipc_call(struct crs_ipc *ipc, struct nl_msg *msg, crs_reply_fn fn,
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &st);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &st);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &st);
 	while (!st.done) {
 		ret = nl_recvmsgs(ipc->sk, cb);
@@ -186,6 +226,8 @@ int crs_ipc_call(struct crs_ipc *ipc, struct nl_msg *msg, crs_reply_fn fn,
 		}
 	}
 	nl_cb_put(cb);
+	if (!st.err && st.intr)
+		return -EAGAIN;
 	return st.err;
 }
 

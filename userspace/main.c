@@ -10,17 +10,9 @@
 
 static const struct crsnl_cmd commands[] = {
 	{ "status", status_main, "show the module version and counters" },
+	{ "policy", policy_main, "push, list, show, delete, apply and detach policies" },
+	{ "container", container_main, "list containers, resolve a pid, set per-container modes" },
 };
-
-int crsnl_wants_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return 1;
-	return 0;
-}
 
 static void usage(FILE *f)
 {
