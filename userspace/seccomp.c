@@ -1,13 +1,517 @@
 // SPDX-License-Identifier: GPL-2.0
-/* crsnl policy import-seccomp: Docker/OCI seccomp profile -> crs policy. */
+/*
+ * crsnl policy import-seccomp: convert a Docker/OCI seccomp profile into a
+ * crs policy of SYSCALL rules.
+ *
+ * The container is assumed to be x86_64 with Docker's default capability
+ * set; entries whose includes/excludes (arches, caps, minKernel) do not
+ * select such a container are left out. A crs rule names a syscall for
+ * both x86_64 and i386, so the profile's x86 and x32 sub-architectures
+ * follow x86_64. What crs cannot express exactly is said on stderr, one
+ * "note:" line each; what it cannot express at all (actions TRACE,
+ * NOTIFY, unknown actions or operators, two conditions on one argument)
+ * is refused.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "crsnl.h"
+#include "policy.h"
+#include "seccomp.h"
+#include "syscalls.h"
+
+/* moby's DefaultCapabilities() (oci/caps/defaults.go). */
+static const char *const docker_caps[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
+	"CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
+	"CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+	"CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+};
+
+/* Names the profile may use for x86_64. */
+static const char *const our_arches[] = {
+	"amd64", "x86_64", "SCMP_ARCH_X86_64",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool in_list(const char *s, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, v[i]))
+			return true;
+	return false;
+}
+
+struct imp {
+	const char *label;
+	char *err;
+	size_t errlen;
+	FILE *notes;
+	struct json_object *rules;
+	struct json_object *seen;	/* rule name -> count */
+	char *skipped;			/* names unknown on x86_64 and i386 */
+	size_t skipped_len;
+	unsigned int n_skipped;
+};
+
+static int __attribute__((format(printf, 2, 3)))
+ifail(struct imp *im, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(im->err, im->errlen, "%s: ", im->label);
+
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < im->errlen)
+		vsnprintf(im->err + n, im->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+note(struct imp *im, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!im->notes)
+		return;
+	fprintf(im->notes, "crsnl: policy import-seccomp: note: ");
+	va_start(ap, fmt);
+	vfprintf(im->notes, fmt, ap);
+	va_end(ap);
+	fputc('\n', im->notes);
+}
+
+static const char *jstr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* 1: the entry selects an x86_64 container with Docker's default caps. */
+static int selected(struct imp *im, struct json_object *e, size_t idx)
+{
+	struct json_object *inc, *exc, *v;
+	size_t i, n;
+
+	if (json_object_object_get_ex(e, "includes", &inc)) {
+		if (json_object_object_get_ex(inc, "arches", &v) &&
+		    json_object_array_length(v)) {
+			n = json_object_array_length(v);
+			for (i = 0; i < n; i++)
+				if (in_list(json_object_get_string(json_object_array_get_idx(v, i)),
+					    our_arches, ARRAY_SIZE(our_arches)))
+					break;
+			if (i == n)
+				return 0;
+		}
+		if (json_object_object_get_ex(inc, "caps", &v)) {
+			n = json_object_array_length(v);
+			for (i = 0; i < n; i++)
+				if (!in_list(json_object_get_string(json_object_array_get_idx(v, i)),
+					     docker_caps, ARRAY_SIZE(docker_caps)))
+					return 0;
+		}
+		if (json_object_object_get_ex(inc, "minKernel", &v)) {
+			unsigned int maj = 0, min = 0;
+
+			if (sscanf(json_object_get_string(v), "%u.%u", &maj, &min) < 1) {
+				ifail(im, "syscalls[%zu]: includes.minKernel %s: not a kernel version",
+				      idx, json_object_to_json_string(v));
+				return -1;
+			}
+			if (maj > 6 || (maj == 6 && min > 1))
+				return 0;
+		}
+	}
+	if (json_object_object_get_ex(e, "excludes", &exc)) {
+		if (json_object_object_get_ex(exc, "arches", &v)) {
+			n = json_object_array_length(v);
+			for (i = 0; i < n; i++)
+				if (in_list(json_object_get_string(json_object_array_get_idx(v, i)),
+					    our_arches, ARRAY_SIZE(our_arches)))
+					return 0;
+		}
+		if (json_object_object_get_ex(exc, "caps", &v)) {
+			n = json_object_array_length(v);
+			for (i = 0; i < n; i++)
+				if (in_list(json_object_get_string(json_object_array_get_idx(v, i)),
+					    docker_caps, ARRAY_SIZE(docker_caps)))
+					return 0;
+		}
+		if (json_object_object_get_ex(exc, "minKernel", &v)) {
+			unsigned int maj = 0, min = 0;
+
+			if (sscanf(json_object_get_string(v), "%u.%u", &maj, &min) >= 1 &&
+			    (maj < 6 || (maj == 6 && min <= 1)))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Map a seccomp action to ALLOW/DENY. Return the crs action, or -1 after
+ * setting the error (the action cannot be expressed).
+ */
+static int map_action(struct imp *im, const char *where, const char *act,
+		      struct json_object *errno_ret, int dflt_errno)
+{
+	int e = dflt_errno;
+
+	if (!act)
+		return ifail(im, "%s: action: missing", where);
+	if (!strcmp(act, "SCMP_ACT_ALLOW"))
+		return CRS_ACTION_ALLOW;
+	if (!strcmp(act, "SCMP_ACT_LOG")) {
+		note(im, "%s: SCMP_ACT_LOG imported as ALLOW; crs logs by the container's log mode (crsnl container set --log-mode POLICY_ALL)",
+		     where);
+		return CRS_ACTION_ALLOW;
+	}
+	if (!strcmp(act, "SCMP_ACT_ERRNO")) {
+		if (errno_ret)
+			e = json_object_get_int(errno_ret);
+		if (e != EPERM)
+			note(im, "%s: SCMP_ACT_ERRNO with errno %d (%s) imported as DENY, which fails with EPERM",
+			     where, e, strerror(e));
+		return CRS_ACTION_DENY;
+	}
+	if (!strcmp(act, "SCMP_ACT_KILL") || !strcmp(act, "SCMP_ACT_KILL_THREAD") ||
+	    !strcmp(act, "SCMP_ACT_KILL_PROCESS") || !strcmp(act, "SCMP_ACT_TRAP")) {
+		note(im, "%s: %s imported as DENY: the call fails with EPERM, the process is not signalled",
+		     where, act);
+		return CRS_ACTION_DENY;
+	}
+	return ifail(im, "%s: action \"%s\": not supported (crs rules can only ALLOW or DENY with EPERM)",
+		     where, act);
+}
+
+static const struct {
+	const char *name;
+	const char *pfx;
+} cmp_ops[] = {
+	{ "SCMP_CMP_EQ", "" }, { "SCMP_CMP_NE", "!=" }, { "SCMP_CMP_LT", "<" },
+	{ "SCMP_CMP_LE", "<=" }, { "SCMP_CMP_GT", ">" }, { "SCMP_CMP_GE", ">=" },
+	{ "SCMP_CMP_MASKED_EQ", "&" },
+};
+
+static int convert_args(struct imp *im, const char *where,
+			struct json_object *args, char out[CRS_NR_ARGS][64])
+{
+	size_t i, n = json_object_array_length(args), k;
+
+	for (i = 0; i < CRS_NR_ARGS; i++)
+		out[i][0] = '\0';
+	for (i = 0; i < n; i++) {
+		struct json_object *a = json_object_array_get_idx(args, i), *v;
+		const char *op = jstr(a, "op");
+		uint64_t value = 0, two = 0;
+		int64_t index = -1;
+
+		if (json_object_object_get_ex(a, "index", &v))
+			index = json_object_get_int64(v);
+		if (index < 0 || index >= CRS_NR_ARGS)
+			return ifail(im, "%s: args[%zu]: index %" PRId64 ": out of range (0-5)",
+				     where, i, index);
+		if (json_object_object_get_ex(a, "value", &v))
+			value = json_object_get_uint64(v);
+		if (json_object_object_get_ex(a, "valueTwo", &v))
+			two = json_object_get_uint64(v);
+		for (k = 0; k < ARRAY_SIZE(cmp_ops); k++)
+			if (op && !strcmp(op, cmp_ops[k].name))
+				break;
+		if (k == ARRAY_SIZE(cmp_ops))
+			return ifail(im, "%s: args[%zu]: operator \"%s\": not supported (crs has SCMP_CMP_EQ, NE, LT, LE, GT, GE, MASKED_EQ)",
+				     where, i, op ? op : "");
+		if (out[index][0])
+			return ifail(im, "%s: args[%zu]: a second condition on argument %" PRId64 ": not supported (one constraint per argument)",
+				     where, i, index);
+		if (!strcmp(cmp_ops[k].name, "SCMP_CMP_MASKED_EQ"))
+			snprintf(out[index], 64, "&0x%" PRIx64 "==0x%" PRIx64,
+				 value, two);
+		else
+			snprintf(out[index], 64, "%s%" PRIu64, cmp_ops[k].pfx,
+				 value);
+	}
+	return 0;
+}
+
+static void add_rule(struct imp *im, const char *sys, int action,
+		     char args[CRS_NR_ARGS][64])
+{
+	struct json_object *r = json_object_new_object(), *cnt;
+	char name[CRS_NAME_MAX];
+	unsigned int i, k = 1;
+
+	snprintf(name, sizeof(name), "%s-%s",
+		 action == CRS_ACTION_ALLOW ? "allow" : "deny", sys);
+	if (json_object_object_get_ex(im->seen, name, &cnt)) {
+		k = (unsigned int)json_object_get_int(cnt) + 1;
+		json_object_set_int(cnt, (int)k);
+	} else {
+		json_object_object_add(im->seen, name, json_object_new_int(1));
+	}
+	if (k > 1)
+		snprintf(name + strlen(name), sizeof(name) - strlen(name),
+			 "-%u", k);
+	json_object_object_add(r, "name", json_object_new_string(name));
+	json_object_object_add(r, "ruleType", json_object_new_string("SYSCALL"));
+	json_object_object_add(r, "syscall", json_object_new_string(sys));
+	for (i = 0; i < CRS_NR_ARGS; i++) {
+		char k2[8];
+
+		if (!args[i][0])
+			continue;
+		snprintf(k2, sizeof(k2), "arg%u", i + 1);
+		json_object_object_add(r, k2, json_object_new_string(args[i]));
+	}
+	json_object_object_add(r, "action",
+			       json_object_new_string(crs_action_name((unsigned int)action)));
+	json_object_array_add(im->rules, r);
+}
+
+static void skip_name(struct imp *im, const char *n)
+{
+	size_t len = strlen(n) + 3;
+	char *s = realloc(im->skipped, im->skipped_len + len);
+
+	if (!s)
+		return;
+	im->skipped = s;
+	snprintf(s + im->skipped_len, len, "%s%s", im->n_skipped ? ", " : "", n);
+	im->skipped_len += strlen(s + im->skipped_len);
+	im->n_skipped++;
+}
+
+int crs_seccomp_import(const char *label, struct json_object *prof,
+		       const char *name, FILE *notes, struct crs_policy *out,
+		       char *err, size_t errlen)
+{
+	struct imp im = { .label = label, .err = err, .errlen = errlen,
+			  .notes = notes };
+	struct json_object *pol = NULL, *v, *calls;
+	const char *dact;
+	char where[64], desc[512];
+	int dflt_errno = EPERM, dflt, ret = -1;
+	size_t i, j, n;
+
+	if (!json_object_is_type(prof, json_type_object))
+		return ifail(&im, "expected a JSON object (a seccomp profile)");
+	json_object_object_foreach(prof, key, val) {
+		(void)val;
+		if (!strcmp(key, "defaultAction") || !strcmp(key, "defaultErrnoRet") ||
+		    !strcmp(key, "archMap") || !strcmp(key, "architectures") ||
+		    !strcmp(key, "syscalls") || !strcmp(key, "comment"))
+			continue;
+		if (!strcmp(key, "flags") || !strcmp(key, "listenerPath") ||
+		    !strcmp(key, "listenerMetadata")) {
+			note(&im, "%s: ignored (no crs equivalent)", key);
+			continue;
+		}
+		return ifail(&im, "unknown field \"%s\"", key);
+	}
+	if (json_object_object_get_ex(prof, "defaultErrnoRet", &v))
+		dflt_errno = json_object_get_int(v);
+	dact = jstr(prof, "defaultAction");
+	dflt = map_action(&im, "defaultAction", dact,
+			  json_object_object_get_ex(prof, "defaultErrnoRet", &v) ? v : NULL,
+			  EPERM);
+	if (dflt < 0)
+		return -1;
+	/* The profile must cover x86_64 if it names architectures at all. */
+	if (json_object_object_get_ex(prof, "archMap", &v) &&
+	    json_object_array_length(v)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++) {
+			const char *a = jstr(json_object_array_get_idx(v, i),
+					     "architecture");
+
+			if (a && !strcmp(a, "SCMP_ARCH_X86_64"))
+				break;
+		}
+		if (i == n)
+			return ifail(&im, "archMap: no SCMP_ARCH_X86_64 entry (crs enforces x86_64 and its i386 compat calls only)");
+	} else if (json_object_object_get_ex(prof, "architectures", &v) &&
+		   json_object_array_length(v)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (!strcmp(json_object_get_string(json_object_array_get_idx(v, i)),
+				    "SCMP_ARCH_X86_64"))
+				break;
+		if (i == n)
+			return ifail(&im, "architectures: no SCMP_ARCH_X86_64 (crs enforces x86_64 and its i386 compat calls only)");
+	}
+	note(&im, "each rule covers the syscall's x86_64 and i386 numbers; x32 calls are not imported");
+
+	im.rules = json_object_new_array();
+	im.seen = json_object_new_object();
+	if (!json_object_object_get_ex(prof, "syscalls", &calls))
+		calls = NULL;
+	n = calls ? json_object_array_length(calls) : 0;
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(calls, i), *names,
+				   *args, *eret;
+		char cargs[CRS_NR_ARGS][64];
+		int act, sel;
+		size_t nn;
+
+		snprintf(where, sizeof(where), "syscalls[%zu]", i);
+		if (!json_object_is_type(e, json_type_object)) {
+			ifail(&im, "%s: expected an object", where);
+			goto out;
+		}
+		sel = selected(&im, e, i);
+		if (sel < 0)
+			goto out;
+		if (!sel)
+			continue;
+		act = map_action(&im, where, jstr(e, "action"),
+				 json_object_object_get_ex(e, "errnoRet", &eret) ?
+				 eret : NULL, dflt_errno);
+		if (act < 0)
+			goto out;
+		memset(cargs, 0, sizeof(cargs));
+		if (json_object_object_get_ex(e, "args", &args) && args &&
+		    json_object_array_length(args) &&
+		    convert_args(&im, where, args, cargs))
+			goto out;
+		if (act == dflt && !cargs[0][0] && !cargs[1][0] && !cargs[2][0] &&
+		    !cargs[3][0] && !cargs[4][0] && !cargs[5][0] &&
+		    act == CRS_ACTION_ALLOW)
+			continue;	/* same as the default: nothing to say */
+		if (!json_object_object_get_ex(e, "names", &names)) {
+			names = NULL;
+			if (jstr(e, "name")) {
+				names = json_object_new_array();
+				json_object_array_add(names,
+					json_object_new_string(jstr(e, "name")));
+				json_object_object_add(e, "names", names);
+			}
+		}
+		nn = names ? json_object_array_length(names) : 0;
+		for (j = 0; j < nn; j++) {
+			const char *sys = json_object_get_string(json_object_array_get_idx(names, j));
+			int a64, a32;
+
+			if (crs_syscall_resolve(sys, &a64, &a32)) {
+				skip_name(&im, sys);
+				continue;
+			}
+			add_rule(&im, sys, act, cargs);
+		}
+	}
+	if (im.n_skipped)
+		note(&im, "%u names are not in the Linux 6.1 x86_64 or i386 syscall tables, left out: %s",
+		     im.n_skipped, im.skipped);
+
+	pol = json_object_new_object();
+	json_object_object_add(pol, "name", json_object_new_string(name));
+	snprintf(desc, sizeof(desc), "Imported from seccomp profile %s (defaultAction %s)",
+		 label, dact);
+	json_object_object_add(pol, "description", json_object_new_string(desc));
+	json_object_object_add(pol, "policyMode", json_object_new_string("ACTIVE"));
+	json_object_object_add(pol, "defaultSyscallAction",
+			       json_object_new_string(crs_action_name((unsigned int)dflt)));
+	json_object_object_add(pol, "rules", json_object_get(im.rules));
+	ret = crs_policy_from_json(name, pol, out, err, errlen);
+out:
+	json_object_put(pol);
+	json_object_put(im.rules);
+	json_object_put(im.seen);
+	free(im.skipped);
+	return ret;
+}
 
 int import_seccomp_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "crsnl: policy import-seccomp: not implemented yet\n");
-	return 1;
+	const char *what = "policy import-seccomp";
+	const char *in = NULL, *name = NULL, *outpath = NULL;
+	struct crs_policy p;
+	struct json_object *prof;
+	char err[1024], *text;
+	FILE *f;
+	int i;
+
+	if (crsnl_wants_help(argc, argv)) {
+		printf("Usage: crsnl policy import-seccomp PROFILE.json --name NAME [-o OUT.json]\n\n"
+		       "Convert a Docker/OCI seccomp profile into a crs policy of SYSCALL\n"
+		       "rules (printed, or written to OUT.json; push it with 'policy push').\n"
+		       "The container is taken to be x86_64 with Docker's default\n"
+		       "capabilities: entries that includes/excludes (arches, caps,\n"
+		       "minKernel) leave out for it are not imported. SCMP_ACT_ALLOW and\n"
+		       "SCMP_ACT_LOG become ALLOW; SCMP_ACT_ERRNO, KILL* and TRAP become DENY\n"
+		       "(the call fails with EPERM); SCMP_ACT_TRACE and NOTIFY are refused.\n"
+		       "Every approximation is a 'note:' line on stderr.\n\n"
+		       "Examples:\n"
+		       "  crsnl policy import-seccomp /usr/share/docker/seccomp.json --name docker-default -o docker-default.json\n"
+		       "  crsnl policy import-seccomp profile.json --name app | crsnl policy push /dev/stdin\n");
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--name") || !strcmp(argv[i], "-o")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "crsnl: %s: %s needs a value\n", what, argv[i]);
+				return 1;
+			}
+			if (argv[i][1] == 'o')
+				outpath = argv[++i];
+			else
+				name = argv[++i];
+		} else if (!strncmp(argv[i], "--name=", 7)) {
+			name = argv[i] + 7;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n", what, argv[i]);
+			return 1;
+		} else if (in) {
+			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n", what, argv[i]);
+			return 1;
+		} else {
+			in = argv[i];
+		}
+	}
+	if (!in || !name) {
+		fprintf(stderr, "crsnl: %s: need PROFILE.json and --name NAME (see --help)\n", what);
+		return 1;
+	}
+	prof = json_object_from_file(in);
+	if (!prof) {
+		fprintf(stderr, "crsnl: %s: %s: %s\n", what, in, json_util_get_last_err());
+		return 1;
+	}
+	if (crs_seccomp_import(in, prof, name, stderr, &p, err, sizeof(err))) {
+		fprintf(stderr, "crsnl: %s: %s\n", what, err);
+		json_object_put(prof);
+		return 1;
+	}
+	json_object_put(prof);
+	text = crs_policy_to_string(&p, false);
+	fprintf(stderr, "crsnl: %s: policy \"%s\": %zu rules, defaultSyscallAction %s\n",
+		what, p.name, p.n_rules, crs_action_name(p.def_syscall));
+	crs_policy_free(&p);
+	if (!text)
+		return 1;
+	f = outpath ? fopen(outpath, "w") : stdout;
+	if (!f) {
+		fprintf(stderr, "crsnl: %s: %s: %s\n", what, outpath, strerror(errno));
+		free(text);
+		return 1;
+	}
+	fputs(text, f);
+	free(text);
+	if (outpath && fclose(f)) {
+		fprintf(stderr, "crsnl: %s: %s: %s\n", what, outpath, strerror(errno));
+		return 1;
+	}
+	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "policy.h"
+#include "seccomp.h"
 #include "syscalls.h"
 
 struct msgs {
@@ -429,6 +430,170 @@ TEST(show_stats_output_is_refused_by_push)
 	EXPECT_EQ(NULL, strstr(text, "\"stats\""));
 	free(text);
 	crs_policy_free(&p);
+}
+
+static struct crs_rule *find_syscall_rule(struct crs_policy *p, const char *sys,
+					  int action, size_t *from)
+{
+	for (; *from < p->n_rules; (*from)++) {
+		struct crs_rule *r = &p->rules[*from];
+
+		if (r->syscall && !strcmp(r->syscall, sys) && r->action == action) {
+			(*from)++;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static int import_file(const char *path, struct crs_policy *p, char *err,
+		       size_t errlen)
+{
+	struct json_object *prof = json_object_from_file(path);
+	int ret;
+
+	if (!prof) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		return -2;
+	}
+	ret = crs_seccomp_import(path, prof, "imported", NULL, p, err, errlen);
+	json_object_put(prof);
+	return ret;
+}
+
+/* seccomp/docker-default.json: moby's profiles/seccomp/default.json, as given in ../shared/data. */
+TEST(docker_default_seccomp_profile_imports)
+{
+	static const char *const forbidden[] = {
+		"keyctl", "add_key", "request_key", "io_uring_setup",
+		"unshare", "mount", "kexec_load", "bpf", "setns", "reboot",
+	};
+	static const char *const needed[] = {
+		"read", "write", "openat", "execve", "exit_group", "wait4",
+		"getdents64", "newfstatat", "mmap", "rt_sigaction", "socketcall",
+	};
+	struct crs_policy p;
+	struct crs_rule *r;
+	char err[1024], why[256];
+	size_t i, at;
+	char *text;
+	struct crs_policy q;
+
+	ASSERT_EQ(0, import_file("seccomp/docker-default.json",
+				 &p, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(CRS_ACTION_DENY, p.def_syscall);
+	EXPECT_GT(p.n_rules, 300);
+	for (i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
+		at = 0;
+		EXPECT_EQ(NULL, find_syscall_rule(&p, forbidden[i],
+						  CRS_ACTION_ALLOW, &at))
+			TH_LOG("%s is allowed", forbidden[i]);
+	}
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		at = 0;
+		r = find_syscall_rule(&p, needed[i], CRS_ACTION_ALLOW, &at);
+		EXPECT_NE(NULL, r) TH_LOG("%s is not allowed", needed[i]);
+		if (r)
+			EXPECT_FALSE(r->args[0].set);
+	}
+	/* socket: allowed for families < 38, == 39, > 40 (AF_ALG and AF_VSOCK not) */
+	at = 0;
+	r = find_syscall_rule(&p, "socket", CRS_ACTION_ALLOW, &at);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(CRS_ARG_LT, r->args[0].op);
+	EXPECT_EQ(38, r->args[0].value);
+	r = find_syscall_rule(&p, "socket", CRS_ACTION_ALLOW, &at);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(CRS_ARG_EQ, r->args[0].op);
+	EXPECT_EQ(39, r->args[0].value);
+	r = find_syscall_rule(&p, "socket", CRS_ACTION_ALLOW, &at);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(CRS_ARG_GT, r->args[0].op);
+	EXPECT_EQ(40, r->args[0].value);
+	EXPECT_EQ(NULL, find_syscall_rule(&p, "socket", CRS_ACTION_ALLOW, &at));
+	/* clone: without CAP_SYS_ADMIN only without namespace flags, arg1 (not s390's arg2) */
+	at = 0;
+	r = find_syscall_rule(&p, "clone", CRS_ACTION_ALLOW, &at);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(CRS_ARG_MASKED_EQ, r->args[0].op);
+	EXPECT_EQ(0x7e020000, r->args[0].mask);
+	EXPECT_EQ(0, r->args[0].value);
+	EXPECT_FALSE(r->args[1].set);
+	EXPECT_EQ(NULL, find_syscall_rule(&p, "clone", CRS_ACTION_ALLOW, &at));
+	at = 0;
+	EXPECT_NE(NULL, find_syscall_rule(&p, "clone3", CRS_ACTION_DENY, &at));
+	/* CAP_SYS_CHROOT is a default capability, CAP_SYS_PTRACE-only calls are not */
+	at = 0;
+	EXPECT_NE(NULL, find_syscall_rule(&p, "chroot", CRS_ACTION_ALLOW, &at));
+	at = 0;
+	EXPECT_EQ(NULL, find_syscall_rule(&p, "kcmp", CRS_ACTION_ALLOW, &at));
+	/* arm-only names are left out */
+	at = 0;
+	EXPECT_EQ(NULL, find_syscall_rule(&p, "arm_fadvise64_64", CRS_ACTION_ALLOW, &at));
+	/* and the result is a policy push accepts, printed and parsed back */
+	text = crs_policy_to_string(&p, false);
+	ASSERT_EQ(0, crs_policy_parse_string("imported.json", text, &q, err,
+					     sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(1, crs_policy_equal(&p, &q, why, sizeof(why))) TH_LOG("%s", why);
+	free(text);
+	crs_policy_free(&q);
+	crs_policy_free(&p);
+}
+
+TEST(allow_default_profile_becomes_deny_rules)
+{
+	struct crs_policy p;
+	char err[1024];
+	size_t at = 0;
+	struct crs_rule *r;
+
+	ASSERT_EQ(0, import_file("seccomp/allow-default.json", &p, err,
+				 sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(CRS_ACTION_ALLOW, p.def_syscall);
+	EXPECT_NE(NULL, find_syscall_rule(&p, "keyctl", CRS_ACTION_DENY, &at));
+	at = 0;
+	EXPECT_NE(NULL, find_syscall_rule(&p, "kexec_load", CRS_ACTION_DENY, &at));
+	at = 0;
+	r = find_syscall_rule(&p, "socket", CRS_ACTION_DENY, &at);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(38, r->args[0].value);
+	/* redundant ALLOW rules and CAP_SYS_ADMIN-only entries are left out */
+	at = 0;
+	EXPECT_EQ(NULL, find_syscall_rule(&p, "getpid", CRS_ACTION_ALLOW, &at));
+	at = 0;
+	EXPECT_EQ(NULL, find_syscall_rule(&p, "mount", CRS_ACTION_ALLOW, &at));
+	EXPECT_EQ(4, p.n_rules);
+	crs_policy_free(&p);
+}
+
+TEST(seccomp_unsupported_action_is_refused_by_name)
+{
+	struct crs_policy p;
+	char err[1024];
+
+	ASSERT_EQ(-1, import_file("seccomp/notify.json", &p, err, sizeof(err)));
+	EXPECT_STREQ("seccomp/notify.json: syscalls[1]: action \"SCMP_ACT_NOTIFY\": not supported (crs rules can only ALLOW or DENY with EPERM)",
+		     err);
+}
+
+TEST(seccomp_unsupported_operator_is_refused_by_name)
+{
+	struct crs_policy p;
+	char err[1024];
+
+	ASSERT_EQ(-1, import_file("seccomp/bad-op.json", &p, err, sizeof(err)));
+	EXPECT_STREQ("seccomp/bad-op.json: syscalls[0]: args[0]: operator \"SCMP_CMP_FOO\": not supported (crs has SCMP_CMP_EQ, NE, LT, LE, GT, GE, MASKED_EQ)",
+		     err);
+}
+
+TEST(seccomp_profile_without_x86_64_is_refused)
+{
+	struct crs_policy p;
+	char err[1024];
+
+	ASSERT_EQ(-1, import_file("seccomp/arm-only.json", &p, err, sizeof(err)));
+	EXPECT_STREQ("seccomp/arm-only.json: archMap: no SCMP_ARCH_X86_64 entry (crs enforces x86_64 and its i386 compat calls only)",
+		     err);
 }
 
 TEST_HARNESS_MAIN
