@@ -188,6 +188,7 @@ static int get_policies(struct crs_ipc *ipc, const char *what,
 	int tries, ret = 0;
 	size_t i;
 
+	memset(c, 0, sizeof(*c));
 	for (tries = 0; tries < DUMP_RETRIES; tries++) {
 		struct nl_msg *msg = crs_ipc_msg(ipc, CRS_CMD_GET_POLICY,
 						 name ? 0 : NLM_F_DUMP);
@@ -503,7 +504,6 @@ static int cmd_apply(int argc, char **argv)
 static int cmd_detach(int argc, char **argv)
 {
 	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
-	int i;
 
 	if (crsnl_wants_help(argc, argv)) {
 		printf("Usage: crsnl policy detach --pid PID\n\n"
@@ -512,14 +512,13 @@ static int cmd_detach(int argc, char **argv)
 		       "Example:\n  crsnl policy detach --pid 4242\n");
 		return 0;
 	}
-	for (i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--pid", 5)) {
-			fprintf(stderr, "crsnl: policy detach: unexpected argument \"%s\"\n",
-				argv[i]);
-			return 1;
-		}
 	if (crsnl_container_opts("policy detach", argc, argv, 1, &req))
 		return 1;
+	if (req.policy_mode >= 0 || req.log_mode >= 0 || req.learning >= 0 ||
+	    req.host) {
+		fprintf(stderr, "crsnl: policy detach: only --pid PID is accepted\n");
+		return 1;
+	}
 	return crsnl_container_call("policy detach", CRS_CMD_DETACH, &req);
 }
 
