@@ -122,7 +122,7 @@ static int cmd_list(int argc, char **argv)
 		if (!msg)
 			goto nomem;
 		if (pid) {
-			ct = nla_nest_start(msg, CRS_A_CONTAINER);
+			ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
 			if (!ct || nla_put_u32(msg, CRS_CONTAINER_A_PID, pid)) {
 				nlmsg_free(msg);
 				goto nomem;

@@ -199,7 +199,7 @@ static int get_policies(struct crs_ipc *ipc, const char *what,
 		if (flags && nla_put_u32(msg, CRS_A_FLAGS, flags))
 			goto nomem;
 		if (name) {
-			pol = nla_nest_start(msg, CRS_A_POLICY);
+			pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
 			if (!pol || nla_put_string(msg, CRS_POLICY_A_NAME, name))
 				goto nomem;
 			nla_nest_end(msg, pol);
@@ -365,7 +365,7 @@ static int cmd_delete(int argc, char **argv)
 	msg = crs_ipc_msg(&ipc, CRS_CMD_DEL_POLICY, 0);
 	if (!msg)
 		return oom();
-	pol = nla_nest_start(msg, CRS_A_POLICY);
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
 	if (!pol || nla_put_string(msg, CRS_POLICY_A_NAME, name) ||
 	    (nla_nest_end(msg, pol), nla_put_u32(msg, CRS_A_FLAGS, flags))) {
 		nlmsg_free(msg);
@@ -446,7 +446,7 @@ int crsnl_container_call(const char *what, uint8_t cmd,
 	msg = crs_ipc_msg(&ipc, cmd, 0);
 	if (!msg)
 		return oom();
-	ct = nla_nest_start(msg, CRS_A_CONTAINER);
+	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
 	if (!ct || nla_put_u32(msg, CRS_CONTAINER_A_PID, req->pid) ||
 	    (req->name &&
 	     nla_put_string(msg, CRS_CONTAINER_A_POLICY, req->name)) ||

@@ -35,7 +35,7 @@ static int put_rule(struct nl_msg *m, const struct crs_rule *r)
 	struct nlattr *rule, *args, *arg;
 	unsigned int i;
 
-	rule = nla_nest_start(m, CRS_RULES_A_RULE);
+	rule = nla_nest_start(m, CRS_RULES_A_RULE | NLA_F_NESTED);
 	if (!rule)
 		return -1;
 	if (nla_put_string(m, CRS_RULE_A_NAME, r->name) ||
@@ -80,11 +80,11 @@ static int put_rule(struct nl_msg *m, const struct crs_rule *r)
 		if (!a->set)
 			continue;
 		if (!args) {
-			args = nla_nest_start(m, CRS_RULE_A_ARGS);
+			args = nla_nest_start(m, CRS_RULE_A_ARGS | NLA_F_NESTED);
 			if (!args)
 				goto cancel;
 		}
-		arg = nla_nest_start(m, CRS_ARGS_A_ARG);
+		arg = nla_nest_start(m, CRS_ARGS_A_ARG | NLA_F_NESTED);
 		if (!arg || nla_put_u8(m, CRS_ARG_A_INDEX, (uint8_t)i) ||
 		    nla_put_u8(m, CRS_ARG_A_OP, a->op) ||
 		    nla_put_u64(m, CRS_ARG_A_VALUE, a->value) ||
@@ -151,7 +151,7 @@ int crs_policy_encode(const struct crs_policy *p, int family,
 				 CRS_CMD_SET_POLICY, CRS_GENL_VERSION))
 			goto nomem;
 		flags = nla_reserve(m, CRS_A_FLAGS, sizeof(uint32_t));
-		pol = nla_nest_start(m, CRS_A_POLICY);
+		pol = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
 		if (!flags || !pol ||
 		    nla_put_string(m, CRS_POLICY_A_NAME, p->name) ||
 		    (first && put_header(m, p)))
@@ -160,7 +160,7 @@ int crs_policy_encode(const struct crs_policy *p, int family,
 			uint32_t mark;
 
 			if (!rules) {
-				rules = nla_nest_start(m, CRS_POLICY_A_RULES);
+				rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
 				if (!rules)
 					goto nomem;
 			}

@@ -72,6 +72,9 @@ static const char *check_and_decode(struct msgs *ms, struct crs_policy_list *l,
 		       (i + 1 < ms->n ? CRS_SET_F_MORE : 0);
 		if (flags != want)
 			return "wrong CRS_SET_F_* flags in the series";
+		/* the kernel's strict validation wants NLA_F_NESTED on nests */
+		if (!(tb[CRS_A_POLICY]->nla_type & NLA_F_NESTED))
+			return "CRS_A_POLICY without NLA_F_NESTED";
 		if (nla_len(tb[CRS_A_POLICY]) > 65535 - NLA_HDRLEN)
 			return "CRS_A_POLICY longer than a 16-bit attribute";
 		if (crs_policy_decode(l, tb[CRS_A_POLICY],
@@ -459,6 +462,113 @@ static int import_file(const char *path, struct crs_policy *p, char *err,
 	ret = crs_seccomp_import(path, prof, "imported", NULL, p, err, errlen);
 	json_object_put(prof);
 	return ret;
+}
+
+/* A CRS_CMD_GET_POLICY reply part, the way the kernel builds one. */
+static struct nl_msg *reply_part(uint32_t offset, uint32_t first, uint32_t n,
+				 bool header)
+{
+	struct nl_msg *m = nlmsg_alloc_size(8192);
+	struct nlattr *pol, *rules, *rule;
+	char name[32];
+	uint32_t i;
+
+	genlmsg_put(m, 0, 0, 42, 0, NLM_F_MULTI, CRS_CMD_GET_POLICY,
+		    CRS_GENL_VERSION);
+	pol = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(m, CRS_POLICY_A_NAME, "p");
+	nla_put_u32(m, CRS_POLICY_A_RULE_OFFSET, offset);
+	if (header) {
+		nla_put_u8(m, CRS_POLICY_A_MODE, CRS_MODE_PERMISSIVE);
+		nla_put_u8(m, CRS_POLICY_A_DEFAULT_FILE, CRS_ACTION_DENY);
+		nla_put_u8(m, CRS_POLICY_A_DEFAULT_NETWORK, CRS_ACTION_ALLOW);
+		nla_put_u8(m, CRS_POLICY_A_DEFAULT_EXECUTE, CRS_ACTION_ALLOW);
+		nla_put_u8(m, CRS_POLICY_A_DEFAULT_SYSCALL, CRS_ACTION_ALLOW);
+		nla_put_u32(m, CRS_POLICY_A_RULE_COUNT, 3);
+		nla_put_u32(m, CRS_POLICY_A_CONTAINERS, 2);
+		nla_put_u64(m, CRS_POLICY_A_GENERATION, 7);
+	}
+	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	for (i = first; i < first + n; i++) {
+		rule = nla_nest_start(m, CRS_RULES_A_RULE | NLA_F_NESTED);
+		snprintf(name, sizeof(name), "r%u", i);
+		nla_put_string(m, CRS_RULE_A_NAME, name);
+		nla_put_u8(m, CRS_RULE_A_TYPE, CRS_RULE_NETWORK_OUTBOUND);
+		nla_put_u8(m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		nla_put_string(m, CRS_RULE_A_PROGRAM, "*");
+		nla_put_u8(m, CRS_RULE_A_FAMILY, AF_INET);
+		nla_put(m, CRS_RULE_A_ADDR, 4, "\x0a\x00\x00\x00");
+		nla_put_u8(m, CRS_RULE_A_PREFIX, 8);
+		/* defaults echoed explicitly */
+		nla_put_u16(m, CRS_RULE_A_PORT_LO, 0);
+		nla_put_u16(m, CRS_RULE_A_PORT_HI, 65535);
+		nla_put_u8(m, CRS_RULE_A_PROTOCOL, CRS_PROTO_ANY);
+		nla_put_u64(m, CRS_RULE_A_HITS_ALLOWED, 0);
+		nla_put_u64(m, CRS_RULE_A_HITS_DENIED, 10 + i);
+		nla_put_u64(m, CRS_RULE_A_HITS_MONITOR, 0);
+		nla_nest_end(m, rule);
+	}
+	nla_nest_end(m, rules);
+	nla_nest_end(m, pol);
+	return m;
+}
+
+static int decode_reply(struct crs_policy_list *l, struct nl_msg *m,
+			char *err, size_t errlen)
+{
+	struct nlattr *tb[CRS_A_MAX + 1];
+	int ret = -1;
+
+	if (!genlmsg_parse(nlmsg_hdr(m), 0, tb, CRS_A_MAX, NULL) &&
+	    tb[CRS_A_POLICY])
+		ret = crs_policy_decode(l, tb[CRS_A_POLICY], false, err, errlen);
+	nlmsg_free(m);
+	return ret;
+}
+
+TEST(get_policy_reply_in_parts_reassembles_and_shows)
+{
+	struct crs_policy_list l = { 0 };
+	struct crs_policy q;
+	char err[256], *text;
+
+	ASSERT_EQ(0, decode_reply(&l, reply_part(0, 0, 2, true), err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, decode_reply(&l, reply_part(2, 2, 1, false), err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(1, l.n);
+	EXPECT_EQ(3, l.v[0].n_rules);
+	EXPECT_EQ(3, l.v[0].rule_count);
+	EXPECT_EQ(2, l.v[0].containers);
+	EXPECT_EQ(7, l.v[0].generation);
+	EXPECT_EQ(CRS_MODE_PERMISSIVE, l.v[0].mode);
+	EXPECT_EQ(12, l.v[0].rules[2].denied);
+	/* echoed defaults are not printed back */
+	EXPECT_FALSE(l.v[0].rules[0].has_port);
+	EXPECT_FALSE(l.v[0].rules[0].has_proto);
+	text = crs_policy_to_string(&l.v[0], true);
+	ASSERT_NE(NULL, strstr(text, "\"denied\": 12"));
+	free(text);
+	text = crs_policy_to_string(&l.v[0], false);
+	ASSERT_EQ(0, crs_policy_parse_string("shown", text, &q, err, sizeof(err)))
+		TH_LOG("%s\n%s", err, text);
+	EXPECT_EQ(NULL, strstr(text, "port"));
+	EXPECT_EQ(3, q.n_rules);
+	free(text);
+	crs_policy_free(&q);
+	crs_policy_list_free(&l);
+}
+
+TEST(get_policy_reply_with_a_gap_is_an_error)
+{
+	struct crs_policy_list l = { 0 };
+	char err[256];
+
+	ASSERT_EQ(0, decode_reply(&l, reply_part(0, 0, 2, true), err, sizeof(err)));
+	ASSERT_EQ(-1, decode_reply(&l, reply_part(3, 3, 1, false), err, sizeof(err)));
+	EXPECT_STREQ("kernel reply: policy \"p\": rules at offset 3 do not follow the 2 received",
+		     err);
+	crs_policy_list_free(&l);
 }
 
 /* seccomp/docker-default.json: moby's profiles/seccomp/default.json, as given in ../shared/data. */
