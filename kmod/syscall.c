@@ -371,7 +371,7 @@ static bool crs_sys_check(int arch, const struct pt_regs *u, unsigned int nr)
 	if (!crs_ctx_get(&ctx))
 		return false;
 	t = ctx.p ? ctx.p->sys : NULL;
-	if (!t && !ctx.c->learning)
+	if (!t && !READ_ONCE(ctx.c->learning))
 		goto out;
 	if (nr >= CRS_NR_SYSCALLS)
 		goto out;
@@ -383,7 +383,7 @@ static bool crs_sys_check(int arch, const struct pt_regs *u, unsigned int nr)
 
 	if (!t || ctx.mode == CRS_MODE_INACTIVE) {
 		/* nothing to evaluate; learning alone wants to see it */
-		if (ctx.c->learning &&
+		if (READ_ONCE(ctx.c->learning) &&
 		    !(ctx.p && crs_sys_ignored(ctx.p, arch, nr)))
 			crs_learn_record(&ctx, &obj);
 		goto out;
@@ -401,7 +401,7 @@ static bool crs_sys_check(int arch, const struct pt_regs *u, unsigned int nr)
 		 * Allowed by default: not a policy verdict worth a counter
 		 * or an event on every call; learning still records it.
 		 */
-		if (ctx.c->learning)
+		if (READ_ONCE(ctx.c->learning))
 			crs_learn_record(&ctx, &obj);
 		goto out;
 	}
@@ -415,8 +415,6 @@ NOKPROBE_SYMBOL(crs_sys_check);
 /* x64_sys_call(const struct pt_regs *regs, unsigned int nr) */
 int crs_hook_x64_sys_call(struct kprobe *p, struct pt_regs *regs)
 {
-	if (!static_branch_unlikely(&crs_active))
-		return 0;
 	if (crs_sys_check(CRS_SYS_X86_64, (const struct pt_regs *)regs->di,
 			  (unsigned int)regs->si))
 		return crs_hook_deny(regs, -EPERM);
@@ -427,8 +425,6 @@ NOKPROBE_SYMBOL(crs_hook_x64_sys_call);
 /* ia32_sys_call(const struct pt_regs *regs, unsigned int nr) */
 int crs_hook_ia32_sys_call(struct kprobe *p, struct pt_regs *regs)
 {
-	if (!static_branch_unlikely(&crs_active))
-		return 0;
 	if (crs_sys_check(CRS_SYS_I386, (const struct pt_regs *)regs->di,
 			  (unsigned int)regs->si))
 		return crs_hook_deny(regs, -EPERM);
@@ -444,8 +440,6 @@ int crs_hook_x32_sys_call(struct kprobe *p, struct pt_regs *regs)
 	struct crs_ctx ctx;
 	bool deny = false;
 
-	if (!static_branch_unlikely(&crs_active))
-		return 0;
 	if (!crs_ctx_get(&ctx))
 		return 0;
 	t = ctx.p ? ctx.p->sys : NULL;

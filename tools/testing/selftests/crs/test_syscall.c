@@ -1,0 +1,1014 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SYSCALL enforcement: rules by number and name, argument constraints,
+ * allow-lists, compat entry paths (int 0x80, 32-bit binaries), programs,
+ * policy modes. Runs as root inside the test VM with crs.ko loaded.
+ *
+ * Policies are pushed over raw netlink with exact x86_64 and i386 numbers,
+ * so these tests prove the kernel side alone; the tests that go through
+ * crsnl's JSON (names, seccomp import) say so in their names.
+ *
+ * A "container" is a child in a new pid namespace: it waits on a pipe,
+ * the test applies the policy to it, and then it runs the body.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "kselftest_harness.h"
+#include "crs_test.h"
+
+#define BUSYBOX "/bin/busybox"
+#define AF_ALG_NR 38
+
+/* i386 numbers of the calls the tests constrain */
+#define NR32_MKDIR 39
+#define NR32_GETPID 20
+#define NR32_SOCKET 359
+#define NR32_CLONE 120
+#define NR32_EXECVE 11
+
+struct targ {
+	int index;		/* 0..5 = arg1..arg6 */
+	int op;			/* enum crs_arg_op */
+	uint64_t value;
+	uint64_t mask;
+};
+
+struct trule {
+	const char *name;
+	int action;
+	int nr64, nr32;		/* -1: none */
+	const char *program;	/* NULL: "*" */
+	const char *file;
+	bool inactive;
+	int nargs;
+	struct targ args[6];
+};
+
+struct tpolicy {
+	const char *name;
+	int mode;
+	int def_syscall;
+	const struct trule *rules;
+	int nrules;
+	const uint32_t *ignored64;
+	int nignored64;
+};
+
+static int push_policy(const struct tpolicy *tp)
+{
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *pol, *rules, *rule, *args, *arg;
+	int i, j, ret;
+
+	ret = crs_conn_open(&c);
+	if (ret)
+		return ret;
+	msg = crs_conn_msg(&c, CRS_CMD_SET_POLICY, 0);
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(msg, CRS_POLICY_A_NAME, tp->name);
+	nla_put_u8(msg, CRS_POLICY_A_MODE, tp->mode);
+	nla_put_u8(msg, CRS_POLICY_A_DEFAULT_SYSCALL, tp->def_syscall);
+	if (tp->nignored64)
+		nla_put(msg, CRS_POLICY_A_IGNORED_SYSCALLS,
+			tp->nignored64 * 4, tp->ignored64);
+	rules = nla_nest_start(msg, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	for (i = 0; i < tp->nrules; i++) {
+		const struct trule *r = &tp->rules[i];
+
+		rule = nla_nest_start(msg, CRS_RULES_A_RULE | NLA_F_NESTED);
+		nla_put_string(msg, CRS_RULE_A_NAME, r->name);
+		nla_put_u8(msg, CRS_RULE_A_TYPE, CRS_RULE_SYSCALL);
+		nla_put_u8(msg, CRS_RULE_A_ACTION, r->action);
+		if (r->nr64 >= 0)
+			nla_put_u32(msg, CRS_RULE_A_SYSCALL_NR, r->nr64);
+		if (r->nr32 >= 0)
+			nla_put_u32(msg, CRS_RULE_A_SYSCALL_NR_I386, r->nr32);
+		if (r->program)
+			nla_put_string(msg, CRS_RULE_A_PROGRAM, r->program);
+		if (r->file)
+			nla_put_string(msg, CRS_RULE_A_FILE, r->file);
+		if (r->inactive)
+			nla_put_flag(msg, CRS_RULE_A_INACTIVE);
+		if (r->nargs) {
+			args = nla_nest_start(msg, CRS_RULE_A_ARGS | NLA_F_NESTED);
+			for (j = 0; j < r->nargs; j++) {
+				arg = nla_nest_start(msg, CRS_ARGS_A_ARG | NLA_F_NESTED);
+				nla_put_u8(msg, CRS_ARG_A_INDEX, r->args[j].index);
+				nla_put_u8(msg, CRS_ARG_A_OP, r->args[j].op);
+				nla_put_u64(msg, CRS_ARG_A_VALUE, r->args[j].value);
+				if (r->args[j].op == CRS_ARG_MASKED_EQ)
+					nla_put_u64(msg, CRS_ARG_A_MASK,
+						    r->args[j].mask);
+				nla_nest_end(msg, arg);
+			}
+			nla_nest_end(msg, args);
+		}
+		nla_nest_end(msg, rule);
+	}
+	nla_nest_end(msg, rules);
+	nla_nest_end(msg, pol);
+	ret = crs_conn_call(&c, msg, NULL, 0);
+	if (ret)
+		fprintf(stderr, "# push %s: %d %s\n", tp->name, ret, c.extack);
+	crs_conn_close(&c);
+	return ret;
+}
+
+static int apply_policy(const char *name, pid_t pid)
+{
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *ct;
+	int ret;
+
+	ret = crs_conn_open(&c);
+	if (ret)
+		return ret;
+	msg = crs_conn_msg(&c, CRS_CMD_APPLY, 0);
+	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	nla_put_string(msg, CRS_CONTAINER_A_POLICY, name);
+	nla_nest_end(msg, ct);
+	ret = crs_conn_call(&c, msg, NULL, 0);
+	if (ret)
+		fprintf(stderr, "# apply %s to %d: %d %s\n", name, pid, ret,
+			c.extack);
+	crs_conn_close(&c);
+	return ret;
+}
+
+static void delete_policy(const char *name)
+{
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *pol;
+
+	if (crs_conn_open(&c))
+		return;
+	msg = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(msg, CRS_POLICY_A_NAME, name);
+	nla_nest_end(msg, pol);
+	nla_put_u32(msg, CRS_A_FLAGS, CRS_DEL_F_FORCE);
+	crs_conn_call(&c, msg, NULL, 0);
+	crs_conn_close(&c);
+}
+
+/* A global counter of CRS_CMD_GET_STATUS (CRS_STATUS_A_*), or -1. */
+static int64_t status_counter(int attr)
+{
+	static char buf[8192];
+	struct nlattr *tb[CRS_A_MAX + 1], *st[CRS_STATUS_A_MAX + 1];
+	struct crs_conn c;
+	struct nl_msg *msg;
+	int64_t v = -1;
+
+	if (crs_conn_open(&c))
+		return -1;
+	msg = crs_conn_msg(&c, CRS_CMD_GET_STATUS, 0);
+	if (!crs_conn_call(&c, msg, buf, sizeof(buf)) &&
+	    !genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) &&
+	    tb[CRS_A_STATUS] &&
+	    !nla_parse_nested(st, CRS_STATUS_A_MAX, tb[CRS_A_STATUS], NULL) &&
+	    st[attr])
+		v = (int64_t)nla_get_u64(st[attr]);
+	crs_conn_close(&c);
+	return v;
+}
+
+/* A hit counter (CRS_RULE_A_HITS_*) of the first rule of @name, or -1. */
+static int64_t rule_hits(const char *name, int attr)
+{
+	static char buf[1 << 16];
+	struct nlattr *tb[CRS_A_MAX + 1], *pt[CRS_POLICY_A_MAX + 1];
+	struct nlattr *rt[CRS_RULE_A_MAX + 1], *rule;
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *pol;
+	int64_t v = -1;
+	int rem;
+
+	if (crs_conn_open(&c))
+		return -1;
+	msg = crs_conn_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP);
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(msg, CRS_POLICY_A_NAME, name);
+	nla_nest_end(msg, pol);
+	nla_put_u32(msg, CRS_A_FLAGS, CRS_GET_F_STATS);
+	if (crs_conn_call(&c, msg, buf, sizeof(buf)) ||
+	    genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) ||
+	    !tb[CRS_A_POLICY] ||
+	    nla_parse_nested(pt, CRS_POLICY_A_MAX, tb[CRS_A_POLICY], NULL) ||
+	    !pt[CRS_POLICY_A_RULES])
+		goto out;
+	nla_for_each_nested(rule, pt[CRS_POLICY_A_RULES], rem) {
+		if (!nla_parse_nested(rt, CRS_RULE_A_MAX, rule, NULL) &&
+		    rt[attr])
+			v = (int64_t)nla_get_u64(rt[attr]);
+		break;
+	}
+out:
+	crs_conn_close(&c);
+	return v;
+}
+
+typedef int (*body_fn)(void *arg);
+
+/*
+ * Run @body in a new pid namespace under policy @name (NULL: none). The
+ * body starts only after the policy is applied. Returns its exit status,
+ * 128 + signal if killed, or -1 if the setup failed.
+ */
+static int run_contained(const char *name, body_fn body, void *arg)
+{
+	int ready[2], go[2], st;
+	pid_t outer, inner;
+	char b = 0;
+
+	if (pipe(ready) || pipe(go))
+		return -1;
+	outer = fork();
+	if (outer < 0)
+		return -1;
+	if (outer == 0) {
+		close(ready[0]);
+		close(go[1]);
+		if (unshare(CLONE_NEWPID))
+			_exit(120);
+		inner = fork();
+		if (inner < 0)
+			_exit(121);
+		if (inner == 0) {
+			close(ready[1]);
+			if (read(go[0], &b, 1) != 1 || b != 'g')
+				_exit(122);
+			close(go[0]);
+			_exit(body(arg));
+		}
+		close(go[0]);
+		if (write(ready[1], &inner, sizeof(inner)) != sizeof(inner))
+			_exit(123);
+		close(ready[1]);
+		if (waitpid(inner, &st, 0) != inner)
+			_exit(124);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	}
+	close(ready[1]);
+	close(go[0]);
+	if (read(ready[0], &inner, sizeof(inner)) != sizeof(inner))
+		inner = -1;
+	close(ready[0]);
+	if (inner > 0 && name && apply_policy(name, inner))
+		inner = -1;
+	b = inner > 0 ? 'g' : 'x';
+	if (write(go[1], &b, 1) != 1)
+		inner = -1;
+	close(go[1]);
+	if (waitpid(outer, &st, 0) != outer)
+		return -1;
+	if (inner < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* In a body: report and fail. */
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "# container: line %d: %s (errno %d %s)\n", \
+			__LINE__, #cond, errno, strerror(errno));	\
+		return 1;						\
+	}								\
+} while (0)
+
+static bool exists(const char *path)
+{
+	struct stat s;
+
+	return stat(path, &s) == 0;
+}
+
+static const struct trule deny_mkdir_rule[] = {
+	{ .name = "no-mkdir", .action = CRS_ACTION_DENY, .nr64 = __NR_mkdir,
+	  .nr32 = NR32_MKDIR },
+};
+
+static int body_mkdir_denied(void *arg)
+{
+	const char *dir = arg;
+
+	errno = 0;
+	CHECK(syscall(SYS_mkdir, dir, 0755) == -1);
+	CHECK(errno == EPERM);
+	CHECK(!exists(dir));
+	CHECK(getpid() == 1);
+	return 0;
+}
+
+TEST(deny_by_number_mkdir_is_eperm_without_effect_host_unaffected)
+{
+	struct tpolicy tp = {
+		.name = "sys-deny-mkdir", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = deny_mkdir_rule,
+		.nrules = 1,
+	};
+	int64_t denied = status_counter(CRS_STATUS_A_DENIED);
+
+	rmdir("/tmp/crs_sys_c");
+	rmdir("/tmp/crs_sys_h");
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_denied,
+				   "/tmp/crs_sys_c"));
+	EXPECT_FALSE(exists("/tmp/crs_sys_c"));
+	EXPECT_EQ(denied + 1, status_counter(CRS_STATUS_A_DENIED));
+	/* the host, while the policy exists, is not governed */
+	EXPECT_EQ(0, mkdir("/tmp/crs_sys_h", 0755));
+	EXPECT_TRUE(exists("/tmp/crs_sys_h"));
+	rmdir("/tmp/crs_sys_h");
+	delete_policy(tp.name);
+}
+
+static int body_mkdir_allowed(void *arg)
+{
+	const char *dir = arg;
+
+	CHECK(syscall(SYS_mkdir, dir, 0755) == 0);
+	CHECK(exists(dir));
+	CHECK(rmdir(dir) == 0);
+	return 0;
+}
+
+TEST(no_policy_and_deny_free_policy_leave_calls_alone)
+{
+	static const struct trule allow_only[] = {
+		{ .name = "ok-mkdir", .action = CRS_ACTION_ALLOW,
+		  .nr64 = __NR_mkdir, .nr32 = NR32_MKDIR },
+	};
+	struct tpolicy none = {
+		.name = "sys-none", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = NULL, .nrules = 0,
+	};
+	struct tpolicy allow = {
+		.name = "sys-allow-only", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = allow_only,
+		.nrules = 1,
+	};
+	int64_t mon = status_counter(CRS_STATUS_A_MONITORED);
+	int64_t den = status_counter(CRS_STATUS_A_DENIED);
+
+	ASSERT_EQ(0, push_policy(&none));
+	ASSERT_EQ(0, push_policy(&allow));
+	/* no SYSCALL rules, default ALLOW: the fast case */
+	EXPECT_EQ(0, run_contained(none.name, body_mkdir_allowed,
+				   "/tmp/crs_sys_n"));
+	/* an explicit ALLOW rule is a verdict: its rule counts it once */
+	EXPECT_EQ(0, rule_hits(allow.name, CRS_RULE_A_HITS_ALLOWED));
+	EXPECT_EQ(0, run_contained(allow.name, body_mkdir_allowed,
+				   "/tmp/crs_sys_a"));
+	EXPECT_EQ(1, rule_hits(allow.name, CRS_RULE_A_HITS_ALLOWED));
+	EXPECT_EQ(mon, status_counter(CRS_STATUS_A_MONITORED));
+	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
+	delete_policy(none.name);
+	delete_policy(allow.name);
+}
+
+TEST(deny_beats_allow_and_inactive_rule_never_matches)
+{
+	static const struct trule rules[] = {
+		{ .name = "ok-mkdir", .action = CRS_ACTION_ALLOW,
+		  .nr64 = __NR_mkdir, .nr32 = NR32_MKDIR },
+		{ .name = "no-mkdir", .action = CRS_ACTION_DENY,
+		  .nr64 = __NR_mkdir, .nr32 = NR32_MKDIR },
+		{ .name = "ok-mkdir-2", .action = CRS_ACTION_ALLOW,
+		  .nr64 = __NR_mkdir, .nr32 = NR32_MKDIR },
+	};
+	static const struct trule inactive[] = {
+		{ .name = "no-mkdir", .action = CRS_ACTION_DENY,
+		  .nr64 = __NR_mkdir, .nr32 = NR32_MKDIR, .inactive = true },
+	};
+	struct tpolicy tp = {
+		.name = "sys-deny-beats", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = rules, .nrules = 3,
+	};
+	struct tpolicy ti = {
+		.name = "sys-inactive-rule", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = inactive,
+		.nrules = 1,
+	};
+
+	ASSERT_EQ(0, push_policy(&tp));
+	ASSERT_EQ(0, push_policy(&ti));
+	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_denied,
+				   "/tmp/crs_sys_db"));
+	EXPECT_EQ(0, run_contained(ti.name, body_mkdir_allowed,
+				   "/tmp/crs_sys_ir"));
+	delete_policy(tp.name);
+	delete_policy(ti.name);
+}
+
+/* x86_64 calls a static busybox shell makes (ls, cat, echo, pipes). */
+static const int shell_minimum[] = {
+	__NR_read, __NR_write, __NR_readv, __NR_writev, __NR_pread64,
+	__NR_open, __NR_openat, __NR_close, __NR_fstat, __NR_stat, __NR_lstat,
+	__NR_newfstatat, __NR_statx, __NR_lseek, __NR_mmap, __NR_munmap,
+	__NR_mprotect, __NR_brk, __NR_rt_sigaction, __NR_rt_sigprocmask,
+	__NR_rt_sigreturn, __NR_ioctl, __NR_access, __NR_faccessat,
+	__NR_pipe, __NR_pipe2, __NR_dup, __NR_dup2, __NR_dup3, __NR_getpid,
+	__NR_getppid, __NR_getuid, __NR_geteuid, __NR_getgid, __NR_getegid,
+	__NR_getpgrp, __NR_setpgid, __NR_clone, __NR_fork, __NR_vfork,
+	__NR_exit, __NR_exit_group, __NR_wait4, __NR_uname, __NR_fcntl,
+	__NR_getdents64, __NR_getcwd, __NR_chdir, __NR_readlink,
+	__NR_arch_prctl, __NR_set_tid_address, __NR_set_robust_list,
+	__NR_rseq, __NR_prlimit64, __NR_getrandom, __NR_prctl, __NR_sendfile,
+	__NR_futex, __NR_sigaltstack, __NR_poll, __NR_kill, __NR_umask,
+	__NR_sysinfo, __NR_getrlimit, __NR_times, __NR_clock_gettime,
+	__NR_nanosleep, __NR_gettid, __NR_tgkill,
+};
+
+static int body_shell(void *arg)
+{
+	execl(BUSYBOX, "sh", "-c", (const char *)arg, (char *)NULL);
+	return 99;
+}
+
+TEST(allowlist_default_deny_runs_busybox_shell_and_denies_the_rest)
+{
+	struct trule rules[ARRAY_SIZE(shell_minimum)];
+	char names[ARRAY_SIZE(shell_minimum)][16];
+	struct tpolicy tp = {
+		.name = "sys-allowlist", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_DENY, .rules = rules,
+		.nrules = ARRAY_SIZE(shell_minimum),
+	};
+	unsigned int i;
+	char out[256];
+	FILE *f;
+
+	memset(rules, 0, sizeof(rules));
+	for (i = 0; i < ARRAY_SIZE(shell_minimum); i++) {
+		snprintf(names[i], sizeof(names[i]), "allow-%d",
+			 shell_minimum[i]);
+		rules[i].name = names[i];
+		rules[i].action = CRS_ACTION_ALLOW;
+		rules[i].nr64 = shell_minimum[i];
+		rules[i].nr32 = -1;
+	}
+	ASSERT_EQ(0, push_policy(&tp));
+	rmdir("/tmp/crs_sys_al");
+	unlink("/tmp/crs_sys_al.out");
+	EXPECT_EQ(0, run_contained(tp.name, body_shell,
+		"echo hello >/tmp/crs_sys_al.out && ls / | cat >/dev/null && "
+		"cat /proc/version >/dev/null && "
+		"if mkdir /tmp/crs_sys_al 2>>/tmp/crs_sys_al.out; then exit 7; fi; "
+		"test ! -e /tmp/crs_sys_al || exit 8; "
+		"if " BUSYBOX " hostname crs-denied 2>/dev/null; then exit 9; fi; "
+		"exit 0"));
+	EXPECT_FALSE(exists("/tmp/crs_sys_al"));
+	f = fopen("/tmp/crs_sys_al.out", "r");
+	ASSERT_NE(NULL, f);
+	memset(out, 0, sizeof(out));
+	EXPECT_LT(0, (int)fread(out, 1, sizeof(out) - 1, f));
+	fclose(f);
+	EXPECT_EQ(0, strncmp(out, "hello\n", 6)) TH_LOG("output: %s", out);
+	EXPECT_NE(NULL, strstr(out, "Operation not permitted"))
+		TH_LOG("output: %s", out);
+	delete_policy(tp.name);
+}
+
+static const struct trule deny_af_alg[] = {
+	{ .name = "no-alg", .action = CRS_ACTION_DENY, .nr64 = __NR_socket,
+	  .nr32 = NR32_SOCKET, .nargs = 1,
+	  .args = { { 0, CRS_ARG_EQ, AF_ALG_NR, 0 } } },
+};
+
+static int body_socket(void *arg)
+{
+	int fd;
+
+	errno = 0;
+	CHECK(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0) == -1);
+	CHECK(errno == EPERM);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(fd >= 0);
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(fd >= 0);
+	close(fd);
+	return 0;
+}
+
+TEST(socket_af_alg_denied_af_inet_allowed)
+{
+	struct tpolicy tp = {
+		.name = "sys-no-alg", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = deny_af_alg,
+		.nrules = 1,
+	};
+
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_socket, NULL));
+	delete_policy(tp.name);
+}
+
+/* A raw clone(2) that forks; the child exits 0 at once. */
+static long raw_clone(unsigned long flags)
+{
+	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+	int st;
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0 && (waitpid(pid, &st, 0) != pid || !WIFEXITED(st)))
+		return -2;
+	return pid;
+}
+
+#define NS_FLAGS 0x7e020000UL	/* every CLONE_NEW* that takes a namespace */
+
+static int body_clone(void *arg)
+{
+	errno = 0;
+	CHECK(raw_clone(CLONE_NEWUSER) == -1 && errno == EPERM);
+	errno = 0;
+	CHECK(raw_clone(CLONE_NEWNS | CLONE_NEWUTS) == -1 && errno == EPERM);
+	errno = 0;
+	CHECK(raw_clone(CLONE_NEWNET) == -1 && errno == EPERM);
+	CHECK(raw_clone(0) > 0);
+	CHECK(raw_clone(CLONE_FILES) > 0);
+	return 0;
+}
+
+TEST(clone_with_namespace_flags_denied_by_masked_equal)
+{
+	/* the Docker way: clone allowed when (flags & NS_FLAGS) == 0 */
+	static const struct trule rules[] = {
+		{ .name = "clone-no-ns", .action = CRS_ACTION_ALLOW,
+		  .nr64 = __NR_clone, .nr32 = NR32_CLONE, .nargs = 1,
+		  .args = { { 0, CRS_ARG_MASKED_EQ, 0, NS_FLAGS } } },
+		{ .name = "deny-userns", .action = CRS_ACTION_DENY,
+		  .nr64 = __NR_clone, .nr32 = NR32_CLONE, .nargs = 1,
+		  .args = { { 0, CRS_ARG_MASKED_EQ, CLONE_NEWUSER,
+			      CLONE_NEWUSER } } },
+	};
+	/* everything else allowed one by one: default DENY for clone(3) */
+	struct trule all[2 + 450];
+	char names[450][16];
+	struct tpolicy tp = {
+		.name = "sys-clone", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_DENY, .rules = all, .nrules = 0,
+	};
+	int nr, n = 2;
+
+	memcpy(all, rules, sizeof(rules));
+	for (nr = 0; nr < 450; nr++) {
+		if (nr == __NR_clone || nr == __NR_clone3)
+			continue;
+		snprintf(names[n - 2], sizeof(names[0]), "any-%d", nr);
+		memset(&all[n], 0, sizeof(all[n]));
+		all[n].name = names[n - 2];
+		all[n].action = CRS_ACTION_ALLOW;
+		all[n].nr64 = nr;
+		all[n].nr32 = -1;
+		n++;
+	}
+	tp.nrules = n;
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_clone, NULL));
+	delete_policy(tp.name);
+}
+
+/* int 0x80 from 64-bit code: the i386 table, 32-bit argument values. */
+static long int80(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile ("int $0x80"
+		      : "=a" (ret)
+		      : "a" (nr), "b" (a), "c" (b), "d" (c)
+		      : "memory", "r8", "r9", "r10", "r11", "r12", "r13",
+			"r14", "r15");
+	return ret;
+}
+
+static int body_int80(void *arg)
+{
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long fd;
+
+	CHECK(low != MAP_FAILED);
+	strcpy(low, "/tmp/crs_sys_80");
+	CHECK(int80(NR32_GETPID, 0, 0, 0) == 1);
+	CHECK(int80(NR32_MKDIR, (long)low, 0755, 0) == -EPERM);
+	CHECK(!exists(low));
+	CHECK(int80(NR32_SOCKET, AF_ALG_NR, SOCK_SEQPACKET, 0) == -EPERM);
+	/* the kernel reads 32 bits: high garbage must not slip past */
+	CHECK(int80(NR32_SOCKET, (1L << 32) | AF_ALG_NR, SOCK_SEQPACKET, 0) ==
+	      -EPERM);
+	fd = int80(NR32_SOCKET, AF_INET, SOCK_DGRAM, 0);
+	CHECK(fd >= 0);
+	close((int)fd);
+	return 0;
+}
+
+TEST(int80_from_64bit_gets_the_same_verdict)
+{
+	struct trule rules[2] = { deny_mkdir_rule[0], deny_af_alg[0] };
+	struct tpolicy tp = {
+		.name = "sys-int80", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = rules, .nrules = 2,
+	};
+
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_int80, NULL));
+	EXPECT_FALSE(exists("/tmp/crs_sys_80"));
+	delete_policy(tp.name);
+}
+
+/* The 32-bit helper: prebuilt if the Makefile made an ELF32, else built. */
+static const char *helper_i386(void)
+{
+	static char path[4096];
+	const char *top = getenv("CRS_TOP");
+	unsigned char hdr[5] = { 0 };
+	int fd = open("./helper_i386", O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, hdr, 5) == 5 && hdr[4] == 1 /* ELFCLASS32 */) {
+			close(fd);
+			return "./helper_i386";
+		}
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "/tmp/crs_helper_i386");
+	if (access(path, X_OK) == 0)
+		return path;
+	if (!top || crs_sh(NULL, 0, "gcc -m32 -static -O2 -o %s "
+			   "%s/tools/testing/selftests/crs/helper_i386.c "
+			   ">/dev/null 2>&1", path, top))
+		return NULL;
+	return path;
+}
+
+static int body_i386(void *arg)
+{
+	const char *h = arg;
+	char cmd[512];
+
+	/* each call from a fresh 32-bit process; exit status is the errno */
+	snprintf(cmd, sizeof(cmd),
+		 "%s getpid || exit 11; "
+		 "%s mkdir /tmp/crs_sys_32; r=$?; [ $r = 1 ] || exit 12; "
+		 "[ ! -e /tmp/crs_sys_32 ] || exit 13; "
+		 "%s socket 38; [ $? = 1 ] || exit 14; "
+		 "%s socket 2 || exit 15; exit 0", h, h, h, h);
+	execl(BUSYBOX, "sh", "-c", cmd, (char *)NULL);
+	return 99;
+}
+
+/* Tests that may take minutes under TCG (a compiler, dynamic programs). */
+FIXTURE(slow) {
+	int unused;
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+TEST_F_TIMEOUT(slow, i386_binary_gets_the_same_verdict, 600)
+{
+	struct trule rules[2] = { deny_mkdir_rule[0], deny_af_alg[0] };
+	struct tpolicy tp = {
+		.name = "sys-i386", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = rules, .nrules = 2,
+	};
+	const char *h = helper_i386();
+
+	if (!h)
+		SKIP(return, "no 32-bit helper: gcc -m32 -static failed (gcc-multilib?)");
+	/* the helper works at all (ia32 emulation on) */
+	TH_LOG("32-bit helper: %s", h);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s getpid", h));
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_i386, (void *)h));
+	EXPECT_FALSE(exists("/tmp/crs_sys_32"));
+	delete_policy(tp.name);
+}
+
+static int body_program(void *arg)
+{
+	/* the rule names busybox: busybox's mkdir fails, ours works */
+	CHECK(syscall(SYS_mkdir, "/tmp/crs_sys_pt", 0755) == 0);
+	CHECK(rmdir("/tmp/crs_sys_pt") == 0);
+	execl(BUSYBOX, "sh", "-c",
+	      "if " BUSYBOX " mkdir /tmp/crs_sys_pb 2>/dev/null; then exit 5; fi;"
+	      "test ! -e /tmp/crs_sys_pb || exit 6; exit 0", (char *)NULL);
+	return 99;
+}
+
+TEST(per_program_rule_applies_to_that_program_only)
+{
+	char prog[4096];
+	struct trule rule = deny_mkdir_rule[0];
+	struct tpolicy tp = {
+		.name = "sys-program", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = &rule, .nrules = 1,
+	};
+
+	ASSERT_NE(NULL, realpath(BUSYBOX, prog));
+	rule.program = prog;
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_program, NULL));
+	EXPECT_FALSE(exists("/tmp/crs_sys_pb"));
+	delete_policy(tp.name);
+}
+
+TEST(permissive_allows_and_counts_a_monitor_verdict)
+{
+	struct tpolicy tp = {
+		.name = "sys-permissive", .mode = CRS_MODE_PERMISSIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = deny_mkdir_rule,
+		.nrules = 1,
+	};
+	int64_t mon, den;
+
+	ASSERT_EQ(0, push_policy(&tp));
+	mon = status_counter(CRS_STATUS_A_MONITORED);
+	den = status_counter(CRS_STATUS_A_DENIED);
+	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_allowed,
+				   "/tmp/crs_sys_pm"));
+	EXPECT_EQ(mon + 1, status_counter(CRS_STATUS_A_MONITORED));
+	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
+	delete_policy(tp.name);
+}
+
+TEST(inactive_evaluates_nothing)
+{
+	struct tpolicy tp = {
+		.name = "sys-inactive", .mode = CRS_MODE_INACTIVE,
+		.def_syscall = CRS_ACTION_DENY, .rules = deny_mkdir_rule,
+		.nrules = 1,
+	};
+	int64_t mon, den, all;
+
+	ASSERT_EQ(0, push_policy(&tp));
+	mon = status_counter(CRS_STATUS_A_MONITORED);
+	den = status_counter(CRS_STATUS_A_DENIED);
+	all = status_counter(CRS_STATUS_A_ALLOWED);
+	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_allowed,
+				   "/tmp/crs_sys_in"));
+	EXPECT_EQ(mon, status_counter(CRS_STATUS_A_MONITORED));
+	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
+	EXPECT_EQ(all, status_counter(CRS_STATUS_A_ALLOWED));
+	delete_policy(tp.name);
+}
+
+TEST(ignored_syscall_is_enforced_but_not_counted)
+{
+	static const uint32_t ign[] = { __NR_mkdir, __NR_getpid };
+	struct tpolicy tp = {
+		.name = "sys-ignored", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = deny_mkdir_rule,
+		.nrules = 1, .ignored64 = ign, .nignored64 = 2,
+	};
+	int64_t den;
+
+	ASSERT_EQ(0, push_policy(&tp));
+	den = status_counter(CRS_STATUS_A_DENIED);
+	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_denied,
+				   "/tmp/crs_sys_ig"));
+	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
+	delete_policy(tp.name);
+}
+
+static int body_exec(void *arg)
+{
+	errno = 0;
+	execl(BUSYBOX, "true", (char *)NULL);
+	return errno == EPERM ? 3 : 4;
+}
+
+TEST(execve_rule_with_file_is_left_to_execution_rules)
+{
+	/* with a file: an Execution rule, decided at bprm_check by file */
+	static const struct trule with_file[] = {
+		{ .name = "no-exec-other", .action = CRS_ACTION_DENY,
+		  .nr64 = __NR_execve, .nr32 = NR32_EXECVE,
+		  .file = "/nonexistent/prog" },
+	};
+	/* without: a plain SYSCALL rule on execve */
+	static const struct trule no_file[] = {
+		{ .name = "no-exec", .action = CRS_ACTION_DENY,
+		  .nr64 = __NR_execve, .nr32 = NR32_EXECVE },
+	};
+	struct tpolicy tf = {
+		.name = "sys-exec-file", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = with_file,
+		.nrules = 1,
+	};
+	struct tpolicy tn = {
+		.name = "sys-exec-nofile", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = no_file, .nrules = 1,
+	};
+
+	ASSERT_EQ(0, push_policy(&tf));
+	ASSERT_EQ(0, push_policy(&tn));
+	EXPECT_EQ(0, run_contained(tf.name, body_exec, NULL));
+	EXPECT_EQ(3, run_contained(tn.name, body_exec, NULL));
+	delete_policy(tf.name);
+	delete_policy(tn.name);
+}
+
+static int body_x32(void *arg)
+{
+	errno = 0;
+	/* x32 getpid: off in Debian's kernel (ENOSYS) or refused (EPERM) */
+	CHECK(syscall(0x40000000 | 39) == -1);
+	CHECK(errno == EPERM || errno == ENOSYS);
+	return 0;
+}
+
+TEST(x32_call_is_refused_or_unavailable)
+{
+	struct tpolicy tp = {
+		.name = "sys-x32", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = deny_mkdir_rule,
+		.nrules = 1,
+	};
+
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_x32, NULL));
+	delete_policy(tp.name);
+}
+
+/* Push JSON through crsnl (names resolved per architecture there). */
+static int crsnl_push(const char *name, const char *json)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/crs_sys_%s.json", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(json, f);
+	fclose(f);
+	return crs_sh(NULL, 0, "%s policy push %s >&2", crs_crsnl(), path);
+}
+
+static int body_named(void *arg)
+{
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	CHECK(low != MAP_FAILED);
+	errno = 0;
+	CHECK(syscall(SYS_mkdir, "/tmp/crs_sys_nm", 0755) == -1);
+	CHECK(errno == EPERM);
+	errno = 0;
+	CHECK(syscall(SYS_rmdir, "/tmp") == -1);
+	CHECK(errno == EPERM);
+	/* the name resolved to the i386 number as well */
+	strcpy(low, "/tmp/crs_sys_nm");
+	CHECK(int80(NR32_MKDIR, (long)low, 0755, 0) == -EPERM);
+	CHECK(!exists("/tmp/crs_sys_nm"));
+	/* arg1 "38" from JSON */
+	errno = 0;
+	CHECK(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0) == -1);
+	CHECK(errno == EPERM);
+	return 0;
+}
+
+TEST(crsnl_json_deny_by_name_and_by_number)
+{
+	static const char json[] =
+		"{ \"name\": \"sys-json\", \"policyMode\": \"ACTIVE\",\n"
+		"  \"rules\": [\n"
+		"  { \"name\": \"by-name\", \"ruleType\": \"SYSCALL\","
+		" \"program\": \"*\", \"syscall\": \"mkdir\", \"action\": \"DENY\" },\n"
+		"  { \"name\": \"by-number\", \"ruleType\": \"SYSCALL\","
+		" \"program\": \"*\", \"syscall\": 84, \"action\": \"DENY\" },\n"
+		"  { \"name\": \"no-alg\", \"ruleType\": \"SYSCALL\","
+		" \"program\": \"*\", \"syscall\": \"socket\", \"arg1\": \"38\","
+		" \"action\": \"DENY\" }\n"
+		"  ] }\n";
+
+	ASSERT_EQ(0, crsnl_push("sys-json", json));
+	EXPECT_EQ(0, run_contained("sys-json", body_named, NULL));
+	delete_policy("sys-json");
+}
+
+static const char *const docker_ok[][6] = {
+	{ "sh", "-c", "exit 0" },
+	{ "ls", "/" },
+	{ "cat", "/etc/hostname" },
+	{ "ps", "ax" },
+	{ "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:18080/index.html" },
+};
+
+static int body_docker(void *arg)
+{
+	unsigned int i;
+	int st, fd;
+
+	for (i = 0; i < ARRAY_SIZE(docker_ok); i++) {
+		pid_t pid = fork();
+
+		CHECK(pid >= 0);
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			execvp(docker_ok[i][0], (char **)docker_ok[i]);
+			_exit(127);
+		}
+		CHECK(waitpid(pid, &st, 0) == pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			fprintf(stderr, "# container: %s: status 0x%x\n",
+				docker_ok[i][0], st);
+			return 1;
+		}
+	}
+	errno = 0;
+	CHECK(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0) == -1 &&
+	      errno == EPERM);
+	errno = 0;
+	CHECK(syscall(SYS_add_key, "user", "crs", "x", 1, -3) == -1 &&
+	      errno == EPERM);
+	errno = 0;
+	CHECK(syscall(SYS_io_uring_setup, 4, NULL) == -1 && errno == EPERM);
+	errno = 0;
+	CHECK(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0) == -1 &&
+	      errno == EPERM);
+	errno = 0;
+	CHECK(raw_clone(CLONE_NEWUSER) == -1 && errno == EPERM);
+	errno = 0;
+	CHECK(raw_clone(CLONE_NEWNS) == -1 && errno == EPERM);
+	errno = 0;
+	CHECK(syscall(SYS_unshare, CLONE_NEWNS) == -1 && errno == EPERM);
+	/* and what the profile allows still works */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK(raw_clone(0) > 0);
+	return 0;
+}
+
+TEST_F_TIMEOUT(slow, docker_default_profile_import_runs_programs_denies_the_rest, 600)
+{
+	const char *top = getenv("CRS_TOP");
+	char out[8192];
+	pid_t srv;
+	int i, fd;
+
+	ASSERT_NE(NULL, top);
+	ASSERT_EQ(0, crs_sh(out, sizeof(out),
+		  "%s policy import-seccomp %s/../shared/data/docker-default-seccomp.json "
+		  "--name sys-docker -o /tmp/crs_sys_docker.json 2>&1 && "
+		  "%s policy push /tmp/crs_sys_docker.json 2>&1",
+		  crs_crsnl(), top, crs_crsnl())) TH_LOG("%s", out);
+	/* a web server outside the container, for wget */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p /tmp/crs_www && "
+			    "echo hi > /tmp/crs_www/index.html"));
+	srv = fork();
+	ASSERT_GE(srv, 0);
+	if (srv == 0) {
+		execl(BUSYBOX, "httpd", "-f", "-p", "127.0.0.1:18080", "-h",
+		      "/tmp/crs_www", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100; i++) {
+		if (!crs_sh(NULL, 0, BUSYBOX " wget -q -O /dev/null "
+			    "http://127.0.0.1:18080/index.html 2>/dev/null"))
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(0, run_contained("sys-docker", body_docker, NULL));
+	kill(srv, SIGTERM);
+	waitpid(srv, NULL, 0);
+	fd = open("/tmp/crs_sys_docker.json", O_RDONLY);
+	EXPECT_LE(0, fd);
+	close(fd);
+	delete_policy("sys-docker");
+}
+
+TEST_HARNESS_MAIN
