@@ -190,8 +190,12 @@ static int get_policies(struct crs_ipc *ipc, const char *what,
 
 	memset(c, 0, sizeof(*c));
 	for (tries = 0; tries < DUMP_RETRIES; tries++) {
+		/*
+		 * Always a dump: one policy can span several messages, and
+		 * the kernel takes CRS_A_POLICY {NAME} as the dump's filter.
+		 */
 		struct nl_msg *msg = crs_ipc_msg(ipc, CRS_CMD_GET_POLICY,
-						 name ? 0 : NLM_F_DUMP);
+						 NLM_F_DUMP);
 		struct nlattr *pol;
 
 		if (!msg)
