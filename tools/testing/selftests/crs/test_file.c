@@ -1,0 +1,1056 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * READ, WRITE and Execution enforcement (issue 4), in a real container:
+ * a child that unshare(CLONE_NEWPID)s and forks, so its child is pid 1 of
+ * a new pid namespace. Policies are pushed and applied with crsnl.
+ *
+ * The container's init runs functions of this file on request (it is a
+ * fork, so function pointers are valid there) and writes what each call
+ * returned into shared memory; the test asserts on that from outside.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/io_uring.h>
+#include <linux/openat2.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "kselftest_harness.h"
+#include "crs_test.h"
+
+#define D "/tmp/crsf"
+#define SECRET_DATA "TOPSECRET\n"
+#define PUBLIC_DATA "public\n"
+
+/* ---------------------------------------------------------------- */
+/* Results shared between the container and the test. */
+
+struct res {
+	char name[64];
+	int ret;		/* 0 ok, -1 failed */
+	int err;		/* errno when failed */
+	char data[32];		/* what was read, if anything */
+};
+
+struct shared {
+	int n;
+	struct res r[160];
+	volatile int stop;
+	long counts[4][4];	/* concurrency: per thread, per outcome */
+	long bad[4];		/* concurrency: invariant violations */
+};
+
+static struct shared *sh;
+static char self_exe[PATH_MAX];
+
+static struct res *rec(const char *name, int ret, int err, const char *data)
+{
+	struct res *r = &sh->r[sh->n < 159 ? sh->n++ : 159];
+
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->ret = ret < 0 ? -1 : 0;
+	r->err = ret < 0 ? err : 0;
+	snprintf(r->data, sizeof(r->data), "%s", data ? data : "");
+	return r;
+}
+
+static const struct res *get(const char *name)
+{
+	int i;
+
+	for (i = 0; i < sh->n; i++)
+		if (!strcmp(sh->r[i].name, name))
+			return &sh->r[i];
+	return NULL;
+}
+
+/* Record an open: read what it gives, close it. */
+static void rec_fd(const char *name, int fd)
+{
+	char buf[32] = "";
+	int err = errno;
+
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+		buf[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	rec(name, fd, err, buf);
+}
+
+static void rec_ret(const char *name, int ret)
+{
+	rec(name, ret, errno, NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* Container: pid 1 of a new pid namespace, running calls on request. */
+
+typedef void (*body_fn)(void *arg);
+
+struct ctr {
+	pid_t outer;		/* the unshare()d child */
+	pid_t pid;		/* the container's init, host pid */
+	int to, from;
+};
+
+struct req {
+	body_fn fn;
+	void *arg;
+};
+
+static void ctr_init_loop(int rd, int wr)
+{
+	struct req q;
+	int one = 1;
+
+	while (read(rd, &q, sizeof(q)) == sizeof(q)) {
+		if (!q.fn)
+			break;
+		q.fn(q.arg);
+		if (write(wr, &one, sizeof(one)) != sizeof(one))
+			break;
+	}
+	_exit(0);
+}
+
+static int ctr_start(struct ctr *c)
+{
+	int to[2], from[2];
+
+	if (pipe(to) || pipe(from))
+		return -1;
+	c->outer = fork();
+	if (c->outer < 0)
+		return -1;
+	if (c->outer == 0) {
+		pid_t in;
+		int st;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		in = fork();
+		if (in < 0)
+			_exit(1);
+		if (in == 0) {
+			close(to[1]);
+			close(from[0]);
+			if (getpid() != 1)
+				_exit(2);
+			ctr_init_loop(to[0], from[1]);
+		}
+		if (write(from[1], &in, sizeof(in)) != sizeof(in))
+			_exit(1);
+		waitpid(in, &st, 0);
+		_exit(0);
+	}
+	close(to[0]);
+	close(from[1]);
+	c->to = to[1];
+	c->from = from[0];
+	if (read(c->from, &c->pid, sizeof(c->pid)) != sizeof(c->pid))
+		return -1;
+	return 0;
+}
+
+/* Run @fn(@arg) inside the container; 0 when it returned. */
+static int ctr_run(struct ctr *c, body_fn fn, void *arg)
+{
+	struct req q = { fn, arg };
+	int one;
+
+	if (write(c->to, &q, sizeof(q)) != sizeof(q))
+		return -1;
+	return read(c->from, &one, sizeof(one)) == sizeof(one) ? 0 : -1;
+}
+
+static void ctr_stop(struct ctr *c)
+{
+	struct req q = { NULL, NULL };
+	int st;
+
+	if (c->pid > 0)
+		crs_sh(NULL, 0, "%s policy detach --pid %d >/dev/null 2>&1",
+		       crs_crsnl(), c->pid);
+	if (write(c->to, &q, sizeof(q)) < 0)
+		kill(c->pid, SIGKILL);
+	close(c->to);
+	close(c->from);
+	waitpid(c->outer, &st, 0);
+	c->pid = 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Policies. */
+
+static int push(const char *name, const char *mode, const char *deffile,
+		const char *defexec, const char *rules)
+{
+	char path[128], out[4096];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "/tmp/crsf-%s.json", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "{\"name\": \"%s\", \"policyMode\": \"%s\",\n"
+		" \"defaultNetworkAction\": \"ALLOW\", \"defaultFileAction\": \"%s\",\n"
+		" \"defaultExecuteAction\": \"%s\", \"defaultSyscallAction\": \"ALLOW\",\n"
+		" \"rules\": [%s]}\n", name, mode, deffile, defexec, rules);
+	fclose(f);
+	rc = crs_sh(out, sizeof(out), "%s policy push %s 2>&1", crs_crsnl(), path);
+	if (rc)
+		fprintf(stderr, "# push %s: %s", name, out);
+	return rc;
+}
+
+static int apply(const char *name, pid_t pid, const char *extra)
+{
+	char out[4096];
+	int rc;
+
+	rc = crs_sh(out, sizeof(out), "%s policy apply %s --pid %d %s 2>&1",
+		    crs_crsnl(), name, pid, extra ? extra : "");
+	if (rc)
+		fprintf(stderr, "# apply %s: %s", name, out);
+	return rc;
+}
+
+/* Per-container counters through CRS_CMD_GET_CONTAINER. */
+struct cstats {
+	unsigned long long allowed, denied, monitored;
+};
+
+static int container_stats(pid_t pid, struct cstats *s)
+{
+	static char buf[1 << 16];
+	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	memset(buf, 0, sizeof(buf));
+	if (crs_conn_open(&c))
+		return -1;
+	msg = crs_conn_msg(&c, CRS_CMD_GET_CONTAINER, 0);
+	nest = nla_nest_start(msg, CRS_A_CONTAINER);
+	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	nla_nest_end(msg, nest);
+	ret = crs_conn_call(&c, msg, buf, sizeof(buf));
+	crs_conn_close(&c);
+	if (ret)
+		return ret;
+	if (genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) ||
+	    !tb[CRS_A_CONTAINER] ||
+	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
+		return -1;
+	if (ct[CRS_CONTAINER_A_ALLOWED])
+		s->allowed = nla_get_u64(ct[CRS_CONTAINER_A_ALLOWED]);
+	if (ct[CRS_CONTAINER_A_DENIED])
+		s->denied = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
+	if (ct[CRS_CONTAINER_A_MONITORED])
+		s->monitored = nla_get_u64(ct[CRS_CONTAINER_A_MONITORED]);
+	return 0;
+}
+
+static void put_file(const char *path, const char *data)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(data, f);
+		fclose(f);
+	}
+}
+
+static char *slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return buf;
+}
+
+/* A fresh test tree: secret, public, symlinks, a hard link, subdirs. */
+static void tree(void)
+{
+	crs_sh(NULL, 0, "rm -rf " D " && mkdir -p " D "/a/b " D "/www/sub " D
+	       "/wwwx " D "/ro/olddir " D "/free " D "/bin");
+	put_file(D "/secret", SECRET_DATA);
+	put_file(D "/public", PUBLIC_DATA);
+	put_file(D "/www/index.html", PUBLIC_DATA);
+	put_file(D "/www/sub/deep.txt", PUBLIC_DATA);
+	put_file(D "/wwwx/file", PUBLIC_DATA);
+	put_file(D "/ro/old", PUBLIC_DATA);
+	put_file(D "/protected", SECRET_DATA);
+	put_file(D "/other", PUBLIC_DATA);
+	symlink(D "/secret", D "/link-secret");
+	symlink(D "/public", D "/link-public");
+	symlink("a/b", D "/linkdir");
+	link(D "/secret", D "/hard");
+	if (!sh) {
+		sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	}
+	memset(sh, 0, sizeof(*sh));
+	if (!self_exe[0] && !realpath("/proc/self/exe", self_exe))
+		self_exe[0] = '\0';
+}
+
+/* ---------------------------------------------------------------- */
+/* io_uring OPENAT and int 0x80 open, without liburing or -m32. */
+
+static int uring_openat(int dfd, const char *path, int flags)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail;
+	void *sq, *cq;
+	int fd, ret;
+
+	memset(&p, 0, sizeof(p));
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (fd < 0)
+		return -errno == -ENOSYS ? -ENOSYS : -errno;
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe),
+		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		    IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
+		close(fd);
+		return -ENOMEM;
+	}
+	sq_tail = (unsigned int *)((char *)sq + p.sq_off.tail);
+	sq_array = (unsigned int *)((char *)sq + p.sq_off.array);
+	cq_head = (unsigned int *)((char *)cq + p.cq_off.head);
+	cq_tail = (unsigned int *)((char *)cq + p.cq_off.tail);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_OPENAT;
+	sqes[0].fd = dfd;
+	sqes[0].addr = (unsigned long)path;
+	sqes[0].open_flags = flags;
+	sq_array[0] = 0;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	ret = syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS,
+		      NULL, 0);
+	if (ret < 0) {
+		ret = -errno;
+	} else if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
+		ret = -EIO;
+	} else {
+		cqe = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes) +
+		      (*cq_head & *(unsigned int *)((char *)cq + p.cq_off.ring_mask));
+		ret = cqe->res;
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+	close(fd);
+	return ret;
+}
+
+/* open(2) through the i386 entry (int $0x80, nr 5); path below 4 GiB. */
+static int int80_open(const char *path, int flags)
+{
+	static char *low;
+	long ret;
+
+	if (!low) {
+		low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (low == MAP_FAILED) {
+			low = NULL;
+			return -ENOMEM;
+		}
+	}
+	snprintf(low, 4096, "%s", path);
+	asm volatile("int $0x80"
+		     : "=a"(ret)
+		     : "a"(5L), "b"((long)low), "c"((long)flags), "d"(0L)
+		     : "memory", "r8", "r9", "r10", "r11");
+	return (int)ret;
+}
+
+/* Each test gets a fresh tree; its container is detached and ended even
+ * when an assertion stops the test. */
+FIXTURE(file) {
+	struct ctr c;
+};
+
+FIXTURE_SETUP(file)
+{
+	memset(&self->c, 0, sizeof(self->c));
+	tree();
+}
+
+FIXTURE_TEARDOWN(file)
+{
+	if (self->c.pid > 0)
+		ctr_stop(&self->c);
+}
+
+/* ---------------------------------------------------------------- */
+/* Bodies: run inside the container. */
+
+/* Every way of naming @f (a file directly in D); results prefixed @t. */
+static void open_all_ways(const char *t, const char *f)
+{
+	char name[64], path[PATH_MAX];
+	struct open_how how;
+	int fd, dfd, pfd;
+
+	snprintf(name, sizeof(name), "%s:direct", t);
+	snprintf(path, sizeof(path), D "/%s", f);
+	rec_fd(name, open(path, O_RDONLY));
+
+	snprintf(name, sizeof(name), "%s:symlink", t);
+	snprintf(path, sizeof(path), D "/link-%s", f);
+	rec_fd(name, open(path, O_RDONLY));
+
+	/* linkdir -> a/b: linkdir/../.. is D, though lexically it is /tmp */
+	snprintf(name, sizeof(name), "%s:dotdot", t);
+	snprintf(path, sizeof(path), D "/linkdir/../../%s", f);
+	rec_fd(name, open(path, O_RDONLY));
+
+	snprintf(name, sizeof(name), "%s:relative", t);
+	if (chdir(D "/a") == 0) {
+		snprintf(path, sizeof(path), "../%s", f);
+		rec_fd(name, open(path, O_RDONLY));
+		if (chdir("/")) {
+			/* nothing */
+		}
+	} else {
+		rec_ret(name, -1);
+	}
+
+	snprintf(name, sizeof(name), "%s:openat", t);
+	dfd = open(D, O_RDONLY | O_DIRECTORY);
+	rec_fd(name, openat(dfd, f, O_RDONLY));
+
+	snprintf(name, sizeof(name), "%s:openat2", t);
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+	rec_fd(name, syscall(SYS_openat2, dfd, f, &how, sizeof(how)));
+
+	snprintf(name, sizeof(name), "%s:procfd", t);
+	snprintf(path, sizeof(path), D "/%s", f);
+	pfd = open(path, O_PATH);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
+	rec_fd(name, pfd < 0 ? -1 : open(path, O_RDONLY));
+	if (pfd >= 0)
+		close(pfd);
+
+	snprintf(name, sizeof(name), "%s:procroot", t);
+	snprintf(path, sizeof(path), "/proc/self/root" D "/%s", f);
+	rec_fd(name, open(path, O_RDONLY));
+
+	snprintf(name, sizeof(name), "%s:io_uring", t);
+	fd = uring_openat(dfd, f, O_RDONLY);
+	if (fd == -ENOSYS) {
+		rec(name, -1, ENOSYS, NULL);
+	} else {
+		errno = fd < 0 ? -fd : 0;
+		rec_fd(name, fd < 0 ? -1 : fd);
+	}
+
+	snprintf(name, sizeof(name), "%s:int80", t);
+	snprintf(path, sizeof(path), D "/%s", f);
+	fd = int80_open(path, O_RDONLY);
+	errno = fd < 0 ? -fd : 0;
+	rec_fd(name, fd < 0 ? -1 : fd);
+	close(dfd);
+}
+
+static void body_read_ways(void *arg)
+{
+	open_all_ways("secret", "secret");
+	open_all_ways("public", "public");
+	rec_fd("hard", open(D "/hard", O_RDONLY));
+	rec_ret("link-new", link(D "/secret", D "/free/newhard"));
+	rec_ret("rename-away", rename(D "/secret", D "/free/moved"));
+	rec_ret("link-public", link(D "/public", D "/free/pubhard"));
+}
+
+TEST_F(file, read_rule_denies_every_way_of_naming_the_file)
+{
+	static const char *const ways[] = {
+		"direct", "symlink", "dotdot", "relative", "openat",
+		"openat2", "procfd", "procroot", "io_uring", "int80",
+	};
+	struct cstats before, after;
+	char buf[64];
+	unsigned int i;
+
+	ASSERT_EQ(0, push("f-read", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"no-secret\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-read", self->c.pid, NULL));
+	ASSERT_EQ(0, container_stats(self->c.pid, &before));
+	ASSERT_EQ(0, ctr_run(&self->c, body_read_ways, NULL));
+	ASSERT_EQ(0, container_stats(self->c.pid, &after));
+
+	for (i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+		const struct res *s, *p;
+		char n[64];
+
+		snprintf(n, sizeof(n), "secret:%s", ways[i]);
+		s = get(n);
+		snprintf(n, sizeof(n), "public:%s", ways[i]);
+		p = get(n);
+		ASSERT_NE(NULL, s);
+		ASSERT_NE(NULL, p);
+		if (!strcmp(ways[i], "io_uring") && p->err == ENOSYS)
+			continue;	/* io_uring disabled: reported by the log */
+		EXPECT_EQ(-1, s->ret) TH_LOG("%s opened: %s", s->name, s->data);
+		EXPECT_EQ(EACCES, s->err) TH_LOG("%s: errno %d", s->name, s->err);
+		EXPECT_STREQ("", s->data);
+		EXPECT_EQ(0, p->ret) TH_LOG("%s: errno %d", p->name, p->err);
+		EXPECT_STREQ(PUBLIC_DATA, p->data) TH_LOG("%s", p->name);
+	}
+	/* hard links are path-based: an existing link is another path */
+	EXPECT_EQ(0, get("hard")->ret) TH_LOG("errno %d", get("hard")->err);
+	EXPECT_STREQ(SECRET_DATA, get("hard")->data);
+	/* ... but no new name can be given to the protected file */
+	EXPECT_EQ(EACCES, get("link-new")->err);
+	EXPECT_EQ(-1, access(D "/free/newhard", F_OK));
+	EXPECT_EQ(EACCES, get("rename-away")->err);
+	EXPECT_EQ(0, access(D "/secret", F_OK));
+	EXPECT_EQ(0, get("link-public")->ret) TH_LOG("errno %d", get("link-public")->err);
+
+	/* 10 ways + link + rename denied */
+	EXPECT_GE(after.denied - before.denied, 12ULL);
+	EXPECT_GT(after.allowed, before.allowed);
+
+	/* a host process reading the same file: allowed and not counted */
+	EXPECT_STREQ(SECRET_DATA, slurp(D "/secret", buf, sizeof(buf)));
+	ASSERT_EQ(0, container_stats(self->c.pid, &before));
+	EXPECT_STREQ(SECRET_DATA, slurp(D "/secret", buf, sizeof(buf)));
+	EXPECT_STREQ(SECRET_DATA, slurp(D "/link-secret", buf, sizeof(buf)));
+	ASSERT_EQ(0, container_stats(self->c.pid, &after));
+	EXPECT_EQ(before.denied, after.denied);
+	EXPECT_EQ(before.allowed, after.allowed);
+	ctr_stop(&self->c);
+}
+
+/* WRITE: every kind of change, each with a control on a free path. */
+static int fd_before = -1;
+
+static void body_open_early(void *arg)
+{
+	fd_before = open(D "/protected", O_RDWR);
+}
+
+static void body_write(void *arg)
+{
+	char p[PATH_MAX];
+	int i;
+
+	rec_fd("wronly", open(D "/protected", O_WRONLY));
+	rec_fd("rdwr", open(D "/protected", O_RDWR));
+	rec_fd("rdonly-trunc", open(D "/protected", O_RDONLY | O_TRUNC));
+	rec_fd("rdonly", open(D "/protected", O_RDONLY));
+	rec_fd("append", open(D "/protected", O_WRONLY | O_APPEND));
+	rec_ret("truncate", truncate(D "/protected", 0));
+	rec_ret("ftruncate", ftruncate(fd_before, 0));
+	rec_ret("unlink", unlink(D "/protected"));
+	rec_ret("rename-src", rename(D "/protected", D "/free/p2"));
+	rec_ret("rename-onto", rename(D "/other", D "/protected"));
+	rec_ret("link-src", link(D "/protected", D "/free/plink"));
+	rec_ret("link-into", link(D "/other", D "/ro/otherlink"));
+	rec_fd("creat", open(D "/ro/new", O_CREAT | O_WRONLY, 0644));
+	rec_fd("creat-rdonly", open(D "/ro/new2", O_CREAT | O_RDONLY, 0644));
+	rec_ret("mkdir", mkdir(D "/ro/newdir", 0755));
+	rec_ret("rmdir", rmdir(D "/ro/olddir"));
+	rec_ret("symlink", symlink(D "/public", D "/ro/sym"));
+	rec_ret("mknod", mknod(D "/ro/fifo", S_IFIFO | 0600, 0));
+	rec_ret("unlink-ro", unlink(D "/ro/old"));
+	rec_ret("rename-into", rename(D "/other", D "/ro/moved"));
+	/* controls on a path no rule covers */
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), D "/free/f%d", i);
+		put_file(p, "x");
+	}
+	rec_fd("ok-creat", open(D "/free/new", O_CREAT | O_WRONLY, 0644));
+	rec_fd("ok-trunc", open(D "/free/f0", O_RDONLY | O_TRUNC));
+	rec_ret("ok-truncate", truncate(D "/free/f1", 0));
+	rec_ret("ok-mkdir", mkdir(D "/free/d", 0755));
+	rec_ret("ok-rmdir", rmdir(D "/free/d"));
+	rec_ret("ok-symlink", symlink(D "/public", D "/free/sym"));
+	rec_ret("ok-mknod", mknod(D "/free/fifo", S_IFIFO | 0600, 0));
+	rec_ret("ok-link", link(D "/free/f2", D "/free/f2link"));
+	rec_ret("ok-rename", rename(D "/free/f2link", D "/free/f2moved"));
+	rec_ret("ok-unlink", unlink(D "/free/f2moved"));
+}
+
+TEST_F(file, write_rule_denies_every_kind_of_change)
+{
+	static const char *const denied[] = {
+		"wronly", "rdwr", "rdonly-trunc", "append", "truncate",
+		"ftruncate", "unlink", "rename-src", "rename-onto", "link-src",
+		"link-into", "creat", "creat-rdonly", "mkdir", "rmdir",
+		"symlink", "mknod", "unlink-ro", "rename-into",
+	};
+	static const char *const allowed[] = {
+		"rdonly", "ok-creat", "ok-trunc", "ok-truncate", "ok-mkdir",
+		"ok-rmdir", "ok-symlink", "ok-mknod", "ok-link", "ok-rename",
+		"ok-unlink",
+	};
+	struct stat st;
+	char buf[64];
+	unsigned int i;
+
+	ASSERT_EQ(0, push("f-write", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"protected\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			  " \"file\": \"" D "/protected\", \"action\": \"DENY\"},"
+			  "{\"name\": \"ro-tree\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			  " \"file\": \"" D "/ro/*\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, ctr_run(&self->c, body_open_early, NULL));
+	ASSERT_EQ(0, apply("f-write", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_write, NULL));
+	for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+		const struct res *r = get(denied[i]);
+
+		ASSERT_NE(NULL, r) TH_LOG("%s", denied[i]);
+		EXPECT_EQ(-1, r->ret) TH_LOG("%s succeeded", denied[i]);
+		EXPECT_EQ(EACCES, r->err) TH_LOG("%s: errno %d", denied[i], r->err);
+	}
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		const struct res *r = get(allowed[i]);
+
+		ASSERT_NE(NULL, r) TH_LOG("%s", allowed[i]);
+		EXPECT_EQ(0, r->ret) TH_LOG("%s: errno %d", allowed[i], r->err);
+	}
+	EXPECT_STREQ(SECRET_DATA, get("rdonly")->data);
+	/* nothing changed */
+	EXPECT_STREQ(SECRET_DATA, slurp(D "/protected", buf, sizeof(buf)));
+	EXPECT_STREQ(PUBLIC_DATA, slurp(D "/other", buf, sizeof(buf)));
+	EXPECT_STREQ(PUBLIC_DATA, slurp(D "/ro/old", buf, sizeof(buf)));
+	EXPECT_EQ(0, stat(D "/ro/olddir", &st));
+	EXPECT_EQ(-1, access(D "/ro/new", F_OK));
+	EXPECT_EQ(-1, access(D "/ro/new2", F_OK));
+	EXPECT_EQ(-1, access(D "/ro/newdir", F_OK));
+	EXPECT_EQ(-1, access(D "/ro/sym", F_OK));
+	EXPECT_EQ(-1, access(D "/ro/fifo", F_OK));
+	EXPECT_EQ(-1, access(D "/ro/otherlink", F_OK));
+	EXPECT_EQ(-1, access(D "/ro/moved", F_OK));
+	EXPECT_EQ(-1, access(D "/free/p2", F_OK));
+	EXPECT_EQ(-1, access(D "/free/plink", F_OK));
+	/* the controls did change things */
+	EXPECT_EQ(0, stat(D "/free/f0", &st));
+	EXPECT_EQ(0, st.st_size);
+	EXPECT_EQ(0, access(D "/free/new", F_OK));
+	ctr_stop(&self->c);
+}
+
+/* Program-specific rules: by resolved executable, never comm. */
+static void body_program(void *arg)
+{
+	char cmd[256], out[64];
+
+	rec_fd("self", open(D "/secret", O_RDONLY));
+	prctl(PR_SET_NAME, "cat", 0, 0, 0);
+	rec_fd("self-renamed", open(D "/secret", O_RDONLY));
+	prctl(PR_SET_NAME, "test_file", 0, 0, 0);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/cat " D "/secret 2>/dev/null");
+	rec("cat-rc", -crs_sh(out, sizeof(out), "%s", cmd), 0, out);
+	rec_fd("self-public", open(D "/public", O_RDONLY));
+}
+
+TEST_F(file, program_rule_by_resolved_executable_not_comm)
+{
+	char rules[8192];
+
+	ASSERT_NE(0, self_exe[0]);
+	snprintf(rules, sizeof(rules),
+		 "{\"name\": \"not-for-me\", \"ruleType\": \"READ\", \"program\": \"%s\","
+		 " \"file\": \"" D "/secret\", \"action\": \"DENY\"}", self_exe);
+	ASSERT_EQ(0, push("f-prog", "ACTIVE", "ALLOW", "ALLOW", rules));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-prog", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_program, NULL));
+	EXPECT_EQ(EACCES, get("self")->err);
+	EXPECT_EQ(EACCES, get("self-renamed")->err);
+	EXPECT_EQ(0, get("cat-rc")->ret) TH_LOG("cat exit %d", get("cat-rc")->err);
+	EXPECT_STREQ(SECRET_DATA, get("cat-rc")->data);
+	EXPECT_EQ(0, get("self-public")->ret);
+	ctr_stop(&self->c);
+}
+
+static void body_warm(void *arg)
+{
+	/* a first governed call queues the per-container resolution */
+	close(open(D "/public", O_RDONLY));
+	usleep(300 * 1000);
+}
+
+TEST_F(file, program_rule_through_symlink_matches_resolved_binary)
+{
+	char rules[8192];
+
+	ASSERT_EQ(0, symlink(self_exe, D "/bin/alias"));
+	snprintf(rules, sizeof(rules),
+		 "{\"name\": \"via-alias\", \"ruleType\": \"READ\", \"program\": \"" D "/bin/alias\","
+		 " \"file\": \"" D "/secret\", \"action\": \"DENY\"}");
+	ASSERT_EQ(0, push("f-progsym", "ACTIVE", "ALLOW", "ALLOW", rules));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-progsym", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_program, NULL));
+	EXPECT_EQ(EACCES, get("self")->err);
+	EXPECT_EQ(EACCES, get("self-renamed")->err);
+	EXPECT_EQ(0, get("cat-rc")->ret);
+	EXPECT_STREQ(SECRET_DATA, get("cat-rc")->data);
+	ctr_stop(&self->c);
+}
+
+/* Glob rules and default actions. */
+static void body_glob(void *arg)
+{
+	rec_fd("www-index", open(D "/www/index.html", O_RDONLY));
+	rec_fd("www-deep", open(D "/www/sub/deep.txt", O_RDONLY));
+	rec_fd("wwwx", open(D "/wwwx/file", O_RDONLY));
+	rec_fd("public", open(D "/public", O_RDONLY));
+	rec_fd("secret", open(D "/secret", O_RDONLY));
+	rec_fd("hostname", open("/etc/hostname", O_RDONLY));
+}
+
+TEST_F(file, glob_rule_default_allow)
+{
+
+	ASSERT_EQ(0, push("f-glob", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"www\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/www/*\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-glob", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_glob, NULL));
+	EXPECT_EQ(EACCES, get("www-index")->err);
+	EXPECT_EQ(EACCES, get("www-deep")->err);
+	EXPECT_EQ(0, get("wwwx")->ret);
+	EXPECT_EQ(0, get("public")->ret);
+	EXPECT_EQ(0, get("secret")->ret);
+	ctr_stop(&self->c);
+}
+
+TEST_F(file, allowlist_default_deny_with_allow_rules)
+{
+
+	ASSERT_EQ(0, push("f-allow", "ACTIVE", "DENY", "ALLOW",
+			  "{\"name\": \"pub\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/pub*\", \"action\": \"ALLOW\"},"
+			  "{\"name\": \"www\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/www/*\", \"action\": \"ALLOW\"},"
+			  "{\"name\": \"deep-no\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/www/sub/*\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-allow", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_glob, NULL));
+	EXPECT_EQ(0, get("public")->ret) TH_LOG("errno %d", get("public")->err);
+	EXPECT_EQ(0, get("www-index")->ret);
+	EXPECT_EQ(EACCES, get("www-deep")->err);	/* DENY beats ALLOW */
+	EXPECT_EQ(EACCES, get("wwwx")->err);		/* default */
+	EXPECT_EQ(EACCES, get("secret")->err);
+	EXPECT_EQ(EACCES, get("hostname")->err);
+	ctr_stop(&self->c);
+}
+
+/* Policy modes and counters. */
+static void body_secret(void *arg)
+{
+	rec_fd("secret", open(D "/secret", O_RDONLY));
+}
+
+TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
+{
+	struct cstats a, b;
+	char out[4096];
+
+	ASSERT_EQ(0, push("f-mode", "PERMISSIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"no-secret\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-mode", self->c.pid, NULL));
+
+	ASSERT_EQ(0, container_stats(self->c.pid, &a));
+	ASSERT_EQ(0, ctr_run(&self->c, body_secret, NULL));
+	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	EXPECT_EQ(0, get("secret")->ret);
+	EXPECT_STREQ(SECRET_DATA, get("secret")->data);
+	EXPECT_EQ(a.monitored + 1, b.monitored);
+	EXPECT_EQ(a.denied, b.denied);
+
+	/* per-container override: INACTIVE evaluates and counts nothing */
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s container set --pid %d --policy-mode INACTIVE 2>&1",
+			    crs_crsnl(), self->c.pid)) TH_LOG("%s", out);
+	sh->n = 0;
+	ASSERT_EQ(0, container_stats(self->c.pid, &a));
+	ASSERT_EQ(0, ctr_run(&self->c, body_secret, NULL));
+	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	EXPECT_EQ(0, get("secret")->ret);
+	EXPECT_EQ(a.monitored, b.monitored);
+	EXPECT_EQ(a.denied, b.denied);
+	EXPECT_EQ(a.allowed, b.allowed);
+
+	/* ACTIVE: denied and counted */
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s container set --pid %d --policy-mode ACTIVE 2>&1",
+			    crs_crsnl(), self->c.pid)) TH_LOG("%s", out);
+	sh->n = 0;
+	ASSERT_EQ(0, container_stats(self->c.pid, &a));
+	ASSERT_EQ(0, ctr_run(&self->c, body_secret, NULL));
+	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	EXPECT_EQ(EACCES, get("secret")->err);
+	EXPECT_EQ(a.denied + 1, b.denied);
+	EXPECT_EQ(a.monitored, b.monitored);
+	/* the rule's own counter */
+	crs_sh(out, sizeof(out), "%s policy show f-mode --stats 2>&1", crs_crsnl());
+	TH_LOG("policy show --stats: %s", out);
+	ctr_stop(&self->c);
+}
+
+/* Execution rules. */
+static int try_exec(const char *path, int use_fd)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		char *argv[] = { (char *)path, NULL };
+		char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+		int fd;
+
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (use_fd) {
+			fd = open(path, O_PATH);
+			syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		} else {
+			execve(path, argv, envp);
+		}
+		_exit(100 + errno);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st) >= 100 ? WEXITSTATUS(st) - 100 : 0;
+}
+
+static void rec_exec(const char *name, const char *path, int use_fd)
+{
+	int e = try_exec(path, use_fd);
+
+	rec(name, e ? -1 : 0, e, NULL);
+}
+
+static void body_exec(void *arg)
+{
+	rec_exec("denied", D "/bin/denied", 0);
+	rec_exec("denied-fd", D "/bin/denied", 1);
+	rec_exec("true", "/usr/bin/true", 0);
+	rec_exec("true-fd", "/usr/bin/true", 1);
+	rec_exec("script-interp", D "/bin/script-denied-interp", 0);
+	rec_exec("script-ok", D "/bin/script-ok", 0);
+	rec_exec("script-itself", D "/bin/script-denied", 0);
+	rec_exec("applet", D "/bin/ls", 0);		/* -> /bin/busybox */
+	rec_exec("busybox", "/bin/busybox", 0);
+	rec_exec("dash", "/usr/bin/dash", 0);		/* rule names sh-alias */
+	rec_exec("bash", "/usr/bin/bash", 0);
+}
+
+TEST_F(file, execution_rules_match_the_resolved_executable)
+{
+	struct cstats a, b;
+
+	if (access("/bin/busybox", X_OK))
+		SKIP(return, "/bin/busybox is not installed");
+	ASSERT_EQ(0, crs_sh(NULL, 0, "cp /usr/bin/true " D "/bin/denied && "
+			    "printf '#!" D "/bin/denied\\n' > " D "/bin/script-denied-interp && "
+			    "printf '#!/usr/bin/true\\n' > " D "/bin/script-ok && "
+			    "cp " D "/bin/script-ok " D "/bin/script-denied && "
+			    "chmod +x " D "/bin/script-* && "
+			    "ln -s /bin/busybox " D "/bin/ls && "
+			    "ln -s /usr/bin/dash " D "/bin/sh-alias"));
+	ASSERT_EQ(0, push("f-exec", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"no-denied\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			  " \"program\": \"*\", \"file\": \"" D "/bin/denied\", \"action\": \"DENY\"},"
+			  "{\"name\": \"no-script\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execveat\","
+			  " \"program\": \"*\", \"file\": \"" D "/bin/script-denied\", \"action\": \"DENY\"},"
+			  "{\"name\": \"no-busybox\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			  " \"program\": \"*\", \"file\": \"/bin/busybox\", \"action\": \"DENY\"},"
+			  "{\"name\": \"no-sh\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			  " \"program\": \"*\", \"file\": \"" D "/bin/sh-alias\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-exec", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, container_stats(self->c.pid, &a));
+	ASSERT_EQ(0, ctr_run(&self->c, body_exec, NULL));
+	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	EXPECT_EQ(EACCES, get("denied")->err);
+	EXPECT_EQ(EACCES, get("denied-fd")->err);
+	EXPECT_EQ(0, get("true")->ret) TH_LOG("errno %d", get("true")->err);
+	EXPECT_EQ(0, get("true-fd")->ret) TH_LOG("errno %d", get("true-fd")->err);
+	EXPECT_EQ(EACCES, get("script-interp")->err);
+	EXPECT_EQ(0, get("script-ok")->ret) TH_LOG("errno %d", get("script-ok")->err);
+	EXPECT_EQ(EACCES, get("script-itself")->err);
+	EXPECT_EQ(EACCES, get("applet")->err);
+	EXPECT_EQ(EACCES, get("busybox")->err);
+	EXPECT_EQ(EACCES, get("dash")->err);
+	EXPECT_EQ(0, get("bash")->ret) TH_LOG("errno %d", get("bash")->err);
+	EXPECT_GE(b.denied - a.denied, 7ULL);
+	ctr_stop(&self->c);
+}
+
+static void body_exec_allowlist(void *arg)
+{
+	rec_exec("true", "/usr/bin/true", 0);
+	rec_exec("env-denied", "/usr/bin/env", 0);
+}
+
+TEST_F(file, default_execute_deny_with_allow_rule)
+{
+
+	ASSERT_EQ(0, push("f-execdef", "ACTIVE", "ALLOW", "DENY",
+			  "{\"name\": \"true\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			  " \"program\": \"*\", \"file\": \"/usr/bin/true\", \"action\": \"ALLOW\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-execdef", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_exec_allowlist, NULL));
+	EXPECT_EQ(0, get("true")->ret) TH_LOG("errno %d", get("true")->err);
+	EXPECT_EQ(EACCES, get("env-denied")->err);
+	ctr_stop(&self->c);
+}
+
+/*
+ * Concurrency: policy A (default DENY, ALLOW the a/ tree) and B (default
+ * ALLOW, DENY secret) replace each other 500 times while 4 threads open.
+ * Under either policy dir/x opens and secret is denied; a mix of one's
+ * rules with the other's default would break one of the two.
+ */
+static void *conc_thread(void *arg)
+{
+	long i = (long)arg;
+
+	while (!sh->stop) {
+		int fd = open(D "/a/x", O_RDONLY);
+
+		if (fd >= 0) {
+			close(fd);
+			sh->counts[i][0]++;
+		} else {
+			sh->bad[i]++;
+		}
+		fd = open(D "/secret", O_RDONLY);
+		if (fd >= 0) {
+			close(fd);
+			sh->bad[i]++;
+		} else if (errno == EACCES) {
+			sh->counts[i][1]++;
+		} else {
+			sh->bad[i]++;
+		}
+		fd = open(D "/public", O_RDONLY);
+		if (fd >= 0) {
+			close(fd);
+			sh->counts[i][3]++;
+		} else if (errno != EACCES)
+			sh->bad[i]++;
+		else
+			sh->counts[i][2]++;
+	}
+	return NULL;
+}
+
+static void body_conc(void *arg)
+{
+	pthread_t t[4];
+	long i;
+
+	for (i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, conc_thread, (void *)i);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+}
+
+static void *conc_runner(void *arg)
+{
+	struct ctr *c = arg;
+
+	ctr_run(c, body_conc, NULL);
+	return NULL;
+}
+
+TEST_F(file, policy_replaced_500_times_while_4_threads_open)
+{
+	char out[4096];
+	pthread_t runner;
+	long i, ok = 0, denied = 0, pub = 0, pub_ok = 0;
+	int rc;
+
+	put_file(D "/a/x", PUBLIC_DATA);
+	ASSERT_EQ(0, push("f-conc", "ACTIVE", "DENY", "ALLOW",
+			  "{\"name\": \"dir\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/a/*\", \"action\": \"ALLOW\"}"));
+	rename("/tmp/crsf-f-conc.json", "/tmp/crsf-conc-a.json");
+	ASSERT_EQ(0, push("f-conc", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"secret\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
+	rename("/tmp/crsf-f-conc.json", "/tmp/crsf-conc-b.json");
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-conc", self->c.pid, NULL));
+	ASSERT_EQ(0, pthread_create(&runner, NULL, conc_runner, &self->c));
+	/* one crsnl process pushes A, B, A, ... 500 times */
+	rc = crs_sh(out, sizeof(out),
+		    "for i in $(seq 250); do echo /tmp/crsf-conc-a.json /tmp/crsf-conc-b.json; done"
+		    " > /tmp/crsf-conc.list && xargs -a /tmp/crsf-conc.list %s policy push"
+		    " > /tmp/crsf-conc.out 2>&1; rc=$?; tail -n 3 /tmp/crsf-conc.out; exit $rc",
+		    crs_crsnl());
+	sh->stop = 1;
+	pthread_join(runner, NULL);
+	EXPECT_EQ(0, rc) TH_LOG("push: %s", out);
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(0, sh->bad[i]) TH_LOG("thread %ld", i);
+		ok += sh->counts[i][0];
+		denied += sh->counts[i][1];
+		pub += sh->counts[i][2];
+		pub_ok += sh->counts[i][3];
+	}
+	TH_LOG("opens: a/x %ld allowed; secret %ld denied; public %ld denied (A), %ld allowed (B)",
+	       ok, denied, pub, pub_ok);
+	EXPECT_GT(ok, 0);
+	EXPECT_GT(denied, 0);
+	/* both policies were in force at some point */
+	EXPECT_GT(pub, 0);
+	EXPECT_GT(pub_ok, 0);
+	ctr_stop(&self->c);
+}
+
+TEST_HARNESS_MAIN
