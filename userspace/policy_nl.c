@@ -16,6 +16,10 @@
  *   SYSCALL_NAME as written. ARGS holds one ARG per constrained
  *   argument (INDEX, OP, VALUE; MASK only for MASKED_EQ).
  * - A message is closed before it would exceed CRS_MSG_BUDGET bytes.
+ * - Every nest carries NLA_F_NESTED (genl's strict validation wants it).
+ * - CRS_CMD_GET_POLICY is always requested as a dump (with
+ *   CRS_A_POLICY {NAME} as the filter for one policy); a reply part with
+ *   RULE_OFFSET > 0 continues the policy of the previous part.
  */
 #include <errno.h>
 #include <stdio.h>
