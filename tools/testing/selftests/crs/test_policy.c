@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policies and containers through crsnl: push, list, show, replace,
+ * delete, apply, detach, nested pid namespaces, large policies, and
+ * concurrent replacement.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <netlink/attr.h>
+
+#include "kselftest_harness.h"
+#include "crs_test.h"
+
+static const char *top(void)
+{
+	const char *t = getenv("CRS_TOP");
+
+	return t ? t : "../../../..";
+}
+
+/*
+ * Start a "container": a child in a new pid namespace (pid 1 there) that
+ * forks a grandchild which unshares a nested pid namespace and forks a
+ * great-grandchild. All sleep. Returns the child's pid; *nested gets the
+ * great-grandchild's pid (initial namespace).
+ */
+static pid_t start_container(pid_t *nested)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* intermediate: unshare so that its next child is pid 1 */
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		pid = fork();
+		if (pid == 0) {
+			pid_t g;
+
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			g = fork();
+			if (g == 0) {
+				if (unshare(CLONE_NEWPID))
+					_exit(1);
+				if (fork() == 0) {
+					close(pfd[0]);
+					if (write(pfd[1], "x", 1) != 1)
+						_exit(1);
+					pause();
+					_exit(0);
+				}
+				pause();
+				_exit(0);
+			}
+			for (;;)
+				pause();
+		}
+		/* report the container init's pid (initial namespace) */
+		if (write(pfd[1], &pid, sizeof(pid)) != sizeof(pid))
+			_exit(1);
+		waitpid(pid, NULL, 0);
+		_exit(0);
+	}
+	{
+		pid_t init;
+		char x;
+
+		close(pfd[1]);
+		if (read(pfd[0], &init, sizeof(init)) != sizeof(init) ||
+		    read(pfd[0], &x, 1) != 1)
+			return -1;
+		close(pfd[0]);
+		/* the great-grandchild: init's child's child */
+		{
+			char path[128], buf[64];
+			pid_t g = 0;
+			FILE *f;
+
+			snprintf(path, sizeof(path),
+				 "/proc/%d/task/%d/children", init, init);
+			f = fopen(path, "r");
+			if (!f || fscanf(f, "%d", &g) != 1)
+				return -1;
+			fclose(f);
+			snprintf(path, sizeof(path),
+				 "/proc/%d/task/%d/children", g, g);
+			f = fopen(path, "r");
+			if (!f || !fgets(buf, sizeof(buf), f))
+				return -1;
+			fclose(f);
+			*nested = atoi(buf);
+		}
+		return init;
+	}
+}
+
+static void stop_container(pid_t init)
+{
+	kill(init, SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	usleep(100000);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* The container ID column of `crsnl container list --pid PID`, or "". */
+static void container_id(pid_t pid, char *id, size_t len)
+{
+	char out[4096];
+
+	id[0] = '\0';
+	if (crs_sh(out, sizeof(out),
+		   "%s container list --pid %d | awk 'NR==2 {print $1}'",
+		   crs_crsnl(), pid))
+		return;
+	out[strcspn(out, "\n")] = '\0';
+	out[len - 1] = '\0';
+	memcpy(id, out, strlen(out) + 1);
+}
+
+TEST(every_example_policy_pushes_and_round_trips)
+{
+	char out[4096];
+
+	ASSERT_EQ(0, crs_sh(out, sizeof(out),
+		"cd %s/policies && for f in *.json; do n=$(basename $f .json); "
+		"%s policy push $f || exit 1; "
+		"%s policy show $n > /tmp/$n.1.json || exit 2; "
+		"%s policy push /tmp/$n.1.json || exit 3; "
+		"%s policy show $n > /tmp/$n.2.json || exit 4; "
+		"cmp /tmp/$n.1.json /tmp/$n.2.json || exit 5; "
+		"%s policy list | grep -q \"^$n \" || exit 6; "
+		"%s policy delete $n || exit 7; done 2>&1",
+		top(), crs_crsnl(), crs_crsnl(), crs_crsnl(), crs_crsnl(),
+		crs_crsnl(), crs_crsnl())) TH_LOG("%s", out);
+}
+
+TEST(push_list_show_replace_delete)
+{
+	char out[8192];
+	FILE *f = fopen("/tmp/p1.json", "w");
+
+	ASSERT_NE(NULL, f);
+	fprintf(f, "{\"name\": \"p1\", \"description\": \"first\", \"policyMode\": \"PERMISSIVE\","
+		" \"rules\": [{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\","
+		" \"file\": \"/etc/shadow\", \"action\": \"DENY\"}]}\n");
+	fclose(f);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push /tmp/p1.json", crs_crsnl()));
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy list", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "p1")) TH_LOG("%s", out);
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy show p1", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "\"first\""));
+	EXPECT_NE(NULL, strstr(out, "PERMISSIVE"));
+	EXPECT_NE(NULL, strstr(out, "/etc/shadow"));
+	/* replace */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "sed -i 's/first/second/; s/PERMISSIVE/ACTIVE/' /tmp/p1.json && %s policy push /tmp/p1.json", crs_crsnl()));
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy show p1", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "\"second\""));
+	EXPECT_NE(NULL, strstr(out, "ACTIVE"));
+	EXPECT_EQ(NULL, strstr(out, "PERMISSIVE"));
+	/* delete */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy delete p1", crs_crsnl()));
+	EXPECT_NE(0, crs_sh(out, sizeof(out), "%s policy show p1 2>&1", crs_crsnl()));
+	EXPECT_NE(0, crs_sh(NULL, 0, "%s policy delete p1 2>/dev/null", crs_crsnl()));
+}
+
+TEST(apply_nested_namespace_resolves_to_same_container)
+{
+	char id_init[64], id_nested[64], id_host[64], out[4096];
+	pid_t nested = 0, init;
+
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s/policies/web-server.json",
+			    crs_crsnl(), top()));
+	init = start_container(&nested);
+	ASSERT_GT(init, 0);
+	ASSERT_GT(nested, 0);
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy apply web-server --pid %d 2>&1",
+			    crs_crsnl(), init)) TH_LOG("%s", out);
+	container_id(init, id_init, sizeof(id_init));
+	container_id(nested, id_nested, sizeof(id_nested));
+	container_id(getpid(), id_host, sizeof(id_host));
+	EXPECT_NE(0, id_init[0]);
+	EXPECT_STREQ(id_init, id_nested);
+	EXPECT_EQ(0, id_host[0]) TH_LOG("host resolved to %s", id_host);
+	EXPECT_EQ(1, crs_sh(out, sizeof(out), "%s container list --pid %d",
+			    crs_crsnl(), getpid()));
+	EXPECT_NE(NULL, strstr(out, "in no container")) TH_LOG("%s", out);
+	/* the namespace inode is the container id */
+	{
+		char link[128], want[128];
+		ssize_t n;
+
+		snprintf(out, sizeof(out), "/proc/%d/ns/pid", init);
+		n = readlink(out, link, sizeof(link) - 1);
+		ASSERT_GT(n, 0);
+		link[n] = '\0';
+		snprintf(want, sizeof(want), "pid:[%s]", id_init);
+		EXPECT_STREQ(want, link);
+	}
+	/* delete is refused while applied, unless forced */
+	EXPECT_NE(0, crs_sh(out, sizeof(out), "%s policy delete web-server 2>&1", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "applied")) TH_LOG("%s", out);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy detach --pid %d", crs_crsnl(), nested));
+	container_id(init, id_init, sizeof(id_init));
+	EXPECT_EQ(0, id_init[0]);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply web-server --pid %d", crs_crsnl(), init));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete web-server --force", crs_crsnl()));
+	container_id(init, id_init, sizeof(id_init));
+	EXPECT_EQ(0, id_init[0]);
+	stop_container(init);
+}
+
+TEST(container_death_releases_it)
+{
+	char out[4096];
+	pid_t nested, init;
+
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s/policies/batch-job.json",
+			    crs_crsnl(), top()));
+	init = start_container(&nested);
+	ASSERT_GT(init, 0);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply batch-job --pid %d", crs_crsnl(), init));
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s status", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "containers: 1\n")) TH_LOG("%s", out);
+	stop_container(init);
+	usleep(300000);
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s status", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "containers: 0\n")) TH_LOG("%s", out);
+	/* and now the policy deletes without --force */
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crs_crsnl()));
+}
+
+TEST(host_namespace_needs_host_flag)
+{
+	char out[4096];
+
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s/policies/batch-job.json",
+			    crs_crsnl(), top()));
+	EXPECT_EQ(1, crs_sh(out, sizeof(out), "%s policy apply batch-job --pid %d 2>&1",
+			    crs_crsnl(), getpid()));
+	EXPECT_NE(NULL, strstr(out, "host")) TH_LOG("%s", out);
+	EXPECT_EQ(0, crs_sh(out, sizeof(out), "%s status", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "containers: 0\n"));
+	/* with --host it binds; set it INACTIVE first so nothing is enforced */
+	ASSERT_EQ(0, crs_sh(out, sizeof(out),
+			    "%s policy apply batch-job --pid %d --host --policy-mode INACTIVE 2>&1",
+			    crs_crsnl(), getpid())) TH_LOG("%s", out);
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy detach --pid %d", crs_crsnl(), getpid()));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crs_crsnl()));
+}
+
+TEST(ten_thousand_rules_push_and_show)
+{
+	char out[4096];
+	FILE *f = fopen("/tmp/big.json", "w");
+	int i;
+
+	ASSERT_NE(NULL, f);
+	fprintf(f, "{\"name\": \"big\", \"rules\": [");
+	for (i = 0; i < 10000; i++)
+		fprintf(f, "%s{\"name\": \"r%05d\", \"ruleType\": \"%s\", \"program\": \"*\", "
+			"\"file\": \"/srv/data/%05d/*\", \"action\": \"%s\"}",
+			i ? "," : "", i, i % 2 ? "READ" : "WRITE", i,
+			i % 3 ? "ALLOW" : "DENY");
+	fprintf(f, "]}\n");
+	fclose(f);
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy push /tmp/big.json 2>&1",
+			    crs_crsnl())) TH_LOG("%s", out);
+	ASSERT_EQ(0, crs_sh(out, sizeof(out),
+			    "%s policy show big > /tmp/big.out && grep -c '\"ruleType\"' /tmp/big.out",
+			    crs_crsnl()));
+	EXPECT_EQ(10000, atoi(out));
+	ASSERT_EQ(0, crs_sh(out, sizeof(out),
+			    "grep -o '\"r[0-9]*\"' /tmp/big.out | sort -u | wc -l"));
+	EXPECT_EQ(10000, atoi(out));
+	ASSERT_EQ(0, crs_sh(out, sizeof(out),
+			    "%s policy push /tmp/big.out && %s policy show big | cmp - /tmp/big.out",
+			    crs_crsnl(), crs_crsnl())) TH_LOG("%s", out);
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete big", crs_crsnl()));
+}
+
+/* Push a small policy over raw netlink (fast enough for 1,000 rounds). */
+static int push_small(struct crs_conn *c, int round)
+{
+	struct nl_msg *m = crs_conn_msg(c, CRS_CMD_SET_POLICY, 0);
+	struct nlattr *p, *rules, *r;
+	char name[32];
+	int i;
+
+	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(m, CRS_POLICY_A_NAME, "churn");
+	nla_put_u8(m, CRS_POLICY_A_MODE, round % 2 ? CRS_MODE_ACTIVE : CRS_MODE_PERMISSIVE);
+	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	for (i = 0; i < 1 + round % 7; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		r = nla_nest_start(m, CRS_RULES_A_RULE | NLA_F_NESTED);
+		nla_put_string(m, CRS_RULE_A_NAME, name);
+		nla_put_u8(m, CRS_RULE_A_TYPE, CRS_RULE_READ);
+		nla_put_u8(m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		nla_put_string(m, CRS_RULE_A_FILE, "/nonexistent/*");
+		nla_nest_end(m, r);
+	}
+	nla_nest_end(m, rules);
+	nla_nest_end(m, p);
+	return crs_conn_call(c, m, NULL, 0);
+}
+
+TEST(replace_1000_times_while_querying)
+{
+	struct crs_conn c;
+	pid_t q;
+	int i, st;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	ASSERT_EQ(0, push_small(&c, 0));
+	q = fork();
+	ASSERT_GE(q, 0);
+	if (q == 0) {
+		struct crs_conn qc;
+		int n = 0;
+
+		if (crs_conn_open(&qc))
+			_exit(2);
+		for (;;) {
+			struct nl_msg *m = crs_conn_msg(&qc, CRS_CMD_GET_POLICY,
+							NLM_F_DUMP);
+			struct nlattr *p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+			int ret;
+
+			nla_put_string(m, CRS_POLICY_A_NAME, "churn");
+			nla_nest_end(m, p);
+			ret = crs_conn_call(&qc, m, NULL, 0);
+			if (ret) {
+				fprintf(stderr, "query %d: %d %s\n", n, ret, qc.extack);
+				_exit(3);
+			}
+			n++;
+			if (getppid() == 1)
+				_exit(0);
+		}
+	}
+	for (i = 1; i <= 1000; i++) {
+		ASSERT_EQ(0, push_small(&c, i)) TH_LOG("round %d: %s", i, c.extack);
+	}
+	kill(q, SIGTERM);
+	ASSERT_EQ(q, waitpid(q, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st)) TH_LOG("querier exited %d", WEXITSTATUS(st));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete churn", crs_crsnl()));
+	crs_conn_close(&c);
+}
+
+/* Root in a user namespace gets EPERM from every command. */
+TEST(every_command_is_eperm_from_user_namespace_root)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct crs_conn c;
+		int cmd;
+
+		if (unshare(CLONE_NEWUSER))
+			_exit(10);
+		if (crs_conn_open(&c))
+			_exit(11);
+		for (cmd = CRS_CMD_GET_STATUS; cmd <= CRS_CMD_GET_LEARNED; cmd++) {
+			int flags = (cmd == CRS_CMD_GET_POLICY ||
+				     cmd == CRS_CMD_GET_LEARNED) ? NLM_F_DUMP : 0;
+			struct nl_msg *m = crs_conn_msg(&c, cmd, flags);
+			int ret = crs_conn_call(&c, m, NULL, 0);
+
+			if (ret != -EPERM && !(cmd == CRS_CMD_GET_LEARNED &&
+					       ret == -EOPNOTSUPP)) {
+				fprintf(stderr, "cmd %d: %d\n", cmd, ret);
+				_exit(20 + cmd);
+			}
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+	/* and crsnl says so in one line */
+	{
+		char out[4096];
+
+		EXPECT_EQ(1, crs_sh(out, sizeof(out),
+				    "unshare --user %s policy list 2>&1", crs_crsnl()));
+		EXPECT_NE(NULL, strstr(out, "Operation not permitted")) TH_LOG("%s", out);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel validates policies itself: every malformed policy sent over
+ * raw netlink gets -EINVAL (or the documented errno) with an extack
+ * message, and nothing is stored.
+ */
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netlink/attr.h>
+
+#include "kselftest_harness.h"
+#include "crs_test.h"
+
+/* Which defect a rule gets. */
+enum defect {
+	OK,
+	NO_NAME, EMPTY_NAME, NO_TYPE, BAD_TYPE, BAD_ACTION, REL_FILE,
+	NO_FILE, REL_PROGRAM, PREFIX_33, ADDR_NO_FAMILY, ADDR_BAD_LEN,
+	PORT_REVERSED, BAD_PROTO, NET_EMPTY, NET_WITH_FILE, SYSCALL_NONE,
+	SYSCALL_OOR, SYSCALL_FILE_NOT_EXEC, ARG_BAD_INDEX, ARG_BAD_OP,
+	ARG_MASK_MISSING, FILE_ON_NET, PORT_ON_READ, STATS_IN_SET,
+};
+
+static void put_rule(struct nl_msg *m, const char *name, enum defect d)
+{
+	struct nlattr *r = nla_nest_start(m, CRS_RULES_A_RULE | NLA_F_NESTED);
+	int type = CRS_RULE_READ;
+
+	switch (d) {
+	case PREFIX_33: case ADDR_NO_FAMILY: case ADDR_BAD_LEN:
+	case PORT_REVERSED: case BAD_PROTO: case NET_EMPTY:
+	case NET_WITH_FILE: case FILE_ON_NET:
+		type = CRS_RULE_NETWORK_OUTBOUND;
+		break;
+	case SYSCALL_NONE: case SYSCALL_OOR: case SYSCALL_FILE_NOT_EXEC:
+	case ARG_BAD_INDEX: case ARG_BAD_OP: case ARG_MASK_MISSING:
+		type = CRS_RULE_SYSCALL;
+		break;
+	default:
+		break;
+	}
+	if (d != NO_NAME)
+		nla_put_string(m, CRS_RULE_A_NAME, d == EMPTY_NAME ? "" : name);
+	if (d != NO_TYPE)
+		nla_put_u8(m, CRS_RULE_A_TYPE, d == BAD_TYPE ? 9 : type);
+	nla_put_u8(m, CRS_RULE_A_ACTION, d == BAD_ACTION ? 7 : CRS_ACTION_DENY);
+	if (d == REL_PROGRAM)
+		nla_put_string(m, CRS_RULE_A_PROGRAM, "bin/sh");
+	if (type == CRS_RULE_READ && d != NO_FILE)
+		nla_put_string(m, CRS_RULE_A_FILE, d == REL_FILE ? "etc/x" : "/etc/x");
+	if (type == CRS_RULE_READ && d == PORT_ON_READ)
+		nla_put_u16(m, CRS_RULE_A_PORT_LO, 80);
+	if (type == CRS_RULE_NETWORK_OUTBOUND) {
+		uint32_t a = htonl(0xc0000200);
+
+		if (d == NET_WITH_FILE || d == FILE_ON_NET)
+			nla_put_string(m, CRS_RULE_A_FILE, "/etc/x");
+		if (d != NET_EMPTY && d != ADDR_NO_FAMILY)
+			nla_put_u8(m, CRS_RULE_A_FAMILY, AF_INET);
+		if (d != NET_EMPTY)
+			nla_put(m, CRS_RULE_A_ADDR, d == ADDR_BAD_LEN ? 3 : 4, &a);
+		if (d != NET_EMPTY)
+			nla_put_u8(m, CRS_RULE_A_PREFIX, d == PREFIX_33 ? 33 : 24);
+		if (d == PORT_REVERSED) {
+			nla_put_u16(m, CRS_RULE_A_PORT_LO, 2000);
+			nla_put_u16(m, CRS_RULE_A_PORT_HI, 1000);
+		}
+		if (d == BAD_PROTO)
+			nla_put_u8(m, CRS_RULE_A_PROTOCOL, 99);
+	}
+	if (type == CRS_RULE_SYSCALL) {
+		if (d != SYSCALL_NONE)
+			nla_put_u32(m, CRS_RULE_A_SYSCALL_NR, d == SYSCALL_OOR ? 100000 : 101);
+		if (d == SYSCALL_FILE_NOT_EXEC)
+			nla_put_string(m, CRS_RULE_A_FILE, "/bin/x");
+		if (d == ARG_BAD_INDEX || d == ARG_BAD_OP || d == ARG_MASK_MISSING) {
+			struct nlattr *args = nla_nest_start(m, CRS_RULE_A_ARGS | NLA_F_NESTED);
+			struct nlattr *a = nla_nest_start(m, CRS_ARGS_A_ARG | NLA_F_NESTED);
+
+			nla_put_u8(m, CRS_ARG_A_INDEX, d == ARG_BAD_INDEX ? 6 : 0);
+			nla_put_u8(m, CRS_ARG_A_OP, d == ARG_BAD_OP ? 42 :
+				   d == ARG_MASK_MISSING ? CRS_ARG_MASKED_EQ : CRS_ARG_EQ);
+			nla_put_u64(m, CRS_ARG_A_VALUE, 1);
+			nla_nest_end(m, a);
+			nla_nest_end(m, args);
+		}
+	}
+	if (d == STATS_IN_SET)
+		nla_put_u64(m, CRS_RULE_A_HITS_DENIED, 5);
+	nla_nest_end(m, r);
+}
+
+static struct nl_msg *policy_msg(struct crs_conn *c, const char *name,
+				 uint32_t flags)
+{
+	struct nl_msg *m = crs_conn_msg(c, CRS_CMD_SET_POLICY, 0);
+
+	if (flags)
+		nla_put_u32(m, CRS_A_FLAGS, flags);
+	nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(m, CRS_POLICY_A_NAME, name);
+	return m;
+}
+
+static void end_policy(struct nl_msg *m)
+{
+	struct nlattr *p = (struct nlattr *)((char *)nlmsg_hdr(m) +
+					     NLMSG_HDRLEN + GENL_HDRLEN);
+
+	/* first attribute after flags is CRS_A_POLICY: close it */
+	while (nla_type(p) != CRS_A_POLICY)
+		p = (struct nlattr *)((char *)p + NLA_ALIGN(p->nla_len));
+	nla_nest_end(m, p);
+}
+
+static int push_one(struct crs_conn *c, const char *name, enum defect d)
+{
+	struct nl_msg *m = policy_msg(c, name, 0);
+	struct nlattr *rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+
+	put_rule(m, "r0", OK);
+	put_rule(m, "r1", d);
+	nla_nest_end(m, rules);
+	end_policy(m);
+	return crs_conn_call(c, m, NULL, 0);
+}
+
+/* How many policies the kernel holds (status). */
+static int policy_count(void)
+{
+	char out[4096], *p;
+
+	if (crs_sh(out, sizeof(out), "%s status", crs_crsnl()))
+		return -1;
+	p = strstr(out, "policies: ");
+	return p ? atoi(p + 10) : -1;
+}
+
+FIXTURE(nl) {
+	struct crs_conn c;
+};
+
+FIXTURE_SETUP(nl)
+{
+	ASSERT_EQ(0, crs_conn_open(&self->c));
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	crs_conn_close(&self->c);
+}
+
+FIXTURE_VARIANT(nl) {
+	enum defect d;
+	int err;
+};
+
+/* out-of-range integers get the netlink core's -ERANGE */
+#define BAD(n, e) FIXTURE_VARIANT_ADD(nl, n) { .d = n, .err = e }
+BAD(NO_NAME, -EINVAL);
+BAD(EMPTY_NAME, -EINVAL);
+BAD(NO_TYPE, -EINVAL);
+BAD(BAD_TYPE, -ERANGE);
+BAD(BAD_ACTION, -ERANGE);
+BAD(REL_FILE, -EINVAL);
+BAD(NO_FILE, -EINVAL);
+BAD(REL_PROGRAM, -EINVAL);
+BAD(PREFIX_33, -EINVAL);
+BAD(ADDR_NO_FAMILY, -EINVAL);
+BAD(ADDR_BAD_LEN, -EINVAL);
+BAD(PORT_REVERSED, -EINVAL);
+BAD(BAD_PROTO, -EINVAL);
+BAD(NET_EMPTY, -EINVAL);
+BAD(NET_WITH_FILE, -EINVAL);
+BAD(SYSCALL_NONE, -EINVAL);
+BAD(SYSCALL_OOR, -ERANGE);
+BAD(SYSCALL_FILE_NOT_EXEC, -EINVAL);
+BAD(ARG_BAD_INDEX, -ERANGE);
+BAD(ARG_BAD_OP, -ERANGE);
+BAD(ARG_MASK_MISSING, -EINVAL);
+BAD(PORT_ON_READ, -EINVAL);
+BAD(STATS_IN_SET, -EINVAL);
+
+TEST_F(nl, malformed_rule_is_einval_with_extack_and_stores_nothing)
+{
+	int before = policy_count();
+
+	ASSERT_GE(before, 0);
+	EXPECT_EQ(variant->err, push_one(&self->c, "nl-bad", variant->d));
+	EXPECT_NE(0, self->c.extack[0]);
+	TH_LOG("extack: %s", self->c.extack);
+	EXPECT_EQ(before, policy_count());
+	/* and a good one still goes through, then is deleted */
+	EXPECT_EQ(0, push_one(&self->c, "nl-good", OK));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete nl-good", crs_crsnl()));
+}
+
+TEST(duplicate_rule_names_are_einval)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+	struct nlattr *rules;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = policy_msg(&c, "dup", 0);
+	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	put_rule(m, "same", OK);
+	put_rule(m, "same", OK);
+	nla_nest_end(m, rules);
+	end_policy(m);
+	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_NE(NULL, strstr(c.extack, "duplicate")) TH_LOG("%s", c.extack);
+	crs_conn_close(&c);
+}
+
+TEST(empty_policy_name_is_einval)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = policy_msg(&c, "", 0);
+	end_policy(m);
+	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_NE(0, c.extack[0]);
+	crs_conn_close(&c);
+}
+
+TEST(unknown_flags_are_eopnotsupp)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = policy_msg(&c, "flags", 1U << 20);
+	end_policy(m);
+	EXPECT_EQ(-EOPNOTSUPP, crs_conn_call(&c, m, NULL, 0));
+	crs_conn_close(&c);
+}
+
+TEST(append_without_series_is_enoent)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = policy_msg(&c, "orphan", CRS_SET_F_APPEND);
+	end_policy(m);
+	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
+	crs_conn_close(&c);
+}
+
+/* A series left open by a socket that closes is dropped, nothing stored. */
+TEST(series_dies_with_its_socket)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+	struct nlattr *rules;
+	int before = policy_count();
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = policy_msg(&c, "half", CRS_SET_F_MORE);
+	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	put_rule(m, "a", OK);
+	nla_nest_end(m, rules);
+	end_policy(m);
+	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(before, policy_count());
+	crs_conn_close(&c);
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = policy_msg(&c, "half", CRS_SET_F_APPEND);
+	end_policy(m);
+	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(before, policy_count());
+	crs_conn_close(&c);
+}
+
+/* A series of three messages commits once, atomically. */
+TEST(series_commits_on_last_message)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+	struct nlattr *rules;
+	char out[8192];
+	int before = policy_count();
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = policy_msg(&c, "three", CRS_SET_F_MORE);
+	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	put_rule(m, "a", OK);
+	nla_nest_end(m, rules);
+	end_policy(m);
+	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	m = policy_msg(&c, "three", CRS_SET_F_MORE | CRS_SET_F_APPEND);
+	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	put_rule(m, "b", OK);
+	nla_nest_end(m, rules);
+	end_policy(m);
+	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(before, policy_count());
+	m = policy_msg(&c, "three", CRS_SET_F_APPEND);
+	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	put_rule(m, "c", OK);
+	nla_nest_end(m, rules);
+	end_policy(m);
+	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(before + 1, policy_count());
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy show three", crs_crsnl()));
+	EXPECT_NE(NULL, strstr(out, "\"a\""));
+	EXPECT_NE(NULL, strstr(out, "\"b\""));
+	EXPECT_NE(NULL, strstr(out, "\"c\""));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete three", crs_crsnl()));
+	crs_conn_close(&c);
+}
+
+TEST_HARNESS_MAIN
