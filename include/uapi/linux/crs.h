@@ -9,6 +9,8 @@
  * fails with -EPERM. Every error carries an extack message.
  *
  * Integers are host byte order unless stated. Strings are NUL-terminated.
+ * Validation is strict: nested attributes must carry NLA_F_NESTED, unknown
+ * attributes are rejected, out-of-range integers get -ERANGE.
  * Lengths in bytes, times in nanoseconds.
  *
  * Commands
@@ -26,7 +28,7 @@
  *   and carry CRS_POLICY_A_NAME and more CRS_POLICY_A_RULES; the message
  *   without CRS_SET_F_MORE commits the whole series. Nothing is visible
  *   until the commit; a series is dropped when its socket closes. A
- *   readers sees either the old or the new policy, never a mix.
+ *   reader sees either the old or the new policy, never a mix.
  *   Errors: -EINVAL (bad attribute, extack names it), -E2BIG (over the
  *   rule limit), -ENOENT (APPEND without a started series), -ENOMEM,
  *   -EOPNOTSUPP (unknown flag bits).
@@ -250,8 +252,8 @@ enum crs_policy_attr {
 	CRS_POLICY_A_IGNORED_SYSCALLS,	/* binary: u32 x86_64 numbers */
 	CRS_POLICY_A_IGNORED_SYSCALLS_I386, /* binary: u32 i386 numbers */
 	CRS_POLICY_A_RULES,		/* nested: CRS_RULES_A_RULE, repeated */
-	CRS_POLICY_A_RULE_OFFSET,	/* u32: index of the first rule here */
-	CRS_POLICY_A_RULE_COUNT,	/* u32: rules in the whole policy */
+	CRS_POLICY_A_RULE_OFFSET,	/* u32: index of the first rule here (get) */
+	CRS_POLICY_A_RULE_COUNT,	/* u32: rules in the whole policy (get) */
 	CRS_POLICY_A_CONTAINERS,	/* u32: containers bound to it (get) */
 	CRS_POLICY_A_GENERATION,	/* u64: replacement count (get) */
 	CRS_POLICY_A_PAD,
@@ -288,7 +290,7 @@ enum crs_rule_attr {
 	CRS_RULE_A_PROTOCOL,	/* u8: CRS_PROTO_* (absent: any) */
 	CRS_RULE_A_SYSCALL_NR,	/* u32: x86_64 syscall number */
 	CRS_RULE_A_SYSCALL_NR_I386, /* u32: i386 syscall number */
-	CRS_RULE_A_SYSCALL_NAME, /* string: as written in the policy */
+	CRS_RULE_A_SYSCALL_NAME, /* string, < 64 bytes: as written in the policy */
 	CRS_RULE_A_ARGS,	/* nested: CRS_ARGS_A_ARG, repeated, <= 6 */
 	CRS_RULE_A_HITS_ALLOWED, /* u64 (get with stats) */
 	CRS_RULE_A_HITS_DENIED,	/* u64 (get with stats) */
