@@ -131,13 +131,22 @@ static bool crs_is_exec_rule(const struct crs_rule *r)
 		r->nr32 == 11 || r->nr32 == 358);
 }
 
+/*
+ * Execution rules are execve/execveat SYSCALL rules with a file. Those
+ * without one are syscall.c's, decided at the syscall dispatch with their
+ * argument constraints; only a plain ALLOW among them (no arguments) is
+ * also taken here, as "every executable", so that it can override a
+ * defaultExecuteAction of DENY.
+ */
 static int crs_rule_kind(const struct crs_rule *r)
 {
 	if (r->type == CRS_RULE_READ)
 		return CRS_FK_READ;
 	if (r->type == CRS_RULE_WRITE)
 		return CRS_FK_WRITE;
-	if (crs_is_exec_rule(r))
+	if (!crs_is_exec_rule(r))
+		return -1;
+	if (r->file || (r->action == CRS_ACTION_ALLOW && !r->nargs))
 		return CRS_FK_EXEC;
 	return -1;
 }
