@@ -34,6 +34,10 @@ static struct crs_hook crs_hook_table[] = {
 	{ "x64_sys_call",		crs_hook_x64_sys_call,	true },
 	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false },
 	{ "x32_sys_call",		crs_hook_x32_sys_call,	false },
+	{ "security_socket_bind",	crs_hook_socket_bind,	true },
+	{ "security_socket_listen",	crs_hook_socket_listen,	true },
+	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },
+	{ "security_sk_free",		crs_hook_sk_free,	true },
 };
 
 /*
@@ -54,16 +58,10 @@ static noinline notrace long crs_ret_eperm(void)
 }
 NOKPROBE_SYMBOL(crs_ret_eperm);
 
-static noinline notrace long crs_ret_enosys(void)
-{
-	return -ENOSYS;
-}
-NOKPROBE_SYMBOL(crs_ret_enosys);
-
 /**
  * crs_hook_deny() - make the probed function return @err without running
  * @regs: the pre-handler's registers
- * @err: -EACCES, -EPERM or -ENOSYS
+ * @err: -EACCES or -EPERM (anything else is taken as -EACCES)
  *
  * Context: a kprobe pre-handler at function entry.
  * Return: 1, the value the pre-handler must return.
@@ -73,9 +71,6 @@ int crs_hook_deny(struct pt_regs *regs, long err)
 	switch (err) {
 	case -EPERM:
 		instruction_pointer_set(regs, (unsigned long)crs_ret_eperm);
-		break;
-	case -ENOSYS:
-		instruction_pointer_set(regs, (unsigned long)crs_ret_enosys);
 		break;
 	default:
 		instruction_pointer_set(regs, (unsigned long)crs_ret_eacces);
