@@ -13,9 +13,10 @@
  * Execution). A rule whose file has no wildcard goes into a hash of exact
  * paths; a glob rule goes into a hash keyed by its literal prefix up to
  * the last '/' before the first wildcard (a rule "/var/www/" followed by
- * "*.php" is keyed "/var/www/"; a bare "*" is keyed ""). A lookup probes the exact hash once and the glob hash once
- * per '/' of the path, and runs glob_match() only on the globs of those
- * buckets, so cost grows with path depth, not with the rule count.
+ * "*.php" is keyed "/var/www/"; a bare "*" is keyed ""). A lookup probes
+ * the exact hash once and the glob hash once per '/' of the path, and runs
+ * glob_match() only on the globs of those buckets, so cost grows with path
+ * depth, not with the rule count.
  *
  * Program matching: "*" matches every program; otherwise the rule's
  * program equals the executable's path, or names (through symlinks) the
@@ -322,6 +323,7 @@ void crs_file_free(struct crs_policy *p)
 
 static struct crs_file_bound *crs_bound(struct crs_container *c)
 {
+	/* pairs with the release in crs_file_resolve(): b is fully built */
 	return smp_load_acquire((struct crs_file_bound **)&c->file_priv);
 }
 
@@ -411,6 +413,7 @@ static int crs_file_resolve(struct crs_container *c, struct crs_policy *p,
 		cond_resched();
 	}
 	sort(b->exec, b->nexec, sizeof(*b->exec), crs_ino_cmp, NULL);
+	/* publish b only once built; readers use crs_bound() */
 	smp_store_release((struct crs_file_bound **)&c->file_priv, b);
 	if (old) {
 		kvfree(old->prog);

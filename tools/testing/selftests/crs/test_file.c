@@ -831,8 +831,11 @@ TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
 	EXPECT_EQ(a.denied + 1, b.denied);
 	EXPECT_EQ(a.monitored, b.monitored);
 	/* the rule's own counter */
-	crs_sh(out, sizeof(out), "%s policy show f-mode --stats 2>&1", crs_crsnl());
-	TH_LOG("policy show --stats: %s", out);
+	/* the rule's own counters: one monitored (PERMISSIVE), one denied */
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy show f-mode --stats 2>&1",
+			    crs_crsnl())) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"monitored\": 1")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"denied\": 1")) TH_LOG("%s", out);
 	ctr_stop(&self->c);
 }
 
