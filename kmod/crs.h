@@ -43,6 +43,7 @@ struct net;
 struct task_struct;
 struct sk_buff;
 struct genl_info;
+struct genl_family;
 
 /* Global verdict and event counters, summed for CRS_CMD_GET_STATUS. */
 struct crs_stats {
@@ -280,6 +281,7 @@ int crs_event_init(void);
 void crs_event_exit(void);
 void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
 		    u8 outcome, const struct crs_object *obj);
+u64 crs_event_mem(void);
 
 /* learn.c */
 void crs_learn_record(struct crs_ctx *ctx, const struct crs_object *obj);
@@ -288,5 +290,6 @@ void crs_learn_free(struct crs_container *c);
 /* netlink.c */
 int crs_netlink_init(void);
 void crs_netlink_exit(void);
+const struct genl_family *crs_netlink_family(void);
 
 #endif /* _CRS_H */

@@ -1,8 +1,474 @@
 // SPDX-License-Identifier: GPL-2.0
-/* crs: audit events (to be written: issue 7). */
+/*
+ * crs: audit events.
+ *
+ * crs_event_emit() runs in the hooked path (a kprobe pre-handler with
+ * preemption disabled, or netfilter in softirq). It copies the event into
+ * a preallocated byte ring under a spinlock and kicks a work item: it
+ * never sleeps and never allocates. The work item, in process context,
+ * turns each record into a CRS_CMD_EVENT message and multicasts it on
+ * "audit" (BEHAVIOR events: on "learn").
+ *
+ * Losses. An event is lost when the ring is full, when its message cannot
+ * be allocated, or when the multicast reports a failed delivery (-ENOBUFS:
+ * a listener's receive buffer is full; netlink tells the sender only about
+ * listeners that set NETLINK_BROADCAST_ERROR, which crsnl does). Each loss
+ * is counted globally and per container, and carried to listeners in
+ * CRS_EVENT_A_LOST of the next event delivered on that group. When no
+ * event follows, a loss record (CRS_A_EVENT holding only the two times and
+ * LOST) is sent once the queue is empty, and retried until it gets
+ * through. So, for a listener alone on its group, events received plus
+ * losses reported equal the events emitted, exactly. With several
+ * listeners, a delivery any one of them missed is reported to all.
+ *
+ * No listener, no event: while nobody listens on a group, emit returns at
+ * once; nothing is queued, sent or counted as lost.
+ */
+#include <linux/cred.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uidgid.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+
 #include "crs.h"
 
-int crs_event_init(void) { return 0; }
-void crs_event_exit(void) { }
+static unsigned int event_queue_kb = 1024;
+module_param(event_queue_kb, uint, 0444);
+MODULE_PARM_DESC(event_queue_kb,
+		 "Size of the audit event queue in KiB, rounded up to a power of two, 64..65536 (default 1024)");
+
+/* Indices in netlink.c's crs_genl_mcgrps[]. */
+enum {
+	CRS_EVENT_GRP_AUDIT,
+	CRS_EVENT_GRP_LEARN,
+	__CRS_EVENT_GRP_MAX
+};
+
+/* One queued event; its strings follow, each NUL-terminated. */
+struct crs_event_rec {
+	u32 len;		/* bytes of the record, 8-aligned */
+	u8 group;
+	u8 outcome;		/* enum crs_outcome */
+	u8 type;		/* enum crs_rule_type */
+	u8 arch;
+	u8 family;
+	u8 protocol;
+	u8 direction;
+	u8 has_syscall;
+	u16 port;
+	u16 path_len;		/* string lengths with the NUL; 0: absent */
+	u16 program_len;
+	u16 policy_len;
+	u16 rule_len;
+	u32 syscall_nr;
+	u32 pid, tgid, uid;
+	u64 time_real, time_mono;
+	u64 container;
+	u64 lost;		/* ring overflows on this group just before */
+	struct in6_addr addr;
+};
+
+#define CRS_EVENT_REC_MAX ALIGN(sizeof(struct crs_event_rec) + \
+				2 * CRS_PATH_MAX + 2 * CRS_NAME_MAX, 8)
+
+/* The ring: free-running offsets, size a power of two. */
+static DEFINE_SPINLOCK(crs_ring_lock);
+static u8 *crs_ring;
+static size_t crs_ring_size;
+static u64 crs_ring_head, crs_ring_tail;
+static u64 crs_ring_dropped[__CRS_EVENT_GRP_MAX];
+static bool crs_event_running;
+
+/* Worker state; the work item never runs concurrently with itself. */
+static u8 *crs_event_buf;
+static u64 crs_event_pending[__CRS_EVENT_GRP_MAX];	/* lost, unreported */
+
+static void crs_event_work_fn(struct work_struct *w);
+static DECLARE_DELAYED_WORK(crs_event_work, crs_event_work_fn);
+
+#define CRS_EVENT_RETRY_MS 20
+
+static void crs_ring_write(u64 off, const void *src, size_t n)
+{
+	size_t pos = off & (crs_ring_size - 1);
+	size_t first = min(n, crs_ring_size - pos);
+
+	memcpy(crs_ring + pos, src, first);
+	memcpy(crs_ring, (const u8 *)src + first, n - first);
+}
+NOKPROBE_SYMBOL(crs_ring_write);
+
+static void crs_ring_read(u64 off, void *dst, size_t n)
+{
+	size_t pos = off & (crs_ring_size - 1);
+	size_t first = min(n, crs_ring_size - pos);
+
+	memcpy(dst, crs_ring + pos, first);
+	memcpy((u8 *)dst + first, crs_ring, n - first);
+}
+
+static u16 crs_strsize(const char *s, size_t max)
+{
+	return s ? strnlen(s, max - 1) + 1 : 0;
+}
+NOKPROBE_SYMBOL(crs_strsize);
+
+/* Copy @s as @size bytes (NUL-terminated even if truncated). */
+static u64 crs_ring_put_str(u64 off, const char *s, u16 size)
+{
+	static const char nul;
+
+	if (!size)
+		return off;
+	crs_ring_write(off, s, size - 1);
+	crs_ring_write(off + size - 1, &nul, 1);
+	return off + size;
+}
+NOKPROBE_SYMBOL(crs_ring_put_str);
+
+static void crs_count_lost(struct crs_container *c)
+{
+	if (c)
+		this_cpu_inc(c->stats->events_lost);
+	percpu_counter_inc(&crs_stats.events_lost);
+}
+NOKPROBE_SYMBOL(crs_count_lost);
+
+/**
+ * crs_event_emit() - queue an audit (or behavior) event
+ * @ctx: the decision context
+ * @rule: the deciding rule, or NULL for the default action
+ * @outcome: enum crs_outcome; CRS_OUTCOME_BEHAVIOR goes to "learn"
+ * @obj: what was accessed
+ *
+ * The program, pid, tgid and uid are current's when called from a task;
+ * outside one (softirq: inbound packets) they are "" and 0.
+ *
+ * Context: any (kprobe handler, softirq), inside crs_ctx_get(); does not
+ * sleep or allocate.
+ */
 void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
-		    u8 outcome, const struct crs_object *obj) { }
+		    u8 outcome, const struct crs_object *obj)
+{
+	u8 group = outcome == CRS_OUTCOME_BEHAVIOR ? CRS_EVENT_GRP_LEARN :
+						     CRS_EVENT_GRP_AUDIT;
+	const char *program = NULL, *policy, *rname;
+	struct crs_event_rec r;
+	unsigned long flags;
+	u64 off;
+
+	if (!READ_ONCE(crs_event_running) ||
+	    genl_has_listeners(crs_netlink_family(), &init_net, group) <= 0)
+		return;
+
+	memset(&r, 0, sizeof(r));
+	r.time_real = ktime_get_real_ns();
+	r.time_mono = ktime_get_ns();
+	r.group = group;
+	r.outcome = outcome;
+	r.type = obj->type;
+	r.container = ctx->c->id;
+	if (in_task()) {
+		program = crs_program_current(ctx);
+		r.pid = task_pid_nr(current);
+		r.tgid = task_tgid_nr(current);
+		r.uid = from_kuid_munged(&init_user_ns, current_uid());
+	}
+	if (obj->syscall_nr >= 0) {
+		r.has_syscall = 1;
+		r.syscall_nr = obj->syscall_nr;
+		r.arch = obj->arch;
+	}
+	if (obj->family) {
+		r.family = obj->family;
+		r.addr = obj->addr;
+		r.port = obj->port;
+		r.protocol = obj->protocol;
+		r.direction = obj->direction;
+	}
+	policy = ctx->p ? ctx->p->name : "";
+	rname = rule ? rule->name : "default";
+	r.path_len = crs_strsize(obj->path, CRS_PATH_MAX);
+	r.program_len = crs_strsize(program ? program : "", CRS_PATH_MAX);
+	r.policy_len = crs_strsize(policy, CRS_NAME_MAX);
+	r.rule_len = crs_strsize(rname, CRS_NAME_MAX);
+	r.len = ALIGN(sizeof(r) + r.path_len + r.program_len + r.policy_len +
+		      r.rule_len, 8);
+
+	spin_lock_irqsave(&crs_ring_lock, flags);
+	if (crs_ring_size - (crs_ring_head - crs_ring_tail) < r.len) {
+		crs_ring_dropped[group]++;
+		spin_unlock_irqrestore(&crs_ring_lock, flags);
+		crs_count_lost(ctx->c);
+		return;
+	}
+	r.lost = crs_ring_dropped[group];
+	crs_ring_dropped[group] = 0;
+	off = crs_ring_head;
+	crs_ring_write(off, &r, sizeof(r));
+	off += sizeof(r);
+	off = crs_ring_put_str(off, obj->path, r.path_len);
+	off = crs_ring_put_str(off, program ? program : "", r.program_len);
+	off = crs_ring_put_str(off, policy, r.policy_len);
+	crs_ring_put_str(off, rname, r.rule_len);
+	crs_ring_head += r.len;
+	spin_unlock_irqrestore(&crs_ring_lock, flags);
+
+	queue_delayed_work(crs_wq, &crs_event_work, 0);
+}
+NOKPROBE_SYMBOL(crs_event_emit);
+
+/* Take the oldest record into crs_event_buf; false if the ring is empty. */
+static bool crs_ring_pop(void)
+{
+	struct crs_event_rec *r = (struct crs_event_rec *)crs_event_buf;
+	bool got = false;
+
+	spin_lock_irq(&crs_ring_lock);
+	if (crs_ring_head != crs_ring_tail) {
+		crs_ring_read(crs_ring_tail, r, sizeof(*r));
+		crs_ring_read(crs_ring_tail + sizeof(*r), r + 1,
+			      r->len - sizeof(*r));
+		crs_ring_tail += r->len;
+		got = true;
+	}
+	spin_unlock_irq(&crs_ring_lock);
+	return got;
+}
+
+/* Ring overflows on @group not yet attached to a record. */
+static u64 crs_ring_take_dropped(u8 group)
+{
+	u64 n;
+
+	spin_lock_irq(&crs_ring_lock);
+	n = crs_ring_dropped[group];
+	crs_ring_dropped[group] = 0;
+	spin_unlock_irq(&crs_ring_lock);
+	return n;
+}
+
+/* Count @n deliveries lost for container @id (if it is still bound). */
+static void crs_container_lost(u64 id, u64 n)
+{
+	struct crs_container *c;
+
+	if (!n)
+		return;
+	mutex_lock(&crs_lock);
+	list_for_each_entry(c, &crs_containers, list) {
+		if (c->id == id && !c->dead) {
+			this_cpu_add(c->stats->events_lost, n);
+			break;
+		}
+	}
+	mutex_unlock(&crs_lock);
+}
+
+static int crs_event_fill(struct sk_buff *skb, const struct crs_event_rec *r,
+			  u64 lost)
+{
+	const char *s = (const char *)(r + 1);
+	const char *path = s;
+	const char *program = path + r->path_len;
+	const char *policy = program + r->program_len;
+	const char *rule = policy + r->policy_len;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, CRS_A_EVENT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_REAL, r->time_real,
+			      CRS_EVENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_MONO, r->time_mono,
+			      CRS_EVENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_EVENT_A_CONTAINER, r->container,
+			      CRS_EVENT_A_PAD) ||
+	    nla_put_u32(skb, CRS_EVENT_A_PID, r->pid) ||
+	    nla_put_u32(skb, CRS_EVENT_A_TGID, r->tgid) ||
+	    nla_put_u32(skb, CRS_EVENT_A_UID, r->uid) ||
+	    nla_put_string(skb, CRS_EVENT_A_PROGRAM, program) ||
+	    nla_put_u8(skb, CRS_EVENT_A_RULE_TYPE, r->type) ||
+	    nla_put_u8(skb, CRS_EVENT_A_OUTCOME, r->outcome) ||
+	    nla_put_string(skb, CRS_EVENT_A_POLICY, policy) ||
+	    nla_put_string(skb, CRS_EVENT_A_RULE, rule))
+		goto err;
+	if (r->has_syscall &&
+	    (nla_put_u32(skb, CRS_EVENT_A_SYSCALL_NR, r->syscall_nr) ||
+	     nla_put_u8(skb, CRS_EVENT_A_ARCH, r->arch)))
+		goto err;
+	if (r->path_len && nla_put_string(skb, CRS_EVENT_A_PATH, path))
+		goto err;
+	if (r->family) {
+		bool v4 = r->family == AF_INET;
+
+		if (nla_put_u8(skb, CRS_EVENT_A_FAMILY, r->family) ||
+		    nla_put(skb, CRS_EVENT_A_ADDR, v4 ? 4 : 16,
+			    v4 ? (const void *)&r->addr.s6_addr32[3] :
+				 (const void *)&r->addr) ||
+		    nla_put_u16(skb, CRS_EVENT_A_PORT, r->port) ||
+		    nla_put_u8(skb, CRS_EVENT_A_PROTOCOL, r->protocol) ||
+		    nla_put_u8(skb, CRS_EVENT_A_DIRECTION, r->direction))
+			goto err;
+	}
+	if (lost && nla_put_u64_64bit(skb, CRS_EVENT_A_LOST, lost,
+				      CRS_EVENT_A_PAD))
+		goto err;
+	nla_nest_end(skb, nest);
+	return 0;
+err:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/*
+ * Send one message on @group: the record @r, or with @r NULL a loss
+ * record. Returns 0 if delivered, -ESRCH if nobody listens, or an error.
+ */
+static int crs_event_send(u8 group, const struct crs_event_rec *r, u64 lost)
+{
+	const struct genl_family *fam = crs_netlink_family();
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	void *hdr;
+	int ret;
+
+	if (genl_has_listeners(fam, &init_net, group) <= 0)
+		return -ESRCH;
+	skb = genlmsg_new(r ? r->len + 512 : 128, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, fam, 0, CRS_CMD_EVENT);
+	if (!hdr)
+		goto err;
+	if (r) {
+		if (crs_event_fill(skb, r, lost))
+			goto err;
+	} else {
+		nest = nla_nest_start(skb, CRS_A_EVENT);
+		if (!nest ||
+		    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_REAL,
+				      ktime_get_real_ns(), CRS_EVENT_A_PAD) ||
+		    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_MONO,
+				      ktime_get_ns(), CRS_EVENT_A_PAD) ||
+		    nla_put_u64_64bit(skb, CRS_EVENT_A_LOST, lost,
+				      CRS_EVENT_A_PAD))
+			goto err;
+		nla_nest_end(skb, nest);
+	}
+	genlmsg_end(skb, hdr);
+	ret = genlmsg_multicast(fam, skb, 0, group, GFP_KERNEL);
+	return ret;
+err:
+	nlmsg_free(skb);
+	return -EMSGSIZE;
+}
+
+static void crs_event_work_fn(struct work_struct *w)
+{
+	struct crs_event_rec *r = (struct crs_event_rec *)crs_event_buf;
+	u64 lost_id = 0, lost_n = 0, lost;
+	bool retry = false;
+	int ret;
+	u8 g;
+
+	while (crs_ring_pop()) {
+		g = r->group;
+		lost = crs_event_pending[g] + r->lost;
+		ret = crs_event_send(g, r, lost);
+		if (!ret) {
+			percpu_counter_inc(&crs_stats.events_sent);
+			crs_event_pending[g] = 0;
+		} else if (ret == -ESRCH) {
+			/* nobody left to tell */
+			crs_event_pending[g] = 0;
+		} else {
+			crs_event_pending[g] = lost + 1;
+			percpu_counter_inc(&crs_stats.events_lost);
+			if (lost_n && lost_id != r->container) {
+				crs_container_lost(lost_id, lost_n);
+				lost_n = 0;
+			}
+			lost_id = r->container;
+			lost_n++;
+		}
+		cond_resched();
+	}
+	crs_container_lost(lost_id, lost_n);
+
+	/* Losses no later event will carry: report them on their own. */
+	for (g = 0; g < __CRS_EVENT_GRP_MAX; g++) {
+		lost = crs_event_pending[g] + crs_ring_take_dropped(g);
+		crs_event_pending[g] = lost;
+		if (!lost)
+			continue;
+		ret = crs_event_send(g, NULL, lost);
+		if (!ret || ret == -ESRCH)
+			crs_event_pending[g] = 0;
+		else
+			retry = true;
+	}
+	if (retry && READ_ONCE(crs_event_running))
+		queue_delayed_work(crs_wq, &crs_event_work,
+				   msecs_to_jiffies(CRS_EVENT_RETRY_MS));
+}
+
+/**
+ * crs_event_mem() - bytes the event queue holds
+ *
+ * The ring is allocated once, at load (module parameter event_queue_kb).
+ *
+ * Context: any. Return: its size plus the worker's record buffer.
+ */
+u64 crs_event_mem(void)
+{
+	return crs_ring ? crs_ring_size + CRS_EVENT_REC_MAX : 0;
+}
+
+/**
+ * crs_event_init() - allocate the queue
+ *
+ * Context: process context, module init, before the hooks.
+ * Return: 0 or -ENOMEM.
+ */
+int crs_event_init(void)
+{
+	unsigned int kb = clamp(event_queue_kb, 64U, 65536U);
+
+	crs_ring_size = roundup_pow_of_two((size_t)kb * 1024);
+	crs_ring = kvzalloc(crs_ring_size, GFP_KERNEL);
+	crs_event_buf = kmalloc(CRS_EVENT_REC_MAX, GFP_KERNEL);
+	if (!crs_ring || !crs_event_buf) {
+		kvfree(crs_ring);
+		kfree(crs_event_buf);
+		crs_ring = NULL;
+		crs_event_buf = NULL;
+		return -ENOMEM;
+	}
+	WRITE_ONCE(crs_event_running, true);
+	return 0;
+}
+
+/**
+ * crs_event_exit() - send what is queued, stop the worker, free the queue
+ *
+ * Context: process context, module exit, after the hooks are removed.
+ */
+void crs_event_exit(void)
+{
+	WRITE_ONCE(crs_event_running, false);
+	flush_delayed_work(&crs_event_work);
+	cancel_delayed_work_sync(&crs_event_work);
+	kvfree(crs_ring);
+	kfree(crs_event_buf);
+	crs_ring = NULL;
+	crs_event_buf = NULL;
+}

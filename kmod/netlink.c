@@ -64,6 +64,8 @@ static int crs_put_status(struct sk_buff *skb)
 	    nla_put_u32(skb, CRS_STATUS_A_HOOKS, crs_hooks_installed()) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_POLICY, mem,
 			      CRS_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_EVENTS, crs_event_mem(),
+			      CRS_STATUS_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_ALLOWED,
 			      percpu_counter_sum(&crs_stats.allowed),
 			      CRS_STATUS_A_PAD) ||
@@ -724,6 +726,16 @@ static struct genl_family crs_genl_family __ro_after_init = {
 	.mcgrps = crs_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(crs_genl_mcgrps),
 };
+
+/**
+ * crs_netlink_family() - the "crs" family, for event.c's multicasts
+ *
+ * Context: any. Return: the family (its groups: 0 "audit", 1 "learn").
+ */
+const struct genl_family *crs_netlink_family(void)
+{
+	return &crs_genl_family;
+}
 
 /* A closing socket drops the policy series it had started. */
 static int crs_netlink_notify(struct notifier_block *nb, unsigned long state,

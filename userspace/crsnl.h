@@ -14,6 +14,7 @@ struct crsnl_cmd {
 int status_main(int argc, char **argv);
 int policy_main(int argc, char **argv);
 int container_main(int argc, char **argv);
+int events_main(int argc, char **argv);
 int import_seccomp_main(int argc, char **argv);
 
 /* A CRS_A_CONTAINER request (apply, detach, container set). */

@@ -12,6 +12,7 @@ static const struct crsnl_cmd commands[] = {
 	{ "status", status_main, "show the module version and counters" },
 	{ "policy", policy_main, "push, list, show, delete, apply and detach policies" },
 	{ "container", container_main, "list containers, resolve a pid, set per-container modes" },
+	{ "events", events_main, "print audit events as JSON lines or text" },
 };
 
 static void usage(FILE *f)

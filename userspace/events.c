@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crsnl events: subscribe to the audit (and learn) multicast groups and
+ * print one event a line, as JSON or as text.
+ *
+ * Losses. The socket asks the kernel to report failed deliveries
+ * (NETLINK_BROADCAST_ERROR), so every event the kernel could not queue or
+ * deliver to us is counted there and announced in the next event (or in a
+ * loss record of its own). Each announcement prints a gap line before the
+ * event: {"lost": N} in JSON, "N events lost" in text. An ENOBUFS from
+ * recv() only says that our buffer overflowed; the exact number arrives
+ * with the next gap line, so ENOBUFS prints nothing and we go on.
+ *
+ * Exit status: 0 after --count events, at --timeout when no --count was
+ * given, or at end of input; 2 when --timeout expires before --count
+ * events were printed; 1 on errors.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <json-c/json.h>
+#include <linux/netlink.h>
+#include <linux/genetlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/attr.h>
+
+#include "crsnl.h"
+#include "ipc.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define EVENTS_RCVBUF (32 << 20)
+
+struct events_opts {
+	int json;
+	int learn;
+	long long pid;		/* -1: any */
+	unsigned long long container;
+	int has_container;
+	int outcome;		/* -1: any */
+	unsigned long long count;	/* 0: unlimited */
+	double timeout;		/* <= 0: none */
+	int rcvbuf;
+};
+
+static const char *const outcome_names[] = {
+	[CRS_OUTCOME_ALLOWED] = "ALLOWED",
+	[CRS_OUTCOME_DENIED] = "DENIED",
+	[CRS_OUTCOME_MONITOR] = "MONITOR",
+	[CRS_OUTCOME_BEHAVIOR] = "BEHAVIOR",
+};
+
+static const char *const type_names[] = {
+	[CRS_RULE_READ] = "READ",
+	[CRS_RULE_WRITE] = "WRITE",
+	[CRS_RULE_NETWORK_OUTBOUND] = "NETWORK_OUTBOUND",
+	[CRS_RULE_NETWORK_INBOUND] = "NETWORK_INBOUND",
+	[CRS_RULE_SYSCALL] = "SYSCALL",
+};
+
+static const char *const arch_names[] = {
+	[CRS_ARCH_X86_64] = "x86_64",
+	[CRS_ARCH_I386] = "i386",
+	[CRS_ARCH_X32] = "x32",
+};
+
+#define NAME_OF(tbl, v) \
+	((size_t)(v) < sizeof(tbl) / sizeof(tbl[0]) && tbl[v] ? tbl[v] : "?")
+
+static void events_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: crsnl events [--format json|text] [--pid PID] [--container ID]\n"
+		"                    [--outcome ALLOWED|DENIED|MONITOR|BEHAVIOR]\n"
+		"                    [--count N] [--timeout SECONDS] [--learn] [--buffer BYTES]\n\n"
+		"Print audit events as they happen, one a line (JSON by default).\n"
+		"  --pid PID        only events of this process or thread (initial pid namespace)\n"
+		"  --container ID   only events of this container (pid namespace inode)\n"
+		"  --outcome O      only events with this outcome\n"
+		"  --count N        exit 0 after N events\n"
+		"  --timeout S      stop after S seconds: exit 2 if --count was not reached\n"
+		"  --learn          also subscribe to behavior (learning) events\n"
+		"  --buffer BYTES   socket receive buffer (default 32 MiB)\n"
+		"Losses print a gap line, {\"lost\": N} or \"N events lost\", and do\n"
+		"not count toward --count.\n");
+}
+
+static int parse_outcome(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(outcome_names) / sizeof(outcome_names[0]); i++)
+		if (!strcasecmp(s, outcome_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static int parse_ull(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+static int events_parse(int argc, char **argv, struct events_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "container", required_argument, NULL, 'c' },
+		{ "outcome", required_argument, NULL, 'o' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "learn", no_argument, NULL, 'l' },
+		{ "buffer", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned long long v;
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->json = 1;
+	o->pid = -1;
+	o->outcome = -1;
+	o->rcvbuf = EVENTS_RCVBUF;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "json"))
+				o->json = 1;
+			else if (!strcmp(optarg, "text"))
+				o->json = 0;
+			else
+				goto bad;
+			break;
+		case 'p':
+			if (parse_ull(optarg, &v) || !v || v > INT_MAX)
+				goto bad;
+			o->pid = (long long)v;
+			break;
+		case 'c':
+			if (parse_ull(optarg, &v))
+				goto bad;
+			o->container = v;
+			o->has_container = 1;
+			break;
+		case 'o':
+			o->outcome = parse_outcome(optarg);
+			if (o->outcome < 0)
+				goto bad;
+			if (o->outcome == CRS_OUTCOME_BEHAVIOR)
+				o->learn = 1;
+			break;
+		case 'n':
+			if (parse_ull(optarg, &v) || !v)
+				goto bad;
+			o->count = v;
+			break;
+		case 't':
+			errno = 0;
+			o->timeout = strtod(optarg, &end);
+			if (errno || *end || o->timeout <= 0)
+				goto bad;
+			break;
+		case 'l':
+			o->learn = 1;
+			break;
+		case 'b':
+			if (parse_ull(optarg, &v) || v < 4096 || v > INT_MAX)
+				goto bad;
+			o->rcvbuf = (int)v;
+			break;
+		case 'h':
+			events_usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr, "crsnl events: unknown option \"%s\" (see crsnl events --help)\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "crsnl events: unexpected argument \"%s\"\n",
+			argv[optind]);
+		return -1;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "crsnl events: --%s: invalid value \"%s\"\n",
+		lopts[c == 'f' ? 0 : c == 'p' ? 1 : c == 'c' ? 2 : c == 'o' ? 3 :
+		      c == 'n' ? 4 : c == 't' ? 5 : 7].name, optarg);
+	return -1;
+}
+
+static const struct nla_policy event_policy[CRS_EVENT_A_MAX + 1] = {
+	[CRS_EVENT_A_TIME_REAL] = { .type = NLA_U64 },
+	[CRS_EVENT_A_TIME_MONO] = { .type = NLA_U64 },
+	[CRS_EVENT_A_CONTAINER] = { .type = NLA_U64 },
+	[CRS_EVENT_A_PID] = { .type = NLA_U32 },
+	[CRS_EVENT_A_TGID] = { .type = NLA_U32 },
+	[CRS_EVENT_A_UID] = { .type = NLA_U32 },
+	[CRS_EVENT_A_PROGRAM] = { .type = NLA_STRING },
+	[CRS_EVENT_A_RULE_TYPE] = { .type = NLA_U8 },
+	[CRS_EVENT_A_SYSCALL_NR] = { .type = NLA_U32 },
+	[CRS_EVENT_A_ARCH] = { .type = NLA_U8 },
+	[CRS_EVENT_A_PATH] = { .type = NLA_STRING },
+	[CRS_EVENT_A_FAMILY] = { .type = NLA_U8 },
+	[CRS_EVENT_A_PORT] = { .type = NLA_U16 },
+	[CRS_EVENT_A_PROTOCOL] = { .type = NLA_U8 },
+	[CRS_EVENT_A_DIRECTION] = { .type = NLA_U8 },
+	[CRS_EVENT_A_OUTCOME] = { .type = NLA_U8 },
+	[CRS_EVENT_A_POLICY] = { .type = NLA_STRING },
+	[CRS_EVENT_A_RULE] = { .type = NLA_STRING },
+	[CRS_EVENT_A_LOST] = { .type = NLA_U64 },
+};
+
+static const char *proto_name(unsigned int p, char *buf, size_t len)
+{
+	switch (p) {
+	case CRS_PROTO_TCP:
+		return "TCP";
+	case CRS_PROTO_UDP:
+		return "UDP";
+	case CRS_PROTO_ICMP:
+	case 58:
+		return "ICMP";
+	}
+	snprintf(buf, len, "%u", p);
+	return buf;
+}
+
+static void format_time(uint64_t ns, char *buf, size_t len)
+{
+	time_t s = (time_t)(ns / 1000000000);
+	struct tm tm;
+	char t[32];
+
+	gmtime_r(&s, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09" PRIu64 "Z", t, ns % (uint64_t)1000000000);
+}
+
+static void print_lost(const struct events_opts *o, uint64_t lost)
+{
+	if (o->json)
+		printf("{\"lost\":%" PRIu64 "}\n", lost);
+	else
+		printf("%" PRIu64 " events lost\n", lost);
+	fflush(stdout);
+}
+
+static uint64_t get_u64(struct nlattr **tb, int a)
+{
+	return tb[a] ? nla_get_u64(tb[a]) : 0;
+}
+
+static uint32_t get_u32(struct nlattr **tb, int a)
+{
+	return tb[a] ? nla_get_u32(tb[a]) : 0;
+}
+
+static uint8_t get_u8(struct nlattr **tb, int a)
+{
+	return tb[a] ? nla_get_u8(tb[a]) : 0;
+}
+
+static const char *get_str(struct nlattr **tb, int a)
+{
+	return tb[a] ? nla_get_string(tb[a]) : "";
+}
+
+/* Does the event pass the filters? */
+static int event_wanted(const struct events_opts *o, struct nlattr **tb)
+{
+	if (o->pid >= 0 && get_u32(tb, CRS_EVENT_A_PID) != o->pid &&
+	    get_u32(tb, CRS_EVENT_A_TGID) != o->pid)
+		return 0;
+	if (o->has_container &&
+	    get_u64(tb, CRS_EVENT_A_CONTAINER) != o->container)
+		return 0;
+	if (o->outcome >= 0 && get_u8(tb, CRS_EVENT_A_OUTCOME) != o->outcome)
+		return 0;
+	return 1;
+}
+
+/* The address as text, or "" if absent or malformed. */
+static void format_addr(struct nlattr **tb, char *buf, size_t len)
+{
+	struct nlattr *a = tb[CRS_EVENT_A_ADDR];
+
+	buf[0] = '\0';
+	if (!a)
+		return;
+	if (nla_len(a) == 4)
+		inet_ntop(AF_INET, nla_data(a), buf, len);
+	else if (nla_len(a) == 16)
+		inet_ntop(AF_INET6, nla_data(a), buf, len);
+}
+
+static void print_json(struct nlattr **tb)
+{
+	struct json_object *j = json_object_new_object();
+	char t[64], addr[INET6_ADDRSTRLEN], pb[8];
+	uint8_t fam;
+
+	format_time(get_u64(tb, CRS_EVENT_A_TIME_REAL), t, sizeof(t));
+	json_object_object_add(j, "time", json_object_new_string(t));
+	json_object_object_add(j, "time_mono", json_object_new_int64(
+		(int64_t)get_u64(tb, CRS_EVENT_A_TIME_MONO)));
+	json_object_object_add(j, "container", json_object_new_uint64(
+		get_u64(tb, CRS_EVENT_A_CONTAINER)));
+	json_object_object_add(j, "pid", json_object_new_int64(
+		get_u32(tb, CRS_EVENT_A_PID)));
+	json_object_object_add(j, "tgid", json_object_new_int64(
+		get_u32(tb, CRS_EVENT_A_TGID)));
+	json_object_object_add(j, "uid", json_object_new_int64(
+		get_u32(tb, CRS_EVENT_A_UID)));
+	json_object_object_add(j, "program", json_object_new_string(
+		get_str(tb, CRS_EVENT_A_PROGRAM)));
+	json_object_object_add(j, "type", json_object_new_string(
+		NAME_OF(type_names, get_u8(tb, CRS_EVENT_A_RULE_TYPE))));
+	if (tb[CRS_EVENT_A_SYSCALL_NR]) {
+		json_object_object_add(j, "syscall", json_object_new_int64(
+			get_u32(tb, CRS_EVENT_A_SYSCALL_NR)));
+		json_object_object_add(j, "arch", json_object_new_string(
+			NAME_OF(arch_names, get_u8(tb, CRS_EVENT_A_ARCH))));
+	}
+	if (tb[CRS_EVENT_A_PATH])
+		json_object_object_add(j, "path", json_object_new_string(
+			get_str(tb, CRS_EVENT_A_PATH)));
+	fam = get_u8(tb, CRS_EVENT_A_FAMILY);
+	if (fam) {
+		format_addr(tb, addr, sizeof(addr));
+		json_object_object_add(j, "family", json_object_new_string(
+			fam == AF_INET ? "ipv4" : fam == AF_INET6 ? "ipv6" : "?"));
+		json_object_object_add(j, "address",
+				       json_object_new_string(addr));
+		json_object_object_add(j, "port", json_object_new_int(
+			tb[CRS_EVENT_A_PORT] ?
+			nla_get_u16(tb[CRS_EVENT_A_PORT]) : 0));
+		json_object_object_add(j, "protocol", json_object_new_string(
+			proto_name(get_u8(tb, CRS_EVENT_A_PROTOCOL), pb,
+				   sizeof(pb))));
+		json_object_object_add(j, "direction", json_object_new_string(
+			get_u8(tb, CRS_EVENT_A_DIRECTION) ? "inbound" :
+							    "outbound"));
+	}
+	json_object_object_add(j, "outcome", json_object_new_string(
+		NAME_OF(outcome_names, get_u8(tb, CRS_EVENT_A_OUTCOME))));
+	json_object_object_add(j, "policy", json_object_new_string(
+		get_str(tb, CRS_EVENT_A_POLICY)));
+	json_object_object_add(j, "rule", json_object_new_string(
+		get_str(tb, CRS_EVENT_A_RULE)));
+	printf("%s\n", json_object_to_json_string_ext(j,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+static void print_text(struct nlattr **tb)
+{
+	char t[64], addr[INET6_ADDRSTRLEN], pb[8];
+	uint8_t type = get_u8(tb, CRS_EVENT_A_RULE_TYPE);
+
+	format_time(get_u64(tb, CRS_EVENT_A_TIME_REAL), t, sizeof(t));
+	printf("%s %s %s", t,
+	       NAME_OF(outcome_names, get_u8(tb, CRS_EVENT_A_OUTCOME)),
+	       NAME_OF(type_names, type));
+	if (tb[CRS_EVENT_A_PATH])
+		printf(" %s", get_str(tb, CRS_EVENT_A_PATH));
+	if (tb[CRS_EVENT_A_FAMILY]) {
+		format_addr(tb, addr, sizeof(addr));
+		printf(get_u8(tb, CRS_EVENT_A_FAMILY) == AF_INET6 ?
+		       " %s [%s]:%u %s" : " %s %s:%u %s",
+		       proto_name(get_u8(tb, CRS_EVENT_A_PROTOCOL), pb,
+				  sizeof(pb)), addr,
+		       tb[CRS_EVENT_A_PORT] ? nla_get_u16(tb[CRS_EVENT_A_PORT]) : 0,
+		       get_u8(tb, CRS_EVENT_A_DIRECTION) ? "inbound" :
+							   "outbound");
+	}
+	if (tb[CRS_EVENT_A_SYSCALL_NR])
+		printf(" syscall %u/%s", get_u32(tb, CRS_EVENT_A_SYSCALL_NR),
+		       NAME_OF(arch_names, get_u8(tb, CRS_EVENT_A_ARCH)));
+	printf(" program=%s pid=%u tgid=%u uid=%u container=%" PRIu64
+	       " policy=%s rule=%s\n",
+	       *get_str(tb, CRS_EVENT_A_PROGRAM) ?
+			get_str(tb, CRS_EVENT_A_PROGRAM) : "?",
+	       get_u32(tb, CRS_EVENT_A_PID), get_u32(tb, CRS_EVENT_A_TGID),
+	       get_u32(tb, CRS_EVENT_A_UID),
+	       get_u64(tb, CRS_EVENT_A_CONTAINER),
+	       get_str(tb, CRS_EVENT_A_POLICY), get_str(tb, CRS_EVENT_A_RULE));
+}
+
+/* One CRS_CMD_EVENT message; returns 1 if it printed an event. */
+static int handle_msg(const struct events_opts *o, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[CRS_A_MAX + 1], *ev[CRS_EVENT_A_MAX + 1];
+	struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
+	    g->cmd != CRS_CMD_EVENT)
+		return 0;
+	if (nla_parse(tb, CRS_A_MAX,
+		      (struct nlattr *)((char *)g + GENL_HDRLEN),
+		      (int)(nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)), NULL) ||
+	    !tb[CRS_A_EVENT] ||
+	    nla_parse_nested(ev, CRS_EVENT_A_MAX, tb[CRS_A_EVENT],
+			     (struct nla_policy *)event_policy))
+		return 0;
+	if (ev[CRS_EVENT_A_LOST] && nla_get_u64(ev[CRS_EVENT_A_LOST]))
+		print_lost(o, nla_get_u64(ev[CRS_EVENT_A_LOST]));
+	if (!ev[CRS_EVENT_A_OUTCOME] || !event_wanted(o, ev))
+		return 0;	/* a loss record, or filtered out */
+	if (o->json)
+		print_json(ev);
+	else
+		print_text(ev);
+	fflush(stdout);
+	return 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int subscribe(struct crs_ipc *ipc, const char *group)
+{
+	int grp = genl_ctrl_resolve_grp(ipc->sk, CRS_GENL_NAME, group);
+
+	if (grp < 0) {
+		fprintf(stderr, "crsnl events: the crs family has no multicast group \"%s\"\n",
+			group);
+		return -1;
+	}
+	if (nl_socket_add_membership(ipc->sk, grp)) {
+		fprintf(stderr, "crsnl events: cannot join group \"%s\"\n",
+			group);
+		return -1;
+	}
+	return 0;
+}
+
+int events_main(int argc, char **argv)
+{
+	static char buf[1 << 17];
+	struct events_opts o;
+	struct crs_ipc ipc;
+	unsigned long long printed = 0;
+	double deadline = 0;
+	int fd, one = 1;
+
+	if (events_parse(argc, argv, &o))
+		return 1;
+	crs_ipc_open_or_die(&ipc);
+	fd = nl_socket_get_fd(ipc.sk);
+	/* past rmem_max needs CAP_NET_ADMIN, which every command needs anyway */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &o.rcvbuf,
+		       sizeof(o.rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o.rcvbuf,
+			   sizeof(o.rcvbuf));
+	/* let the kernel count the events our full buffer made it drop */
+	setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
+	if (subscribe(&ipc, CRS_MCGRP_AUDIT) ||
+	    (o.learn && subscribe(&ipc, CRS_MCGRP_LEARN))) {
+		crs_ipc_close(&ipc);
+		return 1;
+	}
+	/* like tcpdump: scripts may wait for this line before acting */
+	fprintf(stderr, "crsnl events: listening on %s%s\n", CRS_MCGRP_AUDIT,
+		o.learn ? " and " CRS_MCGRP_LEARN : "");
+	if (o.timeout > 0)
+		deadline = now_s() + o.timeout;
+
+	while (!o.count || printed < o.count) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct nlmsghdr *nlh;
+		int wait = -1, len;
+		ssize_t n;
+
+		if (deadline) {
+			double left = deadline - now_s();
+
+			if (left <= 0)
+				break;
+			wait = (int)(left * 1000) + 1;
+		}
+		if (poll(&pfd, 1, wait) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("crsnl events: poll");
+			break;
+		}
+		if (!(pfd.revents & (POLLIN | POLLERR)))
+			continue;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ENOBUFS || errno == EAGAIN ||
+			    errno == EINTR)
+				continue;	/* the count comes as a gap line */
+			fprintf(stderr, "crsnl events: recv: %s\n",
+				strerror(errno));
+			crs_ipc_close(&ipc);
+			return 1;
+		}
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type != ipc.family)
+				continue;
+			printed += handle_msg(&o, nlh);
+			if (o.count && printed >= o.count)
+				break;
+		}
+	}
+	crs_ipc_close(&ipc);
+	if (o.count && printed < o.count)
+		return 2;
+	return 0;
+}
