@@ -94,6 +94,7 @@ struct crs_rule {
 	s32 nr32;		/* i386 number, -1 if none */
 	char *syscall_name;
 	u8 nargs;
+	u16 err;		/* errno of a denial; 0 means EPERM */
 	struct crs_arg args[CRS_MAX_ARGS];
 	/* counters */
 	struct crs_hits __percpu *hits;

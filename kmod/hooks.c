@@ -58,6 +58,33 @@ static noinline notrace long crs_ret_eperm(void)
 }
 NOKPROBE_SYMBOL(crs_ret_eperm);
 
+/* Returns its second argument, negated: see crs_hook_deny_errno(). */
+static noinline notrace long crs_ret_arg2(unsigned long arg1, unsigned long err)
+{
+	return -(long)err;
+}
+NOKPROBE_SYMBOL(crs_ret_arg2);
+
+/**
+ * crs_hook_deny_errno() - make the probed function return -@err
+ * @regs: the pre-handler's registers
+ * @err: a positive errno, 1..MAX_ERRNO
+ *
+ * Only for probed functions whose second argument the caller does not
+ * need back (x64_sys_call(regs, nr), ia32_sys_call(regs, nr)): the errno
+ * is passed to the landing function in that argument's register.
+ *
+ * Context: a kprobe pre-handler at function entry.
+ * Return: 1, the value the pre-handler must return.
+ */
+int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err)
+{
+	regs->si = err;
+	instruction_pointer_set(regs, (unsigned long)crs_ret_arg2);
+	return 1;
+}
+NOKPROBE_SYMBOL(crs_hook_deny_errno);
+
 /**
  * crs_hook_deny() - make the probed function return @err without running
  * @regs: the pre-handler's registers

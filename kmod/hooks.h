@@ -15,6 +15,7 @@
 #include <linux/kprobes.h>
 
 int crs_hook_deny(struct pt_regs *regs, long err);
+int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err);
 
 /* file.c: security_file_open(struct file *) */
 int crs_hook_file_open(struct kprobe *p, struct pt_regs *regs);
@@ -42,5 +43,13 @@ int crs_hook_mmdrop(struct kprobe *p, struct pt_regs *regs);
 int crs_hook_x64_sys_call(struct kprobe *p, struct pt_regs *regs);
 int crs_hook_ia32_sys_call(struct kprobe *p, struct pt_regs *regs);
 int crs_hook_x32_sys_call(struct kprobe *p, struct pt_regs *regs);
+/* net.c: socket owners: security_socket_bind(sock, addr, len),
+ * security_socket_listen(sock, backlog), security_inet_csk_clone(newsk,
+ * req) (an accepted socket), security_sk_free(sk)
+ */
+int crs_hook_socket_bind(struct kprobe *p, struct pt_regs *regs);
+int crs_hook_socket_listen(struct kprobe *p, struct pt_regs *regs);
+int crs_hook_inet_csk_clone(struct kprobe *p, struct pt_regs *regs);
+int crs_hook_sk_free(struct kprobe *p, struct pt_regs *regs);
 
 #endif /* _CRS_HOOKS_H */

@@ -13,6 +13,7 @@
 #include <net/netlink.h>
 
 #include "crs.h"
+#include "learn.h"
 
 static const struct nla_policy crs_genl_policy[CRS_A_MAX + 1] = {
 	[CRS_A_VERSION]		= { .type = NLA_NUL_STRING },
@@ -63,6 +64,8 @@ static int crs_put_status(struct sk_buff *skb)
 	    nla_put_u32(skb, CRS_STATUS_A_PROGRAMS, crs_program_count()) ||
 	    nla_put_u32(skb, CRS_STATUS_A_HOOKS, crs_hooks_installed()) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_POLICY, mem,
+			      CRS_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_LEARN, crs_learn_mem(),
 			      CRS_STATUS_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_EVENTS, crs_event_mem(),
 			      CRS_STATUS_A_PAD) ||
@@ -228,7 +231,8 @@ static int crs_put_rule(struct sk_buff *skb, const struct crs_rule *r,
 		    (r->nr32 >= 0 &&
 		     nla_put_u32(skb, CRS_RULE_A_SYSCALL_NR_I386, r->nr32)) ||
 		    (r->syscall_name &&
-		     nla_put_string(skb, CRS_RULE_A_SYSCALL_NAME, r->syscall_name)))
+		     nla_put_string(skb, CRS_RULE_A_SYSCALL_NAME, r->syscall_name)) ||
+		    (r->err && nla_put_u16(skb, CRS_RULE_A_ERRNO, r->err)))
 			goto err;
 		if (r->nargs) {
 			args = nla_nest_start(skb, CRS_RULE_A_ARGS);
@@ -569,6 +573,8 @@ static int crs_put_container(struct sk_buff *skb, u32 portid, u32 seq,
 						lockdep_is_held(&crs_lock)) : NULL;
 	struct crs_container_stats sum;
 	struct nlattr *nest;
+	u64 learn_overflow;
+	u32 learned;
 	u8 mode;
 	void *hdr;
 
@@ -579,6 +585,7 @@ static int crs_put_container(struct sk_buff *skb, u32 portid, u32 seq,
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 	crs_container_stats_sum(c, &sum);
+	crs_learn_stats(c, &learned, &learn_overflow);
 	mode = c->mode_override >= 0 ? c->mode_override :
 	       p ? p->mode : CRS_MODE_INACTIVE;
 	nest = nla_nest_start(skb, CRS_A_CONTAINER);
@@ -601,7 +608,10 @@ static int crs_put_container(struct sk_buff *skb, u32 portid, u32 seq,
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_MONITORED, sum.monitored,
 			      CRS_CONTAINER_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_EVENTS_LOST, sum.events_lost,
-			      CRS_CONTAINER_A_PAD)) {
+			      CRS_CONTAINER_A_PAD) ||
+	    nla_put_u32(skb, CRS_CONTAINER_A_LEARNED, learned) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_LEARN_OVERFLOW,
+			      learn_overflow, CRS_CONTAINER_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -704,6 +714,12 @@ static const struct genl_ops crs_genl_ops[] = {
 	{
 		.cmd = CRS_CMD_SET_CONTAINER,
 		.doit = crs_nl_set_container,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_GET_LEARNED,
+		.start = crs_learn_nl_start,
+		.dumpit = crs_learn_nl_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

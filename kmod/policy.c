@@ -79,6 +79,7 @@ static const struct nla_policy crs_rule_policy[CRS_RULE_A_MAX + 1] = {
 	[CRS_RULE_A_HITS_ALLOWED] = { .type = NLA_REJECT },
 	[CRS_RULE_A_HITS_DENIED] = { .type = NLA_REJECT },
 	[CRS_RULE_A_HITS_MONITOR] = { .type = NLA_REJECT },
+	[CRS_RULE_A_ERRNO]	= NLA_POLICY_RANGE(NLA_U16, 1, MAX_ERRNO),
 };
 
 static const struct nla_policy crs_rules_policy[CRS_RULES_A_MAX + 1] = {
@@ -264,7 +265,7 @@ static const u8 crs_net_only[] = {
 
 static const u8 crs_syscall_only[] = {
 	CRS_RULE_A_SYSCALL_NR, CRS_RULE_A_SYSCALL_NR_I386,
-	CRS_RULE_A_SYSCALL_NAME, CRS_RULE_A_ARGS,
+	CRS_RULE_A_SYSCALL_NAME, CRS_RULE_A_ARGS, CRS_RULE_A_ERRNO,
 };
 
 static int crs_reject_attrs(struct nlattr **tb, const u8 *types, int n,
@@ -385,6 +386,14 @@ static int crs_rule_parse(struct crs_rule *r, const struct nlattr *attr,
 			NL_SET_ERR_MSG_ATTR(extack, tb[CRS_RULE_A_FILE],
 					    "file is only valid on execve/execveat rules");
 			return -EINVAL;
+		}
+		if (tb[CRS_RULE_A_ERRNO]) {
+			if (r->action != CRS_ACTION_DENY) {
+				NL_SET_ERR_MSG_ATTR(extack, tb[CRS_RULE_A_ERRNO],
+						    "errno is only valid on DENY rules");
+				return -EINVAL;
+			}
+			r->err = nla_get_u16(tb[CRS_RULE_A_ERRNO]);
 		}
 		if (tb[CRS_RULE_A_SYSCALL_NAME]) {
 			r->syscall_name = nla_strdup(tb[CRS_RULE_A_SYSCALL_NAME],

@@ -358,18 +358,23 @@ static bool crs_sys_ignored(const struct crs_policy *p, int arch,
 }
 NOKPROBE_SYMBOL(crs_sys_ignored);
 
-/* Returns true when the call must fail with EPERM. */
-static bool crs_sys_check(int arch, const struct pt_regs *u, unsigned int nr)
+/*
+ * Returns 0 when the call may run, else the positive errno it must fail
+ * with: the deciding rule's errno, or EPERM.
+ */
+static unsigned int crs_sys_check(int arch, const struct pt_regs *u,
+				  unsigned int nr)
 {
 	const struct crs_syscall_table *t;
 	const struct crs_rule *rule;
 	struct crs_object obj;
+	unsigned int err = EPERM;
 	struct crs_ctx ctx;
 	bool deny = false;
 	u8 action;
 
 	if (!crs_ctx_get(&ctx))
-		return false;
+		return 0;
 	t = ctx.p ? ctx.p->sys : NULL;
 	if (!t && !READ_ONCE(ctx.c->learning))
 		goto out;
@@ -394,7 +399,7 @@ static bool crs_sys_check(int arch, const struct pt_regs *u, unsigned int nr)
 		/* enforced, never reported nor learned */
 		deny = action == CRS_ACTION_DENY &&
 		       ctx.mode == CRS_MODE_ACTIVE;
-		goto out;
+		goto out_rule;
 	}
 	if (!rule && action == CRS_ACTION_ALLOW) {
 		/*
@@ -406,29 +411,34 @@ static bool crs_sys_check(int arch, const struct pt_regs *u, unsigned int nr)
 		goto out;
 	}
 	deny = crs_verdict(&ctx, rule, action, &obj);
+out_rule:
+	if (deny && rule && rule->err)
+		err = rule->err;
 out:
 	crs_ctx_put(&ctx);
-	return deny;
+	return deny ? err : 0;
 }
 NOKPROBE_SYMBOL(crs_sys_check);
 
 /* x64_sys_call(const struct pt_regs *regs, unsigned int nr) */
 int crs_hook_x64_sys_call(struct kprobe *p, struct pt_regs *regs)
 {
-	if (crs_sys_check(CRS_SYS_X86_64, (const struct pt_regs *)regs->di,
-			  (unsigned int)regs->si))
-		return crs_hook_deny(regs, -EPERM);
-	return 0;
+	unsigned int err = crs_sys_check(CRS_SYS_X86_64,
+					 (const struct pt_regs *)regs->di,
+					 (unsigned int)regs->si);
+
+	return err ? crs_hook_deny_errno(regs, err) : 0;
 }
 NOKPROBE_SYMBOL(crs_hook_x64_sys_call);
 
 /* ia32_sys_call(const struct pt_regs *regs, unsigned int nr) */
 int crs_hook_ia32_sys_call(struct kprobe *p, struct pt_regs *regs)
 {
-	if (crs_sys_check(CRS_SYS_I386, (const struct pt_regs *)regs->di,
-			  (unsigned int)regs->si))
-		return crs_hook_deny(regs, -EPERM);
-	return 0;
+	unsigned int err = crs_sys_check(CRS_SYS_I386,
+					 (const struct pt_regs *)regs->di,
+					 (unsigned int)regs->si);
+
+	return err ? crs_hook_deny_errno(regs, err) : 0;
 }
 NOKPROBE_SYMBOL(crs_hook_ia32_sys_call);
 

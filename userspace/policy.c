@@ -472,7 +472,8 @@ static int check_arg(struct pctx *c, const char *field, struct json_object *v,
 
 enum {
 	F_NAME, F_TYPE, F_PROGRAM, F_ACTION, F_INACTIVE, F_FILE, F_ADDR,
-	F_PORT, F_PROTO, F_SYSCALL, F_ARG1, F_ARG6 = F_ARG1 + 5, F_COUNT
+	F_PORT, F_PROTO, F_SYSCALL, F_ARG1, F_ARG6 = F_ARG1 + 5, F_ERRNO,
+	F_COUNT
 };
 
 static const char *const rule_fields[F_COUNT] = {
@@ -481,7 +482,7 @@ static const char *const rule_fields[F_COUNT] = {
 	[F_ADDR] = "ipAddress", [F_PORT] = "port", [F_PROTO] = "protocol",
 	[F_SYSCALL] = "syscall", [F_ARG1] = "arg1", [F_ARG1 + 1] = "arg2",
 	[F_ARG1 + 2] = "arg3", [F_ARG1 + 3] = "arg4", [F_ARG1 + 4] = "arg5",
-	[F_ARG6] = "arg6",
+	[F_ARG6] = "arg6", [F_ERRNO] = "errno",
 };
 
 #define FB(f) (1u << (f))
@@ -494,8 +495,48 @@ static const unsigned int type_fields[] = {
 	[CRS_RULE_WRITE] = F_COMMON | FB(F_FILE),
 	[CRS_RULE_NETWORK_OUTBOUND] = F_COMMON | FB(F_ADDR) | FB(F_PORT) | FB(F_PROTO),
 	[CRS_RULE_NETWORK_INBOUND] = F_COMMON | FB(F_ADDR) | FB(F_PORT) | FB(F_PROTO),
-	[CRS_RULE_SYSCALL] = F_COMMON | FB(F_SYSCALL) | F_ARGS | FB(F_FILE),
+	[CRS_RULE_SYSCALL] = F_COMMON | FB(F_SYSCALL) | F_ARGS | FB(F_FILE) |
+			     FB(F_ERRNO),
 };
+
+static const struct {
+	const char *name;
+	unsigned int value;
+} errno_names[] = {
+	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO },
+	{ "EBADF", EBADF }, { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM },
+	{ "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
+	{ "EEXIST", EEXIST }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC },
+	{ "EROFS", EROFS }, { "ENOSYS", ENOSYS }, { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "EAFNOSUPPORT", EAFNOSUPPORT }, { "ECONNREFUSED", ECONNREFUSED },
+};
+
+/* "ENOSYS" (any case) or a number 1..4095; -1 if neither. */
+int crs_errno_parse(const char *s)
+{
+	unsigned int i;
+	char *end;
+	long v;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (!strcasecmp(s, errno_names[i].name))
+			return (int)errno_names[i].value;
+	if (*s < '1' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	return *end || v < 1 || v > 4095 ? -1 : (int)v;
+}
+
+/* The name of errno @e, or NULL when it has none in our table. */
+const char *crs_errno_name(unsigned int e)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].value == e)
+			return errno_names[i].name;
+	return NULL;
+}
 
 static bool is_exec_syscall(const struct crs_rule *r)
 {
@@ -601,6 +642,26 @@ static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
 			    check_arg(c, rule_fields[F_ARG1 + i], f[F_ARG1 + i],
 				      &r->args[i]))
 				return -1;
+		if (f[F_ERRNO]) {
+			char txt[32];
+			int e = -1;
+
+			if (json_object_is_type(f[F_ERRNO], json_type_int)) {
+				int64_t n = json_object_get_int64(f[F_ERRNO]);
+
+				snprintf(txt, sizeof(txt), "%lld", (long long)n);
+				e = crs_errno_parse(txt);
+			} else if (json_object_is_type(f[F_ERRNO],
+						       json_type_string)) {
+				e = crs_errno_parse(json_object_get_string(f[F_ERRNO]));
+			}
+			if (e < 0)
+				return fail(c, "errno %s: expected a name such as \"ENOSYS\" or a number 1..4095",
+					    jtext(f[F_ERRNO]));
+			if (r->action != CRS_ACTION_DENY)
+				return fail(c, "errno: only valid on DENY rules");
+			r->err = (uint16_t)e;
+		}
 		if (f[F_FILE]) {
 			if (!is_exec_syscall(r))
 				return fail(c, "file: only valid on execve/execveat SYSCALL rules");
@@ -1008,6 +1069,15 @@ static struct json_object *rule_to_json(const struct crs_rule *r, bool stats)
 		add_str(o, k, a);
 	}
 	add_str(o, "action", crs_action_name(r->action));
+	if (r->err) {
+		const char *en = crs_errno_name(r->err);
+
+		if (en)
+			add_str(o, "errno", en);
+		else
+			json_object_object_add(o, "errno",
+					       json_object_new_int(r->err));
+	}
 	if (r->inactive)
 		json_object_object_add(o, "inactive", json_object_new_boolean(1));
 	if (stats && r->has_stats) {
@@ -1130,6 +1200,8 @@ static int rule_equal(const struct crs_rule *a, const struct crs_rule *b,
 		DIFF("protocol");
 	if (a->nr_x86_64 != b->nr_x86_64 || a->nr_i386 != b->nr_i386)
 		DIFF("syscall");
+	if (a->err != b->err)
+		DIFF("errno");
 	for (i = 0; i < CRS_NR_ARGS; i++) {
 		const struct crs_arg_rule *x = &a->args[i], *y = &b->args[i];
 

@@ -42,6 +42,7 @@ struct crs_rule {
 	int nr_x86_64;		/* -1: none on that arch */
 	int nr_i386;
 	struct crs_arg_rule args[CRS_NR_ARGS];
+	uint16_t err;		/* errno of a denied SYSCALL; 0: EPERM */
 	bool has_stats;
 	uint64_t allowed, denied, monitored;
 };
@@ -99,6 +100,10 @@ int crs_log_mode_parse(const char *s);
 /* Arg constraint text ("38", "!=5", "&0x7e020000==0") <-> struct. */
 int crs_arg_parse(const char *s, struct crs_arg_rule *a);
 void crs_arg_format(const struct crs_arg_rule *a, char *buf, size_t len);
+
+/* errno names: "ENOSYS" <-> 38; parse returns -1 if unknown. */
+int crs_errno_parse(const char *s);
+const char *crs_errno_name(unsigned int e);
 
 /* Resolve "open", "2" to both arches; -1 if unknown. */
 int crs_syscall_resolve(const char *s, int *nr_x86_64, int *nr_i386);

@@ -76,6 +76,8 @@ static int put_rule(struct nl_msg *m, const struct crs_rule *r)
 		if (r->syscall &&
 		    nla_put_string(m, CRS_RULE_A_SYSCALL_NAME, r->syscall))
 			goto cancel;
+		if (r->err && nla_put_u16(m, CRS_RULE_A_ERRNO, r->err))
+			goto cancel;
 	}
 	args = NULL;
 	for (i = 0; i < CRS_NR_ARGS; i++) {
@@ -369,6 +371,9 @@ static int decode_rule(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 	}
 	if (tb[CRS_RULE_A_SYSCALL_NAME])
 		r->syscall = get_str(tb[CRS_RULE_A_SYSCALL_NAME]);
+	if (tb[CRS_RULE_A_ERRNO] &&
+	    get_u16(tb[CRS_RULE_A_ERRNO], &r->err))
+		return bad(d, "CRS_RULE_A_ERRNO");
 	if (tb[CRS_RULE_A_ARGS])
 		nla_for_each_nested(pos, tb[CRS_RULE_A_ARGS], rem)
 			if (nla_type(pos) == CRS_ARGS_A_ARG &&

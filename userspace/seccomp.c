@@ -166,10 +166,12 @@ static int selected(struct imp *im, struct json_object *e, size_t idx)
  * setting the error (the action cannot be expressed).
  */
 static int map_action(struct imp *im, const char *where, const char *act,
-		      struct json_object *errno_ret, int dflt_errno)
+		      struct json_object *errno_ret, int dflt_errno,
+		      int *errno_out)
 {
 	int e = dflt_errno;
 
+	*errno_out = 0;
 	if (!act)
 		return ifail(im, "%s: action: missing", where);
 	if (!strcmp(act, "SCMP_ACT_ALLOW"))
@@ -182,9 +184,11 @@ static int map_action(struct imp *im, const char *where, const char *act,
 	if (!strcmp(act, "SCMP_ACT_ERRNO")) {
 		if (errno_ret)
 			e = json_object_get_int(errno_ret);
+		if (e < 1 || e > 4095)
+			return ifail(im, "%s: errnoRet %d: not an errno (1..4095)",
+				     where, e);
 		if (e != EPERM)
-			note(im, "%s: SCMP_ACT_ERRNO with errno %d (%s) imported as DENY, which fails with EPERM",
-			     where, e, strerror(e));
+			*errno_out = e;
 		return CRS_ACTION_DENY;
 	}
 	if (!strcmp(act, "SCMP_ACT_KILL") || !strcmp(act, "SCMP_ACT_KILL_THREAD") ||
@@ -247,7 +251,7 @@ static int convert_args(struct imp *im, const char *where,
 	return 0;
 }
 
-static void add_rule(struct imp *im, const char *sys, int action,
+static void add_rule(struct imp *im, const char *sys, int action, int err,
 		     char args[CRS_NR_ARGS][64])
 {
 	struct json_object *r = json_object_new_object(), *cnt;
@@ -278,6 +282,12 @@ static void add_rule(struct imp *im, const char *sys, int action,
 	}
 	json_object_object_add(r, "action",
 			       json_object_new_string(crs_action_name((unsigned int)action)));
+	if (err) {
+		const char *en = crs_errno_name((unsigned int)err);
+
+		json_object_object_add(r, "errno", en ? json_object_new_string(en) :
+				       json_object_new_int(err));
+	}
 	json_object_array_add(im->rules, r);
 }
 
@@ -303,7 +313,7 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 	struct json_object *pol = NULL, *v, *calls;
 	const char *dact;
 	char where[64], desc[512];
-	int dflt_errno = EPERM, dflt, ret = -1;
+	int dflt_errno = EPERM, dflt, ret = -1, act_errno, dflt_errno_out;
 	size_t i, j, n;
 
 	if (!json_object_is_type(prof, json_type_object))
@@ -326,7 +336,10 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 	dact = jstr(prof, "defaultAction");
 	dflt = map_action(&im, "defaultAction", dact,
 			  json_object_object_get_ex(prof, "defaultErrnoRet", &v) ? v : NULL,
-			  EPERM);
+			  EPERM, &dflt_errno_out);
+	if (dflt_errno_out)
+		note(&im, "defaultAction: errno %d (%s) for unnamed calls cannot be expressed; they fail with EPERM",
+		     dflt_errno_out, strerror(dflt_errno_out));
 	if (dflt < 0)
 		return -1;
 	/* The profile must cover x86_64 if it names architectures at all. */
@@ -378,7 +391,7 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 			continue;
 		act = map_action(&im, where, jstr(e, "action"),
 				 json_object_object_get_ex(e, "errnoRet", &eret) ?
-				 eret : NULL, dflt_errno);
+				 eret : NULL, dflt_errno, &act_errno);
 		if (act < 0)
 			goto out;
 		memset(cargs, 0, sizeof(cargs));
@@ -408,7 +421,7 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 				skip_name(&im, sys);
 				continue;
 			}
-			add_rule(&im, sys, act, cargs);
+			add_rule(&im, sys, act, act_errno, cargs);
 		}
 	}
 	if (im.n_skipped)

@@ -108,3 +108,9 @@ BAD_CASE(negative_arg, "bad/negative-arg.json",
 	 "bad/negative-arg.json: rules[0] \"s\": arg1 -1: negative (arguments are unsigned)")
 BAD_CASE(arg_on_read, "bad/arg-on-read.json",
 	 "bad/arg-on-read.json: rules[0] \"r\": arg1: not valid for a READ rule")
+BAD_CASE(errno_on_allow, "bad/errno-on-allow.json",
+	 "bad/errno-on-allow.json: rules[0] \"r\": errno: only valid on DENY rules")
+BAD_CASE(errno_unknown, "bad/errno-unknown.json",
+	 "bad/errno-unknown.json: rules[0] \"r\": errno \"ENOTHING\": expected a name such as \"ENOSYS\" or a number 1..4095")
+BAD_CASE(errno_on_read, "bad/errno-on-read.json",
+	 "bad/errno-on-read.json: rules[0] \"r\": errno: not valid for a READ rule")

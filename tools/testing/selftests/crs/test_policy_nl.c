@@ -20,6 +20,7 @@ enum defect {
 	PORT_REVERSED, BAD_PROTO, NET_EMPTY, NET_WITH_FILE, SYSCALL_NONE,
 	SYSCALL_OOR, SYSCALL_FILE_NOT_EXEC, ARG_BAD_INDEX, ARG_BAD_OP,
 	ARG_MASK_MISSING, FILE_ON_NET, PORT_ON_READ, STATS_IN_SET,
+	ERRNO_ON_ALLOW, ERRNO_ON_READ, ERRNO_ZERO,
 };
 
 static void put_rule(struct nl_msg *m, const char *name, enum defect d)
@@ -35,6 +36,7 @@ static void put_rule(struct nl_msg *m, const char *name, enum defect d)
 		break;
 	case SYSCALL_NONE: case SYSCALL_OOR: case SYSCALL_FILE_NOT_EXEC:
 	case ARG_BAD_INDEX: case ARG_BAD_OP: case ARG_MASK_MISSING:
+	case ERRNO_ON_ALLOW: case ERRNO_ZERO:
 		type = CRS_RULE_SYSCALL;
 		break;
 	default:
@@ -44,7 +46,12 @@ static void put_rule(struct nl_msg *m, const char *name, enum defect d)
 		nla_put_string(m, CRS_RULE_A_NAME, d == EMPTY_NAME ? "" : name);
 	if (d != NO_TYPE)
 		nla_put_u8(m, CRS_RULE_A_TYPE, d == BAD_TYPE ? 9 : type);
-	nla_put_u8(m, CRS_RULE_A_ACTION, d == BAD_ACTION ? 7 : CRS_ACTION_DENY);
+	nla_put_u8(m, CRS_RULE_A_ACTION, d == BAD_ACTION ? 7 :
+		   d == ERRNO_ON_ALLOW ? CRS_ACTION_ALLOW : CRS_ACTION_DENY);
+	if (d == ERRNO_ON_ALLOW || d == ERRNO_ON_READ)
+		nla_put_u16(m, CRS_RULE_A_ERRNO, 38);
+	if (d == ERRNO_ZERO)
+		nla_put_u16(m, CRS_RULE_A_ERRNO, 0);
 	if (d == REL_PROGRAM)
 		nla_put_string(m, CRS_RULE_A_PROGRAM, "bin/sh");
 	if (type == CRS_RULE_READ && d != NO_FILE)
@@ -181,6 +188,9 @@ BAD(ARG_BAD_OP, -ERANGE);
 BAD(ARG_MASK_MISSING, -EINVAL);
 BAD(PORT_ON_READ, -EINVAL);
 BAD(STATS_IN_SET, -EINVAL);
+BAD(ERRNO_ON_ALLOW, -EINVAL);
+BAD(ERRNO_ON_READ, -EINVAL);
+BAD(ERRNO_ZERO, -ERANGE);
 
 TEST_F(nl, malformed_rule_is_einval_with_extack_and_stores_nothing)
 {
