@@ -21,6 +21,12 @@ ip link set lo up 2>/dev/null
 exec >/dev/ttyS1 2>&1
 bash "$dir/cmd.sh"
 echo "CRS-EXIT: $?"
-sync
-echo o > /proc/sysrq-trigger
-sleep 10
+# One compound command, parsed before it runs: once the power-off has
+# begun, bash must neither read this script nor exec anything from the
+# 9p root (PID 1 exiting would panic the guest); builtins only.
+{
+	sync
+	echo o > /proc/sysrq-trigger
+	end=$((SECONDS + 10))
+	while [ $SECONDS -lt $end ]; do :; done
+}
