@@ -16,6 +16,7 @@ int policy_main(int argc, char **argv);
 int container_main(int argc, char **argv);
 int events_main(int argc, char **argv);
 int import_seccomp_main(int argc, char **argv);
+int oci_hook_main(int argc, char **argv);
 
 /* A CRS_A_CONTAINER request (apply, detach, container set). */
 struct crsnl_container_req {

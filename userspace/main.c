@@ -13,6 +13,7 @@ static const struct crsnl_cmd commands[] = {
 	{ "policy", policy_main, "push, list, show, delete, apply and detach policies" },
 	{ "container", container_main, "list containers, resolve a pid, set per-container modes" },
 	{ "events", events_main, "print audit events as JSON lines or text" },
+	{ "oci-hook", oci_hook_main, "OCI runtime hook: apply the policy a container's annotations name" },
 };
 
 static void usage(FILE *f)
