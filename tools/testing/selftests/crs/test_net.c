@@ -1,0 +1,856 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NETWORK_OUTBOUND and NETWORK_INBOUND enforcement. Runs as root inside
+ * the test VM (no network device) with crs.ko loaded.
+ *
+ * Topology, built once before the tests (documentation addresses only):
+ *
+ *   crs_c  "container"  c0 198.51.100.1/30  2001:db8:c::1/64 --+
+ *   crs_o  "other"      o0 198.51.100.5/30  2001:db8:d::1/64 --+-- crs_p
+ *   init   "host"       h0 198.51.100.9/30  2001:db8:e::1/64 --+
+ *
+ *   crs_p (peer) holds the servers on lo: 192.0.2.10, .11, .20, .53,
+ *   2001:db8::10, ::11; TCP greeting+echo servers on ports 80 443 999
+ *   1000 1500 2000 2001 2500 5432, UDP echo on 53. Every namespace routes
+ *   192.0.2.0/24 and 2001:db8::/64 to crs_p.
+ *
+ * A container is a process in a new pid namespace (init: sleep) in a
+ * network namespace; actions run in it with nsenter -t INIT -n -p.
+ * Policies are pushed and applied with crsnl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "kselftest_harness.h"
+#include "crs_test.h"
+
+#define POLICY "nettest"
+#define POLICY2 "nettest2"
+#define PROG_A "/tmp/crs_net_a"
+#define PROG_B "/tmp/crs_net_b"
+
+static char helper[PATH_MAX];
+static bool topo_ok;
+static pid_t servers[16];
+static int nservers;
+static pid_t topo_pid;
+
+struct res {
+	int err;		/* errno of connect/sendto, -1 if no output */
+	long ms;
+	int reply;		/* ping */
+	char read[64];
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct res parse_res(const char *out)
+{
+	struct res r = { .err = -1 };
+	const char *p;
+
+	if ((p = strstr(out, "errno=")))
+		r.err = atoi(p + 6);
+	if ((p = strstr(out, "ms=")))
+		r.ms = atol(p + 3);
+	if ((p = strstr(out, "reply=")))
+		r.reply = atoi(p + 6);
+	if ((p = strstr(out, "read="))) {
+		snprintf(r.read, sizeof(r.read), "%s", p + 5);
+		r.read[strcspn(r.read, "\n")] = '\0';
+	}
+	return r;
+}
+
+/* Run helper_net (or @prog) with @args inside container @pid. */
+static struct res in_ct(pid_t pid, const char *prog, const char *args)
+{
+	char out[512] = "";
+
+	crs_sh(out, sizeof(out), "nsenter -t %d -n -p -- %s %s 2>&1", pid,
+	       prog ? prog : helper, args);
+	return parse_res(out);
+}
+
+/* Run helper_net with @args in network namespace @ns (NULL: the host). */
+static struct res in_ns(const char *ns, const char *args)
+{
+	char out[512] = "";
+
+	if (ns)
+		crs_sh(out, sizeof(out), "ip netns exec %s %s %s 2>&1", ns,
+		       helper, args);
+	else
+		crs_sh(out, sizeof(out), "%s %s 2>&1", helper, args);
+	return parse_res(out);
+}
+
+static bool served(const struct res *r, int port)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "hello %d", port);
+	return r->err == 0 && !strcmp(r->read, want);
+}
+
+/*
+ * Write and push policy @name: @def is defaultNetworkAction, @mode the
+ * policyMode, @rules a comma-separated list of rule objects.
+ */
+static int push(const char *name, const char *mode, const char *def,
+		const char *rules)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/%s.json", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "{\"name\": \"%s\", \"policyMode\": \"%s\",\n"
+		" \"defaultNetworkAction\": \"%s\", \"defaultFileAction\": \"ALLOW\",\n"
+		" \"defaultExecuteAction\": \"ALLOW\", \"defaultSyscallAction\": \"ALLOW\",\n"
+		" \"rules\": [%s]}\n", name, mode, def, rules);
+	fclose(f);
+	return crs_sh(NULL, 0, "%s policy push %s >&2", crs_crsnl(), path);
+}
+
+static int apply(const char *name, pid_t pid, const char *extra)
+{
+	return crs_sh(NULL, 0, "%s policy apply %s --pid %d %s >&2", crs_crsnl(),
+		      name, pid, extra ? extra : "");
+}
+
+static int detach(pid_t pid)
+{
+	return crs_sh(NULL, 0, "%s policy detach --pid %d 2>/dev/null",
+		      crs_crsnl(), pid);
+}
+
+/*
+ * Start a container: a child in a new pid namespace, joined to network
+ * namespace @ns (NULL: stay in the host's). Returns its init's pid as we
+ * see it; *@mid is the process to reap.
+ */
+static pid_t ct_start(const char *ns, pid_t *mid)
+{
+	int pfd[2];
+	pid_t init = -1;
+
+	if (pipe(pfd))
+		return -1;
+	*mid = fork();
+	if (*mid < 0)
+		return -1;
+	if (*mid == 0) {
+		pid_t p;
+
+		close(pfd[0]);
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		p = fork();
+		if (p == 0) {
+			if (ns) {
+				char path[128];
+				int fd;
+
+				snprintf(path, sizeof(path), "/run/netns/%s", ns);
+				fd = open(path, O_RDONLY);
+				if (fd < 0 || setns(fd, CLONE_NEWNET))
+					_exit(1);
+			}
+			execl("/bin/sleep", "sleep", "3600", (char *)NULL);
+			_exit(1);
+		}
+		if (write(pfd[1], &p, sizeof(p)) != sizeof(p))
+			_exit(1);
+		waitpid(p, NULL, 0);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &init, sizeof(init)) != sizeof(init))
+		init = -1;
+	close(pfd[0]);
+	usleep(100000);		/* let it reach its netns and exec */
+	return init;
+}
+
+static void ct_stop(pid_t init, pid_t mid)
+{
+	if (init > 0) {
+		detach(init);
+		kill(init, SIGKILL);
+	}
+	if (mid > 0)
+		waitpid(mid, NULL, 0);
+}
+
+/* Background command; returns its pid (for kill). */
+static pid_t bg(const char *fmt, const char *a, int port, const char *b)
+{
+	char out[64] = "", cmd[512];
+
+	snprintf(cmd, sizeof(cmd), fmt, a, port, b);
+	crs_sh(out, sizeof(out), "setsid %s >/dev/null 2>&1 </dev/null & echo $!", cmd);
+	return atoi(out);
+}
+
+/* Wait until something listens on TCP @port in container @pid's netns. */
+static bool wait_listen(pid_t pid, int port)
+{
+	long end = now_ms() + 15000;
+
+	do {
+		/* state 0A is LISTEN; servers bind :: so tcp6 holds them */
+		if (!crs_sh(NULL, 0, "nsenter -t %d -n grep -q ':%04X [0:]* 0A' /proc/net/tcp6",
+			    pid, port))
+			return true;
+		usleep(100000);
+	} while (now_ms() < end);
+	return false;
+}
+
+static long read_count(const char *file)
+{
+	char buf[32] = "";
+	int fd = open(file, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	return atol(buf);
+}
+
+/* Wait until @file's count exceeds @than (up to @ms); the count. */
+static long wait_count(const char *file, long than, long ms)
+{
+	long end = now_ms() + ms, c;
+
+	do {
+		c = read_count(file);
+		if (c > than)
+			return c;
+		usleep(50000);
+	} while (now_ms() < end);
+	return c;
+}
+
+/* Container counters over netlink: allowed, denied, monitored. */
+static int ct_counters(pid_t pid, unsigned long long v[3])
+{
+	static char buf[1 << 16];
+	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	int ret;
+
+	if (crs_conn_open(&c))
+		return -1;
+	msg = crs_conn_msg(&c, CRS_CMD_GET_CONTAINER, 0);
+	nest = nla_nest_start(msg, CRS_A_CONTAINER);
+	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	nla_nest_end(msg, nest);
+	ret = crs_conn_call(&c, msg, buf, sizeof(buf));
+	crs_conn_close(&c);
+	if (ret)
+		return ret;
+	if (genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) ||
+	    !tb[CRS_A_CONTAINER] ||
+	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL) ||
+	    !ct[CRS_CONTAINER_A_ALLOWED] || !ct[CRS_CONTAINER_A_DENIED] ||
+	    !ct[CRS_CONTAINER_A_MONITORED])
+		return -1;
+	v[0] = nla_get_u64(ct[CRS_CONTAINER_A_ALLOWED]);
+	v[1] = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
+	v[2] = nla_get_u64(ct[CRS_CONTAINER_A_MONITORED]);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Topology, once per run */
+
+static const char *const topo_cmds[] = {
+	"modprobe veth",
+	"ip netns add crs_c", "ip netns add crs_o", "ip netns add crs_p",
+	"ip -n crs_p link set lo up", "ip -n crs_c link set lo up",
+	"ip -n crs_o link set lo up", "ip link set lo up",
+	"ip link add c0 netns crs_c type veth peer name pc netns crs_p",
+	"ip link add o0 netns crs_o type veth peer name po netns crs_p",
+	"ip link add h0 type veth peer name ph netns crs_p",
+	"ip -n crs_c addr add 198.51.100.1/30 dev c0",
+	"ip -n crs_p addr add 198.51.100.2/30 dev pc",
+	"ip -n crs_o addr add 198.51.100.5/30 dev o0",
+	"ip -n crs_p addr add 198.51.100.6/30 dev po",
+	"ip addr add 198.51.100.9/30 dev h0",
+	"ip -n crs_p addr add 198.51.100.10/30 dev ph",
+	"ip -n crs_c addr add 2001:db8:c::1/64 dev c0 nodad",
+	"ip -n crs_p addr add 2001:db8:c::2/64 dev pc nodad",
+	"ip -n crs_o addr add 2001:db8:d::1/64 dev o0 nodad",
+	"ip -n crs_p addr add 2001:db8:d::2/64 dev po nodad",
+	"ip addr add 2001:db8:e::1/64 dev h0 nodad",
+	"ip -n crs_p addr add 2001:db8:e::2/64 dev ph nodad",
+	"ip -n crs_p addr add 192.0.2.10/32 dev lo",
+	"ip -n crs_p addr add 192.0.2.11/32 dev lo",
+	"ip -n crs_p addr add 192.0.2.20/32 dev lo",
+	"ip -n crs_p addr add 192.0.2.53/32 dev lo",
+	"ip -n crs_p addr add 2001:db8::10/128 dev lo",
+	"ip -n crs_p addr add 2001:db8::11/128 dev lo",
+	"ip -n crs_c link set c0 up", "ip -n crs_o link set o0 up",
+	"ip link set h0 up",
+	"ip -n crs_p link set pc up", "ip -n crs_p link set po up",
+	"ip -n crs_p link set ph up",
+	"ip -n crs_c route add 192.0.2.0/24 via 198.51.100.2",
+	"ip -n crs_o route add 192.0.2.0/24 via 198.51.100.6",
+	"ip route add 192.0.2.0/24 via 198.51.100.10",
+	"ip -n crs_c -6 route add 2001:db8::/64 via 2001:db8:c::2",
+	"ip -n crs_o -6 route add 2001:db8::/64 via 2001:db8:d::2",
+	"ip -6 route add 2001:db8::/64 via 2001:db8:e::2",
+	NULL
+};
+
+static const int tcp_ports[] = { 80, 443, 999, 1000, 1500, 2000, 2001, 2500,
+				 5432 };
+
+__attribute__((constructor)) static void topo_up(void)
+{
+	char cmd[2 * PATH_MAX + 64];
+	struct res r;
+	unsigned int i;
+	long end;
+
+	if (!realpath("helper_net", helper))
+		return;
+	topo_pid = getpid();
+	for (i = 0; topo_cmds[i]; i++)
+		if (crs_sh(NULL, 0, "%s >&2", topo_cmds[i])) {
+			fprintf(stderr, "# topology: '%s' failed\n", topo_cmds[i]);
+			return;
+		}
+	for (i = 0; i < sizeof(tcp_ports) / sizeof(tcp_ports[0]); i++)
+		servers[nservers++] = bg("ip netns exec crs_p %s serve :: %d%s",
+					 helper, tcp_ports[i], "");
+	/* one per address: a reply must come from the address asked */
+	servers[nservers++] = bg("ip netns exec crs_p %s userve 192.0.2.10 %d%s",
+				 helper, 53, "");
+	servers[nservers++] = bg("ip netns exec crs_p %s userve 192.0.2.11 %d%s",
+				 helper, 53, "");
+	servers[nservers++] = bg("ip netns exec crs_p %s userve 192.0.2.53 %d%s",
+				 helper, 53, "");
+	servers[nservers++] = bg("ip netns exec crs_p %s userve 2001:db8::10 %d%s",
+				 helper, 53, "");
+	snprintf(cmd, sizeof(cmd), "cp %s " PROG_A " && cp %s " PROG_B,
+		 helper, helper);
+	if (crs_sh(NULL, 0, "%s", cmd))
+		return;
+	end = now_ms() + 20000;
+	do {
+		r = in_ns("crs_c", "connect 192.0.2.10 5432");
+		if (served(&r, 5432))
+			break;
+		usleep(200000);
+	} while (now_ms() < end);
+	topo_ok = served(&r, 5432);
+	if (!topo_ok)
+		fprintf(stderr, "# topology: servers not reachable (errno %d)\n",
+			r.err);
+}
+
+/* Stop the servers and remove the namespaces (the veths go with them). */
+__attribute__((destructor)) static void topo_down(void)
+{
+	int i;
+
+	if (getpid() != topo_pid)
+		return;
+	for (i = 0; i < nservers; i++)
+		if (servers[i] > 0)
+			kill(-servers[i], SIGKILL);
+	crs_sh(NULL, 0, "ip netns del crs_c; ip netns del crs_o; ip netns del crs_p");
+}
+
+/* ------------------------------------------------------------------ */
+
+FIXTURE(net) {
+	pid_t init, mid;
+};
+
+FIXTURE_SETUP(net)
+{
+	ASSERT_TRUE(topo_ok) TH_LOG("topology not up");
+	crs_sh(NULL, 0, "%s policy delete " POLICY " --force 2>/dev/null", crs_crsnl());
+	self->init = ct_start("crs_c", &self->mid);
+	ASSERT_GT(self->init, 0);
+}
+
+FIXTURE_TEARDOWN(net)
+{
+	ct_stop(self->init, self->mid);
+	crs_sh(NULL, 0, "%s policy delete " POLICY " --force 2>/dev/null", crs_crsnl());
+}
+
+/* TCG in a shared machine is slow: generous per-test timeouts */
+#define NET_TEST(name) TEST_F_TIMEOUT(net, name, 300)
+
+#define OUT(name, act, extra)						\
+	"{\"name\": \"" name "\", \"ruleType\": \"NETWORK_OUTBOUND\", "	\
+	extra ", \"action\": \"" act "\"}"
+#define IN(name, act, extra)						\
+	"{\"name\": \"" name "\", \"ruleType\": \"NETWORK_INBOUND\", "	\
+	extra ", \"action\": \"" act "\"}"
+
+NET_TEST(outbound_tcp_exact_address_denied_other_address_served)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"TCP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.11 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d read '%s'", r.err, r.read);
+	/* the same address from outside the container is served */
+	r = in_ns("crs_c", "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+}
+
+NET_TEST(outbound_tcp_cidr_allowlist_and_deny_beats_allow)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
+			  OUT("net8", "ALLOW", "\"ipAddress\": \"192.0.2.8/30\"") ","
+			  OUT("no-11", "DENY", "\"ipAddress\": \"192.0.2.11/32\", \"port\": \"80\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.11 443");
+	EXPECT_TRUE(served(&r, 443)) TH_LOG("errno %d", r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.11 80");	/* DENY wins */
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.20 80");	/* default */
+	EXPECT_EQ(ECONNREFUSED, r.err);
+}
+
+NET_TEST(outbound_tcp_port_denied_other_port_served)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-80", "DENY", "\"port\": \"80\", \"protocol\": \"TCP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 2001:db8::10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 443");
+	EXPECT_TRUE(served(&r, 443)) TH_LOG("errno %d", r.err);
+}
+
+NET_TEST(outbound_tcp_port_range_bounds_inclusive)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-range", "DENY", "\"ipAddress\": \"192.0.2.0/24\", \"port\": \"1000-2000\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 1000");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 1500");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 2000");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 999");
+	EXPECT_TRUE(served(&r, 999)) TH_LOG("errno %d", r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 2001");
+	EXPECT_TRUE(served(&r, 2001)) TH_LOG("errno %d", r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 2500");
+	EXPECT_TRUE(served(&r, 2500)) TH_LOG("errno %d", r.err);
+}
+
+NET_TEST(outbound_udp_sendto_denied_address_is_eperm)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-udp-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"UDP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "udp 192.0.2.10 53");
+	EXPECT_EQ(EPERM, r.err);
+	EXPECT_STREQ("", r.read);
+	r = in_ct(self->init, NULL, "udp 192.0.2.11 53");
+	EXPECT_EQ(0, r.err);
+	EXPECT_STREQ("ping", r.read);
+	/* the rule names UDP: TCP to the same address is served */
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+}
+
+NET_TEST(outbound_icmp_echo_denied)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-ping-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"ICMP\"") ","
+			  OUT("no-ping6-10", "DENY", "\"ipAddress\": \"2001:db8::10\", \"protocol\": \"ICMP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "ping 192.0.2.10");
+	EXPECT_EQ(EPERM, r.err);
+	EXPECT_EQ(0, r.reply);
+	r = in_ct(self->init, NULL, "ping 192.0.2.11");
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(1, r.reply);
+	r = in_ct(self->init, NULL, "ping 2001:db8::10");
+	EXPECT_EQ(EPERM, r.err);
+	r = in_ct(self->init, NULL, "ping 2001:db8::11");
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(1, r.reply);
+	/* ICMP rules leave TCP alone */
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+}
+
+/* Server in the container on 8080 and 8081, clients from crs_p. */
+NET_TEST(inbound_denied_port_refused_allowed_port_served)
+{
+	char cmd[PATH_MAX + 64];
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  IN("no-8080", "DENY", "\"ipAddress\": \"0.0.0.0/0\", \"port\": \"8080\"") ","
+			  IN("no-8080-v6", "DENY", "\"ipAddress\": \"::/0\", \"port\": \"8080\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
+	bg(cmd, helper, 8080, "");
+	bg(cmd, helper, 8081, "");
+	ASSERT_TRUE(wait_listen(self->init, 8080));
+	ASSERT_TRUE(wait_listen(self->init, 8081));
+	r = in_ns("crs_p", "connect 198.51.100.1 8080");
+	EXPECT_EQ(ECONNREFUSED, r.err) TH_LOG("read '%s'", r.read);
+	EXPECT_LT(r.ms, 1000);
+	r = in_ns("crs_p", "connect 2001:db8:c::1 8080");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ns("crs_p", "connect 198.51.100.1 8081");
+	EXPECT_TRUE(served(&r, 8081)) TH_LOG("errno %d", r.err);
+	r = in_ns("crs_p", "connect 2001:db8:c::1 8081");
+	EXPECT_TRUE(served(&r, 8081)) TH_LOG("errno %d", r.err);
+}
+
+NET_TEST(inbound_allowed_only_from_cidr)
+{
+	char cmd[PATH_MAX + 64];
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
+			  IN("from-net8", "ALLOW", "\"ipAddress\": \"192.0.2.8/30\", \"port\": \"8080\", \"protocol\": \"TCP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
+	bg(cmd, helper, 8080, "");
+	ASSERT_TRUE(wait_listen(self->init, 8080));
+	r = in_ns("crs_p", "connect 198.51.100.1 8080 192.0.2.10");
+	EXPECT_TRUE(served(&r, 8080)) TH_LOG("errno %d", r.err);
+	r = in_ns("crs_p", "connect 198.51.100.1 8080 192.0.2.11");
+	EXPECT_TRUE(served(&r, 8080)) TH_LOG("errno %d", r.err);
+	r = in_ns("crs_p", "connect 198.51.100.1 8080 192.0.2.20");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ns("crs_p", "connect 198.51.100.1 8080");	/* from .2 */
+	EXPECT_EQ(ECONNREFUSED, r.err);
+}
+
+NET_TEST(program_a_may_connect_program_b_may_not)
+{
+	char cmd[PATH_MAX + 64];
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
+			  OUT("a-out", "ALLOW", "\"program\": \"" PROG_A "\", \"ipAddress\": \"192.0.2.10\", \"port\": \"80\"") ","
+			  IN("a-in", "ALLOW", "\"program\": \"" PROG_A "\", \"port\": \"8080\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, PROG_A, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("A: errno %d", r.err);
+	r = in_ct(self->init, PROG_B, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	/* inbound: the program that owns the listening socket decides */
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
+	bg(cmd, PROG_A, 8080, "");
+	bg(cmd, PROG_B, 8081, "");
+	ASSERT_TRUE(wait_listen(self->init, 8080));
+	ASSERT_TRUE(wait_listen(self->init, 8081));
+	r = in_ns("crs_p", "connect 198.51.100.1 8080");
+	EXPECT_TRUE(served(&r, 8080)) TH_LOG("A serves: errno %d", r.err);
+	r = in_ns("crs_p", "connect 198.51.100.1 8081");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+}
+
+NET_TEST(ipv6_outbound_address_and_prefix)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-v6-10", "DENY", "\"ipAddress\": \"2001:db8::10\"") ","
+			  OUT("no-v6-443", "DENY", "\"ipAddress\": \"2001:db8::/64\", \"port\": \"443\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "connect 2001:db8::10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "udp 2001:db8::10 53");
+	EXPECT_EQ(EPERM, r.err);
+	r = in_ct(self->init, NULL, "connect 2001:db8::11 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	r = in_ct(self->init, NULL, "connect 2001:db8::11 443");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	/* IPv6 rules do not touch IPv4 */
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 443");
+	EXPECT_TRUE(served(&r, 443)) TH_LOG("errno %d", r.err);
+}
+
+NET_TEST(ipv4_mapped_ipv6_cannot_reach_denied_ipv4)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "connect ::ffff:192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "udp ::ffff:192.0.2.10 53");
+	EXPECT_EQ(EPERM, r.err);
+	r = in_ct(self->init, NULL, "connect ::ffff:192.0.2.11 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+}
+
+NET_TEST(default_deny_with_dns_and_backend_allowlist)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
+			  OUT("dns", "ALLOW", "\"ipAddress\": \"192.0.2.53\", \"port\": \"53\", \"protocol\": \"UDP\"") ","
+			  OUT("backend", "ALLOW", "\"ipAddress\": \"192.0.2.10\", \"port\": \"5432\", \"protocol\": \"TCP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	/* the answers come back although inbound is default DENY too */
+	r = in_ct(self->init, NULL, "udp 192.0.2.53 53");
+	EXPECT_EQ(0, r.err);
+	EXPECT_STREQ("ping", r.read);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 5432");
+	EXPECT_TRUE(served(&r, 5432)) TH_LOG("errno %d", r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "connect 192.0.2.53 443");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(self->init, NULL, "udp 192.0.2.10 53");
+	EXPECT_EQ(EPERM, r.err);
+	r = in_ct(self->init, NULL, "ping 192.0.2.10");
+	EXPECT_EQ(EPERM, r.err);
+	r = in_ct(self->init, NULL, "connect 2001:db8::10 5432");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+}
+
+NET_TEST(denied_connect_returns_within_one_second)
+{
+	unsigned long long before[3], after[3];
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY", ""));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	ASSERT_EQ(0, ct_counters(self->init, before));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	EXPECT_LT(r.ms, 1000) TH_LOG("took %ld ms", r.ms);
+	r = in_ct(self->init, NULL, "connect 2001:db8::10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	EXPECT_LT(r.ms, 1000) TH_LOG("took %ld ms", r.ms);
+	ASSERT_EQ(0, ct_counters(self->init, after));
+	EXPECT_EQ(before[1] + 2, after[1]);
+}
+
+NET_TEST(permissive_and_inactive_modes_block_nothing)
+{
+	unsigned long long before[3], after[3];
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "PERMISSIVE", "ALLOW",
+			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	ASSERT_EQ(0, ct_counters(self->init, before));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	ASSERT_EQ(0, ct_counters(self->init, after));
+	EXPECT_EQ(before[1], after[1]);
+	EXPECT_EQ(before[2] + 1, after[2]);
+	ASSERT_EQ(0, push(POLICY, "INACTIVE", "ALLOW",
+			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+}
+
+/*
+ * Established flows are judged again after a policy change: a replacement
+ * that still allows the flow leaves it running, one that denies it stops
+ * it (its packets are dropped), and allowing it again lets TCP recover.
+ */
+NET_TEST(policy_replaced_while_tcp_stream_runs)
+{
+	char cmd[PATH_MAX + 64];
+	long c0, c1, c2;
+	pid_t in_pid;
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-20", "DENY", "\"ipAddress\": \"192.0.2.20\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s stream 192.0.2.10 %%d %%s", self->init);
+	bg(cmd, helper, 80, "/tmp/crs_stream_out");
+	/* and an inbound one: server in the container, client in crs_p */
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
+	bg(cmd, helper, 8080, "");
+	ASSERT_TRUE(wait_listen(self->init, 8080));
+	in_pid = bg("ip netns exec crs_p %s stream 198.51.100.1 %d %s", helper,
+		    8080, "/tmp/crs_stream_in");
+	ASSERT_GT(wait_count("/tmp/crs_stream_out", 5, 10000), 5);
+	ASSERT_GT(wait_count("/tmp/crs_stream_in", 5, 10000), 5);
+
+	/* a replacement that still allows: both keep running */
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-20", "DENY", "\"ipAddress\": \"192.0.2.20\"") ","
+			  IN("no-9999", "DENY", "\"port\": \"9999\"")));
+	c0 = read_count("/tmp/crs_stream_out");
+	EXPECT_GT(wait_count("/tmp/crs_stream_out", c0 + 5, 5000), c0 + 5);
+	c0 = read_count("/tmp/crs_stream_in");
+	EXPECT_GT(wait_count("/tmp/crs_stream_in", c0 + 5, 5000), c0 + 5);
+
+	/* one that denies both flows: they stop */
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"") ","
+			  IN("no-8080", "DENY", "\"port\": \"8080\"")));
+	usleep(500000);
+	c1 = read_count("/tmp/crs_stream_out");
+	c2 = read_count("/tmp/crs_stream_in");
+	usleep(1500000);
+	EXPECT_EQ(c1, read_count("/tmp/crs_stream_out"));
+	EXPECT_EQ(c2, read_count("/tmp/crs_stream_in"));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+
+	/* allowed again: TCP retransmits and both resume */
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW", ""));
+	EXPECT_GT(wait_count("/tmp/crs_stream_out", c1 + 3, 15000), c1 + 3);
+	EXPECT_GT(wait_count("/tmp/crs_stream_in", c2 + 3, 15000), c2 + 3);
+	kill(in_pid, SIGKILL);
+}
+
+NET_TEST(module_unload_with_connections_open_is_clean)
+{
+	char cmd[PATH_MAX + 64];
+	pid_t in_pid;
+	long c0, c1;
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-20", "DENY", "\"ipAddress\": \"192.0.2.20\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s stream 192.0.2.10 %%d %%s", self->init);
+	bg(cmd, helper, 80, "/tmp/crs_unload_out");
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
+	bg(cmd, helper, 8080, "");
+	ASSERT_TRUE(wait_listen(self->init, 8080));
+	in_pid = bg("ip netns exec crs_p %s stream 198.51.100.1 %d %s", helper,
+		    8080, "/tmp/crs_unload_in");
+	ASSERT_GT(wait_count("/tmp/crs_unload_out", 5, 10000), 5);
+	ASSERT_GT(wait_count("/tmp/crs_unload_in", 5, 10000), 5);
+
+	/* bound containers hold the module; detach, then unload */
+	EXPECT_NE(0, crs_sh(NULL, 0, "rmmod crs 2>/dev/null"));
+	ASSERT_EQ(0, detach(self->init));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "rmmod crs"));
+	c0 = read_count("/tmp/crs_unload_out");
+	c1 = read_count("/tmp/crs_unload_in");
+	EXPECT_GT(wait_count("/tmp/crs_unload_out", c0 + 5, 5000), c0 + 5);
+	EXPECT_GT(wait_count("/tmp/crs_unload_in", c1 + 5, 5000), c1 + 5);
+	r = in_ct(self->init, NULL, "connect 192.0.2.20 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko()));
+	c0 = read_count("/tmp/crs_unload_out");
+	EXPECT_GT(wait_count("/tmp/crs_unload_out", c0 + 5, 5000), c0 + 5);
+	kill(in_pid, SIGKILL);
+}
+
+/*
+ * Containers are told apart per packet: a second container in another
+ * network namespace, the host, and containers sharing the host's network
+ * namespace each get their own verdict for the same destination.
+ */
+NET_TEST(host_and_other_containers_unaffected)
+{
+	pid_t o_init, o_mid, h_init, h_mid, h2_init, h2_mid;
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
+	ASSERT_EQ(0, push(POLICY2, "ACTIVE", "ALLOW",
+			  OUT("no-11", "DENY", "\"ipAddress\": \"192.0.2.11\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	o_init = ct_start("crs_o", &o_mid);
+	h_init = ct_start(NULL, &h_mid);	/* shares the host's netns */
+	h2_init = ct_start(NULL, &h2_mid);
+	ASSERT_GT(o_init, 0);
+	ASSERT_GT(h_init, 0);
+	ASSERT_GT(h2_init, 0);
+	ASSERT_EQ(0, apply(POLICY2, o_init, NULL));
+	ASSERT_EQ(0, apply(POLICY, h_init, NULL));
+	ASSERT_EQ(0, apply(POLICY2, h2_init, NULL));
+
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(o_init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("other container: errno %d", r.err);
+	r = in_ct(o_init, NULL, "connect 192.0.2.11 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ns("crs_o", "connect 192.0.2.11 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("crs_o, no container: errno %d", r.err);
+	/* the host's netns: host, container h (POLICY), container h2 */
+	r = in_ns(NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("host: errno %d", r.err);
+	r = in_ns(NULL, "connect 192.0.2.11 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("host: errno %d", r.err);
+	r = in_ct(h_init, NULL, "connect 192.0.2.10 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+	r = in_ct(h_init, NULL, "connect 192.0.2.11 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("h: errno %d", r.err);
+	r = in_ct(h2_init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("h2: errno %d", r.err);
+	r = in_ct(h2_init, NULL, "connect 192.0.2.11 80");
+	EXPECT_EQ(ECONNREFUSED, r.err);
+
+	ct_stop(o_init, o_mid);
+	ct_stop(h_init, h_mid);
+	ct_stop(h2_init, h2_mid);
+	crs_sh(NULL, 0, "%s policy delete " POLICY2 " --force 2>/dev/null", crs_crsnl());
+}
+
+TEST_HARNESS_MAIN
