@@ -1,6 +1,463 @@
 // SPDX-License-Identifier: GPL-2.0
-/* crs: behavioral learning (to be written: issue 8). */
-#include "crs.h"
+/*
+ * crs: behavioral learning.
+ *
+ * While a container learns, every access an enforcement point evaluates
+ * (crs_verdict(), or syscall.c directly for calls it lets pass without a
+ * verdict) is reduced to a tuple and kept once in the container's set:
+ *
+ *   READ, WRITE         program, file
+ *   SYSCALL             program, syscall nr, arch
+ *   SYSCALL (Execution) program, syscall nr (execve/execveat), arch, and
+ *                       FILE = the resolved executable; the program is the
+ *                       caller (bprm_check runs before the new image)
+ *   NETWORK_OUTBOUND    program, family, remote address, remote port, proto
+ *   NETWORK_INBOUND     program, family, local port, proto; the remote
+ *                       address and port (the client's) are not kept
+ *
+ * The program is current's executable, or "" when unknown (inbound
+ * packets arrive in softirq, where current is nobody in particular).
+ * Syscalls the policy ignores (ignoredSyscalls) are not learned.
+ *
+ * Hot path. crs_learn_record() runs in kprobe handlers (preemption off)
+ * and netfilter (softirq): a tuple already known costs one hash and a
+ * lockless walk of one bucket (RCU; entries are never removed while the
+ * container lives). A new tuple is allocated GFP_ATOMIC outside the lock,
+ * then inserted under the set's spinlock after a second look. The set is
+ * bounded per container by the module parameters learn_max (tuples) and
+ * learn_mem_kb (bytes); at the bound a new tuple is counted as overflow
+ * (CRS_CONTAINER_A_LEARN_OVERFLOW) and the set never grows. A failed
+ * allocation is counted the same way.
+ *
+ * The set is allocated at the first sighting and freed with the
+ * container (crs_learn_free(), process context, after a grace period).
+ * Turning learning off keeps it; it can be exported until the container
+ * goes away.
+ *
+ * Dump. CRS_CMD_GET_LEARNED walks the set in insertion order; the cursor
+ * is an index, which stays valid because the set only grows.
+ */
+#include <linux/atomic.h>
+#include <linux/jhash.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
 
-void crs_learn_record(struct crs_ctx *ctx, const struct crs_object *obj) { }
-void crs_learn_free(struct crs_container *c) { }
+#include "crs.h"
+#include "learn.h"
+
+static unsigned int learn_max = 8192;
+module_param(learn_max, uint, 0644);
+MODULE_PARM_DESC(learn_max, "Most tuples a container's learning set holds (default 8192)");
+
+static unsigned int learn_mem_kb = 4096;
+module_param(learn_mem_kb, uint, 0644);
+MODULE_PARM_DESC(learn_mem_kb, "Most KiB a container's learning set holds (default 4096)");
+
+#define CRS_LEARN_BITS 9	/* 512 buckets: one page of heads */
+
+/* The fixed part of a tuple; hashed and compared as bytes. */
+struct crs_learn_fixed {
+	struct in6_addr addr;
+	s32 nr;
+	u16 port;
+	u16 program_len;	/* with the NUL */
+	u16 path_len;		/* with the NUL; 0: no file */
+	u8 type;
+	u8 family;
+	u8 protocol;
+	u8 arch;
+} __packed;
+
+struct crs_learn_entry {
+	struct hlist_node hnode;		/* bucket, RCU */
+	struct crs_learn_entry *next;		/* insertion order */
+	u32 hash;
+	u32 size;				/* bytes allocated */
+	struct crs_learn_fixed f;
+	char data[];				/* program NUL [path NUL] */
+};
+
+struct crs_learn_set {
+	spinlock_t lock;		/* inserts */
+	u32 count;
+	u64 overflow;
+	size_t mem;
+	struct crs_learn_entry *first;
+	struct crs_learn_entry **tail;
+	struct hlist_head *buckets;	/* 1 << CRS_LEARN_BITS */
+};
+
+static atomic64_t crs_learn_bytes = ATOMIC64_INIT(0);
+/* Sightings lost because even the set could not be allocated. */
+static atomic64_t crs_learn_nomem = ATOMIC64_INIT(0);
+
+/* Reduce @obj to the fixed part of its tuple; false: nothing to learn. */
+static bool crs_learn_key(struct crs_ctx *ctx, const struct crs_object *obj,
+			  struct crs_learn_fixed *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->type = obj->type;
+	f->nr = -1;
+	switch (obj->type) {
+	case CRS_RULE_READ:
+	case CRS_RULE_WRITE:
+		return obj->path && obj->path[0] == '/';
+	case CRS_RULE_SYSCALL:
+		if (obj->syscall_nr < 0)
+			return false;
+		f->nr = obj->syscall_nr;
+		f->arch = obj->arch;
+		if (obj->path)	/* an Execution */
+			return obj->path[0] == '/';
+		if (ctx->p && obj->syscall_nr < CRS_NR_SYSCALLS &&
+		    (obj->arch == CRS_ARCH_X86_64 || obj->arch == CRS_ARCH_I386) &&
+		    test_bit(obj->syscall_nr, obj->arch == CRS_ARCH_I386 ?
+			     ctx->p->ignored32 : ctx->p->ignored64))
+			return false;
+		return true;
+	case CRS_RULE_NETWORK_OUTBOUND:
+		f->addr = obj->addr;
+		fallthrough;
+	case CRS_RULE_NETWORK_INBOUND:
+		f->family = obj->family;
+		f->port = obj->port;
+		f->protocol = obj->protocol;
+		return obj->family == AF_INET || obj->family == AF_INET6;
+	}
+	return false;
+}
+NOKPROBE_SYMBOL(crs_learn_key);
+
+static u32 crs_learn_hash(const struct crs_learn_fixed *f, const char *program,
+			  const char *path)
+{
+	u32 h = jhash(f, sizeof(*f), 0);
+
+	h = jhash(program, f->program_len, h);
+	if (f->path_len)
+		h = jhash(path, f->path_len, h);
+	return h;
+}
+NOKPROBE_SYMBOL(crs_learn_hash);
+
+static struct crs_learn_entry *crs_learn_find(struct crs_learn_set *s, u32 hash,
+					      const struct crs_learn_fixed *f,
+					      const char *program,
+					      const char *path)
+{
+	struct crs_learn_entry *e;
+
+	hlist_for_each_entry_rcu(e, &s->buckets[hash_32(hash, CRS_LEARN_BITS)],
+				 hnode) {
+		if (e->hash != hash || memcmp(&e->f, f, sizeof(*f)) ||
+		    memcmp(e->data, program, f->program_len) ||
+		    (f->path_len &&
+		     memcmp(e->data + f->program_len, path, f->path_len)))
+			continue;
+		return e;
+	}
+	return NULL;
+}
+NOKPROBE_SYMBOL(crs_learn_find);
+
+static struct crs_learn_set *crs_learn_set_get(struct crs_container *c)
+{
+	struct crs_learn_set *s = smp_load_acquire(&c->learn), *old;
+
+	if (s)
+		return s;
+	s = kzalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
+	if (!s)
+		return NULL;
+	s->buckets = kcalloc(1 << CRS_LEARN_BITS, sizeof(*s->buckets),
+			     GFP_ATOMIC | __GFP_NOWARN);
+	if (!s->buckets) {
+		kfree(s);
+		return NULL;
+	}
+	spin_lock_init(&s->lock);
+	s->tail = &s->first;
+	s->mem = sizeof(*s) + (sizeof(*s->buckets) << CRS_LEARN_BITS);
+	old = cmpxchg_release(&c->learn, NULL, s);
+	if (old) {
+		kfree(s->buckets);
+		kfree(s);
+		return old;
+	}
+	atomic64_add(s->mem, &crs_learn_bytes);
+	return s;
+}
+NOKPROBE_SYMBOL(crs_learn_set_get);
+
+/**
+ * crs_learn_record() - record the tuple of @obj in the container's set
+ * @ctx: the decision context (ctx->c is learning)
+ * @obj: what was accessed
+ *
+ * The first sighting of a tuple emits a BEHAVIOR event on the "learn"
+ * group when the container's log mode is BEHAVIOR or ALL.
+ *
+ * Context: any (kprobe handler, softirq), inside crs_ctx_get(); does not
+ * sleep; allocates GFP_ATOMIC, bounded by learn_max and learn_mem_kb.
+ */
+void crs_learn_record(struct crs_ctx *ctx, const struct crs_object *obj)
+{
+	struct crs_container *c = ctx->c;
+	const char *program = NULL, *path = NULL;
+	struct crs_learn_fixed f;
+	struct crs_learn_entry *e;
+	struct crs_learn_set *s;
+	unsigned long flags;
+	size_t plen, flen, size;
+	u8 mode;
+	u32 hash;
+
+	if (!crs_learn_key(ctx, obj, &f))
+		return;
+	if (in_task())
+		program = crs_program_current(ctx);
+	if (!program)
+		program = "";
+	plen = strnlen(program, CRS_PATH_MAX - 1);
+	f.program_len = plen + 1;
+	if ((obj->type == CRS_RULE_READ || obj->type == CRS_RULE_WRITE ||
+	     obj->type == CRS_RULE_SYSCALL) && obj->path) {
+		path = obj->path;
+		flen = strnlen(path, CRS_PATH_MAX - 1);
+		f.path_len = flen + 1;
+	} else {
+		flen = 0;
+	}
+	/* names cut at CRS_PATH_MAX - 1 are never equal to an uncut one */
+	if (program[plen] || (path && path[flen]))
+		return;
+	hash = crs_learn_hash(&f, program, path);
+
+	s = crs_learn_set_get(c);
+	if (!s) {
+		atomic64_inc(&crs_learn_nomem);
+		return;
+	}
+	if (crs_learn_find(s, hash, &f, program, path))
+		return;
+
+	size = sizeof(*e) + f.program_len + f.path_len;
+	if (READ_ONCE(s->count) >= READ_ONCE(learn_max) ||
+	    READ_ONCE(s->mem) + size > (size_t)READ_ONCE(learn_mem_kb) * 1024)
+		e = NULL;
+	else
+		e = kmalloc(size, GFP_ATOMIC | __GFP_NOWARN);
+	if (e) {
+		e->hash = hash;
+		e->size = size;
+		e->next = NULL;
+		e->f = f;
+		memcpy(e->data, program, f.program_len);
+		if (path)
+			memcpy(e->data + f.program_len, path, f.path_len);
+	}
+
+	spin_lock_irqsave(&s->lock, flags);
+	if (crs_learn_find(s, hash, &f, program, path)) {
+		/* recorded meanwhile, on another cpu */
+		spin_unlock_irqrestore(&s->lock, flags);
+		kfree(e);
+		return;
+	}
+	if (!e || s->count >= READ_ONCE(learn_max) ||
+	    s->mem + size > (size_t)READ_ONCE(learn_mem_kb) * 1024) {
+		s->overflow++;
+		spin_unlock_irqrestore(&s->lock, flags);
+		kfree(e);
+		return;
+	}
+	hlist_add_head_rcu(&e->hnode,
+			   &s->buckets[hash_32(hash, CRS_LEARN_BITS)]);
+	/* publish in order: a dump reads *tail without the lock */
+	smp_store_release(s->tail, e);
+	s->tail = &e->next;
+	WRITE_ONCE(s->count, s->count + 1);
+	WRITE_ONCE(s->mem, s->mem + size);
+	spin_unlock_irqrestore(&s->lock, flags);
+	atomic64_add(size, &crs_learn_bytes);
+
+	mode = READ_ONCE(c->log_mode);
+	if (mode == CRS_LOG_BEHAVIOR || mode == CRS_LOG_ALL)
+		crs_event_emit(ctx, NULL, CRS_OUTCOME_BEHAVIOR, obj);
+}
+NOKPROBE_SYMBOL(crs_learn_record);
+
+/**
+ * crs_learn_free() - free @c's learning set
+ * @c: a container no reader can see any more
+ *
+ * Context: process context (the container's deferred free).
+ */
+void crs_learn_free(struct crs_container *c)
+{
+	struct crs_learn_set *s = c->learn;
+	struct crs_learn_entry *e, *n;
+
+	if (!s)
+		return;
+	for (e = s->first; e; e = n) {
+		n = e->next;
+		kfree(e);
+	}
+	atomic64_sub(s->mem, &crs_learn_bytes);
+	kfree(s->buckets);
+	kfree(s);
+	c->learn = NULL;
+}
+
+/**
+ * crs_learn_stats() - size of @c's learning set
+ * @c: container
+ * @count: tuples recorded
+ * @overflow: sightings of new tuples not recorded (bound reached)
+ *
+ * Context: any; the values may move while they are read.
+ */
+void crs_learn_stats(struct crs_container *c, u32 *count, u64 *overflow)
+{
+	struct crs_learn_set *s = smp_load_acquire(&c->learn);
+
+	*count = s ? READ_ONCE(s->count) : 0;
+	*overflow = s ? READ_ONCE(s->overflow) : 0;
+}
+
+/**
+ * crs_learn_mem() - bytes held by all learning sets
+ *
+ * Context: any. Return: the sum of every set's accounted size.
+ */
+u64 crs_learn_mem(void)
+{
+	return atomic64_read(&crs_learn_bytes);
+}
+
+/* ------------------------------------------------------------------ */
+/* CRS_CMD_GET_LEARNED */
+
+static const struct nla_policy crs_learn_ct_policy[CRS_CONTAINER_A_MAX + 1] = {
+	[CRS_CONTAINER_A_PID]	= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* cb->args: 0 container id, 1 index of the next tuple */
+int crs_learn_nl_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	struct nlattr *attr = info->attrs[CRS_A_CONTAINER];
+	struct crs_container *c;
+	int ret;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(cb->extack, "missing container attribute");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX, attr,
+			       crs_learn_ct_policy, cb->extack);
+	if (ret)
+		return ret;
+	if (!tb[CRS_CONTAINER_A_PID]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "missing pid");
+		return -EINVAL;
+	}
+	mutex_lock(&crs_lock);
+	crs_container_reap();
+	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
+				   cb->extack);
+	if (IS_ERR(c)) {
+		ret = PTR_ERR(c);
+	} else {
+		cb->args[0] = c->id;
+		cb->args[1] = 0;
+	}
+	mutex_unlock(&crs_lock);
+	return ret;
+}
+
+static int crs_learn_put(struct sk_buff *skb, struct netlink_callback *cb,
+			 const struct genl_family *fam,
+			 const struct crs_learn_entry *e)
+{
+	const struct crs_learn_fixed *f = &e->f;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  fam, NLM_F_MULTI, CRS_CMD_GET_LEARNED);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, CRS_A_LEARNED);
+	if (!nest ||
+	    nla_put_u8(skb, CRS_LEARNED_A_TYPE, f->type) ||
+	    nla_put_string(skb, CRS_LEARNED_A_PROGRAM, e->data) ||
+	    (f->path_len &&
+	     nla_put_string(skb, CRS_LEARNED_A_FILE, e->data + f->program_len)))
+		goto err;
+	if (f->nr >= 0 &&
+	    (nla_put_u32(skb, CRS_LEARNED_A_SYSCALL_NR, f->nr) ||
+	     nla_put_u8(skb, CRS_LEARNED_A_ARCH, f->arch)))
+		goto err;
+	if (f->family &&
+	    (nla_put_u8(skb, CRS_LEARNED_A_FAMILY, f->family) ||
+	     nla_put_u16(skb, CRS_LEARNED_A_PORT, f->port) ||
+	     nla_put_u8(skb, CRS_LEARNED_A_PROTOCOL, f->protocol)))
+		goto err;
+	if (f->type == CRS_RULE_NETWORK_OUTBOUND &&
+	    nla_put(skb, CRS_LEARNED_A_ADDR, f->family == AF_INET ? 4 : 16,
+		    f->family == AF_INET ? (const void *)&f->addr.s6_addr32[3] :
+					   (const void *)&f->addr))
+		goto err;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_family *fam = genl_dumpit_info(cb)->family;
+	struct crs_container *c, *found = NULL;
+	struct crs_learn_entry *e;
+	struct crs_learn_set *s;
+	unsigned long idx = 0;
+	int ret = 0;
+
+	mutex_lock(&crs_lock);
+	list_for_each_entry(c, &crs_containers, list) {
+		if (c->id == cb->args[0] && !c->dead) {
+			found = c;
+			break;
+		}
+	}
+	if (!found) {
+		/* it went away between two parts of the dump */
+		ret = cb->args[1] ? -ESRCH : 0;
+		goto out;
+	}
+	s = smp_load_acquire(&found->learn);
+	if (!s)
+		goto out;
+	for (e = smp_load_acquire(&s->first); e;
+	     e = smp_load_acquire(&e->next), idx++) {
+		if (idx < cb->args[1])
+			continue;
+		if (crs_learn_put(skb, cb, fam, e))
+			break;
+		cb->args[1] = idx + 1;
+	}
+out:
+	mutex_unlock(&crs_lock);
+	return ret ? ret : skb->len;
+}

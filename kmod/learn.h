@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * crs: behavioral learning (learn.c). crs_learn_record() and
+ * crs_learn_free() are declared in crs.h; this is what the control plane
+ * needs besides.
+ */
+#ifndef _CRS_LEARN_H
+#define _CRS_LEARN_H
+
+#include <linux/types.h>
+
+struct crs_container;
+struct netlink_callback;
+struct sk_buff;
+
+/* Tuples recorded and sightings not recorded (set full). Context: any. */
+void crs_learn_stats(struct crs_container *c, u32 *count, u64 *overflow);
+/* Bytes held by every container's learning set. Context: any. */
+u64 crs_learn_mem(void);
+
+/* CRS_CMD_GET_LEARNED as a dump: .start and .dumpit of its genl_ops. */
+int crs_learn_nl_start(struct netlink_callback *cb);
+int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _CRS_LEARN_H */
