@@ -15,6 +15,7 @@ int status_main(int argc, char **argv);
 int policy_main(int argc, char **argv);
 int container_main(int argc, char **argv);
 int events_main(int argc, char **argv);
+int learn_main(int argc, char **argv);
 int import_seccomp_main(int argc, char **argv);
 int oci_hook_main(int argc, char **argv);
 

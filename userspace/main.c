@@ -14,6 +14,7 @@ static const struct crsnl_cmd commands[] = {
 	{ "container", container_main, "list containers, resolve a pid, set per-container modes" },
 	{ "events", events_main, "print audit events as JSON lines or text" },
 	{ "oci-hook", oci_hook_main, "OCI runtime hook: apply the policy a container's annotations name" },
+	{ "learn", learn_main, "learn a container's behaviour and export it as a policy" },
 };
 
 static void usage(FILE *f)
