@@ -730,7 +730,8 @@ int crs_policy_set(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		if (st)
 			crs_stage_free(st);
-		if (crs_nstages >= CRS_MAX_STAGES) {
+		/* a one-shot push is staged only while this call runs */
+		if ((flags & CRS_SET_F_MORE) && crs_nstages >= CRS_MAX_STAGES) {
 			NL_SET_ERR_MSG(extack, "too many policy series in progress");
 			ret = -EBUSY;
 			goto out;
