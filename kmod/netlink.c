@@ -9,6 +9,7 @@
  */
 #include <linux/module.h>
 #include <linux/pid_namespace.h>
+#include <linux/sizes.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -306,6 +307,13 @@ static int crs_nl_get_policy_start(struct netlink_callback *cb)
 	char *name;
 	int ret;
 
+	/*
+	 * The first part of a dump is built before userspace has read
+	 * anything, into one page by default: too small for a policy
+	 * header and one rule at their largest (two CRS_PATH_MAX strings,
+	 * a CRS_DESC_MAX description, both ignored-syscall lists).
+	 */
+	cb->min_dump_alloc = SZ_16K;
 	if (attrs[CRS_A_FLAGS]) {
 		cb->args[2] = nla_get_u32(attrs[CRS_A_FLAGS]);
 		if (cb->args[2] & ~__CRS_GET_F_ALL) {
