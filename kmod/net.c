@@ -727,13 +727,13 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 		} else if (!c) {
 			goto accept;	/* an ungoverned task's packet */
 		}
-	} else if (sk && (rec = crs_net_sock_find(sk))) {
-		if (rec->dir != CRS_NET_OUT)
+	} else {
+		/* softirq or an ungoverned task: the socket's owner */
+		rec = sk ? crs_net_sock_find(sk) : NULL;
+		if (!rec || rec->dir != CRS_NET_OUT)
 			goto accept;
 		c = crs_net_container(ns, rec->cid);
 		program = rec->program;
-	} else {
-		goto accept;
 	}
 	if (!c)
 		goto accept;
