@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: boot the test VM once, run bench/crsbench inside it (see
+# its header for the arms and rounds), and write the report:
+#   bench/results/latest.md, bench/results/YYYY-MM-DD-HHMM.md  the table
+#   bench/results/raw/YYYY-MM-DD-HHMM.tsv                       raw records
+#   bench/results/plot.png, bench/results/plot.dat               the plot
+#
+# Usage: bench/run.sh [crsbench options...]   e.g. --rounds 1 --arm-ms 100
+# Defaults: --rounds 5 --arm-ms 250 (sized so that the whole run stays
+# under 15 minutes on a 2-core shared host).
+# Environment: BENCH_TIMEOUT (seconds, default 840).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+cd "$top"
+res=$here/results
+mkdir -p "$res/raw" build/bench
+
+make -s all
+make -s -C bench crsbench
+# A snapshot of what is measured: the tree may be rebuilt while we run.
+bin=$top/build/bench/bin
+mkdir -p "$bin"
+cp crs.ko userspace/crsnl "$bin/"
+# seccomp filters are built here, natively (see crsbench.c), once
+sdir=$top/build/bench/seccomp
+if [ ! -f "$sdir/stamp" ] || [ "$here/crsbench.c" -nt "$sdir/stamp" ]; then
+	echo "bench: building seccomp filters (libseccomp) ..."
+	rm -rf "$sdir" && mkdir -p "$sdir"
+	"$here/crsbench" --export-seccomp --seccomp-dir "$sdir"
+	touch "$sdir/stamp"
+fi
+
+stamp=$(date -u +%Y-%m-%d-%H%M)
+raw=$res/raw/$stamp.tsv
+host_load=$(cut -d' ' -f1-3 /proc/loadavg)
+t0=$(date +%s)
+echo "bench: booting the VM (qemu TCG); raw records go to $raw"
+rc=0
+bash tools/testing/vm/run.sh -t "${BENCH_TIMEOUT:-840}" -o build/bench/vm -- \
+	bash bench/guest.sh "$bin" --seccomp-dir "$sdir" --rounds 5 --arm-ms 250 "$@" \
+	> "$raw" || rc=$?
+wall=$(( $(date +%s) - t0 ))
+if [ $rc -ne 0 ]; then
+	echo "bench: the VM run failed ($rc); partial records in $raw" >&2
+	tail -n 20 "$raw" >&2
+fi
+python3 "$here/report.py" "$raw" "$res/$stamp.md" "$res" \
+	"date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
+	"commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- kmod userspace include 2>/dev/null || echo ' (with uncommitted changes in kmod/userspace)')" \
+	"host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
+	"host_ncpu=$(nproc)" "host_kernel=$(uname -r)" "host_load=$host_load" \
+	"wall=$wall"
+cp "$res/$stamp.md" "$res/latest.md"
+if grep -q '^F' "$raw"; then
+	grep '^F' "$raw" | cut -f2- > "$res/profile-$stamp.txt"
+	echo "bench: perf profiles in $res/profile-$stamp.txt"
+fi
+gnuplot -e "dat='$res/plot.dat'; out='$res/plot.png'" "$here/plot.gp"
+echo "bench: $res/latest.md, $res/plot.png (${wall}s in the VM)"
+exit $rc
