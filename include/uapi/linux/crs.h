@@ -296,8 +296,8 @@ enum crs_rule_attr {
 	CRS_RULE_A_HITS_DENIED,	/* u64 (get with stats) */
 	CRS_RULE_A_HITS_MONITOR, /* u64 (get with stats) */
 	CRS_RULE_A_PAD,
-	CRS_RULE_A_ERRNO,	/* u16: errno a denied call gets, 1..4095;
-				 * SYSCALL DENY rules only (absent: EPERM) */
+	/* u16: errno a denied call gets, 1..4095; SYSCALL DENY rules only (absent: EPERM) */
+	CRS_RULE_A_ERRNO,
 	__CRS_RULE_A_MAX
 };
 #define CRS_RULE_A_MAX (__CRS_RULE_A_MAX - 1)
