@@ -23,6 +23,7 @@
 #include <net/netlink.h>
 
 #include "crs.h"
+#include "file.h"
 
 DEFINE_STATIC_KEY_FALSE(crs_active);
 LIST_HEAD(crs_containers);
@@ -108,6 +109,7 @@ static void crs_container_free_work(struct work_struct *w)
 					       struct crs_container, free_work);
 
 	crs_learn_free(c);
+	crs_file_unbind(c);
 	put_pid_ns(c->pidns);
 	put_net(c->net);
 	free_percpu(c->stats);
@@ -136,6 +138,8 @@ void crs_container_set_slot(struct crs_container *c,
 	if (slot)
 		slot->users++;
 	rcu_assign_pointer(c->slot, slot);
+	if (slot)
+		crs_file_bind(c);
 	crs_containers_gen++;
 }
 
@@ -263,6 +267,12 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 		NL_SET_ERR_MSG(extack, "process is exiting");
 		return ERR_PTR(-ESRCH);
 	}
+	/* fails while the module is being unloaded */
+	if (!try_module_get(THIS_MODULE)) {
+		NL_SET_ERR_MSG(extack, "crs is being unloaded");
+		put_net(net);
+		return ERR_PTR(-ENODEV);
+	}
 	ret = -ENOMEM;
 	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
@@ -289,7 +299,6 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 		crs_net_detach(c);
 		goto err_ns;
 	}
-	__module_get(THIS_MODULE);
 	list_add_tail(&c->list, &crs_containers);
 	crs_ncontainers++;
 	crs_containers_gen++;
@@ -303,6 +312,7 @@ err_free:
 	kfree(c);
 err_net:
 	put_net(net);
+	module_put(THIS_MODULE);
 	return ERR_PTR(ret);
 }
 

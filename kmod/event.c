@@ -149,8 +149,9 @@ NOKPROBE_SYMBOL(crs_count_lost);
  * @outcome: enum crs_outcome; CRS_OUTCOME_BEHAVIOR goes to "learn"
  * @obj: what was accessed
  *
- * The program, pid, tgid and uid are current's when called from a task;
- * outside one (softirq: inbound packets) they are "" and 0.
+ * The pid, tgid and uid are current's when called from a task; outside
+ * one (softirq: inbound packets) they are 0. The program is @obj's when
+ * the caller knows it (the socket's owner), else current's in a task.
  *
  * Context: any (kprobe handler, softirq), inside crs_ctx_get(); does not
  * sleep or allocate.
@@ -176,8 +177,11 @@ void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
 	r.outcome = outcome;
 	r.type = obj->type;
 	r.container = ctx->c->id;
+	if (obj->program)
+		program = obj->program;
 	if (in_task()) {
-		program = crs_program_current(ctx);
+		if (!program)
+			program = crs_program_current(ctx);
 		r.pid = task_pid_nr(current);
 		r.tgid = task_tgid_nr(current);
 		r.uid = from_kuid_munged(&init_user_ns, current_uid());

@@ -96,11 +96,15 @@ err_wq:
 
 static void __exit crs_exit(void)
 {
-	/* no container is bound: each holds a module reference */
-	crs_netlink_exit();
+	/*
+	 * No container is bound: each holds a module reference, and none
+	 * can be bound from here on (try_module_get() fails). Stop the
+	 * verdict sources first, then the event worker, then the family.
+	 */
 	crs_hooks_exit();
 	crs_net_exit();
 	crs_event_exit();
+	crs_netlink_exit();
 	crs_program_exit();
 	crs_container_exit();
 	rcu_barrier();		/* queue_rcu_work callbacks have queued */

@@ -21,6 +21,7 @@
 #include <net/netlink.h>
 
 #include "crs.h"
+#include "file.h"
 
 static unsigned int max_rules = 65536;
 module_param(max_rules, uint, 0644);
@@ -224,7 +225,12 @@ static int crs_rule_net_parse(struct crs_rule *r, struct nlattr **tb,
 			r->addr = nla_get_in6_addr(tb[CRS_RULE_A_ADDR]);
 			r->prefix = prefix;
 		}
-		ipv6_addr_prefix(&r->addr, &r->addr, r->prefix);
+		{
+			/* ipv6_addr_prefix() clears its output first */
+			struct in6_addr full = r->addr;
+
+			ipv6_addr_prefix(&r->addr, &full, r->prefix);
+		}
 	} else if (tb[CRS_RULE_A_FAMILY] || tb[CRS_RULE_A_PREFIX]) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "family or prefix without an address");
 		return -EINVAL;
@@ -624,6 +630,7 @@ dup:
 static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extack)
 {
 	struct crs_policy_slot *slot;
+	struct crs_container *c;
 	struct crs_policy *old;
 	u32 i;
 	int ret;
@@ -671,6 +678,10 @@ static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extac
 		p->generation = old->generation + 1;
 		rcu_assign_pointer(slot->policy, p);
 		crs_policy_free_rcu(old);
+		/* resolve the new rules' programs in each container's root */
+		list_for_each_entry(c, &crs_containers, list)
+			if (rcu_access_pointer(c->slot) == slot)
+				crs_file_bind(c);
 	}
 	crs_policies_gen++;
 	return 0;

@@ -7,9 +7,12 @@
 #include <linux/module.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/socket.h>
 #include <linux/string.h>
 
 #include "crs.h"
+#include "file.h"
+#include "program.h"
 
 bool crs_log_denials = true;
 module_param_named(log_denials, crs_log_denials, bool, 0644);
@@ -42,29 +45,52 @@ static bool crs_log_selects(u8 mode, u8 outcome, const struct crs_rule *rule)
 	return false;
 }
 
+static const char *const crs_arch_names[] = {
+	[CRS_ARCH_X86_64] = "x86_64",
+	[CRS_ARCH_I386] = "i386",
+	[CRS_ARCH_X32] = "x32",
+};
+
+/*
+ * One line per denial: what, who (pid and program when a task made the
+ * call; the socket owner's program for inbound packets), and why.
+ */
 static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
 			   const struct crs_object *obj)
 {
 	const char *type = obj->type < ARRAY_SIZE(crs_type_names) ?
 			   crs_type_names[obj->type] : "?";
+	const char *rname = rule ? rule->name : "default";
+	const char *prog = obj->program;
+	pid_t pid = 0;
+
+	if (in_task()) {
+		pid = task_tgid_nr(current);
+		if (!prog)
+			prog = crs_program_current(ctx);
+	}
+	if (!prog)
+		prog = "?";
 
 	if (obj->path)
-		pr_info_ratelimited("denied %s %s pid=%d comm=%s container=%llu policy=%s rule=%s\n",
-				    type, obj->path, task_pid_nr(current),
-				    current->comm, ctx->c->id, ctx->p->name,
-				    rule ? rule->name : "default");
+		pr_info_ratelimited("denied %s \"%s\" pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+				    type, obj->path, pid, prog, ctx->c->id,
+				    ctx->p->name, rname);
+	else if (obj->family == AF_INET)
+		pr_info_ratelimited("denied %s %pI4 port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+				    type, &obj->addr.s6_addr32[3], obj->port,
+				    obj->protocol, pid, prog, ctx->c->id,
+				    ctx->p->name, rname);
 	else if (obj->family)
-		pr_info_ratelimited("denied %s %pI6c port %u proto %u pid=%d comm=%s container=%llu policy=%s rule=%s\n",
+		pr_info_ratelimited("denied %s %pI6c port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
 				    type, &obj->addr, obj->port, obj->protocol,
-				    task_pid_nr(current), current->comm,
-				    ctx->c->id, ctx->p->name,
-				    rule ? rule->name : "default");
+				    pid, prog, ctx->c->id, ctx->p->name, rname);
 	else
-		pr_info_ratelimited("denied %s nr %d arch %u pid=%d comm=%s container=%llu policy=%s rule=%s\n",
-				    type, obj->syscall_nr, obj->arch,
-				    task_pid_nr(current), current->comm,
-				    ctx->c->id, ctx->p->name,
-				    rule ? rule->name : "default");
+		pr_info_ratelimited("denied %s nr %d arch %s pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+				    type, obj->syscall_nr,
+				    obj->arch < ARRAY_SIZE(crs_arch_names) ?
+				    crs_arch_names[obj->arch] : "?",
+				    pid, prog, ctx->c->id, ctx->p->name, rname);
 }
 
 /**
@@ -130,15 +156,29 @@ bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
  * crs_program_matches() - does @rule's program cover @program?
  * @ctx: decision context
  * @rule: the rule
- * @program: current's program path, or NULL if unknown
+ * @program: the program path: current's (from crs_program_current()), or
+ *	another task's (a socket owner's, for packets); NULL if unknown
  *
- * Context: any.
- * Return: true for "*" rules, or when the paths are equal.
+ * For current's program the match is by path and, when the rule names a
+ * symlink in the container's root, by the (device, inode) it resolves
+ * to; for any other program by path.
+ *
+ * Context: any, inside crs_ctx_get().
+ * Return: true for "*" rules, or when the program matches.
  */
 bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
 			 const char *program)
 {
+	const struct crs_program *cur;
+
 	if (!rule->program)
 		return true;
-	return program && !strcmp(rule->program, program);
+	if (!program)
+		return false;
+	if (in_task()) {
+		cur = crs_program_get(ctx);
+		if (cur && cur->path == program)
+			return crs_file_program_matches(ctx, rule, cur);
+	}
+	return !strcmp(rule->program, program);
 }

@@ -1011,7 +1011,7 @@ TEST(denial_is_logged_to_dmesg_once_per_event)
 			      CRS_LOG_POLICY_DENY, -1));
 	EXPECT_EQ(0, ct_run(&ct));
 	n = crs_sh(out, sizeof(out),
-		   "dmesg | grep -c 'crs: denied SYSCALL nr %d arch 0 pid=%d comm=[^ ]* container=%llu policy=ev-mixed rule=no-mkdir$'",
+		   "dmesg | grep -c 'crs: denied SYSCALL nr %d arch x86_64 pid=%d program=\"/[^\"]*\" container=%llu policy=ev-mixed rule=no-mkdir$'",
 		   __NR_mkdir, ct.inner, (unsigned long long)ct.id);
 	EXPECT_EQ(0, n);
 	EXPECT_EQ(1, atoi(out));

@@ -140,13 +140,15 @@ TEST(every_example_policy_pushes_and_round_trips)
 		"cd %s/policies && for f in *.json; do n=$(basename $f .json); "
 		"%s policy push $f || exit 1; "
 		"%s policy show $n > /tmp/$n.1.json || exit 2; "
+		"%s policy check --print $f > /tmp/$n.0.json || exit 8; "
+		"cmp /tmp/$n.0.json /tmp/$n.1.json || exit 9; "
 		"%s policy push /tmp/$n.1.json || exit 3; "
 		"%s policy show $n > /tmp/$n.2.json || exit 4; "
 		"cmp /tmp/$n.1.json /tmp/$n.2.json || exit 5; "
 		"%s policy list | grep -q \"^$n \" || exit 6; "
 		"%s policy delete $n || exit 7; done 2>&1",
 		top(), crs_crsnl(), crs_crsnl(), crs_crsnl(), crs_crsnl(),
-		crs_crsnl(), crs_crsnl())) TH_LOG("%s", out);
+		crs_crsnl(), crs_crsnl(), crs_crsnl())) TH_LOG("%s", out);
 }
 
 TEST(push_list_show_replace_delete)
