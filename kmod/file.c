@@ -863,7 +863,9 @@ int crs_hook_file_open(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	if (!crs_governed(&ctx))
 		goto out;
-	rd = (f->f_mode & FMODE_READ) && !(f->f_mode & FMODE_EXEC);
+	/* on 6.1 an exec open has __FMODE_EXEC in f_flags, not f_mode */
+	rd = (f->f_mode & FMODE_READ) && !(f->f_mode & FMODE_EXEC) &&
+	     !(f->f_flags & __FMODE_EXEC);
 	wr = (f->f_mode & FMODE_WRITE) || (f->f_flags & O_TRUNC);
 	if (!rd && !wr)
 		goto out;

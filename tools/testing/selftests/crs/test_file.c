@@ -952,6 +952,32 @@ TEST_F(file, default_execute_deny_with_allow_rule)
 	ctr_stop(&self->c);
 }
 
+static void body_exec_not_read(void *arg)
+{
+	int fd;
+
+	rec_exec("exec", D "/bin/unreadable", 0);
+	fd = open(D "/bin/unreadable", O_RDONLY);
+	rec("read", fd, errno, NULL);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* exec's own open of the binary is Execution, not a READ of it */
+TEST_F(file, exec_of_a_read_denied_binary_is_not_a_read)
+{
+	ASSERT_EQ(0, crs_sh(NULL, 0, "cp /usr/bin/true " D "/bin/unreadable"));
+	ASSERT_EQ(0, push("f-execread", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"no-read\", \"ruleType\": \"READ\","
+			  " \"program\": \"*\", \"file\": \"" D "/bin/unreadable\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-execread", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_exec_not_read, NULL));
+	EXPECT_EQ(0, get("exec")->ret) TH_LOG("errno %d", get("exec")->err);
+	EXPECT_EQ(EACCES, get("read")->err);
+	ctr_stop(&self->c);
+}
+
 /*
  * Concurrency: policy A (default DENY, ALLOW the a/ tree) and B (default
  * ALLOW, DENY secret) replace each other 500 times while 4 threads open.
