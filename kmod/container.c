@@ -70,7 +70,7 @@ struct crs_container *crs_container_of(struct task_struct *task)
 }
 
 /**
- * crs_ctx_get() - find the container and policy current is held to
+ * __crs_ctx_get() - find the container and policy current is held to
  * @ctx: filled on success
  *
  * Costs one static-branch test while no container is bound anywhere, and
@@ -80,7 +80,7 @@ struct crs_container *crs_container_of(struct task_struct *task)
  * Return: true with the RCU read lock held (release with crs_ctx_put()),
  * or false, nothing held, when current is in no bound container.
  */
-bool crs_ctx_get(struct crs_ctx *ctx)
+bool __crs_ctx_get(struct crs_ctx *ctx)
 {
 	struct crs_policy_slot *slot;
 	struct crs_container *c;
@@ -100,6 +100,8 @@ bool crs_ctx_get(struct crs_ctx *ctx)
 		ctx->mode = c->mode_override;
 	else
 		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
+	/* still held: for sparse, crs_ctx_get() takes it (__cond_lock) */
+	__release(RCU);
 	return true;
 }
 

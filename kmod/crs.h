@@ -223,7 +223,9 @@ extern u64 crs_containers_gen;
 int crs_container_init(void);
 void crs_container_exit(void);
 struct crs_container *crs_container_of(struct task_struct *task);
-bool crs_ctx_get(struct crs_ctx *ctx);
+bool __crs_ctx_get(struct crs_ctx *ctx);
+/* true: the RCU read lock is held; written so sparse can follow it */
+#define crs_ctx_get(ctx) __cond_lock(RCU, __crs_ctx_get(ctx))
 void crs_container_reap(void);
 struct crs_container *crs_container_bind(pid_t pid, bool host,
 					 struct netlink_ext_ack *extack);
@@ -241,6 +243,7 @@ void crs_container_stats_sum(struct crs_container *c,
  * @ctx: the context
  */
 static inline void crs_ctx_put(struct crs_ctx *ctx)
+	__releases(RCU)
 {
 	rcu_read_unlock();
 }
