@@ -185,8 +185,8 @@ struct crs_ctx {
 /* What a verdict was about; for events and learning. */
 struct crs_object {
 	u8 type;			/* enum crs_rule_type */
-	const char *program;		/* the program, when not current's
-					 * (e.g. a socket's owner); or NULL */
+	/* the program, when not current's (e.g. a socket's owner); or NULL */
+	const char *program;
 	const char *path;		/* file, or executed program */
 	u8 family;			/* AF_INET / AF_INET6, 0 if none */
 	struct in6_addr addr;		/* remote address */
