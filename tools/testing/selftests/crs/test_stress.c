@@ -1,0 +1,1025 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Concurrency stress and unload under load (issue 11, items 2 and 3).
+ *
+ * Two containers (pid 1 of fresh pid namespaces) run worker threads that
+ * open a file policy may deny (X) and one no policy denies (Y), call
+ * getppid (a SYSCALL rule may deny it) and connect to a listener on
+ * 127.0.0.1 (a NETWORK_OUTBOUND rule may deny it). Threads on the host do
+ * the same and must never be denied. Meanwhile a controller applies,
+ * detaches, re-binds, switches modes and learning, replaces the content
+ * of a policy in place (deny <-> allow), force-deletes and re-pushes it;
+ * a noise thread pushes and deletes unrelated policies; a reader dumps
+ * status, policies and containers; a listener reads audit events; an
+ * unloader tries rmmod.
+ *
+ * Checkable verdicts: the controller writes a timeline in shared memory,
+ * one entry per command: when it was sent (t0), when it was acknowledged
+ * (t1), and which operations each container is denied after it. State i
+ * may be in force from t0[i] to t1[i + 1]. Every operation a worker did
+ * between ts and te must match some state possible in [ts, te]: a denial
+ * needs a state that denies it, success a state that allows it. A
+ * detached container, PERMISSIVE or INACTIVE mode, and the allow policy
+ * all allow. Every control command must give the errno the model
+ * predicts.
+ *
+ * rmmod under load: while any container is bound (the model says so and
+ * the controller is held still), delete_module() must fail with
+ * EWOULDBLOCK (the module is in use: each bound container holds a
+ * reference); it never waits and never crashes. Afterwards: everything
+ * is detached, the module unloads, and a reload answers status.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include "kselftest_harness.h"
+#include "crs_raw.h"
+
+#define DIR_ "/tmp/crs-stress"
+#define FILE_X DIR_ "/x"
+#define FILE_Y DIR_ "/y"
+#define PORT 47811
+
+enum { OP_X, OP_Y, OP_SYS, OP_NET, __OP_MAX };
+static const char *const op_names[] = { "open X", "open Y", "getppid", "connect" };
+/* which bit of a state's deny mask an op depends on; Y never denied */
+static const int op_bit[] = { 1, 0, 2, 4 };
+
+enum { R_ALLOWED, R_DENIED, R_OTHER };
+
+#define TLMAX 200000
+
+struct tl_entry {
+	uint64_t t0, t1;
+	uint8_t mask[2];	/* per container: bits of op_bit[] denied */
+};
+
+struct shm {
+	volatile int stop;	/* host workers and side threads */
+	volatile int stop_ctr;	/* container workers (then their inits exit) */
+	volatile int go;
+	int ntl;		/* entries published; __atomic */
+	long cnt[3][__OP_MAX][3];	/* container 0, 1, host */
+	long viol[3][__OP_MAX];
+	long checked;
+	int vlock;
+	char first[8][200];
+	int nfirst;
+	struct tl_entry tl[TLMAX];
+};
+
+static struct shm *sh;
+
+static void violation(int who, int op, int res, int err, uint64_t ts, uint64_t te)
+{
+	__atomic_fetch_add(&sh->viol[who][op], 1, __ATOMIC_RELAXED);
+	while (__atomic_exchange_n(&sh->vlock, 1, __ATOMIC_ACQUIRE))
+		;
+	if (sh->nfirst < 8)
+		snprintf(sh->first[sh->nfirst++], sizeof(sh->first[0]),
+			 "%s: %s %s (errno %d) in [%" PRIu64 ", %" PRIu64 "] ns",
+			 who == 2 ? "host" : who ? "container 1" : "container 0",
+			 op_names[op], res == R_DENIED ? "denied" :
+			 res == R_ALLOWED ? "allowed" : "failed", err, ts, te);
+	__atomic_store_n(&sh->vlock, 0, __ATOMIC_RELEASE);
+}
+
+/* Was outcome @denied of @op possible for container @c during [ts, te]? */
+static int consistent(int c, int op, int denied, uint64_t ts, uint64_t te)
+{
+	int n = __atomic_load_n(&sh->ntl, __ATOMIC_ACQUIRE), i;
+
+	for (i = n - 1; i >= 0; i--) {
+		const struct tl_entry *e = &sh->tl[i];
+		uint64_t end = i + 1 < n ? __atomic_load_n(&sh->tl[i + 1].t1, __ATOMIC_ACQUIRE) : 0;
+		uint64_t t0 = __atomic_load_n(&e->t0, __ATOMIC_ACQUIRE);
+
+		if (end && end < ts)
+			break;		/* this and every earlier state ended before */
+		if (t0 > te)
+			continue;	/* began after */
+		if (!!(e->mask[c] & op_bit[op]) == denied)
+			return 1;
+	}
+	return 0;
+}
+
+static int do_op(int op, int *err)
+{
+	int fd, ret;
+
+	switch (op) {
+	case OP_X:
+	case OP_Y:
+		fd = open(op == OP_X ? FILE_X : FILE_Y, O_RDONLY);
+		*err = errno;
+		if (fd >= 0) {
+			close(fd);
+			return R_ALLOWED;
+		}
+		return *err == EACCES ? R_DENIED : R_OTHER;
+	case OP_SYS:
+		ret = syscall(SYS_getppid);
+		*err = errno;
+		if (ret >= 0)
+			return R_ALLOWED;
+		return *err == EPERM ? R_DENIED : R_OTHER;
+	default: {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(PORT),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct linger lg = { 1, 0 };
+		struct timeval tv = { 3, 0 };
+
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			*err = errno;
+			return R_OTHER;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		ret = connect(fd, (struct sockaddr *)&a, sizeof(a));
+		*err = errno;
+		close(fd);
+		if (!ret)
+			return R_ALLOWED;
+		return *err == ECONNREFUSED || *err == EPERM ? R_DENIED : R_OTHER;
+	}
+	}
+}
+
+static int use_net = 1;
+static int check_net = 1;	/* connect verdicts are checked (see the probe) */
+
+struct wk { int who; unsigned int seed; };
+
+static void *worker(void *arg)
+{
+	struct wk *w = arg;
+
+	while (!sh->go)
+		usleep(1000);
+	while (!(w->who < 2 ? sh->stop_ctr : sh->stop)) {
+		int op = rand_r(&w->seed) % (use_net ? __OP_MAX : OP_NET), err = 0, res;
+		uint64_t ts = now_ns(), te;
+
+		res = do_op(op, &err);
+		te = now_ns();
+		__atomic_fetch_add(&sh->cnt[w->who][op][res], 1, __ATOMIC_RELAXED);
+		if (res == R_OTHER ||
+		    (w->who == 2 && res != R_ALLOWED) ||
+		    (w->who < 2 && (op != OP_NET || check_net) &&
+		     !consistent(w->who, op, res == R_DENIED, ts, te)))
+			violation(w->who, op, res, err, ts, te);
+		__atomic_fetch_add(&sh->checked, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+#define NWORKERS 2
+
+static void run_workers(int who)
+{
+	pthread_t t[NWORKERS];
+	struct wk w[NWORKERS];
+	int i;
+
+	for (i = 0; i < NWORKERS; i++) {
+		w[i].who = who;
+		w[i].seed = who * 100 + i + 1;
+		pthread_create(&t[i], NULL, worker, &w[i]);
+	}
+	for (i = 0; i < NWORKERS; i++)
+		pthread_join(t[i], NULL);
+}
+
+struct ctr { pid_t outer, pid; };
+
+/* A container: pid 1 of a new pid namespace, running workers. */
+static int ctr_start(struct ctr *c, int who)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -1;
+	c->outer = fork();
+	if (c->outer < 0)
+		return -1;
+	if (!c->outer) {
+		pid_t in;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		in = fork();
+		if (!in) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			run_workers(who);
+			_exit(0);
+		}
+		if (write(p[1], &in, sizeof(in)) != sizeof(in))
+			_exit(1);
+		waitpid(in, NULL, 0);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &c->pid, sizeof(c->pid)) != sizeof(c->pid))
+		return -1;
+	close(p[0]);
+	return 0;
+}
+
+static void ctr_wait(struct ctr *c)
+{
+	if (c->outer > 0)
+		waitpid(c->outer, NULL, 0);
+	c->outer = c->pid = 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Policies. deny: bits of op_bit[] the policy denies (0 or all). */
+
+static int push(struct rnl *r, const char *name, int deny)
+{
+	struct mb m = {};
+	uint32_t lo = htonl(INADDR_LOOPBACK);
+	int ret;
+
+	mb_init(&m, CRS_CMD_SET_POLICY, NLM_F_REQUEST | NLM_F_ACK);
+	mb_nest(&m, CRS_A_POLICY | NLA_F_NESTED);
+	mb_str(&m, CRS_POLICY_A_NAME, name);
+	mb_u8(&m, CRS_POLICY_A_MODE, CRS_MODE_ACTIVE);
+	mb_nest(&m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+
+	mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
+	mb_str(&m, CRS_RULE_A_NAME, "x");
+	mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_READ);
+	mb_u8(&m, CRS_RULE_A_ACTION, deny ? CRS_ACTION_DENY : CRS_ACTION_ALLOW);
+	mb_str(&m, CRS_RULE_A_FILE, FILE_X);
+	mb_end(&m);
+
+	mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
+	mb_str(&m, CRS_RULE_A_NAME, "y");
+	mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_READ);
+	mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_ALLOW);
+	mb_str(&m, CRS_RULE_A_FILE, FILE_Y);
+	mb_end(&m);
+
+	if (deny) {
+		mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
+		mb_str(&m, CRS_RULE_A_NAME, "getppid");
+		mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_SYSCALL);
+		mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		mb_u32(&m, CRS_RULE_A_SYSCALL_NR, SYS_getppid);
+		mb_end(&m);
+
+		mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
+		mb_str(&m, CRS_RULE_A_NAME, "connect");
+		mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_NETWORK_OUTBOUND);
+		mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		mb_u8(&m, CRS_RULE_A_FAMILY, AF_INET);
+		mb_put(&m, CRS_RULE_A_ADDR, &lo, 4);
+		mb_u8(&m, CRS_RULE_A_PREFIX, 32);
+		mb_u16(&m, CRS_RULE_A_PORT_LO, PORT);
+		mb_u8(&m, CRS_RULE_A_PROTOCOL, CRS_PROTO_TCP);
+		mb_end(&m);
+	}
+	ret = rnl_call(r, &m, NULL, NULL);
+	mb_free(&m);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- */
+/* The model the controller keeps. */
+
+enum { P_NONE, P_DENY, P_ALLOW, P_FLIP };
+static const char *const pnames[] = { "", "st-deny", "st-allow", "st-flip" };
+#define DENY_ALL (1 | 2 | 4)
+
+struct model {
+	int bound[2], pol[2], ovr[2];
+	int flip_deny;
+};
+
+static int mask_of(const struct model *md, int c)
+{
+	int content;
+
+	if (!md->bound[c])
+		return 0;
+	content = md->pol[c] == P_DENY || (md->pol[c] == P_FLIP && md->flip_deny);
+	if (md->ovr[c] >= 0 && md->ovr[c] != CRS_MODE_ACTIVE)
+		return 0;
+	return content ? DENY_ALL : 0;
+}
+
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Publish the state the next command will bring; returns its entry. */
+static struct tl_entry *tl_begin(const struct model *next)
+{
+	int n = sh->ntl;
+	struct tl_entry *e = &sh->tl[n < TLMAX ? n : TLMAX - 1];
+
+	if (n >= TLMAX)
+		return e;	/* full: stop changing (checked by caller) */
+	e->t1 = 0;
+	e->mask[0] = mask_of(next, 0);
+	e->mask[1] = mask_of(next, 1);
+	__atomic_store_n(&e->t0, now_ns(), __ATOMIC_RELEASE);
+	__atomic_store_n(&sh->ntl, n + 1, __ATOMIC_RELEASE);
+	return e;
+}
+
+static void tl_end(struct tl_entry *e, const struct model *now_md)
+{
+	/* a failed command changed nothing: say so (only more lenient) */
+	e->mask[0] = mask_of(now_md, 0);
+	e->mask[1] = mask_of(now_md, 1);
+	__atomic_store_n(&e->t1, now_ns(), __ATOMIC_RELEASE);
+}
+
+struct ctl {
+	struct rnl r;
+	struct model md;
+	struct ctr *ctr;
+	long ops, errors;
+	char first_err[200];
+	unsigned int seed;
+};
+
+static void ctl_err(struct ctl *k, const char *what, int want, int got)
+{
+	k->errors++;
+	if (!k->first_err[0])
+		snprintf(k->first_err, sizeof(k->first_err),
+			 "%s: want %d got %d (%s)", what, want, got, k->r.extack);
+}
+
+/* One random control command, applied to the model and checked. */
+static void ctl_step(struct ctl *k)
+{
+	struct model next = k->md;
+	struct tl_entry *e;
+	int c = rand_r(&k->seed) % 2, op = rand_r(&k->seed) % 100, want = 0, got;
+	int pid = k->ctr[c].pid;
+	const char *what;
+
+	pthread_mutex_lock(&ctl_lock);
+	if (op < 30) {			/* apply, maybe with a mode */
+		int p = 1 + rand_r(&k->seed) % 3;
+		int mode = rand_r(&k->seed) % 4 == 0 ? (int)(rand_r(&k->seed) % 3) : -1;
+
+		what = "apply";
+		if (!next.bound[c])
+			next.ovr[c] = -1;
+		next.bound[c] = 1;
+		next.pol[c] = p;
+		if (mode >= 0)
+			next.ovr[c] = mode;
+		e = tl_begin(&next);
+		got = rnl_apply(&k->r, pid, pnames[p], mode);
+	} else if (op < 45) {		/* detach */
+		what = "detach";
+		want = next.bound[c] ? 0 : -ENOENT;
+		next.bound[c] = 0;
+		next.pol[c] = P_NONE;
+		next.ovr[c] = -1;
+		e = tl_begin(&next);
+		got = rnl_detach(&k->r, pid);
+	} else if (op < 60) {		/* mode override */
+		int mode = rand_r(&k->seed) % 3;
+
+		what = "set mode";
+		if (!next.bound[c]) {
+			next.bound[c] = 1;
+			next.pol[c] = P_NONE;
+		}
+		next.ovr[c] = mode;
+		e = tl_begin(&next);
+		got = rnl_set_container(&k->r, pid, mode, -1, -1);
+	} else if (op < 68) {		/* learning on or off */
+		what = "set learning";
+		if (!next.bound[c]) {
+			next.bound[c] = 1;
+			next.pol[c] = P_NONE;
+			next.ovr[c] = -1;
+		}
+		e = tl_begin(&next);
+		got = rnl_set_container(&k->r, pid, -1, -1, rand_r(&k->seed) % 2);
+	} else if (op < 88) {		/* replace st-flip's content in place */
+		what = "replace st-flip";
+		next.flip_deny = !next.flip_deny;
+		e = tl_begin(&next);
+		got = push(&k->r, "st-flip", next.flip_deny);
+	} else if (op < 93) {		/* replace st-deny with itself */
+		what = "replace st-deny";
+		e = tl_begin(&next);
+		got = push(&k->r, "st-deny", 1);
+	} else if (op < 97) {		/* force-delete st-flip, then push it again */
+		int i;
+
+		what = "force-delete st-flip";
+		for (i = 0; i < 2; i++)
+			if (next.bound[i] && next.pol[i] == P_FLIP) {
+				next.bound[i] = 0;
+				next.pol[i] = P_NONE;
+				next.ovr[i] = -1;
+			}
+		e = tl_begin(&next);
+		got = rnl_del_policy(&k->r, "st-flip", 1);
+		if (got == want) {
+			k->md = next;
+			tl_end(e, &k->md);
+			what = "re-push st-flip";
+			next.flip_deny = rand_r(&k->seed) % 2;
+			e = tl_begin(&next);
+			got = push(&k->r, "st-flip", next.flip_deny);
+		}
+	} else {			/* delete st-allow without force */
+		what = "delete st-allow";
+		want = (next.bound[0] && next.pol[0] == P_ALLOW) ||
+		       (next.bound[1] && next.pol[1] == P_ALLOW) ? -EBUSY : 0;
+		e = tl_begin(&next);
+		got = rnl_del_policy(&k->r, "st-allow", 0);
+		if (!got) {
+			tl_end(e, &next);
+			what = "re-push st-allow";
+			e = tl_begin(&next);
+			got = push(&k->r, "st-allow", 0);
+		}
+	}
+	if (got == want)
+		k->md = next;
+	else
+		ctl_err(k, what, want, got);
+	tl_end(e, &k->md);
+	k->ops++;
+	pthread_mutex_unlock(&ctl_lock);
+}
+
+/* ---------------------------------------------------------------- */
+/* Side threads. */
+
+struct side {
+	long ops, errors, eagain, unloaded, other;
+	char first_err[200];
+	struct ctl *k;
+	int id;
+};
+
+static void *noise(void *arg)
+{
+	struct side *s = arg;
+	struct rnl r;
+	int i = 0;
+
+	if (rnl_open(&r, 10000))
+		return NULL;
+	while (!sh->stop) {
+		char name[32];
+		int ret;
+
+		snprintf(name, sizeof(name), "st-noise%d", i % 4);
+		ret = push(&r, name, i & 1);
+		if (!ret && i % 3 == 0)
+			ret = rnl_del_policy(&r, name, 0);
+		if (ret && !s->first_err[0])
+			snprintf(s->first_err, sizeof(s->first_err), "noise: %d %s", ret, r.extack);
+		s->errors += !!ret;
+		s->ops++;
+		i++;
+	}
+	rnl_close(&r);
+	return NULL;
+}
+
+static void *reader(void *arg)
+{
+	struct side *s = arg;
+	char names[4096];
+	struct rnl r;
+	struct mb m = {};
+
+	if (rnl_open(&r, 10000))
+		return NULL;
+	while (!sh->stop) {
+		struct rnl_status st;
+		int ret = rnl_status(&r, &st);
+
+		if (!ret)
+			ret = rnl_policy_names(&r, names, sizeof(names)) < 0;
+		if (!ret) {
+			mb_init(&m, CRS_CMD_GET_CONTAINER, NLM_F_REQUEST | NLM_F_DUMP);
+			ret = rnl_call(&r, &m, NULL, NULL);
+		}
+		if (ret && !s->first_err[0])
+			snprintf(s->first_err, sizeof(s->first_err), "reader: %d %s", ret, r.extack);
+		s->errors += !!ret;
+		s->ops++;
+	}
+	mb_free(&m);
+	rnl_close(&r);
+	return NULL;
+}
+
+static void *acceptor(void *arg)
+{
+	int lfd = *(int *)arg;
+
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			break;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+/* Try to unload while the model says a container is bound. */
+static void *unloader(void *arg)
+{
+	struct side *s = arg;
+
+	while (!sh->stop) {
+		usleep(300000);
+		pthread_mutex_lock(&ctl_lock);
+		if (!sh->stop && (s->k->md.bound[0] || s->k->md.bound[1])) {
+			int ret = syscall(SYS_delete_module, "crs", O_NONBLOCK);
+
+			s->ops++;
+			if (!ret)
+				s->unloaded++;	/* catastrophic: the rest will fail */
+			else if (errno == EWOULDBLOCK || errno == EBUSY)
+				s->eagain++;
+			else
+				s->other++;
+		}
+		pthread_mutex_unlock(&ctl_lock);
+	}
+	return NULL;
+}
+
+/* Audit events: every DENIED names one of our containers, policies, rules. */
+struct listen {
+	struct nl_sock *sk;
+	long denied, denied_net, other, lost, bad;
+	uint64_t ids[2];
+	char first_bad[200];
+};
+
+static int ev_cb(struct nl_msg *msg, void *arg)
+{
+	struct listen *l = arg;
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	const struct nlattr *e = rnl_top(nlh, CRS_A_EVENT);
+	const struct nlattr *o, *p, *ru;
+	uint64_t id;
+
+	if (!e)
+		return NL_SKIP;
+	l->lost += rnl_uint(rnl_in(e, CRS_EVENT_A_LOST), 0);
+	o = rnl_in(e, CRS_EVENT_A_OUTCOME);
+	if (!o)
+		return NL_SKIP;		/* a loss record */
+	if (rnl_uint(o, 9) != CRS_OUTCOME_DENIED) {
+		l->other++;
+		return NL_SKIP;
+	}
+	id = rnl_uint(rnl_in(e, CRS_EVENT_A_CONTAINER), 0);
+	p = rnl_in(e, CRS_EVENT_A_POLICY);
+	ru = rnl_in(e, CRS_EVENT_A_RULE);
+	if ((id != l->ids[0] && id != l->ids[1]) || !p || !ru ||
+	    (strcmp(rnl_data(p), "st-deny") && strcmp(rnl_data(p), "st-flip")) ||
+	    (strcmp(rnl_data(ru), "x") && strcmp(rnl_data(ru), "getppid") &&
+	     strcmp(rnl_data(ru), "connect"))) {
+		if (!l->bad++)
+			snprintf(l->first_bad, sizeof(l->first_bad),
+				 "container %" PRIu64 " policy %s rule %s", id,
+				 p ? (const char *)rnl_data(p) : "-",
+				 ru ? (const char *)rnl_data(ru) : "-");
+	}
+	if (ru && !strcmp(rnl_data(ru), "connect"))
+		l->denied_net++;
+	else
+		l->denied++;
+	return NL_OK;
+}
+
+static int listen_open(struct listen *l)
+{
+	int grp, one = 1;
+
+	l->sk = nl_socket_alloc();
+	if (!l->sk || genl_connect(l->sk))
+		return -1;
+	nl_socket_disable_seq_check(l->sk);
+	nl_socket_modify_cb(l->sk, NL_CB_VALID, NL_CB_CUSTOM, ev_cb, l);
+	grp = genl_ctrl_resolve_grp(l->sk, CRS_GENL_NAME, CRS_MCGRP_AUDIT);
+	if (grp < 0)
+		return -1;
+	nl_socket_set_buffer_size(l->sk, 4 << 20, 0);
+	setsockopt(nl_socket_get_fd(l->sk), SOL_NETLINK, NETLINK_BROADCAST_ERROR,
+		   &one, sizeof(one));
+	if (nl_socket_add_membership(l->sk, grp))
+		return -1;
+	nl_socket_set_nonblocking(l->sk);
+	return 0;
+}
+
+static void *listener(void *arg)
+{
+	struct listen *l = arg;
+	uint64_t quiet = 0;
+
+	for (;;) {
+		int n = nl_recvmsgs_default(l->sk);
+
+		if (n < 0 && n != -NLE_AGAIN && n != -NLE_NOMEM && !l->bad++)
+			snprintf(l->first_bad, sizeof(l->first_bad), "recv: %s", nl_geterror(n));
+		if (n == -NLE_AGAIN) {
+			if (sh->stop == 2) {
+				if (!quiet)
+					quiet = now_ns();
+				if (now_ns() - quiet > 1500000000ull)
+					break;
+			}
+			usleep(2000);
+		} else {
+			quiet = 0;
+		}
+	}
+	return NULL;
+}
+
+static uint64_t ns_id(pid_t pid)
+{
+	char p[64];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/pid", pid);
+	return stat(p, &st) ? 0 : st.st_ino;
+}
+
+static int wait_refcnt_zero(int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		char out[64];
+
+		if (!crs_sh(out, sizeof(out), "cat /sys/module/crs/refcnt") && atoi(out) == 0)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------- */
+
+
+struct lsn { int fd; pthread_t t; };
+
+static int lsn_start(struct lsn *l)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(PORT),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1;
+
+	l->fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l->fd, (struct sockaddr *)&a, sizeof(a)) || listen(l->fd, 4096))
+		return -1;
+	return pthread_create(&l->t, NULL, acceptor, &l->fd);
+}
+
+static void lsn_stop(struct lsn *l)
+{
+	shutdown(l->fd, SHUT_RDWR);
+	close(l->fd);
+	pthread_join(l->t, NULL);
+}
+
+/*
+ * In a container bound to a policy denying 127.0.0.1:PORT (and file X):
+ * 1 if connect() is refused, 0 if it connects; -1 on setup errors.
+ * *file_denied says whether open(X) was denied in the same container.
+ */
+static int probe_connect_denied(int *file_denied)
+{
+	struct rnl r;
+	int p[2], q[2], res[2] = { -1, -1 };
+	pid_t outer, pid;
+
+	if (rnl_open(&r, 10000) || push(&r, "st-probe", 1) ||
+	    pipe(p) || pipe(q))
+		return -1;
+	outer = fork();
+	if (!outer) {
+		pid_t in;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		in = fork();
+		if (!in) {
+			char b;
+			int err, out[2];
+
+			if (read(p[0], &b, 1) != 1)
+				_exit(1);
+			out[0] = do_op(OP_NET, &err) == R_DENIED;
+			out[1] = do_op(OP_X, &err) == R_DENIED;
+			if (write(q[1], out, sizeof(out)) != sizeof(out))
+				_exit(1);
+			_exit(0);
+		}
+		if (write(q[1], &in, sizeof(in)) != sizeof(in))
+			_exit(1);
+		waitpid(in, NULL, 0);
+		_exit(0);
+	}
+	if (read(q[0], &pid, sizeof(pid)) != sizeof(pid) ||
+	    rnl_apply(&r, pid, "st-probe", -1) ||
+	    write(p[1], "g", 1) != 1 ||
+	    read(q[0], res, sizeof(res)) != sizeof(res))
+		res[0] = -1;
+	waitpid(outer, NULL, 0);
+	rnl_del_policy(&r, "st-probe", 1);
+	rnl_close(&r);
+	close(p[0]); close(p[1]); close(q[0]); close(q[1]);
+	*file_denied = res[1];
+	return res[0];
+}
+
+/*
+ * A container in the host's network namespace (docker --network=host):
+ * a NETWORK_OUTBOUND DENY rule for 127.0.0.1:PORT/tcp must refuse its
+ * connect(), as a READ rule refuses its open() in the same container.
+ */
+TEST(host_netns_container_connect_to_denied_loopback_port_is_refused)
+{
+	struct lsn l;
+	int file_denied = -1;
+
+	mkdir(DIR_, 0755);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "echo x > " FILE_X " && echo y > " FILE_Y));
+	ASSERT_EQ(0, lsn_start(&l));
+	EXPECT_EQ(1, probe_connect_denied(&file_denied));
+	EXPECT_EQ(1, file_denied);
+	lsn_stop(&l);
+}
+
+TEST(verdicts_match_some_policy_of_their_time_under_churn_and_rmmod_is_refused)
+{
+	long secs = getenv("CRS_STRESS_SECS") ? atol(getenv("CRS_STRESS_SECS")) : 20;
+	struct rnl_status st0, st1;
+	struct side nz = {}, rd = {}, ul = {};
+	pthread_t hw[NWORKERS], tn, tr, tu, tl_;
+	struct wk hwk[NWORKERS];
+	struct ctr ctr[2] = {};
+	struct listen ls = {};
+	struct ctl k = {};
+	struct lsn lsn;
+	int i, c, op, have_events, file_denied = 0;
+	long denied_seen = 0, denied_fs = 0;
+	uint64_t t_end;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	mkdir(DIR_, 0755);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "echo x > " FILE_X " && echo y > " FILE_Y));
+	ASSERT_EQ(0, lsn_start(&lsn));
+	check_net = probe_connect_denied(&file_denied) == 1;
+	if (!check_net)
+		TH_LOG("connect() is not refused in a host-netns container (see host_netns_container_connect_to_denied_loopback_port_is_refused): connects run, their verdicts are not checked");
+
+	ASSERT_EQ(0, rnl_open(&k.r, 15000));
+	ASSERT_EQ(0, rnl_status(&k.r, &st0));
+	ASSERT_EQ(0, push(&k.r, "st-deny", 1)) TH_LOG("%s", k.r.extack);
+	ASSERT_EQ(0, push(&k.r, "st-allow", 0));
+	ASSERT_EQ(0, push(&k.r, "st-flip", 0));
+	/* entry 0: nothing bound since forever */
+	sh->tl[0].t0 = 0;
+	sh->tl[0].t1 = 1;
+	sh->ntl = 1;
+	for (c = 0; c < 2; c++)
+		ASSERT_EQ(0, ctr_start(&ctr[c], c));
+	ls.ids[0] = ns_id(ctr[0].pid);
+	ls.ids[1] = ns_id(ctr[1].pid);
+	have_events = !listen_open(&ls);
+	if (have_events)
+		pthread_create(&tl_, NULL, listener, &ls);
+	else
+		TH_LOG("no audit group: events not checked");
+	k.ctr = ctr;
+	k.seed = 7;
+	for (i = 0; i < NWORKERS; i++) {
+		hwk[i].who = 2;
+		hwk[i].seed = 1000 + i;
+		pthread_create(&hw[i], NULL, worker, &hwk[i]);
+	}
+	ul.k = &k;
+	pthread_create(&tn, NULL, noise, &nz);
+	pthread_create(&tr, NULL, reader, &rd);
+	pthread_create(&tu, NULL, unloader, &ul);
+	sh->go = 1;
+
+	t_end = now_ns() + secs * 1000000000ull;
+	while (now_ns() < t_end && sh->ntl < TLMAX - 4) {
+		ctl_step(&k);
+		usleep(rand_r(&k.seed) % 4000);
+		if (k.ops == 50) {	/* the rmmod tool says "in use" too */
+			char out[512];
+
+			pthread_mutex_lock(&ctl_lock);
+			if (k.md.bound[0] || k.md.bound[1])
+				EXPECT_NE(0, crs_sh(out, sizeof(out), "rmmod crs 2>&1"));
+			pthread_mutex_unlock(&ctl_lock);
+		}
+	}
+	sh->stop = 1;
+	for (i = 0; i < NWORKERS; i++)
+		pthread_join(hw[i], NULL);
+	pthread_join(tn, NULL);
+	pthread_join(tr, NULL);
+	pthread_join(tu, NULL);
+	/* now the containers' workers stop; then their inits exit */
+	sh->stop_ctr = 1;
+	for (c = 0; c < 2; c++)
+		ctr_wait(&ctr[c]);
+	sh->stop = 2;
+	if (have_events)
+		pthread_join(tl_, NULL);
+
+	for (c = 0; c < 3; c++)
+		for (op = 0; op < __OP_MAX; op++) {
+			long *n = sh->cnt[c][op];
+
+			fprintf(stderr, "# %-11s %-8s allowed %6ld denied %6ld failed %ld violations %ld\n",
+				c == 2 ? "host" : c ? "container 1" : "container 0",
+				op_names[op], n[R_ALLOWED], n[R_DENIED], n[R_OTHER],
+				sh->viol[c][op]);
+			if (c < 2)
+				denied_seen += n[R_DENIED];
+			if (c < 2 && op != OP_NET)
+				denied_fs += n[R_DENIED];
+		}
+	fprintf(stderr, "# control: %ld commands (%d timeline entries), %ld errors; noise %ld (%ld errors); reader %ld (%ld errors)\n",
+		k.ops, sh->ntl, k.errors, nz.ops, nz.errors, rd.ops, rd.errors);
+	fprintf(stderr, "# rmmod attempts while bound: %ld, refused %ld, other errors %ld, unloaded %ld\n",
+		ul.ops, ul.eagain, ul.other, ul.unloaded);
+	for (i = 0; i < sh->nfirst; i++)
+		fprintf(stderr, "# violation: %s\n", sh->first[i]);
+	if (k.first_err[0])
+		fprintf(stderr, "# control error: %s\n", k.first_err);
+
+	EXPECT_EQ(0, ul.unloaded);
+	EXPECT_EQ(0, ul.other);
+	EXPECT_LT(0, ul.eagain);
+	for (c = 0; c < 3; c++)
+		for (op = 0; op < __OP_MAX; op++)
+			EXPECT_EQ(0, sh->viol[c][op]);
+	EXPECT_EQ(0, k.errors);
+	EXPECT_EQ(0, nz.errors) TH_LOG("%s", nz.first_err);
+	EXPECT_EQ(0, rd.errors) TH_LOG("%s", rd.first_err);
+	EXPECT_LT(100, k.ops);
+	EXPECT_LT(0, denied_seen);
+	EXPECT_LT(0, sh->cnt[0][OP_X][R_ALLOWED] + sh->cnt[1][OP_X][R_ALLOWED]);
+
+	/* counters: every denial a worker saw was counted */
+	ASSERT_EQ(0, rnl_status(&k.r, &st1));
+	fprintf(stderr, "# status: denied +%" PRIu64 ", allowed +%" PRIu64 ", monitored +%" PRIu64 ", events sent +%" PRIu64 " lost +%" PRIu64 "\n",
+		st1.v[CRS_STATUS_A_DENIED] - st0.v[CRS_STATUS_A_DENIED],
+		st1.v[CRS_STATUS_A_ALLOWED] - st0.v[CRS_STATUS_A_ALLOWED],
+		st1.v[CRS_STATUS_A_MONITORED] - st0.v[CRS_STATUS_A_MONITORED],
+		st1.v[CRS_STATUS_A_EVENTS_SENT] - st0.v[CRS_STATUS_A_EVENTS_SENT],
+		st1.v[CRS_STATUS_A_EVENTS_LOST] - st0.v[CRS_STATUS_A_EVENTS_LOST]);
+	EXPECT_LE((uint64_t)denied_seen,
+		  st1.v[CRS_STATUS_A_DENIED] - st0.v[CRS_STATUS_A_DENIED]);
+	if (!use_net || !(sh->cnt[0][OP_NET][R_DENIED] + sh->cnt[1][OP_NET][R_DENIED]))
+		EXPECT_EQ((uint64_t)denied_seen,
+			  st1.v[CRS_STATUS_A_DENIED] - st0.v[CRS_STATUS_A_DENIED]);
+	if (have_events) {
+		fprintf(stderr, "# events: denied file/syscall %ld, denied network %ld, other %ld, lost %ld, bad %ld %s\n",
+			ls.denied, ls.denied_net, ls.other, ls.lost, ls.bad, ls.first_bad);
+		EXPECT_EQ(0, ls.bad);
+		/* packets a connect never saw (RST, late ACK) may be denied too */
+		EXPECT_GE(denied_fs, ls.denied);
+		EXPECT_LE(denied_seen, ls.denied + ls.denied_net + ls.lost);
+		nl_socket_free(ls.sk);
+	}
+
+	/* clean up: containers died, so they are reaped; policies go */
+	ASSERT_EQ(0, rnl_del_policy(&k.r, "st-deny", 1));
+	ASSERT_EQ(0, rnl_del_policy(&k.r, "st-allow", 1));
+	ASSERT_EQ(0, rnl_del_policy(&k.r, "st-flip", 1));
+	for (i = 0; i < 4; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "st-noise%d", i);
+		rnl_del_policy(&k.r, name, 1);
+	}
+	ASSERT_EQ(0, rnl_status(&k.r, &st1));
+	EXPECT_EQ(st0.v[CRS_STATUS_A_CONTAINERS], st1.v[CRS_STATUS_A_CONTAINERS]);
+	EXPECT_EQ(st0.v[CRS_STATUS_A_POLICIES], st1.v[CRS_STATUS_A_POLICIES]);
+	rnl_close(&k.r);
+	lsn_stop(&lsn);
+
+	/* and with nothing bound, the module unloads and reloads */
+	EXPECT_EQ(0, wait_refcnt_zero(5));
+	EXPECT_EQ(0, syscall(SYS_delete_module, "crs", O_NONBLOCK)) TH_LOG("errno %d", errno);
+	EXPECT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko()));
+	rnl_family_id = 0;
+	EXPECT_EQ(0, rnl_status1(&st1));
+	munmap(sh, sizeof(*sh));
+}
+
+/* Bound: refused. Dead but not yet reaped: refused, then unloads. */
+TEST(rmmod_refused_while_bound_and_works_once_the_container_is_gone)
+{
+	struct rnl r;
+	struct ctr c = {};
+	struct rnl_status st;
+	int p[2], q[2], i, ret = -1;
+
+	ASSERT_EQ(0, rnl_open(&r, 10000));
+	ASSERT_EQ(0, push(&r, "st-unload", 1));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	c.outer = fork();
+	ASSERT_LE(0, c.outer);
+	if (!c.outer) {
+		pid_t in;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		close(p[1]);	/* the init sees EOF when the test closes it */
+		in = fork();
+		if (!in) {
+			char b;
+
+			if (read(p[0], &b, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		if (write(q[1], &in, sizeof(in)) != sizeof(in))
+			_exit(1);
+		waitpid(in, NULL, 0);
+		_exit(0);
+	}
+	close(p[0]);
+	close(q[1]);
+	ASSERT_EQ(sizeof(c.pid), read(q[0], &c.pid, sizeof(c.pid)));
+	close(q[0]);
+	ASSERT_LT(0, c.pid);
+	ASSERT_EQ(0, rnl_apply(&r, c.pid, "st-unload", -1)) TH_LOG("%s", r.extack);
+
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "crs", O_NONBLOCK));
+	EXPECT_TRUE(errno == EWOULDBLOCK || errno == EBUSY) TH_LOG("errno %d", errno);
+	EXPECT_NE(0, crs_sh(NULL, 0, "rmmod crs 2>/dev/null"));
+	EXPECT_EQ(0, rnl_status(&r, &st));
+	EXPECT_LE(1, st.v[CRS_STATUS_A_CONTAINERS]);
+	/* the policy cannot go while bound, except by force */
+	EXPECT_EQ(-EBUSY, rnl_del_policy(&r, "st-unload", 0));
+	rnl_close(&r);
+
+	/* the container exits: within the reaper's period, unload works */
+	close(p[1]);
+	waitpid(c.outer, NULL, 0);
+	for (i = 0; i < 50; i++) {
+		ret = syscall(SYS_delete_module, "crs", O_NONBLOCK);
+		if (!ret)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(0, ret) TH_LOG("still in use 5 s after the container exited");
+	EXPECT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko()));
+	rnl_family_id = 0;
+	EXPECT_EQ(0, rnl_status1(&st));
+	EXPECT_EQ(0, st.v[CRS_STATUS_A_POLICIES]);
+	EXPECT_EQ(0, st.v[CRS_STATUS_A_CONTAINERS]);
+}
+
+TEST_HARNESS_MAIN
