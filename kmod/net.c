@@ -381,6 +381,12 @@ static struct crs_net_sock *crs_net_sock_find(const struct sock *sk)
 	return rhashtable_lookup(&crs_net_socks, &sk, crs_net_sock_params);
 }
 
+/* The owner's program, NULL when unknown. */
+static const char *crs_net_owner(const struct crs_net_sock *s)
+{
+	return s->program[0] ? s->program : NULL;
+}
+
 static void crs_net_sock_free_rcu(struct rcu_head *h)
 {
 	kfree(container_of(h, struct crs_net_sock, rcu));
@@ -647,6 +653,8 @@ static bool crs_net_judge(struct crs_ctx *ctx, int dir, const struct crs_pkt *pk
 	struct crs_object obj = {
 		.type = dir == CRS_NET_OUT ? CRS_RULE_NETWORK_OUTBOUND :
 					     CRS_RULE_NETWORK_INBOUND,
+		/* the socket owner's, current's in process context */
+		.program = program,
 		.family = pk->family,
 		.addr = pk->addr,
 		.port = pk->port,
@@ -723,7 +731,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 			else if (rec->dir != CRS_NET_OUT)
 				goto accept;
 			else
-				program = rec->program;
+				program = crs_net_owner(rec);
 		} else if (!c) {
 			goto accept;	/* an ungoverned task's packet */
 		}
@@ -733,7 +741,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 		if (!rec || rec->dir != CRS_NET_OUT)
 			goto accept;
 		c = crs_net_container(ns, rec->cid);
-		program = rec->program;
+		program = crs_net_owner(rec);
 	}
 	if (!c)
 		goto accept;
@@ -784,7 +792,7 @@ static unsigned int crs_net_in(void *priv, struct sk_buff *skb,
 			if (pk.proto == IPPROTO_TCP && rec->dir == CRS_NET_OUT)
 				goto accept;	/* a reply of our connection */
 			c = crs_net_container(ns, rec->cid);
-			program = rec->program;
+			program = crs_net_owner(rec);
 		} else {
 			c = crs_net_sole(ns);
 			if (c && pk.proto == IPPROTO_TCP && !pk.syn)

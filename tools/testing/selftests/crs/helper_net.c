@@ -227,7 +227,7 @@ static int listener(const char *addr, int port, int type)
 	return fd;
 }
 
-static int do_serve(const char *addr, int port)
+static __attribute__((noreturn)) void do_serve(const char *addr, int port)
 {
 	int fd = listener(addr, port, SOCK_STREAM);
 
@@ -253,7 +253,7 @@ static int do_serve(const char *addr, int port)
 	}
 }
 
-static int do_userve(const char *addr, int port)
+static __attribute__((noreturn)) void do_userve(const char *addr, int port)
 {
 	int fd = listener(addr, port, SOCK_DGRAM);
 
@@ -310,9 +310,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "ping"))
 		return do_ping(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "serve"))
-		return do_serve(argv[2], atoi(argv[3]));
+		do_serve(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "userve"))
-		return do_userve(argv[2], atoi(argv[3]));
+		do_userve(argv[2], atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "stream"))
 		return do_stream(argv[2], atoi(argv[3]), argv[4]);
 	fprintf(stderr, "usage: helper_net connect|udp|ping|serve|userve|stream ...\n");

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <json-c/json.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -289,6 +290,34 @@ static int ct_counters(pid_t pid, unsigned long long v[3])
 	return 0;
 }
 
+/* Per-rule counter @field ("allowed", "denied", "monitored") of @rule. */
+static long long rule_stat(const char *policy, const char *rule,
+			   const char *field)
+{
+	static char out[1 << 16];
+	struct json_object *o, *rules, *r, *v;
+	long long ret = -1;
+	size_t i;
+
+	if (crs_sh(out, sizeof(out), "%s policy show %s --stats", crs_crsnl(),
+		   policy))
+		return -1;
+	o = json_tokener_parse(out);
+	if (!o || !json_object_object_get_ex(o, "rules", &rules))
+		goto out;
+	for (i = 0; i < json_object_array_length(rules); i++) {
+		r = json_object_array_get_idx(rules, i);
+		if (json_object_object_get_ex(r, "name", &v) &&
+		    !strcmp(json_object_get_string(v), rule) &&
+		    json_object_object_get_ex(r, "stats", &v) &&
+		    json_object_object_get_ex(v, field, &v))
+			ret = json_object_get_int64(v);
+	}
+out:
+	json_object_put(o);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* Topology, once per run */
 
@@ -432,6 +461,8 @@ NET_TEST(outbound_tcp_exact_address_denied_other_address_served)
 	EXPECT_EQ(ECONNREFUSED, r.err);
 	r = in_ct(self->init, NULL, "connect 192.0.2.11 80");
 	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d read '%s'", r.err, r.read);
+	EXPECT_EQ(1, rule_stat(POLICY, "no-10", "denied"));
+	EXPECT_EQ(0, rule_stat(POLICY, "no-10", "allowed"));
 	/* the same address from outside the container is served */
 	r = in_ns("crs_c", "connect 192.0.2.10 80");
 	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
@@ -699,6 +730,7 @@ NET_TEST(permissive_and_inactive_modes_block_nothing)
 	ASSERT_EQ(0, ct_counters(self->init, after));
 	EXPECT_EQ(before[1], after[1]);
 	EXPECT_EQ(before[2] + 1, after[2]);
+	EXPECT_EQ(1, rule_stat(POLICY, "no-10", "monitored"));
 	ASSERT_EQ(0, push(POLICY, "INACTIVE", "ALLOW",
 			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
 	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
