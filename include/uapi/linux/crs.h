@@ -50,8 +50,9 @@
  *   initial pid namespace). Binds the pid namespace of PID (as seen from
  *   the caller's pid namespace) and captures its network namespace. If
  *   that namespace is already bound, its policy is replaced. Each bound
- *   container holds a reference on the module: rmmod fails with EBUSY
- *   until every container is detached or has exited.
+ *   container holds a reference on the module: rmmod is refused at once
+ *   ("in use"; delete_module(2) fails with EWOULDBLOCK) until every
+ *   container is detached or has exited.
  *   -ESRCH no such pid, -ENOENT no such policy, -EPERM initial pid
  *   namespace without CRS_APPLY_F_HOST.
  *
