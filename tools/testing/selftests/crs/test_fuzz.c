@@ -729,6 +729,7 @@ FIXTURE_TEARDOWN(fz)
 
 /* Counts by command and errno, for the log. */
 static long tally[CRS_CMD_MAX + 4][8];
+static long noext[CRS_CMD_MAX + 4][8];	/* errors without an extack message */
 
 static int tally_slot(int ret)
 {
@@ -784,8 +785,11 @@ TEST_F_TIMEOUT(fz, generated_messages_get_a_reply_or_errno_and_module_keeps_answ
 			tally[c][tally_slot(ret)]++;
 		if (ret) {
 			errs++;
-			if (!r[k].extack[0] && ret != -EOPNOTSUPP)
+			if (!r[k].extack[0] && ret != -EOPNOTSUPP) {
 				noextack++;
+				if (c <= CRS_CMD_MAX + 3)
+					noext[c][tally_slot(ret)]++;
+			}
 		}
 		/* now and then: the module still answers, a socket dies mid-series */
 		if (i % 200 == 199) {
@@ -810,6 +814,11 @@ TEST_F_TIMEOUT(fz, generated_messages_get_a_reply_or_errno_and_module_keeps_answ
 		fprintf(stderr, "#   cmd %2d: ok %ld EINVAL %ld ERANGE %ld EOPNOTSUPP %ld ENOENT %ld EPERM %ld EMSGSIZE %ld other %ld\n",
 			c, tally[c][0], tally[c][1], tally[c][2], tally[c][3],
 			tally[c][4], tally[c][5], tally[c][6], tally[c][7]);
+	for (c = 0; c <= CRS_CMD_MAX + 3; c++)
+		if (noext[c][1] + noext[c][2] + noext[c][4] + noext[c][5] + noext[c][6] + noext[c][7])
+			fprintf(stderr, "#   cmd %2d without extack: EINVAL %ld ERANGE %ld ENOENT %ld EPERM %ld EMSGSIZE %ld other %ld\n",
+				c, noext[c][1], noext[c][2], noext[c][4], noext[c][5],
+				noext[c][6], noext[c][7]);
 	EXPECT_LE(10000, i) TH_LOG("too few messages in the time budget");
 	rnl_close(&r[0]);
 	rnl_close(&r[1]);
