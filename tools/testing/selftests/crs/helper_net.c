@@ -7,7 +7,7 @@
  *                             "errno=E ms=T read=TEXT"
  *   udp ADDR PORT             sendto() on an unconnected socket, wait 2 s
  *                             for the echo: "errno=E ms=T read=TEXT"
- *   ping ADDR                 one ICMP/ICMPv6 echo on a raw socket:
+ *   ping ADDR [SRC]           one ICMP/ICMPv6 echo on a raw socket:
  *                             "errno=E reply=0|1"
  *   serve ADDR PORT           TCP server: greets "hello PORT\n", then
  *                             echoes; prints "ready" once listening
@@ -156,7 +156,7 @@ static unsigned short csum(const void *p, size_t len)
 	return (unsigned short)~sum;
 }
 
-static int do_ping(const char *addr)
+static int do_ping(const char *addr, const char *src)
 {
 	struct sockaddr_storage ss;
 	unsigned char pkt[64], buf[256];
@@ -169,6 +169,14 @@ static int do_ping(const char *addr)
 	fd = socket(af, SOCK_RAW, af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
 	if (fd < 0)
 		return printf("errno=%d reply=0\n", errno), 0;
+	if (src) {
+		struct sockaddr_storage sa;
+		socklen_t sl;
+
+		parse(src, 0, &sa, &sl);
+		if (bind(fd, (struct sockaddr *)&sa, sl))
+			return printf("errno=%d reply=0 (bind)\n", errno), 0;
+	}
 	memset(pkt, 0, sizeof(pkt));
 	if (af == AF_INET) {
 		struct icmphdr *h = (struct icmphdr *)pkt;
@@ -307,8 +315,8 @@ int main(int argc, char **argv)
 		return do_connect(argv[2], atoi(argv[3]), argc > 4 ? argv[4] : NULL);
 	if (argc == 4 && !strcmp(argv[1], "udp"))
 		return do_udp(argv[2], atoi(argv[3]));
-	if (argc == 3 && !strcmp(argv[1], "ping"))
-		return do_ping(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "ping"))
+		return do_ping(argv[2], argc > 3 ? argv[3] : NULL);
 	if (argc == 4 && !strcmp(argv[1], "serve"))
 		do_serve(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "userve"))

@@ -214,19 +214,25 @@ static pid_t bg(const char *fmt, const char *a, int port, const char *b)
 	return atoi(out);
 }
 
-/* Wait until something listens on TCP @port in container @pid's netns. */
-static bool wait_listen(pid_t pid, int port)
+/* Wait until a socket in @file (/proc/net/tcp6...) is in @state on @port. */
+static bool wait_sock(pid_t pid, const char *file, const char *state, int port)
 {
 	long end = now_ms() + 15000;
 
 	do {
-		/* state 0A is LISTEN; servers bind :: so tcp6 holds them */
-		if (!crs_sh(NULL, 0, "nsenter -t %d -n grep -q ':%04X [0:]* 0A' /proc/net/tcp6",
-			    pid, port))
+		if (!crs_sh(NULL, 0, "nsenter -t %d -n grep -q ':%04X [0:]* %s' %s",
+			    pid, port, state, file))
 			return true;
 		usleep(100000);
 	} while (now_ms() < end);
 	return false;
+}
+
+/* Wait until something listens on TCP @port in container @pid's netns. */
+static bool wait_listen(pid_t pid, int port)
+{
+	/* state 0A is LISTEN; servers bind :: so tcp6 holds them */
+	return wait_sock(pid, "/proc/net/tcp6", "0A", port);
 }
 
 static long read_count(const char *file)
@@ -588,6 +594,42 @@ NET_TEST(inbound_denied_port_refused_allowed_port_served)
 	EXPECT_TRUE(served(&r, 8081)) TH_LOG("errno %d", r.err);
 	r = in_ns("crs_p", "connect 2001:db8:c::1 8081");
 	EXPECT_TRUE(served(&r, 8081)) TH_LOG("errno %d", r.err);
+}
+
+/* UDP datagrams and ICMP echo into the container: dropped when denied. */
+NET_TEST(inbound_udp_and_icmp_dropped_when_denied)
+{
+	char cmd[PATH_MAX + 64];
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  IN("no-udp-5353", "DENY", "\"port\": \"5353\", \"protocol\": \"UDP\"") ","
+			  IN("no-ping-from-11", "DENY", "\"ipAddress\": \"192.0.2.11\", \"protocol\": \"ICMP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s userve :: %%d%%s", self->init);
+	bg(cmd, helper, 5353, "");
+	bg(cmd, helper, 5354, "");
+	/* state 07 is an unconnected UDP socket */
+	ASSERT_TRUE(wait_sock(self->init, "/proc/net/udp6", "07", 5353));
+	ASSERT_TRUE(wait_sock(self->init, "/proc/net/udp6", "07", 5354));
+	r = in_ns("crs_p", "udp 198.51.100.1 5353");
+	EXPECT_EQ(0, r.err);
+	EXPECT_STREQ("", r.read);
+	r = in_ns("crs_p", "udp 198.51.100.1 5354");
+	EXPECT_EQ(0, r.err);
+	EXPECT_STREQ("ping", r.read);
+	r = in_ns("crs_p", "udp 2001:db8:c::1 5353");
+	EXPECT_STREQ("", r.read);
+	r = in_ns("crs_p", "udp 2001:db8:c::1 5354");
+	EXPECT_STREQ("ping", r.read);
+	/* echo requests have no socket: the namespace's only container */
+	r = in_ns("crs_p", "ping 198.51.100.1");
+	EXPECT_EQ(1, r.reply);
+	r = in_ns("crs_p", "ping 198.51.100.1 192.0.2.11");
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(0, r.reply);
+	EXPECT_EQ(2, rule_stat(POLICY, "no-udp-5353", "denied"));
+	EXPECT_EQ(1, rule_stat(POLICY, "no-ping-from-11", "denied"));
 }
 
 NET_TEST(inbound_allowed_only_from_cidr)
