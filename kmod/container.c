@@ -70,6 +70,25 @@ struct crs_container *crs_container_of(struct task_struct *task)
 }
 
 /**
+ * crs_ctx_fill() - the decision context of container @c
+ * @ctx: filled: @c, its policy (or NULL) and the effective mode
+ * @c: a container found under the current RCU read-side section
+ *
+ * Context: RCU read-side critical section; any context.
+ */
+void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c)
+{
+	struct crs_policy_slot *slot = rcu_dereference(c->slot);
+
+	ctx->c = c;
+	ctx->p = slot ? rcu_dereference(slot->policy) : NULL;
+	if (c->mode_override >= 0)
+		ctx->mode = c->mode_override;
+	else
+		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
+}
+
+/**
  * __crs_ctx_get() - find the container and policy current is held to
  * @ctx: filled on success
  *
@@ -82,7 +101,6 @@ struct crs_container *crs_container_of(struct task_struct *task)
  */
 bool __crs_ctx_get(struct crs_ctx *ctx)
 {
-	struct crs_policy_slot *slot;
 	struct crs_container *c;
 
 	if (!static_branch_unlikely(&crs_active))
@@ -93,13 +111,7 @@ bool __crs_ctx_get(struct crs_ctx *ctx)
 		rcu_read_unlock();
 		return false;
 	}
-	ctx->c = c;
-	slot = rcu_dereference(c->slot);
-	ctx->p = slot ? rcu_dereference(slot->policy) : NULL;
-	if (c->mode_override >= 0)
-		ctx->mode = c->mode_override;
-	else
-		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
+	crs_ctx_fill(ctx, c);
 	/* still held: for sparse, crs_ctx_get() takes it (__cond_lock) */
 	__release(RCU);
 	return true;

@@ -223,6 +223,7 @@ extern u64 crs_containers_gen;
 int crs_container_init(void);
 void crs_container_exit(void);
 struct crs_container *crs_container_of(struct task_struct *task);
+void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c);
 bool __crs_ctx_get(struct crs_ctx *ctx);
 /* true: the RCU read lock is held; written so sparse can follow it */
 #define crs_ctx_get(ctx) __cond_lock(RCU, __crs_ctx_get(ctx))

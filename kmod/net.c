@@ -525,18 +525,6 @@ NOKPROBE_SYMBOL(crs_hook_sk_free);
 /* ------------------------------------------------------------------ */
 /* The hooks */
 
-static void crs_net_ctx_of(struct crs_ctx *ctx, struct crs_container *c)
-{
-	struct crs_policy_slot *slot = rcu_dereference(c->slot);
-
-	ctx->c = c;
-	ctx->p = slot ? rcu_dereference(slot->policy) : NULL;
-	if (c->mode_override >= 0)
-		ctx->mode = c->mode_override;
-	else
-		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
-}
-
 /* The live container @cid of @ns, or NULL. RCU read lock held. */
 static struct crs_container *crs_net_container(struct crs_net_ns *ns, u64 cid)
 {
@@ -745,7 +733,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 	}
 	if (!c)
 		goto accept;
-	crs_net_ctx_of(&ctx, c);
+	crs_ctx_fill(&ctx, c);
 	/* a TCP flow is new on a SYN sent by a task; else it runs */
 	quiet = pk.proto == IPPROTO_TCP && (!pk.syn || !in_task());
 	deny = crs_net_judge(&ctx, CRS_NET_OUT, &pk, program, rec, quiet);
@@ -808,7 +796,7 @@ static unsigned int crs_net_in(void *priv, struct sk_buff *skb,
 	}
 	if (!c)
 		goto accept;
-	crs_net_ctx_of(&ctx, c);
+	crs_ctx_fill(&ctx, c);
 	deny = crs_net_judge(&ctx, CRS_NET_IN, &pk, program, rec, quiet);
 accept:
 	rcu_read_unlock();
