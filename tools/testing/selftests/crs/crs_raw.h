@@ -252,9 +252,9 @@ static inline void rnl_extack(struct rnl *r, const struct nlmsghdr *nlh)
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	a = (const uint8_t *)e + sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		a += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	/* the echoed request (or its header) is padded to NLMSG_ALIGN */
+	a = (const uint8_t *)e + NLMSG_ALIGN(sizeof(e->error) +
+		((nlh->nlmsg_flags & NLM_F_CAPPED) ? sizeof(e->msg) : e->msg.nlmsg_len));
 	alen = (int)nlh->nlmsg_len - (int)(a - (const uint8_t *)nlh);
 	while (alen >= NLA_HDRLEN) {
 		const struct nlattr *na = (const struct nlattr *)a;

@@ -730,6 +730,15 @@ FIXTURE_TEARDOWN(fz)
 /* Counts by command and errno, for the log. */
 static long tally[CRS_CMD_MAX + 4][8];
 static long noext[CRS_CMD_MAX + 4][8];	/* errors without an extack message */
+static char noext_first[CRS_CMD_MAX + 4][8][200];	/* hex of the first one */
+
+static void hex_into(char *out, size_t len, const struct mb *m)
+{
+	size_t i, o = 0;
+
+	for (i = NLMSG_HDRLEN; i < m->len && o + 3 < len; i++)
+		o += snprintf(out + o, len - o, "%02x", m->buf[i]);
+}
 
 static int tally_slot(int ret)
 {
@@ -787,8 +796,10 @@ TEST_F_TIMEOUT(fz, generated_messages_get_a_reply_or_errno_and_module_keeps_answ
 			errs++;
 			if (!r[k].extack[0] && ret != -EOPNOTSUPP) {
 				noextack++;
-				if (c <= CRS_CMD_MAX + 3)
-					noext[c][tally_slot(ret)]++;
+				if (c <= CRS_CMD_MAX + 3 &&
+				    !noext[c][tally_slot(ret)]++)
+					hex_into(noext_first[c][tally_slot(ret)],
+						 sizeof(noext_first[0][0]), &m);
 			}
 		}
 		/* now and then: the module still answers, a socket dies mid-series */
@@ -819,6 +830,11 @@ TEST_F_TIMEOUT(fz, generated_messages_get_a_reply_or_errno_and_module_keeps_answ
 			fprintf(stderr, "#   cmd %2d without extack: EINVAL %ld ERANGE %ld ENOENT %ld EPERM %ld EMSGSIZE %ld other %ld\n",
 				c, noext[c][1], noext[c][2], noext[c][4], noext[c][5],
 				noext[c][6], noext[c][7]);
+	for (c = 0; c <= CRS_CMD_MAX + 3; c++)
+		for (k = 1; k < 8; k++)
+			if (noext_first[c][k][0])
+				fprintf(stderr, "#   cmd %2d errno slot %d first without extack (genl header on): %s\n",
+					c, k, noext_first[c][k]);
 	EXPECT_LE(10000, i) TH_LOG("too few messages in the time budget");
 	rnl_close(&r[0]);
 	rnl_close(&r[1]);
