@@ -80,3 +80,41 @@ check-static: crsnl
 	@echo "make check-static: sparse clean, crsnl builds with -Wall -Wextra -Werror"
 
 .PHONY: all module crsnl clean setup selftests unit check style check-static bench
+
+# Installing on a real host (README "Installing on a real host").
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+HOOKSDIR ?= /usr/share/containers/oci/hooks.d
+DKMS_SRC ?= /usr/src/crs-$(CRS_VERSION)
+DKMS_FILES := Kbuild Makefile VERSION dkms.conf kmod include
+
+# crsnl and the podman/CRI-O hook config (its path pointed at our crsnl).
+install-tools: crsnl
+	install -D -m 0755 userspace/crsnl $(DESTDIR)$(SBINDIR)/crsnl
+	install -d $(DESTDIR)$(HOOKSDIR)
+	sed 's|"/usr/local/sbin/crsnl"|"$(SBINDIR)/crsnl"|' oci-hooks.d/crs.json \
+		> $(DESTDIR)$(HOOKSDIR)/crs.json
+
+# crs.ko into /lib/modules/$(KVER)/extra, plus the tools.
+install: module install-tools
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=extra modules_install
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+
+# The module's sources, as DKMS wants them, in $(DKMS_SRC).
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	cp -r $(DKMS_FILES) $(DKMS_SRC)/
+	find $(DKMS_SRC) \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
+
+# Register, build and install crs.ko with DKMS for the running kernel (and
+# rebuild it on every kernel update: AUTOINSTALL).
+dkms-install:
+	if dkms status -m crs -v $(CRS_VERSION) | grep -q .; then \
+		dkms remove -m crs -v $(CRS_VERSION) --all; fi
+	$(MAKE) dkms-src DKMS_SRC=/usr/src/crs-$(CRS_VERSION)
+	dkms add -m crs -v $(CRS_VERSION)
+	dkms build -m crs -v $(CRS_VERSION)
+	dkms install -m crs -v $(CRS_VERSION)
+
+.PHONY: install install-tools dkms-src dkms-install

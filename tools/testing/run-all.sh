@@ -33,6 +33,12 @@ if [ -x userspace/unit/run.sh ]; then
 	count_tap build/unit.log
 fi
 
+# 1b. host-built inputs of VM tests: crs.ko built through DKMS
+#     (test_dkms.sh loads it).
+bash tools/testing/dkms-build.sh > build/dkms.log 2>&1
+cat build/dkms.log
+count_tap build/dkms.log
+
 # 2. the VM suite
 bash $vm -t 1200 -o build/vm/suite -- bash tools/testing/vm/suite.sh > build/suite.log 2>&1
 rc=$?
