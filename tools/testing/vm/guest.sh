@@ -5,11 +5,25 @@
 # exit status as "CRS-EXIT: N" and power off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb
-dir=$(sed -n 's/.*crstest.dir=\([^ ]*\).*/\1/p' /proc/cmdline 2>/dev/null)
 mount -t proc proc /proc
 dir=$(sed -n 's/.*crstest.dir=\([^ ]*\).*/\1/p' /proc/cmdline)
 mount -t sysfs sys /sys
-mount -t tmpfs tmpfs /tmp
+# A fresh /tmp, but a tree that lives under the host's /tmp (a CI clone,
+# a scratch checkout) stays reachable at its own path.
+case "$dir" in
+/tmp/*)
+	first=${dir#/tmp/}
+	first=${first%%/*}
+	mkdir -p /mnt/hosttmp
+	mount --bind /tmp /mnt/hosttmp
+	mount -t tmpfs tmpfs /tmp
+	mkdir -p "/tmp/$first"
+	mount --bind "/mnt/hosttmp/$first" "/tmp/$first"
+	;;
+*)
+	mount -t tmpfs tmpfs /tmp
+	;;
+esac
 mount -t tmpfs tmpfs /run
 mkdir -p /dev/pts /dev/shm /sys/fs/cgroup
 mount -t devpts devpts /dev/pts
@@ -21,12 +35,9 @@ ip link set lo up 2>/dev/null
 exec >/dev/ttyS1 2>&1
 bash "$dir/cmd.sh"
 echo "CRS-EXIT: $?"
-# One compound command, parsed before it runs: once the power-off has
-# begun, bash must neither read this script nor exec anything from the
-# 9p root (PID 1 exiting would panic the guest); builtins only.
-{
-	sync
-	echo o > /proc/sysrq-trigger
-	end=$((SECONDS + 10))
-	while [ $SECONDS -lt $end ]; do :; done
-}
+# Power off from PID 1 itself: reboot(2) with POWER_OFF shuts the devices
+# down and powers off without returning. The asynchronous sysrq power-off
+# let bash run on while the 9p root went away; it then faulted (SIGBUS) or
+# exited and the guest panicked with "Attempted to kill init".
+sync
+exec busybox poweroff -f
