@@ -15,9 +15,12 @@
  * process's pid namespace (the same call as 'crsnl policy apply').
  *
  * Annotations: crs.policy (policy name), crs.policy-mode, crs.log-mode,
- * crs.learning. No crs.* annotation: exit 0, nothing done. crs.learning
- * on without crs.policy: the container is learned with no policy (the
- * same call as 'crsnl container set --learning on'). Any problem (bad
+ * crs.learning. No crs.* annotation (or crs.learning off alone): exit 0,
+ * nothing done. crs.learning on without crs.policy: the container is
+ * learned with no policy (the same call as 'crsnl learn start'). The
+ * bind holds the runtime's own last steps in the container too (runc
+ * init after createRuntime, runc exec): see README "Running containers
+ * with crs". Any problem (bad
  * JSON, no pid, an unknown crs.* key or value, no such policy, the
  * module not loaded) is one line on stderr and exit status 1, which makes
  * the runtime abort the start: a container asking for crs never runs
@@ -184,17 +187,21 @@ static int parse_annotations(struct json_object *ann, const char *id,
 		}
 		req->learning = m;
 	}
-	if (!policy && req->learning != 1) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": crs.* annotations without \"%s\" (or \"%s\": on) select nothing to apply\n",
-			id, ANN_POLICY, ANN_LEARNING);
+	if (policy || req->learning == 1) {
+		if (!policy && req->policy_mode >= 0) {
+			fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\" needs \"%s\"\n",
+				id, ANN_MODE, ANN_POLICY);
+			return -1;
+		}
+		return 0;
+	}
+	/* crs.learning off alone asks for nothing; a mode alone is a mistake. */
+	if (req->policy_mode >= 0 || req->log_mode >= 0) {
+		fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\" needs \"%s\" (or \"%s\": on)\n",
+			id, mode ? ANN_MODE : ANN_LOG, ANN_POLICY, ANN_LEARNING);
 		return -1;
 	}
-	if (!policy && req->policy_mode >= 0) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\" needs \"%s\"\n",
-			id, ANN_MODE, ANN_POLICY);
-		return -1;
-	}
-	return 0;
+	return 1;
 }
 
 int oci_hook_main(int argc, char **argv)
