@@ -34,10 +34,15 @@ if [ -x userspace/unit/run.sh ]; then
 fi
 
 # 1b. host-built inputs of VM tests: crs.ko built through DKMS
-#     (test_dkms.sh loads it).
+#     (test_dkms.sh loads it), the demo's busybox root filesystem
+#     (test_oci.sh, test_demo.sh run runc containers on it).
 bash tools/testing/dkms-build.sh > build/dkms.log 2>&1
 cat build/dkms.log
 count_tap build/dkms.log
+bash tools/demo/mkrootfs.sh > build/rootfs.log 2>&1
+rc=$?
+cat build/rootfs.log
+result "demo root filesystem (tools/demo/mkrootfs.sh)" "$([ $rc -eq 0 ] && echo 1)"
 
 # 2. the VM suite
 bash $vm -t 1200 -o build/vm/suite -- bash tools/testing/vm/suite.sh > build/suite.log 2>&1

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# crsnl oci-hook with Debian's runc, inside the VM (run by suite.sh with
+# crs.ko loaded). Containers run on the demo's busybox root filesystem
+# (tools/demo/mkrootfs.sh, built into build/demo/rootfs by the build).
+# kselftest-style TAP.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export CRS_TOP=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+. "$CRS_TOP/tools/demo/lib.sh"
+W=/tmp/crs-test-oci
+n=0 pass=0 fail=0 skip=0
+POLICY=oci-test
+
+result() {	# result OK NAME [DIAG]
+	n=$((n + 1))
+	if [ "$1" = 1 ]; then
+		echo "ok $n oci.$2"; pass=$((pass + 1))
+	else
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
+		echo "not ok $n oci.$2"; fail=$((fail + 1))
+	fi
+}
+
+# run_ctr ID ANNOTATIONS STAGE ARG...: runc run in the foreground; output
+# in $out, exit status in $rc.
+run_ctr() {
+	local id=$1 ann=$2 stage=$3
+	shift 3
+	crs_bundle "$W/$id" "$id" "$ann" "$stage" "$@" || { rc=99; out="bundle failed"; return; }
+	out=$(cd "$W/$id" && timeout -k 10 120 runc run "$id" 2>&1 </dev/null)
+	rc=$?
+	out=${out//\\\"/\"}	# runc quotes the hook's stderr as \"...\"
+	crs_rm "$id"
+}
+
+# create_ctr ID ANNOTATIONS: runc create (the hook runs; the process waits
+# for 'runc start'); exit status in $rc, output in $out, pid in $cpid.
+create_ctr() {
+	local id=$1 ann=$2
+	crs_bundle "$W/$id" "$id" "$ann" createRuntime /bin/sleep 60 || { rc=99; return; }
+	out=$(cd "$W/$id" && timeout -k 10 120 runc create "$id" 2>&1 </dev/null)
+	rc=$?
+	cpid=$(crs_cpid "$id")
+}
+
+echo "TAP version 13"
+echo "1..9"
+if ! command -v runc >/dev/null || [ ! -d "$CRS_ROOTFS/bin" ]; then
+	for t in $(seq 1 9); do echo "ok $t oci.test_$t # SKIP runc or $CRS_ROOTFS missing"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:9 error:0"
+	exit 0
+fi
+rm -rf "$W"
+mkdir -p "$W"
+cat > "$W/policy.json" <<EOF
+{"name": "$POLICY", "policyMode": "ACTIVE",
+ "rules": [{"name": "no-secrets", "ruleType": "READ", "program": "*",
+	    "file": "/run/secrets/*", "action": "DENY"}]}
+EOF
+"$CRSNL" policy push "$W/policy.json" >/dev/null
+
+# 1. The container's very first instruction is already governed: its
+#    entrypoint is the read of the secret.
+run_ctr first "{\"crs.policy\": \"$POLICY\"}" createRuntime /bin/cat /run/secrets/api-token
+result "$([ $rc -ne 0 ] && grep -q "can't open '/run/secrets/api-token': Permission denied" <<<"$out" &&
+	! grep -q tok_live <<<"$out" && echo 1)" \
+	createruntime_hook_binds_before_the_first_instruction "exit $rc: $out"
+
+# 2. The same as a prestart hook.
+run_ctr pre "{\"crs.policy\": \"$POLICY\"}" prestart /bin/cat /run/secrets/api-token
+result "$([ $rc -ne 0 ] && grep -q 'Permission denied' <<<"$out" && echo 1)" \
+	prestart_hook_binds_before_the_first_instruction "exit $rc: $out"
+
+# 3. The hook is configured but the container has no crs annotation.
+run_ctr plain '{"org.example.team": "web"}' createRuntime /bin/cat /run/secrets/api-token
+result "$([ $rc -eq 0 ] && grep -q tok_live <<<"$out" && echo 1)" \
+	container_without_annotation_is_unaffected "exit $rc: $out"
+
+# 4. A policy the kernel does not have: the container never starts.
+rm -f "$W/missing.ran"
+run_ctr missing '{"crs.policy": "no-such-policy"}' createRuntime \
+	/bin/sh -c 'echo started; touch /out/ran'
+result "$([ $rc -ne 0 ] &&
+	grep -qF 'crsnl: oci-hook: container "missing": apply policy "no-such-policy": No such file or directory' <<<"$out" &&
+	! grep -q started <<<"$out" && echo 1)" \
+	missing_policy_fails_the_start_with_the_hook_message "exit $rc: $out"
+
+# 5. A mistyped annotation value fails closed too.
+run_ctr badmode "{\"crs.policy\": \"$POLICY\", \"crs.policy-mode\": \"STRICT\"}" createRuntime \
+	/bin/sh -c 'echo started'
+result "$([ $rc -ne 0 ] &&
+	grep -qF 'annotation "crs.policy-mode": "STRICT": expected ACTIVE, PERMISSIVE or INACTIVE' <<<"$out" &&
+	! grep -q started <<<"$out" && echo 1)" \
+	bad_annotation_value_fails_the_start "exit $rc: $out"
+
+# 6. crs.policy-mode and crs.log-mode reach the container's settings.
+create_ctr modes "{\"crs.policy\": \"$POLICY\", \"crs.policy-mode\": \"PERMISSIVE\", \"crs.log-mode\": \"ALL\"}"
+list=$("$CRSNL" container list --pid "${cpid:-0}" 2>&1)
+crs_rm modes
+result "$([ $rc -eq 0 ] && grep -E " $POLICY +.*PERMISSIVE +ALL " <<<"$list" >/dev/null && echo 1)" \
+	mode_annotations_set_policy_mode_and_log_mode "create exit $rc: $out
+$list"
+
+# 7. crs.learning=on without a policy: the container is learned.
+create_ctr learner '{"crs.learning": "on"}'
+list=$("$CRSNL" container list --pid "${cpid:-0}" 2>&1)
+crs_rm learner
+result "$([ $rc -eq 0 ] && grep -E ' on +[0-9]' <<<"$list" >/dev/null && echo 1)" \
+	learning_annotation_alone_learns_the_container "create exit $rc: $out
+$list"
+
+# 8. Malformed state on stdin, and no annotation, without runc.
+o1=$(echo '{"id": "x", "pid": 1, "annotations": {}}' | "$CRSNL" oci-hook 2>&1); r1=$?
+o2=$(echo '{"id": "x", "annotations": {"crs.policy": "p"}}' | "$CRSNL" oci-hook 2>&1); r2=$?
+o3=$(echo 'not json' | "$CRSNL" oci-hook 2>&1); r3=$?
+result "$([ $r1 -eq 0 ] && [ -z "$o1" ] && [ $r2 -eq 1 ] && grep -q 'has no "pid"' <<<"$o2" &&
+	[ $r3 -eq 1 ] && grep -q 'not an OCI state' <<<"$o3" && echo 1)" \
+	state_without_annotation_is_a_noop_and_bad_state_fails "$r1 $o1; $r2 $o2; $r3 $o3"
+
+# 9. The module not loaded: the container does not start unprotected.
+"$CRSNL" policy delete "$POLICY" --force >/dev/null 2>&1
+if rmmod crs 2>/dev/null; then
+	run_ctr unloaded "{\"crs.policy\": \"$POLICY\"}" createRuntime /bin/sh -c 'echo started'
+	insmod "${CRS_KO:-$CRS_TOP/crs.ko}"
+	result "$([ $rc -ne 0 ] && grep -q 'the crs kernel module is not loaded' <<<"$out" &&
+		! grep -q started <<<"$out" && echo 1)" \
+		module_not_loaded_fails_the_start "exit $rc: $out"
+else
+	echo "ok 9 oci.module_not_loaded_fails_the_start # SKIP crs.ko is in use"
+	n=9; skip=$((skip + 1))
+fi
+
+rm -rf "$W"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ $fail -eq 0 ]
