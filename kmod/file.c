@@ -116,12 +116,7 @@ struct crs_file_bound {
 	struct crs_ino *exec;		/* [nexec], sorted by dev, ino */
 };
 
-/*
- * Exported by this kernel (Module.symvers) but declared only in
- * fs/internal.h since a 6.1 stable update.
- */
-int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
-		    const char *name, unsigned int flags, struct path *path);
+#include "compat.h"
 
 static atomic64_t crs_file_ids = ATOMIC64_INIT(0);
 

@@ -168,6 +168,7 @@ NOKPROBE_SYMBOL(crs_learn_find);
 
 static struct crs_learn_set *crs_learn_set_get(struct crs_container *c)
 {
+	/* pairs with the cmpxchg_release() that publishes the set */
 	struct crs_learn_set *s = smp_load_acquire(&c->learn), *old;
 
 	if (s)
@@ -326,6 +327,7 @@ void crs_learn_free(struct crs_container *c)
  */
 void crs_learn_stats(struct crs_container *c, u32 *count, u64 *overflow)
 {
+	/* pairs with the cmpxchg_release() that publishes the set */
 	struct crs_learn_set *s = smp_load_acquire(&c->learn);
 
 	*count = s ? READ_ONCE(s->count) : 0;
@@ -446,16 +448,20 @@ int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		ret = cb->args[1] ? -ESRCH : 0;
 		goto out;
 	}
+	/* pairs with the cmpxchg_release() that publishes the set */
 	s = smp_load_acquire(&found->learn);
 	if (!s)
 		goto out;
-	for (e = smp_load_acquire(&s->first); e;
-	     e = smp_load_acquire(&e->next), idx++) {
-		if (idx < cb->args[1])
-			continue;
-		if (crs_learn_put(skb, cb, fam, e))
-			break;
-		cb->args[1] = idx + 1;
+	/* pairs with the smp_store_release() that publishes an entry */
+	e = smp_load_acquire(&s->first);
+	for (; e; idx++) {
+		if (idx >= cb->args[1]) {
+			if (crs_learn_put(skb, cb, fam, e))
+				break;
+			cb->args[1] = idx + 1;
+		}
+		/* pairs with the smp_store_release() that publishes an entry */
+		e = smp_load_acquire(&e->next);
 	}
 out:
 	mutex_unlock(&crs_lock);

@@ -160,7 +160,7 @@ static void crs_net_mask(struct in6_addr *a, u8 plen)
 
 static u32 crs_net_hash(const struct in6_addr *a, u8 plen)
 {
-	return jhash2(a->s6_addr32, 4, plen);
+	return jhash2((const u32 *)a->s6_addr32, 4, plen);
 }
 
 struct crs_net_key {

@@ -680,6 +680,62 @@ static int crs_nl_get_container_dump(struct sk_buff *skb,
 	return skb->len;
 }
 
+/*
+ * Linux 6.1 calls a dump's .start without an extack, so an error found
+ * there would reach userspace without its message. The wrappers below
+ * run .start against a local extack, keep the error and message in
+ * cb->args[4..5] and report both from the first .dumpit, whose extack
+ * travels in NLMSG_DONE.
+ */
+#define CRS_DUMP_MSG	4
+#define CRS_DUMP_ERR	5
+
+static int crs_dump_start(struct netlink_callback *cb,
+			  int (*start)(struct netlink_callback *cb))
+{
+	struct netlink_ext_ack *saved = cb->extack;
+	struct netlink_ext_ack ext = {};
+	int ret;
+
+	cb->extack = &ext;
+	ret = start(cb);
+	cb->extack = saved;
+	if (ret) {
+		cb->args[CRS_DUMP_ERR] = ret;
+		cb->args[CRS_DUMP_MSG] = (long)ext._msg;
+	}
+	return 0;
+}
+
+static int crs_dump_failed(struct netlink_callback *cb)
+{
+	if (!cb->args[CRS_DUMP_ERR])
+		return 0;
+	if (cb->extack && cb->args[CRS_DUMP_MSG])
+		cb->extack->_msg = (const char *)cb->args[CRS_DUMP_MSG];
+	return cb->args[CRS_DUMP_ERR];
+}
+
+static int crs_nl_policy_start(struct netlink_callback *cb)
+{
+	return crs_dump_start(cb, crs_nl_get_policy_start);
+}
+
+static int crs_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return crs_dump_failed(cb) ?: crs_nl_get_policy_dump(skb, cb);
+}
+
+static int crs_nl_learned_start(struct netlink_callback *cb)
+{
+	return crs_dump_start(cb, crs_learn_nl_start);
+}
+
+static int crs_nl_learned_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return crs_dump_failed(cb) ?: crs_learn_nl_dump(skb, cb);
+}
+
 static const struct genl_ops crs_genl_ops[] = {
 	{
 		.cmd = CRS_CMD_GET_STATUS,
@@ -693,8 +749,8 @@ static const struct genl_ops crs_genl_ops[] = {
 	},
 	{
 		.cmd = CRS_CMD_GET_POLICY,
-		.start = crs_nl_get_policy_start,
-		.dumpit = crs_nl_get_policy_dump,
+		.start = crs_nl_policy_start,
+		.dumpit = crs_nl_policy_dump,
 		.done = crs_nl_get_policy_done,
 		.flags = GENL_ADMIN_PERM,
 	},
@@ -726,8 +782,8 @@ static const struct genl_ops crs_genl_ops[] = {
 	},
 	{
 		.cmd = CRS_CMD_GET_LEARNED,
-		.start = crs_learn_nl_start,
-		.dumpit = crs_learn_nl_dump,
+		.start = crs_nl_learned_start,
+		.dumpit = crs_nl_learned_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

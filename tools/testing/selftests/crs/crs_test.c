@@ -79,8 +79,27 @@ static int wait_reply(struct crs_conn *c, void *reply, size_t rlen)
 		len = (int)n;
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len)) {
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return 0;
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* a dump's error and extack come in DONE */
+				int err = 0, alen;
+				struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+					memcpy(&err, NLMSG_DATA(nlh), sizeof(int));
+				alen = (int)nlh->nlmsg_len -
+				       (int)NLMSG_LENGTH(sizeof(int));
+				if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
+				    alen > 0 &&
+				    !nla_parse(tb, NLMSGERR_ATTR_MAX,
+					       (struct nlattr *)((char *)NLMSG_DATA(nlh) +
+								 sizeof(int)),
+					       alen, NULL) &&
+				    tb[NLMSGERR_ATTR_MSG])
+					snprintf(c->extack, sizeof(c->extack),
+						 "%s",
+						 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+				return err;
+			}
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(nlh);
 				size_t hl = sizeof(*e);

@@ -324,4 +324,24 @@ TEST(series_commits_on_last_message)
 	crs_conn_close(&c);
 }
 
+/* A dump's .start error reaches userspace with its extack message. */
+TEST(get_unknown_policy_is_enoent_with_extack)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+	struct nlattr *p;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	m = crs_conn_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP);
+	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(m, CRS_POLICY_A_NAME, "no-such-policy");
+	nla_nest_end(m, p);
+	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_STREQ("no such policy", c.extack);
+	m = crs_conn_msg(&c, CRS_CMD_GET_LEARNED, NLM_F_DUMP);
+	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_STREQ("missing container attribute", c.extack);
+	crs_conn_close(&c);
+}
+
 TEST_HARNESS_MAIN
