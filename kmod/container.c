@@ -78,12 +78,19 @@ struct crs_container *crs_container_of(struct task_struct *task)
  */
 void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c)
 {
-	struct crs_policy_slot *slot = rcu_dereference(c->slot);
+	struct crs_policy_slot *slot;
+	unsigned int seq;
+	s8 mode;
 
+	do {
+		seq = read_seqcount_begin(&c->seq);
+		slot = rcu_dereference(c->slot);
+		mode = READ_ONCE(c->mode_override);
+	} while (read_seqcount_retry(&c->seq, seq));
 	ctx->c = c;
 	ctx->p = slot ? rcu_dereference(slot->policy) : NULL;
-	if (c->mode_override >= 0)
-		ctx->mode = c->mode_override;
+	if (mode >= 0)
+		ctx->mode = mode;
 	else
 		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
 }
@@ -132,27 +139,41 @@ static void crs_container_free_work(struct work_struct *w)
 }
 
 /**
- * crs_container_set_slot() - bind @c to a policy slot (or none)
+ * crs_container_set_policy() - bind @c to a policy slot and mode, at once
  * @c: container
  * @slot: the policy's slot, or NULL
+ * @mode: enum crs_policy_mode override, -1 for none, CRS_MODE_KEEP to
+ *	leave it
  *
- * Context: crs_lock held.
+ * A concurrent crs_ctx_get() sees the old slot and mode or the new ones,
+ * never one of each (c->seq).
+ *
+ * Context: crs_lock held; process context.
  */
-void crs_container_set_slot(struct crs_container *c,
-			    struct crs_policy_slot *slot)
+void crs_container_set_policy(struct crs_container *c,
+			      struct crs_policy_slot *slot, int mode)
 {
 	struct crs_policy_slot *old;
 
 	lockdep_assert_held(&crs_lock);
 	old = rcu_dereference_protected(c->slot, lockdep_is_held(&crs_lock));
-	if (old == slot)
+	if (old == slot && (mode == CRS_MODE_KEEP || mode == c->mode_override))
 		return;
-	if (old)
-		old->users--;
-	if (slot)
-		slot->users++;
+	if (old != slot) {
+		if (old)
+			old->users--;
+		if (slot)
+			slot->users++;
+	}
+	/* readers run in task and softirq context: keep both off this CPU */
+	local_bh_disable();
+	write_seqcount_begin(&c->seq);
 	rcu_assign_pointer(c->slot, slot);
-	if (slot)
+	if (mode != CRS_MODE_KEEP)
+		WRITE_ONCE(c->mode_override, mode);
+	write_seqcount_end(&c->seq);
+	local_bh_enable();
+	if (slot && old != slot)
 		crs_file_bind(c);
 	crs_containers_gen++;
 }
@@ -173,7 +194,7 @@ void crs_container_unbind(struct crs_container *c)
 	crs_ncontainers--;
 	crs_containers_gen++;
 	crs_net_detach(c);
-	crs_container_set_slot(c, NULL);
+	crs_container_set_policy(c, NULL, CRS_MODE_KEEP);
 	static_branch_dec(&crs_active);
 	INIT_RCU_WORK(&c->free_work, crs_container_free_work);
 	queue_rcu_work(crs_wq, &c->free_work);
@@ -301,6 +322,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	c->netns_id = net->ns.inum;
 	c->pid = pid;
 	c->mode_override = -1;
+	seqcount_init(&c->seq);
 	c->log_mode = CRS_LOG_POLICY_MONITOR_DENY;
 	ret = crs_net_attach(c);
 	if (ret) {

@@ -26,6 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu_counter.h>
 #include <linux/rcupdate.h>
+#include <linux/seqlock.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -161,6 +162,8 @@ struct crs_container {
 	u64 id;				/* pidns inode number */
 	u64 netns_id;			/* netns inode number */
 	pid_t pid;			/* the pid it was applied with (init ns) */
+	seqcount_t seq;			/* slot and mode_override change
+					 * together (crs_ctx_fill()) */
 	struct crs_policy_slot __rcu *slot;	/* NULL: no policy */
 	s8 mode_override;		/* -1 or enum crs_policy_mode */
 	u8 log_mode;			/* enum crs_log_mode */
@@ -233,8 +236,9 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 struct crs_container *crs_container_find_pid(pid_t pid,
 					     struct netlink_ext_ack *extack);
 void crs_container_unbind(struct crs_container *c);
-void crs_container_set_slot(struct crs_container *c,
-			    struct crs_policy_slot *slot);
+#define CRS_MODE_KEEP (-2)
+void crs_container_set_policy(struct crs_container *c,
+			      struct crs_policy_slot *slot, int mode);
 u32 crs_container_count(void);
 void crs_container_stats_sum(struct crs_container *c,
 			     struct crs_container_stats *sum);

@@ -466,12 +466,16 @@ static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
 	return 0;
 }
 
-/* Apply mode, log mode and learning overrides present in @tb. */
+/* The policy mode override in @tb, or CRS_MODE_KEEP. */
+static int crs_container_mode(struct nlattr **tb)
+{
+	return tb[CRS_CONTAINER_A_POLICY_MODE] ?
+	       nla_get_u8(tb[CRS_CONTAINER_A_POLICY_MODE]) : CRS_MODE_KEEP;
+}
+
+/* Apply log mode and learning settings present in @tb. */
 static void crs_container_modes(struct crs_container *c, struct nlattr **tb)
 {
-	if (tb[CRS_CONTAINER_A_POLICY_MODE])
-		WRITE_ONCE(c->mode_override,
-			   nla_get_u8(tb[CRS_CONTAINER_A_POLICY_MODE]));
 	if (tb[CRS_CONTAINER_A_LOG_MODE])
 		WRITE_ONCE(c->log_mode, nla_get_u8(tb[CRS_CONTAINER_A_LOG_MODE]));
 	if (tb[CRS_CONTAINER_A_LEARNING])
@@ -513,7 +517,7 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	crs_container_modes(c, tb);
-	crs_container_set_slot(c, slot);
+	crs_container_set_policy(c, slot, crs_container_mode(tb));
 out:
 	mutex_unlock(&crs_lock);
 	return ret;
@@ -563,10 +567,14 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(c))
 		c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
 				       flags & CRS_APPLY_F_HOST, info->extack);
-	if (IS_ERR(c))
+	if (IS_ERR(c)) {
 		ret = PTR_ERR(c);
-	else
+	} else {
 		crs_container_modes(c, tb);
+		crs_container_set_policy(c, rcu_dereference_protected(c->slot,
+					 lockdep_is_held(&crs_lock)),
+					 crs_container_mode(tb));
+	}
 	mutex_unlock(&crs_lock);
 	return ret;
 }
