@@ -40,8 +40,10 @@ run_ctr() {
 create_ctr() {
 	local id=$1 ann=$2
 	crs_bundle "$W/$id" "$id" "$ann" createRuntime /bin/sleep 60 || { rc=99; return; }
-	out=$(cd "$W/$id" && timeout -k 10 120 runc create "$id" 2>&1 </dev/null)
+	# not $(...): the created container keeps runc's stdout open
+	(cd "$W/$id" && timeout -k 10 120 runc create "$id" > "$W/$id.out" 2>&1 </dev/null)
 	rc=$?
+	out=$(cat "$W/$id.out")
 	cpid=$(crs_cpid "$id")
 }
 
