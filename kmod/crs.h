@@ -162,8 +162,8 @@ struct crs_container {
 	u64 id;				/* pidns inode number */
 	u64 netns_id;			/* netns inode number */
 	pid_t pid;			/* the pid it was applied with (init ns) */
-	seqcount_t seq;			/* slot and mode_override change
-					 * together (crs_ctx_fill()) */
+	/* slot and mode_override change together (crs_ctx_fill()) */
+	seqcount_t seq;
 	struct crs_policy_slot __rcu *slot;	/* NULL: no policy */
 	s8 mode_override;		/* -1 or enum crs_policy_mode */
 	u8 log_mode;			/* enum crs_log_mode */
