@@ -81,6 +81,12 @@ check-static: crsnl
 
 .PHONY: all module crsnl clean setup selftests unit check style check-static bench
 
+# The demo (tools/demo/): real runc containers in the VM; see README "Demo".
+demo: setup
+	$(MAKE) all
+	bash tools/demo/mkrootfs.sh
+	bash tools/testing/vm/run.sh -t 900 -o build/vm/demo -- bash tools/demo/demo-vm.sh
+
 # Installing on a real host (README "Installing on a real host").
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -117,4 +123,4 @@ dkms-install:
 	dkms build -m crs -v $(CRS_VERSION)
 	dkms install -m crs -v $(CRS_VERSION)
 
-.PHONY: install install-tools dkms-src dkms-install
+.PHONY: demo install install-tools dkms-src dkms-install

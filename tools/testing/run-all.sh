@@ -45,7 +45,7 @@ cat build/rootfs.log
 result "demo root filesystem (tools/demo/mkrootfs.sh)" "$([ $rc -eq 0 ] && echo 1)"
 
 # 2. the VM suite
-bash $vm -t 1200 -o build/vm/suite -- bash tools/testing/vm/suite.sh > build/suite.log 2>&1
+bash $vm -t 2400 -o build/vm/suite -- bash tools/testing/vm/suite.sh > build/suite.log 2>&1
 rc=$?
 cat build/suite.log
 count_tap build/suite.log
