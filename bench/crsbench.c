@@ -19,9 +19,10 @@
  *   idle          crs.ko loaded, no container bound
  *   host          crs.ko loaded, a container bound, the caller on the host
  *   crs-N-M       the caller governed: a worker in its own pid namespace
- *                 bound to a policy of N rules of the loop's type, none
- *                 matching the loop's call (M = nomatch) or N-1 of them
- *                 plus one that matches (M = match)
+ *                 bound to a policy of N rules of each type, none of the
+ *                 loop's type matching its call (M = nomatch) or N-1 of
+ *                 them plus one that matches (M = match); see
+ *                 policy_write()
  *
  * A round is [base, seccomp, nft] -> insmod -> [idle] -> push the
  * policies -> [host, crs] -> detach -> rmmod, because rmmod is refused
@@ -36,9 +37,14 @@
  * losses it was told about.
  *
  * Output, tab separated, one record a line on stdout (bench/report.py):
- *   R round loop arm iterations ns_per_iteration   (ns < 0: not possible)
- *   P round type rules match seconds                (policy push)
- *   E target_rate duration generated achieved_rate received lost_reported status_lost
+ *   R round loop arm iterations ns_per_iteration probe_ns
+ *                                                    (ns < 0: not possible;
+ *                                                    probe: see probe())
+ *   P round kind rules match seconds                (policy push; kind
+ *                                                    mixed or read)
+ *   E target_rate duration generated achieved_rate received lost_reported
+ *     status_lost drain_seconds  (drain: how long the listener went on
+ *                                 receiving after the generator stopped)
  *   I key value                                     (calibration, notes)
  *   F spec line                                     (--profile: perf report)
  */
@@ -74,10 +80,9 @@ enum { L_GETPPID, L_OPEN, L_CONNECT, L_EXEC, NLOOPS };
 static const char *const loop_name[NLOOPS] = {
 	"getppid", "open", "connect", "exec"
 };
-/* The rule type governing each loop, for policy file names. */
-static const char *const loop_type[NLOOPS] = { "sys", "file", "net", "exec" };
 
 static const int counts[] = { 1, 10, 100, 1000, 10000 };
+static const int read_counts[] = { 10, 1000, 10000 };	/* push time only */
 #define NCOUNTS ((int)(sizeof(counts) / sizeof(counts[0])))
 
 /* where crs.ko and crsnl are (a snapshot taken by bench/run.sh) */
@@ -216,10 +221,27 @@ static void (*const loop_fn[NLOOPS])(long) = {
  * batch is the one least disturbed, for every arm alike.
  */
 #define BATCHES 5
+#define PROBE_ITERS 200000
+
+/*
+ * The speed probe: a fixed piece of user-space arithmetic run next to
+ * each batch. Under TCG on a shared host the emulated CPU's speed drifts
+ * by tens of percent from second to second; the probe's time (fastest of
+ * the BATCHES) measures that drift and report.py can divide it out.
+ */
+static double last_probe;
+
+static void probe(void)
+{
+	volatile unsigned int x = 1;
+
+	for (int i = 0; i < PROBE_ITERS; i++)
+		x = x * 1103515245u + 12345u;
+}
 
 static double run_loop(int l, long n)
 {
-	double best = -1;
+	double best = -1, pbest = -1;
 
 	for (int b = 0; b < BATCHES; b++) {
 		long k = n / BATCHES + (b < n % BATCHES);
@@ -228,18 +250,24 @@ static double run_loop(int l, long n)
 		if (k <= 0)
 			continue;
 		t0 = now();
+		probe();
+		t0 = (now() - t0) * 1e9 / PROBE_ITERS;
+		if (pbest < 0 || t0 < pbest)
+			pbest = t0;
+		t0 = now();
 		loop_fn[l](k);
 		t0 = (now() - t0) * 1e9 / k;
 		if (best < 0 || t0 < best)
 			best = t0;
 	}
+	last_probe = pbest;
 	return best;
 }
 
 static void report(int round, int l, const char *arm, double ns)
 {
-	printf("R\t%d\t%s\t%s\t%ld\t%.1f\n", round, loop_name[l], arm,
-	       iters[l], ns);
+	printf("R\t%d\t%s\t%s\t%ld\t%.1f\t%.3f\n", round, loop_name[l], arm,
+	       iters[l], ns, last_probe);
 	fflush(stdout);
 }
 
@@ -258,8 +286,9 @@ static void calibrate(void)
 			n *= 4;
 		}
 		iters[l] = (long)(n * (arm_ms / 1000.0) / t);
-		if (iters[l] < BATCHES)
-			iters[l] = BATCHES;
+		/* fork+exec takes ~60 ms under TCG: at least 3 per batch */
+		if (iters[l] < 3 * BATCHES)
+			iters[l] = 3 * BATCHES;
 		printf("I\titers_%s\t%ld\n", loop_name[l], iters[l]);
 		printf("I\tcalib_ns_%s\t%.1f\n", loop_name[l], t * 1e9 / n);
 	}
@@ -385,15 +414,25 @@ static double seccomp_arm(int n, int match)
 			}
 			loaded++;
 		}
-		if (!rc && loaded)
-			ns = run_loop(L_GETPPID, iters[L_GETPPID]);
-		if (write(p[1], &ns, sizeof(ns)) != sizeof(ns))
+		double out[2] = { -1, -1 };
+
+		if (!rc && loaded) {
+			out[0] = run_loop(L_GETPPID, iters[L_GETPPID]);
+			out[1] = last_probe;
+		}
+		if (write(p[1], out, sizeof(out)) != sizeof(out))
 			_exit(1);
 		_exit(0);
 	}
 	close(p[1]);
-	if (read(p[0], &ns, sizeof(ns)) != sizeof(ns))
-		ns = -1;
+	{
+		double in[2];
+
+		if (read(p[0], in, sizeof(in)) == sizeof(in)) {
+			ns = in[0];
+			last_probe = in[1];
+		}
+	}
 	close(p[0]);
 	waitpid(pid, NULL, 0);
 	return ns;
@@ -429,21 +468,34 @@ static void nft_write(int n, int set)
 
 /* ---- policies ---- */
 
-static void policy_path(char *buf, size_t len, int l, int n, int match)
+/*
+ * One policy per (N, match) holds N rules of each of the four types
+ * (SYSCALL, READ, NETWORK_OUTBOUND, Execution): each loop is governed by
+ * N rules of its own type, and one apply serves the four loops (a crsnl
+ * call costs about a second under TCG on a busy host). Each type is
+ * compiled into its own table, so the others cost a loop only where it
+ * really meets them (the exec loop also opens files: READ rules).
+ * Push times are measured on these and on READ-only policies.
+ */
+static void policy_path(char *buf, size_t len, const char *kind, int n,
+			int match)
 {
-	snprintf(buf, len, DIR_TMP "/pol-%s-%d-%d.json", loop_type[l], n,
-		 match);
+	snprintf(buf, len, DIR_TMP "/pol-%s-%d-%d.json", kind, n, match);
 }
 
-static void policy_name(char *buf, size_t len, int l, int n, int match)
+static void policy_name(char *buf, size_t len, const char *kind, int n,
+			int match)
 {
-	snprintf(buf, len, "b-%s-%d-%d", loop_type[l], n, match);
+	snprintf(buf, len, "b-%s-%d-%d", kind, n, match);
 }
+
+static const char rule_prefix[NLOOPS] = { 's', 'f', 'n', 'e' };
 
 /* The non-matching rule i of the type governing loop @l. */
 static void rule_nomatch(FILE *f, int l, int i)
 {
-	fprintf(f, "{\"name\":\"r%d\",\"program\":\"*\",\"action\":\"DENY\",", i);
+	fprintf(f, "{\"name\":\"%c%d\",\"program\":\"*\",\"action\":\"DENY\",",
+		rule_prefix[l], i);
 	switch (l) {
 	case L_GETPPID:
 		fprintf(f, "\"ruleType\":\"SYSCALL\",\"syscall\":\"%s\",\"arg1\":%d}",
@@ -473,7 +525,7 @@ static void rule_nomatch(FILE *f, int l, int i)
  */
 static void rule_match(FILE *f, int l)
 {
-	fprintf(f, "{\"name\":\"m\",\"program\":\"*\",");
+	fprintf(f, "{\"name\":\"m%c\",\"program\":\"*\",", rule_prefix[l]);
 	switch (l) {
 	case L_GETPPID:
 		fprintf(f, "\"action\":\"DENY\",\"ruleType\":\"SYSCALL\",\"syscall\":\"getppid\"}");
@@ -490,39 +542,49 @@ static void rule_match(FILE *f, int l)
 	}
 }
 
-static void policy_write(int l, int n, int match)
+/* kind "mixed": N rules of each type; "read": N READ rules only. */
+static void policy_write(const char *kind, int n, int match)
 {
 	char path[256], name[64];
+	int i, l, k = n - (match ? 1 : 0), first = 1;
 	FILE *f;
-	int i, k = n - (match ? 1 : 0);
 
-	policy_path(path, sizeof(path), l, n, match);
-	policy_name(name, sizeof(name), l, n, match);
+	policy_path(path, sizeof(path), kind, n, match);
+	policy_name(name, sizeof(name), kind, n, match);
 	f = fopen(path, "w");
 	if (!f)
 		die("%s: %s", path, strerror(errno));
 	fprintf(f, "{\"name\":\"%s\",\"policyMode\":\"ACTIVE\",\"rules\":[\n", name);
-	for (i = 0; i < k; i++) {
-		rule_nomatch(f, l, i);
-		fprintf(f, "%s\n", i + 1 < n ? "," : "");
+	for (l = 0; l < NLOOPS; l++) {
+		if (strcmp(kind, "mixed") && l != L_OPEN)
+			continue;
+		for (i = 0; i < k; i++) {
+			fprintf(f, "%s", first ? "" : ",\n");
+			rule_nomatch(f, l, i);
+			first = 0;
+		}
+		if (match) {
+			fprintf(f, "%s", first ? "" : ",\n");
+			rule_match(f, l);
+			first = 0;
+		}
 	}
-	if (match)
-		rule_match(f, l);
-	fprintf(f, "]}\n");
+	fprintf(f, "\n]}\n");
 	fclose(f);
 }
 
-static double push(int round, int l, int n, int match)
+static double push(int round, const char *kind, int n, int match)
 {
 	char path[256];
 	double t0;
 
-	policy_path(path, sizeof(path), l, n, match);
+	policy_path(path, sizeof(path), kind, n, match);
 	t0 = now();
-	if (sh("%s/crsnl policy push %s", top, path))
+	if (sh("%s/crsnl policy push %s >/dev/null", top, path))
 		die("policy push %s failed", path);
 	t0 = now() - t0;
-	printf("P\t%d\t%s\t%d\t%d\t%.4f\n", round, loop_type[l], n, match, t0);
+	printf("P\t%d\t%s\t%d\t%d\t%.4f\n", round, kind,
+	       n * (strcmp(kind, "mixed") ? 1 : NLOOPS), match, t0);
 	fflush(stdout);
 	return t0;
 }
@@ -554,7 +616,8 @@ static void worker_events(long rate, int secs, int res)
 		if (rate > 0) {
 			owed += (t - last) * rate;
 			last = t;
-			while (owed >= 1) {
+			/* behind schedule: catch up, but never past tend */
+			while (owed >= 1 && now() < tend) {
 				int fd = open(DENIED, O_RDONLY);
 
 				if (fd >= 0)
@@ -591,9 +654,11 @@ static void worker_main(int cmd, int res)
 		if (c.loop < 0) {
 			worker_events(c.n, c.secs, res);
 		} else {
-			double ns = run_loop(c.loop, c.n);
+			double out[2];
 
-			if (write(res, &ns, sizeof(ns)) != sizeof(ns))
+			out[0] = run_loop(c.loop, c.n);
+			out[1] = last_probe;
+			if (write(res, out, sizeof(out)) != sizeof(out))
 				_exit(1);
 		}
 	}
@@ -625,12 +690,13 @@ static void worker_start(struct worker *w)
 static double worker_run(struct worker *w, int l)
 {
 	struct wcmd c = { .loop = l, .n = iters[l] };
-	double ns = -1;
+	double in[2];
 
 	if (write(w->cmd, &c, sizeof(c)) != sizeof(c) ||
-	    read(w->res, &ns, sizeof(ns)) != sizeof(ns))
+	    read(w->res, in, sizeof(in)) != sizeof(in))
 		die("worker died");
-	return ns;
+	last_probe = in[1];
+	return in[0];
 }
 
 static void worker_stop(struct worker *w)
@@ -714,27 +780,29 @@ static void round_run(int r)
 	insmod();
 	for (l = 0; l < NLOOPS; l++)
 		report(r, l, "idle", run_loop(l, iters[l]));
-	for (l = 0; l < NLOOPS; l++)
-		for (i = 0; i < NCOUNTS; i++)
-			for (m = 0; m < 2; m++)
-				push(r, l, counts[i], m);
+	for (i = 0; i < NCOUNTS; i++)
+		for (m = 0; m < 2; m++)
+			push(r, "mixed", counts[i], m);
+	for (i = 0; i < (int)(sizeof(read_counts) / sizeof(read_counts[0])); i++)
+		push(r, "read", read_counts[i], 0);
 	phase(r, "base_insmod_idle_push");
 
 	worker_start(&w);
-	for (l = 0; l < NLOOPS; l++) {
-		for (i = 0; i < NCOUNTS; i++) {
-			for (m = 0; m < 2; m++) {
-				policy_name(name, sizeof(name), l, counts[i], m);
-				apply(name, w.pid, "--log-mode NONE");
-				snprintf(arm, sizeof(arm), "crs-%d-%s", counts[i],
-					 m ? "match" : "nomatch");
+	for (i = 0; i < NCOUNTS; i++) {
+		for (m = 0; m < 2; m++) {
+			policy_name(name, sizeof(name), "mixed", counts[i], m);
+			apply(name, w.pid, "--log-mode NONE");
+			snprintf(arm, sizeof(arm), "crs-%d-%s", counts[i],
+				 m ? "match" : "nomatch");
+			for (l = 0; l < NLOOPS; l++)
 				report(r, l, arm, worker_run(&w, l));
-			}
 		}
-		/* the host caller while a container (10,000 rules) is bound */
-		report(r, l, "host", run_loop(l, iters[l]));
-		phase(r, loop_name[l]);
 	}
+	phase(r, "governed");
+	/* the host caller while a container (10,000 rules) is bound */
+	for (l = 0; l < NLOOPS; l++)
+		report(r, l, "host", run_loop(l, iters[l]));
+	phase(r, "host");
 	sh("%s/crsnl policy detach --pid %d", top, (int)w.pid);
 	worker_stop(&w);
 	rmmod();
@@ -759,29 +827,28 @@ static long status_lost(void)
 	return lost;
 }
 
-static void events_at(struct worker *w, long rate)
+static void events_at(struct worker *w, long rate, int secs)
 {
 	char out[128], err[128], line[512];
-	struct wcmd c = { .loop = -1, .n = rate, .secs = event_secs };
+	struct wcmd c = { .loop = -1, .n = rate, .secs = secs };
 	long lost0, lost1, received = 0, reported = 0;
-	double res[2];
+	double res[2], td;
+	off_t last = -1;
+	int i, still = 0;
 	pid_t pid;
 	FILE *f;
-	int i;
 
-	snprintf(out, sizeof(out), DIR_TMP "/events-%ld.json", rate);
-	snprintf(err, sizeof(err), DIR_TMP "/events-%ld.err", rate);
+	snprintf(out, sizeof(out), DIR_TMP "/events-%ld-%d.json", rate, secs);
+	snprintf(err, sizeof(err), DIR_TMP "/events-%ld-%d.err", rate, secs);
 	lost0 = status_lost();
 	pid = fork();
 	if (pid == 0) {
-		char t[32], exe[4200];
+		char exe[4200];
 
-		snprintf(t, sizeof(t), "%d", event_secs + 4);
 		snprintf(exe, sizeof(exe), "%s/crsnl", top);
 		if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
 			_exit(1);
-		execl(exe, exe, "events", "--format", "json", "--timeout", t,
-		      (char *)NULL);
+		execl(exe, exe, "events", "--format", "json", (char *)NULL);
 		_exit(127);
 	}
 	/* wait until it has joined the group */
@@ -798,6 +865,28 @@ static void events_at(struct worker *w, long rate)
 	if (write(w->cmd, &c, sizeof(c)) != sizeof(c) ||
 	    read(w->res, res, sizeof(res)) != sizeof(res))
 		die("worker died");
+	/*
+	 * The queue drains after the generator stops: wait until the
+	 * listener's output has not grown for a second (crsnl events
+	 * flushes every line), then stop it.
+	 */
+	td = now();
+	while (now() - td < 60) {
+		struct stat st;
+
+		usleep(250000);
+		if (stat(out, &st))
+			break;
+		if (st.st_size == last) {
+			if (++still >= 4)
+				break;
+		} else {
+			still = 0;
+			last = st.st_size;
+		}
+	}
+	td = now() - td - 1.0;
+	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	lost1 = status_lost();
 	f = fopen(out, "r");
@@ -815,9 +904,9 @@ static void events_at(struct worker *w, long rate)
 	}
 	if (f)
 		fclose(f);
-	printf("E\t%ld\t%.3f\t%ld\t%.0f\t%ld\t%ld\t%ld\n", rate, res[1],
+	printf("E\t%ld\t%.3f\t%ld\t%.0f\t%ld\t%ld\t%ld\t%.2f\n", rate, res[1],
 	       (long)res[0], res[0] / res[1], received, reported,
-	       lost1 >= 0 && lost0 >= 0 ? lost1 - lost0 : -1);
+	       lost1 >= 0 && lost0 >= 0 ? lost1 - lost0 : -1, td);
 	fflush(stdout);
 }
 
@@ -840,17 +929,26 @@ static void events_run(void)
 	worker_start(&w);
 	apply("b-events", w.pid, "--log-mode POLICY_DENY");
 	for (unsigned int i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
-		events_at(&w, rates[i]);
+		events_at(&w, rates[i], event_secs);
+	/* a longer burst, to find where the queues overflow */
+	events_at(&w, 0, 4 * event_secs);
 	sh("%s/crsnl policy detach --pid %d", top, (int)w.pid);
 	worker_stop(&w);
 	rmmod();
 }
 
+/* perf record -a -g for @secs seconds (it starts slowly under TCG). */
+static void perf_record(int secs)
+{
+	sh("perf record -q -a -g -F 999 -o %s/perf.data -- sleep %d", DIR_TMP,
+	   secs);
+}
+
 /*
- * Profile one governed arm: perf record -a -g while the worker runs loop
- * @spec = "LOOP:RULES:MATCH" (e.g. "open:10000:0") for about @secs
- * seconds; RULES 0: the module loaded, no container bound, the loop run
- * here. perf's report comes out as "F" lines.
+ * Profile one arm: perf record -a -g while loop @spec = "LOOP:RULES:MATCH"
+ * (e.g. "open:10000:0") runs for about @secs seconds, governed by the
+ * mixed policy of RULES rules; RULES 0: the module loaded, no container
+ * bound, the loop run here. perf's report comes out as "F" lines.
  */
 static void profile_run(const char *spec, int secs)
 {
@@ -870,44 +968,36 @@ static void profile_run(const char *spec, int secs)
 		;
 	if (i == NCOUNTS && n)
 		die("--profile %s: rule count not one of the benchmark's", spec);
+	unlink(DIR_TMP "/perf.data");
 	insmod();
-	iters[l] = (long)(iters[l] * (secs * 1000.0 / arm_ms));
-	if (!n) {	/* module loaded, no container: the loop runs here */
+	/* the loop runs until killed, while perf records */
+	iters[l] = 1L << 40;
+	if (!n) {
 		pid = fork();
 		if (pid == 0) {
-			char t[32];
-
-			snprintf(t, sizeof(t), "%d", secs);
-			execlp("perf", "perf", "record", "-q", "-a", "-g", "-o",
-			       DIR_TMP "/perf.data", "--", "sleep", t, (char *)NULL);
-			_exit(127);
+			run_loop(l, iters[l]);
+			_exit(0);
 		}
-		run_loop(l, iters[l]);
+		perf_record(secs);
+		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		rmmod();
-		goto report;
-	}
-	push(0, l, n, m);
-	policy_name(name, sizeof(name), l, n, m);
-	worker_start(&w);
-	apply(name, w.pid, "--log-mode NONE");
-	pid = fork();
-	if (pid == 0) {
-		char t[32];
+	} else {
+		struct wcmd c = { .loop = l, .n = iters[l] };
 
-		snprintf(t, sizeof(t), "%d", secs);
-		execlp("perf", "perf", "record", "-q", "-a", "-g", "-o",
-		       DIR_TMP "/perf.data", "--", "sleep", t, (char *)NULL);
-		_exit(127);
+		push(0, "mixed", n, m);
+		policy_name(name, sizeof(name), "mixed", n, m);
+		worker_start(&w);
+		apply(name, w.pid, "--log-mode NONE");
+		if (write(w.cmd, &c, sizeof(c)) != sizeof(c))
+			die("worker died");
+		perf_record(secs);
+		sh("%s/crsnl policy detach --pid %d", top, (int)w.pid);
+		kill(w.pid, SIGKILL);
+		worker_stop(&w);
 	}
-	worker_run(&w, l);
-	waitpid(pid, NULL, 0);
-	sh("%s/crsnl policy detach --pid %d", top, (int)w.pid);
-	worker_stop(&w);
 	rmmod();
-report:
 	f = popen("perf report -i " DIR_TMP "/perf.data --stdio --no-children "
-		  "--percent-limit 0.5 --sort sym -g none 2>&1", "r");
+		  "--percent-limit 0.7 --sort sym -g none 2>&1 | grep -v '^#' | grep -v '^$'", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
 		printf("F\t%s\t%s\n", spec, line);
@@ -929,7 +1019,7 @@ int main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, r, l, i, m, export = 0, nprofile = 0;
+	int c, r, i, m, export = 0, nprofile = 0;
 	const char *profile[8];
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -962,10 +1052,11 @@ int main(int argc, char **argv)
 	if (system("rmmod crs 2>/dev/null") == 0)
 		fprintf(stderr, "crsbench: unloaded a crs.ko already loaded\n");
 	listener_open();
-	for (l = 0; l < NLOOPS; l++)
-		for (i = 0; i < NCOUNTS; i++)
-			for (m = 0; m < 2; m++)
-				policy_write(l, counts[i], m);
+	for (i = 0; i < NCOUNTS; i++)
+		for (m = 0; m < 2; m++)
+			policy_write("mixed", counts[i], m);
+	for (i = 0; i < (int)(sizeof(read_counts) / sizeof(read_counts[0])); i++)
+		policy_write("read", read_counts[i], 0);
 	calibrate();
 	for (r = 1; r <= rounds; r++) {
 		double t0 = now();
@@ -976,6 +1067,6 @@ int main(int argc, char **argv)
 	if (do_events)
 		events_run();
 	for (i = 0; i < nprofile; i++)
-		profile_run(profile[i], 10);
+		profile_run(profile[i], 5);
 	return 0;
 }

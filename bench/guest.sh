@@ -23,7 +23,8 @@ ulimit -n 65536
 # /bin/true took 0.4 s). Copy up (touch) the programs the loops run and
 # their libraries, so that they come from tmpfs.
 for p in /usr/bin/true "$bin/crsnl" "$top/bench/crsbench" \
-	 "$(command -v nft)" "$(command -v insmod)" "$(command -v rmmod)"; do
+	 "$(command -v nft)" "$(command -v insmod)" "$(command -v rmmod)" \
+	 "$(command -v perf)"; do
 	for f in "$p" $(ldd "$p" 2>/dev/null | grep -o '/[^ ]*'); do
 		touch -c "$(readlink -f "$f")"
 	done

@@ -8,9 +8,13 @@
 #   bench/results/plot.png, bench/results/plot.dat               the plot
 #
 # Usage: bench/run.sh [crsbench options...]   e.g. --rounds 1 --arm-ms 100
-# Defaults: --rounds 5 --arm-ms 250 (sized so that the whole run stays
+# Defaults: --rounds 5 --arm-ms 200 (sized so that the whole run stays
 # under 15 minutes on a 2-core shared host).
-# Environment: BENCH_TIMEOUT (seconds, default 840).
+# Environment: BENCH_TIMEOUT (seconds, default 840); BENCH_PROFILE, a
+# list of LOOP:RULES:MATCH to profile with perf in the guest after the
+# rounds (e.g. "open:0:0 open:10000:0"; RULES 0 is the module loaded
+# with no container bound), written to bench/results/profile-*.md.
+# A profile-only run: BENCH_PROFILE="..." bench/run.sh --rounds 0 --no-events
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -39,13 +43,23 @@ host_load=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
 echo "bench: booting the VM (qemu TCG); raw records go to $raw"
 rc=0
+prof=()
+for p in ${BENCH_PROFILE:-}; do prof+=(--profile "$p"); done
 bash tools/testing/vm/run.sh -t "${BENCH_TIMEOUT:-840}" -o build/bench/vm -- \
-	bash bench/guest.sh "$bin" --seccomp-dir "$sdir" --rounds 5 --arm-ms 250 "$@" \
-	> "$raw" || rc=$?
+	bash bench/guest.sh "$bin" --seccomp-dir "$sdir" --rounds 5 --arm-ms 200 \
+	"${prof[@]}" "$@" > "$raw" || rc=$?
 wall=$(( $(date +%s) - t0 ))
 if [ $rc -ne 0 ]; then
 	echo "bench: the VM run failed ($rc); partial records in $raw" >&2
 	tail -n 20 "$raw" >&2
+fi
+if grep -q '^F' "$raw"; then
+	python3 "$here/profile.py" "$raw" "$bin/crs.ko" > "$res/profile-$stamp.md"
+	echo "bench: perf profiles in $res/profile-$stamp.md"
+fi
+if ! grep -q '^R' "$raw"; then
+	rm -f "$raw"
+	exit $rc
 fi
 python3 "$here/report.py" "$raw" "$res/$stamp.md" "$res" \
 	"date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
@@ -54,10 +68,6 @@ python3 "$here/report.py" "$raw" "$res/$stamp.md" "$res" \
 	"host_ncpu=$(nproc)" "host_kernel=$(uname -r)" "host_load=$host_load" \
 	"wall=$wall"
 cp "$res/$stamp.md" "$res/latest.md"
-if grep -q '^F' "$raw"; then
-	grep '^F' "$raw" | cut -f2- > "$res/profile-$stamp.txt"
-	echo "bench: perf profiles in $res/profile-$stamp.txt"
-fi
 gnuplot -e "dat='$res/plot.dat'; out='$res/plot.png'" "$here/plot.gp"
 echo "bench: $res/latest.md, $res/plot.png (${wall}s in the VM)"
 exit $rc
