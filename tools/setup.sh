@@ -12,7 +12,7 @@ PKGS=(
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev libseccomp-dev
 	gcc-multilib libc6-dev-i386
 	iproute2 util-linux libcap2-bin nftables runc
-	dkms sparse gnuplot-nox python3 perl
+	dkms sparse gnuplot-nox python3 perl linux-perf
 )
 
 missing=()
