@@ -7,7 +7,8 @@
  * learned tuple, or merged into an existing policy.
  *
  * Decisions (README "Behavioral learning"):
- * - A tuple whose program is unknown (inbound packets, judged in softirq)
+ * - A tuple whose program is unknown (inbound packets, judged in softirq;
+ *   an executable outside the container's root, such as runc's init)
  *   becomes a rule for program "*".
  * - Syscall rules name the syscall, so an x86_64 and an i386 tuple of the
  *   same call become one rule (which covers both arches).
@@ -120,6 +121,13 @@ static int on_learned(struct nl_msg *msg, void *arg)
 	t->type = nla_get_u8(lt[CRS_LEARNED_A_TYPE]);
 	t->program = strdup(lt[CRS_LEARNED_A_PROGRAM] ?
 			    nla_get_string(lt[CRS_LEARNED_A_PROGRAM]) : "");
+	/*
+	 * An executable outside the container's root (runc's init, run from
+	 * the host before it execs the entrypoint) has no path there: the
+	 * kernel reports "/" or a non-absolute name. Unknown, so "*".
+	 */
+	if (t->program && (t->program[0] != '/' || !t->program[1]))
+		t->program[0] = '\0';
 	if (lt[CRS_LEARNED_A_FILE])
 		t->file = strdup(nla_get_string(lt[CRS_LEARNED_A_FILE]));
 	if (lt[CRS_LEARNED_A_FAMILY])
