@@ -26,6 +26,16 @@ result() {	# result NAME OK
 }
 
 mkdir -p build
+# 0. static checks: checkpatch, sparse, crsnl with -Werror
+make --no-print-directory style > build/style.log 2>&1
+rc=$?
+tail -n 20 build/style.log
+result "make style (checkpatch: no ERROR or WARNING)" "$([ $rc -eq 0 ] && echo 1)"
+make --no-print-directory check-static > build/static.log 2>&1
+rc=$?
+tail -n 20 build/static.log
+result "make check-static (sparse, crsnl -Wall -Wextra -Werror)" "$([ $rc -eq 0 ] && echo 1)"
+
 # 1. host unit tests
 if [ -x userspace/unit/run.sh ]; then
 	bash userspace/unit/run.sh > build/unit.log 2>&1
