@@ -994,7 +994,8 @@ TEST_F_TIMEOUT(slow, docker_default_profile_import_runs_programs_denies_the_rest
 
 	ASSERT_NE(NULL, top);
 	ASSERT_EQ(0, crs_sh(out, sizeof(out),
-		  "%s policy import-seccomp %s/../shared/data/docker-default-seccomp.json "
+		  /* a byte-identical copy of ../shared/data/docker-default-seccomp.json */
+		  "%s policy import-seccomp %s/userspace/unit/seccomp/docker-default.json "
 		  "--name sys-docker -o /tmp/crs_sys_docker.json 2>&1 && "
 		  "%s policy push /tmp/crs_sys_docker.json 2>&1",
 		  crs_crsnl(), top, crs_crsnl())) TH_LOG("%s", out);
