@@ -47,6 +47,7 @@
  *                                 receiving after the generator stopped)
  *   I key value                                     (calibration, notes)
  *   F spec line                                     (--profile: perf report)
+ *   G spec line                                     (--profile: call chains)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1001,6 +1002,16 @@ static void profile_run(const char *spec, int secs)
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
 		printf("F\t%s\t%s\n", spec, line);
+	}
+	if (f)
+		pclose(f);
+	/* who calls the symbols above 5 %: "G" lines */
+	f = popen("perf report -i " DIR_TMP "/perf.data --stdio --no-children "
+		  "--percent-limit 5 --sort sym -g caller,2,callee,function,percent "
+		  "2>&1 | grep -v '^#' | grep -v '^$' | head -n 150", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		printf("G\t%s\t%s\n", spec, line);
 	}
 	if (f)
 		pclose(f);

@@ -26,16 +26,28 @@ def resolve(ko, addrs):
 def main():
     raw, ko = sys.argv[1:3]
     prof = OrderedDict()
+    chains = defaultdict(list)
     for line in open(raw):
         f = line.rstrip("\n").split("\t")
+        if f[0] == "G" and len(f) >= 3:
+            chains[f[1]].append("\t".join(f[2:]))
+            continue
         if f[0] != "F" or len(f) < 3:
             continue
         m = re.match(r"\s*([\d.]+)%\s+\[(.)\]\s+(\S+)", f[2])
         if m:
             prof.setdefault(f[1], []).append((float(m.group(1)), m.group(2), m.group(3)))
-    small = sorted({s for rows in prof.values() for _, k, s in rows
-                    if k == "k" and re.fullmatch(r"0x0*[0-9a-f]{1,6}", s)})
-    names = resolve(ko, small)
+    small = {s for rows in prof.values() for _, k, s in rows
+             if k == "k" and re.fullmatch(r"0x0*[0-9a-f]{1,6}", s)}
+    hexre = re.compile(r"\b0x0*[0-9a-f]{1,6}\b")
+    for lines in chains.values():
+        for ln in lines:
+            small.update(hexre.findall(ln))
+    names = resolve(ko, sorted(small))
+    for spec in chains:
+        chains[spec] = [hexre.sub(lambda m: f"{names[m.group(0)]}[crs]"
+                                  if names.get(m.group(0), "??") != "??" else m.group(0), ln)
+                        for ln in chains[spec]]
     for spec, rows in prof.items():
         loop, n, m = spec.split(":")
         what = ("module loaded, no container bound" if n == "0" else
@@ -60,6 +72,11 @@ def main():
                 continue
             print(f"| {sym} | {pct:.1f}% | {100 * pct / busy:.1f}% |")
         print()
+        if chains.get(spec):
+            print("Callers of the symbols above 5 %:\n")
+            print("```")
+            print("\n".join(chains[spec]))
+            print("```\n")
 
 
 if __name__ == "__main__":
