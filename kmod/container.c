@@ -196,6 +196,7 @@ void crs_container_unbind(struct crs_container *c)
 	crs_net_detach(c);
 	crs_container_set_policy(c, NULL, CRS_MODE_KEEP);
 	static_branch_dec(&crs_active);
+	crs_hooks_lazy_put();
 	INIT_RCU_WORK(&c->free_work, crs_container_free_work);
 	queue_rcu_work(crs_wq, &c->free_work);
 }
@@ -324,16 +325,21 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	c->mode_override = -1;
 	seqcount_init(&c->seq);
 	c->log_mode = CRS_LOG_POLICY_MONITOR_DENY;
+	ret = crs_hooks_lazy_get();
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot install the syscall hooks");
+		goto err_ns;
+	}
 	ret = crs_net_attach(c);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot hook the container's network namespace");
-		goto err_ns;
+		goto err_hooks;
 	}
 	ret = rhashtable_insert_fast(&crs_container_table, &c->node,
 				     crs_container_params);
 	if (ret) {
 		crs_net_detach(c);
-		goto err_ns;
+		goto err_hooks;
 	}
 	list_add_tail(&c->list, &crs_containers);
 	crs_ncontainers++;
@@ -341,6 +347,8 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	static_branch_inc(&crs_active);
 	return c;
 
+err_hooks:
+	crs_hooks_lazy_put();
 err_ns:
 	put_pid_ns(c->pidns);
 	free_percpu(c->stats);

@@ -7,6 +7,7 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
+#include <linux/workqueue.h>
 
 #include "crs.h"
 #include "hooks.h"
@@ -15,6 +16,7 @@ struct crs_hook {
 	const char *symbol;
 	kprobe_pre_handler_t handler;
 	bool required;
+	bool lazy;		/* installed only while a container is bound */
 	struct kprobe kp;
 	bool installed;
 };
@@ -31,9 +33,10 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_path_rename",	crs_hook_path_rename,	true },
 	{ "security_bprm_check",	crs_hook_bprm_check,	true },
 	{ "__mmdrop",			crs_hook_mmdrop,	true },
-	{ "x64_sys_call",		crs_hook_x64_sys_call,	true },
-	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false },
-	{ "x32_sys_call",		crs_hook_x32_sys_call,	false },
+	/* every system call of every task: only while a container is bound */
+	{ "x64_sys_call",		crs_hook_x64_sys_call,	true, true },
+	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false, true },
+	{ "x32_sys_call",		crs_hook_x32_sys_call,	false, true },
 	{ "security_socket_bind",	crs_hook_socket_bind,	true },
 	{ "security_socket_listen",	crs_hook_socket_listen,	true },
 	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },
@@ -120,6 +123,114 @@ unsigned int crs_hooks_installed(void)
 	return n;
 }
 
+static int crs_hook_register(struct crs_hook *h)
+{
+	int ret;
+
+	memset(&h->kp, 0, sizeof(h->kp));
+	h->kp.symbol_name = h->symbol;
+	h->kp.pre_handler = h->handler;
+	ret = register_kprobe(&h->kp);
+	h->installed = !ret;
+	return ret;
+}
+
+static void crs_hook_unregister(struct crs_hook *h)
+{
+	if (h->installed)
+		unregister_kprobe(&h->kp);
+	h->installed = false;
+}
+
+/*
+ * Install the hooks of the table with @lazy; on failure of a required one
+ * remove them again. Returns 0 or the errno of register_kprobe().
+ */
+static int crs_hooks_register(bool lazy)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
+		struct crs_hook *h = &crs_hook_table[i];
+
+		if (h->lazy != lazy || h->installed)
+			continue;
+		ret = crs_hook_register(h);
+		if (!ret)
+			continue;
+		if (!h->required) {
+			pr_info("optional hook %s not installed (%d)\n",
+				h->symbol, ret);
+			continue;
+		}
+		pr_err("cannot hook %s (%d): kprobes with ftrace needed\n",
+		       h->symbol, ret);
+		while (i--)
+			if (crs_hook_table[i].lazy == lazy)
+				crs_hook_unregister(&crs_hook_table[i]);
+		return ret;
+	}
+	return 0;
+}
+
+static void crs_hooks_unregister(bool lazy)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(crs_hook_table) - 1; i >= 0; i--)
+		if (crs_hook_table[i].lazy == lazy)
+			crs_hook_unregister(&crs_hook_table[i]);
+}
+
+/*
+ * The syscall dispatch hooks fire on every system call on the machine;
+ * they are installed with the first bound container and removed a few
+ * seconds after the last one is gone (so short-lived containers do not
+ * patch the kernel's text on every start).
+ */
+static unsigned int crs_lazy_users;
+static void crs_lazy_off(struct work_struct *w);
+static DECLARE_DELAYED_WORK(crs_lazy_off_work, crs_lazy_off);
+
+static void crs_lazy_off(struct work_struct *w)
+{
+	mutex_lock(&crs_lock);
+	if (!crs_lazy_users)
+		crs_hooks_unregister(true);
+	mutex_unlock(&crs_lock);
+}
+
+/**
+ * crs_hooks_lazy_get() - a container is being bound: have every hook in
+ * place before it becomes visible
+ *
+ * Context: process context, crs_lock held.
+ * Return: 0 or the errno of register_kprobe().
+ */
+int crs_hooks_lazy_get(void)
+{
+	int ret;
+
+	lockdep_assert_held(&crs_lock);
+	ret = crs_hooks_register(true);
+	if (!ret)
+		crs_lazy_users++;
+	return ret;
+}
+
+/**
+ * crs_hooks_lazy_put() - a container was unbound
+ *
+ * Context: process context, crs_lock held.
+ */
+void crs_hooks_lazy_put(void)
+{
+	lockdep_assert_held(&crs_lock);
+	if (!WARN_ON_ONCE(!crs_lazy_users) && !--crs_lazy_users)
+		mod_delayed_work(system_wq, &crs_lazy_off_work, 5 * HZ);
+}
+
 /**
  * crs_hooks_exit() - remove every installed hook
  *
@@ -127,19 +238,14 @@ unsigned int crs_hooks_installed(void)
  */
 void crs_hooks_exit(void)
 {
-	int i;
-
-	for (i = ARRAY_SIZE(crs_hook_table) - 1; i >= 0; i--) {
-		struct crs_hook *h = &crs_hook_table[i];
-
-		if (h->installed)
-			unregister_kprobe(&h->kp);
-		h->installed = false;
-	}
+	cancel_delayed_work_sync(&crs_lazy_off_work);
+	crs_hooks_unregister(true);
+	crs_hooks_unregister(false);
 }
 
 /**
- * crs_hooks_init() - install every hook of the table
+ * crs_hooks_init() - install the hooks of the table that are always on,
+ * and check that the others can be installed
  *
  * A missing optional symbol is logged and skipped; a missing required one
  * removes what was installed and fails.
@@ -149,28 +255,17 @@ void crs_hooks_exit(void)
  */
 int crs_hooks_init(void)
 {
-	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
-		struct crs_hook *h = &crs_hook_table[i];
-
-		memset(&h->kp, 0, sizeof(h->kp));
-		h->kp.symbol_name = h->symbol;
-		h->kp.pre_handler = h->handler;
-		ret = register_kprobe(&h->kp);
-		if (ret) {
-			if (!h->required) {
-				pr_info("optional hook %s not installed (%d)\n",
-					h->symbol, ret);
-				continue;
-			}
-			pr_err("cannot hook %s (%d): kprobes with ftrace needed\n",
-			       h->symbol, ret);
-			crs_hooks_exit();
-			return ret;
-		}
-		h->installed = true;
-	}
-	return 0;
+	ret = crs_hooks_register(false);
+	if (ret)
+		return ret;
+	/* fail the load now, not at the first apply, if one is missing */
+	mutex_lock(&crs_lock);
+	ret = crs_hooks_register(true);
+	crs_hooks_unregister(true);
+	mutex_unlock(&crs_lock);
+	if (ret)
+		crs_hooks_unregister(false);
+	return ret;
 }

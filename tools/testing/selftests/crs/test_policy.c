@@ -407,4 +407,43 @@ TEST(every_command_is_eperm_from_user_namespace_root)
 	}
 }
 
+/* The status "hooks:" count. */
+static int hooks_installed(void)
+{
+	char out[4096], *p;
+
+	if (crs_sh(out, sizeof(out), "%s status", crs_crsnl()))
+		return -1;
+	p = strstr(out, "hooks: ");
+	return p ? atoi(p + 7) : -1;
+}
+
+/* The syscall dispatch hooks cost every task: only while something is bound. */
+TEST(syscall_hooks_installed_only_while_a_container_is_bound)
+{
+	int idle, bound;
+	pid_t nested, init;
+
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s/policies/batch-job.json",
+			    crs_crsnl(), top()));
+	/* an earlier test's container may still be in its grace period */
+	sleep(6);
+	idle = hooks_installed();
+	EXPECT_NE(0, crs_sh(NULL, 0, "grep -q x64_sys_call /sys/kernel/debug/kprobes/list"));
+	init = start_container(&nested);
+	ASSERT_GT(init, 0);
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply batch-job --pid %d", crs_crsnl(), init));
+	bound = hooks_installed();
+	EXPECT_GE(bound, idle + 2) TH_LOG("idle %d bound %d", idle, bound);
+	EXPECT_EQ(0, crs_sh(NULL, 0, "grep -q x64_sys_call /sys/kernel/debug/kprobes/list"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy detach --pid %d", crs_crsnl(), init));
+	/* still there for a few seconds, then gone */
+	EXPECT_EQ(bound, hooks_installed());
+	sleep(7);
+	EXPECT_EQ(idle, hooks_installed());
+	EXPECT_NE(0, crs_sh(NULL, 0, "grep -q x64_sys_call /sys/kernel/debug/kprobes/list"));
+	stop_container(init);
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crs_crsnl()));
+}
+
 TEST_HARNESS_MAIN
