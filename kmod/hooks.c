@@ -16,9 +16,10 @@ struct crs_hook {
 	const char *symbol;
 	kprobe_pre_handler_t handler;
 	bool required;
-	bool lazy;		/* installed only while a container is bound */
+	bool lazy;		/* armed only while a container is bound */
 	struct kprobe kp;
-	bool installed;
+	bool installed;		/* registered */
+	bool armed;		/* registered and enabled */
 };
 
 static struct crs_hook crs_hook_table[] = {
@@ -111,7 +112,7 @@ int crs_hook_deny(struct pt_regs *regs, long err)
 NOKPROBE_SYMBOL(crs_hook_deny);
 
 /**
- * crs_hooks_installed() - number of hooks installed
+ * crs_hooks_installed() - number of hooks installed and armed
  * Return: the count. Context: any.
  */
 unsigned int crs_hooks_installed(void)
@@ -119,7 +120,7 @@ unsigned int crs_hooks_installed(void)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++)
-		n += crs_hook_table[i].installed;
+		n += crs_hook_table[i].armed;
 	return n;
 }
 
@@ -130,8 +131,12 @@ static int crs_hook_register(struct crs_hook *h)
 	memset(&h->kp, 0, sizeof(h->kp));
 	h->kp.symbol_name = h->symbol;
 	h->kp.pre_handler = h->handler;
+	/* lazy hooks are registered disarmed: no text is patched yet */
+	if (h->lazy)
+		h->kp.flags = KPROBE_FLAG_DISABLED;
 	ret = register_kprobe(&h->kp);
 	h->installed = !ret;
+	h->armed = !ret && !h->lazy;
 	return ret;
 }
 
@@ -140,83 +145,69 @@ static void crs_hook_unregister(struct crs_hook *h)
 	if (h->installed)
 		unregister_kprobe(&h->kp);
 	h->installed = false;
+	h->armed = false;
 }
 
 /*
- * Install the hooks of the table with @lazy; on failure of a required one
- * remove them again. Returns 0 or the errno of register_kprobe().
- */
-static int crs_hooks_register(bool lazy)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
-		struct crs_hook *h = &crs_hook_table[i];
-
-		if (h->lazy != lazy || h->installed)
-			continue;
-		ret = crs_hook_register(h);
-		if (!ret)
-			continue;
-		if (!h->required) {
-			pr_info("optional hook %s not installed (%d)\n",
-				h->symbol, ret);
-			continue;
-		}
-		pr_err("cannot hook %s (%d): kprobes with ftrace needed\n",
-		       h->symbol, ret);
-		while (i--)
-			if (crs_hook_table[i].lazy == lazy)
-				crs_hook_unregister(&crs_hook_table[i]);
-		return ret;
-	}
-	return 0;
-}
-
-static void crs_hooks_unregister(bool lazy)
-{
-	int i;
-
-	for (i = ARRAY_SIZE(crs_hook_table) - 1; i >= 0; i--)
-		if (crs_hook_table[i].lazy == lazy)
-			crs_hook_unregister(&crs_hook_table[i]);
-}
-
-/*
- * The syscall dispatch hooks fire on every system call on the machine;
- * they are installed with the first bound container and removed a few
- * seconds after the last one is gone (so short-lived containers do not
- * patch the kernel's text on every start).
+ * The syscall dispatch hooks fire on every system call on the machine:
+ * they are registered disarmed at load, armed with the first bound
+ * container (before it becomes visible) and disarmed a few seconds after
+ * the last one is gone, so short-lived containers do not patch the
+ * kernel's text on every start.
  */
 static unsigned int crs_lazy_users;
 static void crs_lazy_off(struct work_struct *w);
 static DECLARE_DELAYED_WORK(crs_lazy_off_work, crs_lazy_off);
 
+static void crs_lazy_disarm(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
+		struct crs_hook *h = &crs_hook_table[i];
+
+		if (h->lazy && h->armed && !disable_kprobe(&h->kp))
+			h->armed = false;
+	}
+}
+
 static void crs_lazy_off(struct work_struct *w)
 {
 	mutex_lock(&crs_lock);
 	if (!crs_lazy_users)
-		crs_hooks_unregister(true);
+		crs_lazy_disarm();
 	mutex_unlock(&crs_lock);
 }
 
 /**
- * crs_hooks_lazy_get() - a container is being bound: have every hook in
- * place before it becomes visible
+ * crs_hooks_lazy_get() - a container is being bound: have every hook
+ * armed before it becomes visible
  *
  * Context: process context, crs_lock held.
- * Return: 0 or the errno of register_kprobe().
+ * Return: 0 or the errno of enable_kprobe().
  */
 int crs_hooks_lazy_get(void)
 {
+	unsigned int i;
 	int ret;
 
 	lockdep_assert_held(&crs_lock);
-	ret = crs_hooks_register(true);
-	if (!ret)
-		crs_lazy_users++;
-	return ret;
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
+		struct crs_hook *h = &crs_hook_table[i];
+
+		if (!h->lazy || !h->installed || h->armed)
+			continue;
+		ret = enable_kprobe(&h->kp);
+		if (ret) {
+			pr_err("cannot arm hook %s (%d)\n", h->symbol, ret);
+			if (!crs_lazy_users)
+				crs_lazy_disarm();
+			return ret;
+		}
+		h->armed = true;
+	}
+	crs_lazy_users++;
+	return 0;
 }
 
 /**
@@ -238,34 +229,43 @@ void crs_hooks_lazy_put(void)
  */
 void crs_hooks_exit(void)
 {
+	int i;
+
 	cancel_delayed_work_sync(&crs_lazy_off_work);
-	crs_hooks_unregister(true);
-	crs_hooks_unregister(false);
+	for (i = ARRAY_SIZE(crs_hook_table) - 1; i >= 0; i--)
+		crs_hook_unregister(&crs_hook_table[i]);
 }
 
 /**
- * crs_hooks_init() - install the hooks of the table that are always on,
- * and check that the others can be installed
+ * crs_hooks_init() - install every hook of the table (the lazy ones
+ * disarmed)
  *
  * A missing optional symbol is logged and skipped; a missing required one
- * removes what was installed and fails.
+ * removes what was installed and fails the load.
  *
  * Context: process context, module init.
  * Return: 0 or the negative errno of register_kprobe().
  */
 int crs_hooks_init(void)
 {
+	unsigned int i;
 	int ret;
 
-	ret = crs_hooks_register(false);
-	if (ret)
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
+		struct crs_hook *h = &crs_hook_table[i];
+
+		ret = crs_hook_register(h);
+		if (!ret)
+			continue;
+		if (!h->required) {
+			pr_info("optional hook %s not installed (%d)\n",
+				h->symbol, ret);
+			continue;
+		}
+		pr_err("cannot hook %s (%d): kprobes with ftrace needed\n",
+		       h->symbol, ret);
+		crs_hooks_exit();
 		return ret;
-	/* fail the load now, not at the first apply, if one is missing */
-	mutex_lock(&crs_lock);
-	ret = crs_hooks_register(true);
-	crs_hooks_unregister(true);
-	mutex_unlock(&crs_lock);
-	if (ret)
-		crs_hooks_unregister(false);
-	return ret;
+	}
+	return 0;
 }
