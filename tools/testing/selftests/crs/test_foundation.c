@@ -24,7 +24,20 @@ static int status_errno(struct crs_conn *c)
 	return crs_conn_call(c, msg, NULL, 0);
 }
 
-TEST(load_status_unload_ten_times)
+/* Loading patches kernel text: slow under emulation, so a long timeout. */
+FIXTURE(slow) {
+	int unused;
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+TEST_F_TIMEOUT(slow, load_status_unload_ten_times, 300)
 {
 	char out[4096];
 	int i;
