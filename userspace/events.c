@@ -92,7 +92,11 @@ static void events_usage(FILE *f)
 		"  --learn          also subscribe to behavior (learning) events\n"
 		"  --buffer BYTES   socket receive buffer (default 32 MiB)\n"
 		"Losses print a gap line, {\"lost\": N} or \"N events lost\", and do\n"
-		"not count toward --count.\n");
+		"not count toward --count.\n\n"
+		"Examples:\n"
+		"  crsnl events\n"
+		"  crsnl events --format text --outcome DENIED\n"
+		"  crsnl events --container 4026532139 --count 1 --timeout 10\n");
 }
 
 static int parse_outcome(const char *s)

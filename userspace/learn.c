@@ -811,6 +811,12 @@ static int cmd_export(int argc, char **argv)
 			   (v = crsnl_optval(what, argc, argv, &a, "--output"))) {
 			out = v;
 		} else if ((v = crsnl_optval(what, argc, argv, &a, "--name"))) {
+			if (!*v || strlen(v) >= CRS_NAME_MAX) {
+				fprintf(stderr, "crsnl: %s: --name \"%.40s%s\": must be 1..%d bytes\n",
+					what, v, strlen(v) > 40 ? "..." : "",
+					CRS_NAME_MAX - 1);
+				return 1;
+			}
 			name = v;
 		} else if ((v = crsnl_optval(what, argc, argv, &a, "--merge"))) {
 			merge = v;

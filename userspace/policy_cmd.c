@@ -83,7 +83,7 @@ static int cmd_push(int argc, char **argv)
 		}
 	}
 	if (bad) {
-		fprintf(stderr, "crsnl: policy push: nothing pushed\n");
+		/* each problem was one line; nothing went to the kernel */
 		ret = 1;
 		goto out;
 	}

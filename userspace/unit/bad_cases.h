@@ -114,3 +114,15 @@ BAD_CASE(errno_unknown, "bad/errno-unknown.json",
 	 "bad/errno-unknown.json: rules[0] \"r\": errno \"ENOTHING\": expected a name such as \"ENOSYS\" or a number 1..4095")
 BAD_CASE(errno_on_read, "bad/errno-on-read.json",
 	 "bad/errno-on-read.json: rules[0] \"r\": errno: not valid for a READ rule")
+BAD_CASE(duplicate_key, "bad/duplicate-key.json",
+	 "bad/duplicate-key.json: duplicate field \"name\"")
+BAD_CASE(duplicate_rule_field, "bad/duplicate-rule-field.json",
+	 "bad/duplicate-rule-field.json: rules[0]: duplicate field \"file\"")
+BAD_CASE(number_out_of_range, "bad/number-out-of-range.json",
+	 "bad/number-out-of-range.json: rules[0].arg1 18446744073709551616: number out of range")
+BAD_CASE(trailing_comma, "bad/trailing-comma.json",
+	 "bad/trailing-comma.json: line 1: invalid JSON: unexpected character")
+BAD_CASE(trailing_text, "bad/trailing-text.json",
+	 "bad/trailing-text.json: line 1: invalid JSON: trailing text")
+BAD_CASE(bad_utf8, "bad/bad-utf8.json",
+	 "bad/bad-utf8.json: line 1: invalid JSON: invalid utf-8 string")
