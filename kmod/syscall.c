@@ -74,6 +74,21 @@ static bool crs_sys_is_exec(int arch, unsigned int nr)
 }
 NOKPROBE_SYMBOL(crs_sys_is_exec);
 
+/*
+ * Calls no rule can deny: a process whose exit fails cannot end (glibc's
+ * _exit() retries forever) and one whose sigreturn fails cannot leave a
+ * signal handler. Rules naming them are accepted and never match.
+ */
+static bool crs_sys_always_allowed(int arch, unsigned int nr)
+{
+	if (arch == CRS_SYS_X86_64)
+		return nr == __NR_exit || nr == __NR_exit_group ||
+		       nr == __NR_rt_sigreturn;
+	return nr == __NR_ia32_exit || nr == __NR_ia32_exit_group ||
+	       nr == __NR_ia32_rt_sigreturn || nr == __NR_ia32_sigreturn;
+}
+NOKPROBE_SYMBOL(crs_sys_always_allowed);
+
 static s32 crs_rule_nr(const struct crs_rule *r, int arch)
 {
 	return arch == CRS_SYS_X86_64 ? r->nr64 : r->nr32;
@@ -328,6 +343,8 @@ static u8 crs_sys_decide(struct crs_ctx *ctx, const struct crs_syscall_table *t,
 	u32 i;
 
 	*rule = NULL;
+	if (crs_sys_always_allowed(arch, nr))
+		return CRS_ACTION_ALLOW;
 	if (!test_bit(nr, a->named))
 		return crs_sys_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
 	for (i = a->first[nr]; i < a->first[nr + 1]; i++) {
@@ -450,6 +467,9 @@ int crs_hook_x32_sys_call(struct kprobe *p, struct pt_regs *regs)
 	struct crs_ctx ctx;
 	bool deny = false;
 
+	/* x32 exit, exit_group, rt_sigreturn: never denied */
+	if (regs->si == 60 || regs->si == 231 || regs->si == 513)
+		return 0;
 	if (!crs_ctx_get(&ctx))
 		return 0;
 	t = ctx.p ? ctx.p->sys : NULL;

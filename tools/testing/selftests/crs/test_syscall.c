@@ -321,6 +321,33 @@ static int body_mkdir_denied(void *arg)
 	return 0;
 }
 
+static const struct trule deny_exit_rules[] = {
+	{ .name = "no-exit", .action = CRS_ACTION_DENY, .nr64 = __NR_exit,
+	  .nr32 = 1 },
+	{ .name = "no-exit-group", .action = CRS_ACTION_DENY,
+	  .nr64 = __NR_exit_group, .nr32 = 252 },
+};
+
+static int body_exit(void *arg)
+{
+	syscall(SYS_exit_group, 7);
+	return 1;	/* not reached: exit cannot be denied */
+}
+
+/* A denied exit would leave the process spinning in _exit() forever. */
+TEST(exit_and_exit_group_are_never_denied)
+{
+	struct tpolicy tp = {
+		.name = "sys-no-exit", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_DENY, .rules = deny_exit_rules,
+		.nrules = 2,
+	};
+
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(7, run_contained(tp.name, body_exit, NULL));
+	delete_policy(tp.name);
+}
+
 TEST(deny_by_number_mkdir_is_eperm_without_effect_host_unaffected)
 {
 	struct tpolicy tp = {
