@@ -91,6 +91,41 @@ static const char *syscall_name(int nr, unsigned int arch)
 	return NULL;
 }
 
+/*
+ * /proc/<pid>/... names one process: the next run has another pid (and
+ * /proc/self resolves to it), so in a learned path under /proc each
+ * all-digit component becomes the glob "*" (a learned /proc/6/fd then
+ * matches every process's fd directory).
+ */
+static char *proc_generic(const char *path)
+{
+	const char *p = path;
+	char *out, *o;
+
+	if (strncmp(path, "/proc/", 6))
+		return strdup(path);
+	out = malloc(strlen(path) + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	while (*p) {
+		const char *c = p + 1, *e = c;
+
+		while (*e && *e != '/')
+			e++;
+		*o++ = '/';
+		if (e > c && strspn(c, "0123456789") >= (size_t)(e - c)) {
+			*o++ = '*';
+		} else {
+			memcpy(o, c, (size_t)(e - c));
+			o += e - c;
+		}
+		p = e;
+	}
+	*o = '\0';
+	return out;
+}
+
 static int on_learned(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[CRS_A_MAX + 1], *lt[CRS_LEARNED_A_MAX + 1];
@@ -129,7 +164,7 @@ static int on_learned(struct nl_msg *msg, void *arg)
 	if (t->program && (t->program[0] != '/' || !t->program[1]))
 		t->program[0] = '\0';
 	if (lt[CRS_LEARNED_A_FILE])
-		t->file = strdup(nla_get_string(lt[CRS_LEARNED_A_FILE]));
+		t->file = proc_generic(nla_get_string(lt[CRS_LEARNED_A_FILE]));
 	if (lt[CRS_LEARNED_A_FAMILY])
 		t->family = nla_get_u8(lt[CRS_LEARNED_A_FAMILY]);
 	if (lt[CRS_LEARNED_A_ADDR]) {
