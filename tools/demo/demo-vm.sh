@@ -282,12 +282,14 @@ printf '%s\n' "$out"
 grep -q 'items: 3 total: 16' <<<"$out" && ok "the job runs under its learned policy" ||
 	fail "the job failed under its learned policy"
 sleep 1
-denials=$(grep -F "\"container\":$kct," "$W/events.jsonl" | grep -cF '"outcome":"DENIED"')
+# a dead container's namespace inode number can be reused: match the policy too
+denials=$(grep -F "\"container\":$kct," "$W/events.jsonl" |
+	grep -F '"policy":"demo-worker"' | grep -cF '"outcome":"DENIED"')
 if [ "$denials" -eq 0 ]; then
 	ok "no denials for the learned job"
 else
 	fail "$denials denials for the learned job:"
-	grep -F "\"container\":$kct," "$W/events.jsonl" | grep -F '"outcome":"DENIED"' | head -n 10
+	grep -F "\"container\":$kct," "$W/events.jsonl" | grep -F '"policy":"demo-worker"' | grep -F '"outcome":"DENIED"' | head -n 10
 fi
 echo "-- something the job never did"
 printf '$ runc exec worker cat /run/secrets/api-token\n'
