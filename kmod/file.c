@@ -892,8 +892,13 @@ int crs_hook_path_truncate(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(crs_hook_path_truncate);
 
-/* A hook whose object is (dir, dentry): one WRITE of dir/name. */
-static int crs_hook_dir_entry(struct pt_regs *regs)
+/*
+ * The hooks whose object is (dir, dentry), one WRITE of dir/name:
+ * security_path_unlink(dir, dentry), _rmdir(dir, dentry), _mknod(dir,
+ * dentry, mode, dev) (mknod and O_CREAT of a new file), _mkdir(dir,
+ * dentry, mode) and _symlink(dir, dentry, old_name) (the new name only).
+ */
+int crs_hook_dir_entry(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct path *dir = (const struct path *)CRS_ARG(regs, 0);
 	const struct dentry *d = (const struct dentry *)CRS_ARG(regs, 1);
@@ -909,41 +914,6 @@ static int crs_hook_dir_entry(struct pt_regs *regs)
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
 NOKPROBE_SYMBOL(crs_hook_dir_entry);
-
-/* security_path_unlink(const struct path *dir, struct dentry *) */
-int crs_hook_path_unlink(struct kprobe *kp, struct pt_regs *regs)
-{
-	return crs_hook_dir_entry(regs);
-}
-NOKPROBE_SYMBOL(crs_hook_path_unlink);
-
-/* security_path_rmdir(const struct path *dir, struct dentry *) */
-int crs_hook_path_rmdir(struct kprobe *kp, struct pt_regs *regs)
-{
-	return crs_hook_dir_entry(regs);
-}
-NOKPROBE_SYMBOL(crs_hook_path_rmdir);
-
-/* security_path_mknod(dir, dentry, mode, dev): mknod and O_CREAT of a new file */
-int crs_hook_path_mknod(struct kprobe *kp, struct pt_regs *regs)
-{
-	return crs_hook_dir_entry(regs);
-}
-NOKPROBE_SYMBOL(crs_hook_path_mknod);
-
-/* security_path_mkdir(dir, dentry, mode) */
-int crs_hook_path_mkdir(struct kprobe *kp, struct pt_regs *regs)
-{
-	return crs_hook_dir_entry(regs);
-}
-NOKPROBE_SYMBOL(crs_hook_path_mkdir);
-
-/* security_path_symlink(dir, dentry, old_name): the new name only */
-int crs_hook_path_symlink(struct kprobe *kp, struct pt_regs *regs)
-{
-	return crs_hook_dir_entry(regs);
-}
-NOKPROBE_SYMBOL(crs_hook_path_symlink);
 
 /*
  * security_path_link(old_dentry, new_dir, new_dentry): WRITE of the new

@@ -21,16 +21,12 @@ int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err);
 int crs_hook_file_open(struct kprobe *p, struct pt_regs *regs);
 /* file.c: security_path_truncate(const struct path *) */
 int crs_hook_path_truncate(struct kprobe *p, struct pt_regs *regs);
-/* file.c: security_path_unlink(const struct path *dir, struct dentry *) */
-int crs_hook_path_unlink(struct kprobe *p, struct pt_regs *regs);
-/* file.c: security_path_rmdir(const struct path *dir, struct dentry *) */
-int crs_hook_path_rmdir(struct kprobe *p, struct pt_regs *regs);
-/* file.c: security_path_mknod(dir, dentry, mode, dev): O_CREAT, mknod */
-int crs_hook_path_mknod(struct kprobe *p, struct pt_regs *regs);
-/* file.c: security_path_mkdir(dir, dentry, mode) */
-int crs_hook_path_mkdir(struct kprobe *p, struct pt_regs *regs);
-/* file.c: security_path_symlink(dir, dentry, old_name) */
-int crs_hook_path_symlink(struct kprobe *p, struct pt_regs *regs);
+/*
+ * file.c: security_path_unlink(dir, dentry), _rmdir(dir, dentry),
+ * _mknod(dir, dentry, mode, dev), _mkdir(dir, dentry, mode),
+ * _symlink(dir, dentry, old_name): a WRITE of dir/name
+ */
+int crs_hook_dir_entry(struct kprobe *p, struct pt_regs *regs);
 /* file.c: security_path_link(old_dentry, new_dir, new_dentry) */
 int crs_hook_path_link(struct kprobe *p, struct pt_regs *regs);
 /* file.c: security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags) */
