@@ -418,6 +418,37 @@ static int cmd_show(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* export */
 
+/*
+ * Calls that touch nothing outside the calling process and that thread
+ * runtimes (Go's scheduler, glibc's locks) make or skip from one run to
+ * the next: a learned allowlist without them denies at random.
+ */
+static const char *const base_syscalls[] = {
+	"sched_yield", "futex", "nanosleep", "clock_nanosleep",
+	"clock_gettime", "gettimeofday", "getpid", "gettid",
+	"rt_sigprocmask", "sigaltstack", "restart_syscall",
+};
+
+/* Append an ALLOW rule for program "*" for each base syscall. */
+static int add_base_syscalls(struct crs_policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(base_syscalls) / sizeof(base_syscalls[0]); i++) {
+		struct crs_rule *r = crs_policy_add_rule(p);
+
+		if (!r)
+			return -1;
+		r->type = CRS_RULE_SYSCALL;
+		r->action = CRS_ACTION_ALLOW;
+		r->syscall = strdup(base_syscalls[i]);
+		if (!r->syscall ||
+		    crs_syscall_resolve(r->syscall, &r->nr_x86_64, &r->nr_i386))
+			return -1;
+	}
+	return 0;
+}
+
 /* A rule's content (everything but its name) as a string, for dedup. */
 static char *rule_key(const struct crs_rule *r)
 {
@@ -811,6 +842,7 @@ static int cmd_export(int argc, char **argv)
 	struct tuples ts = { 0 };
 	struct crs_policy p, check;
 	unsigned long collapse_n = 0;
+	bool base = true;
 	size_t i, first, added = 0, skipped = 0, dup = 0;
 	char err[512], why[256], *json, *end;
 	struct cinfo ci;
@@ -820,7 +852,7 @@ static int cmd_export(int argc, char **argv)
 
 	if (crsnl_wants_help(argc, argv)) {
 		printf("Usage: crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
-		       "                          [--merge EXISTING.json] [--collapse N]\n\n"
+		       "                          [--merge EXISTING.json] [--collapse N] [--no-base]\n\n"
 		       "Write what the container of process PID has learned as a policy that\n"
 		       "crsnl policy push accepts: policyMode ACTIVE, every default DENY, one\n"
 		       "ALLOW rule per learned tuple, named after what it allows\n"
@@ -832,7 +864,11 @@ static int cmd_export(int argc, char **argv)
 		       "                keeping its settings and every rule it has (its DENY\n"
 		       "                rules still win); equal rules are not added twice\n"
 		       "  --collapse N  N or more files of one program in one directory\n"
-		       "                become one rule for DIR/* (which also matches below)\n\n"
+		       "                become one rule for DIR/* (which also matches below)\n"
+		       "  --no-base     do not add the base syscalls (sched_yield, futex,\n"
+		       "                nanosleep, clock_gettime, ...: calls that touch\n"
+		       "                nothing outside the process, which thread runtimes\n"
+		       "                make or skip from one run to the next)\n\n"
 		       "Examples:\n"
 		       "  crsnl learn export --pid 4242 -o web.json --name web\n"
 		       "  crsnl learn export --pid 4242 --merge base.json --collapse 5 -o web.json\n");
@@ -855,6 +891,8 @@ static int cmd_export(int argc, char **argv)
 			name = v;
 		} else if ((v = crsnl_optval(what, argc, argv, &a, "--merge"))) {
 			merge = v;
+		} else if (!strcmp(argv[a], "--no-base")) {
+			base = false;
 		} else if ((v = crsnl_optval(what, argc, argv, &a, "--collapse"))) {
 			errno = 0;
 			collapse_n = strtoul(v, &end, 10);
@@ -920,6 +958,8 @@ static int cmd_export(int argc, char **argv)
 		}
 	}
 	if (collapse_n && collapse(&p, first, (unsigned int)collapse_n))
+		goto nomem;
+	if (base && add_base_syscalls(&p))
 		goto nomem;
 	/* drop duplicates, then name what is left */
 	for (i = a = first; i < p.n_rules; i++) {
