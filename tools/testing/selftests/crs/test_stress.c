@@ -160,7 +160,15 @@ static int do_op(int op, int *err)
 		close(fd);
 		if (!ret)
 			return R_ALLOWED;
-		return *err == ECONNREFUSED || *err == EPERM ? R_DENIED : R_OTHER;
+		/*
+		 * Refused at the SYN, or dropped later: a flow whose SYN passed
+		 * and whose policy then changed to deny is re-checked and its
+		 * packets dropped, so the handshake stalls until SO_SNDTIMEO
+		 * (EINPROGRESS). consistent() still requires a denying policy
+		 * in the window for either.
+		 */
+		return *err == ECONNREFUSED || *err == EPERM ||
+		       *err == EINPROGRESS ? R_DENIED : R_OTHER;
 	}
 	}
 }
