@@ -25,7 +25,12 @@
 #include "crs.h"
 #include "file.h"
 
-DEFINE_STATIC_KEY_FALSE(crs_active);
+/*
+ * Deferred: the last unbind switches the hooks' fast path off at most once
+ * a second, so churning containers do not patch kernel text on every
+ * detach (text patching under a packet flood has stalled a CPU here).
+ */
+DEFINE_STATIC_KEY_DEFERRED_FALSE(crs_active, HZ);
 LIST_HEAD(crs_containers);
 u64 crs_containers_gen;
 static u32 crs_ncontainers;
@@ -110,7 +115,7 @@ bool __crs_ctx_get(struct crs_ctx *ctx)
 {
 	struct crs_container *c;
 
-	if (!static_branch_unlikely(&crs_active))
+	if (!static_branch_unlikely(&crs_active.key))
 		return false;
 	rcu_read_lock();
 	c = crs_container_of(current);
@@ -195,7 +200,7 @@ void crs_container_unbind(struct crs_container *c)
 	crs_containers_gen++;
 	crs_net_detach(c);
 	crs_container_set_policy(c, NULL, CRS_MODE_KEEP);
-	static_branch_dec(&crs_active);
+	static_branch_slow_dec_deferred(&crs_active);
 	crs_hooks_lazy_put();
 	INIT_RCU_WORK(&c->free_work, crs_container_free_work);
 	queue_rcu_work(crs_wq, &c->free_work);
@@ -344,7 +349,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	list_add_tail(&c->list, &crs_containers);
 	crs_ncontainers++;
 	crs_containers_gen++;
-	static_branch_inc(&crs_active);
+	static_branch_inc(&crs_active.key);
 	return c;
 
 err_hooks:
@@ -445,6 +450,7 @@ int crs_container_init(void)
  */
 void crs_container_exit(void)
 {
+	static_key_deferred_flush(&crs_active);
 	cancel_delayed_work_sync(&crs_reap_work);
 	mutex_lock(&crs_lock);
 	WARN_ON(!list_empty(&crs_containers));

@@ -31,6 +31,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/jump_label.h>
+#include <linux/jump_label_ratelimit.h>
 #include <uapi/linux/crs.h>
 
 #ifndef CRS_VERSION
@@ -203,7 +204,7 @@ struct crs_object {
 /* Serialises every change to policies and containers. */
 extern struct mutex crs_lock;
 /* Enabled while at least one container is bound: hooks bail out early. */
-DECLARE_STATIC_KEY_FALSE(crs_active);
+extern struct static_key_false_deferred crs_active;
 
 /* Deferred frees run here; drained at module exit. */
 extern struct workqueue_struct *crs_wq;
