@@ -33,6 +33,11 @@ check: setup
 	$(MAKE) selftests
 	bash tools/testing/run-all.sh
 
+# The concurrency stress test alone (not in 'make check', see suite.sh).
+stress: setup all selftests
+	bash tools/testing/vm/run.sh -t 900 -- env CRS_STRESS=1 \
+		bash tools/testing/vm/suite.sh test_stress
+
 # Benchmarks in the VM (bench/run.sh); results in bench/results/.
 bench: setup
 	bash bench/run.sh
@@ -75,7 +80,7 @@ check-static: crsnl
 		$(CC) $(CRSNL_WFLAGS) -c -o /dev/null $$f || exit 1; done
 	@echo "make check-static: sparse clean, crsnl builds with -Wall -Wextra -Werror"
 
-.PHONY: all module crsnl clean setup selftests unit check style check-static bench
+.PHONY: all module crsnl clean setup selftests unit check style stress check-static bench
 
 # The demo (tools/demo/): real runc containers in the VM; see README "Demo".
 demo: setup
