@@ -92,6 +92,7 @@ struct crs_net_ns {
 	unsigned int users;
 	struct list_head containers;	/* crs_net_att, RCU */
 	struct nf_hook_ops ops[2];
+	struct net *idle_ref;		/* held while users == 0 */
 };
 
 /* c->net_priv: a container's place in its namespace's list. */
@@ -900,7 +901,10 @@ static struct crs_net_ns *crs_net_ns_get(struct net *net)
 	int i, ret;
 
 	if (ns) {
-		ns->users++;
+		if (!ns->users++ && ns->idle_ref) {
+			put_net(ns->idle_ref);	/* busy again */
+			ns->idle_ref = NULL;
+		}
 		return ns;
 	}
 	ret = crs_nf_get();
@@ -937,15 +941,45 @@ err_free:
 	return ERR_PTR(ret);
 }
 
-static void crs_net_ns_put(struct crs_net_ns *ns)
+static void crs_net_ns_release(struct crs_net_ns *ns)
 {
-	if (--ns->users)
-		return;
+	struct net *net = ns->idle_ref;
+
 	nf_unregister_net_hooks(ns->net, ns->ops, ARRAY_SIZE(ns->ops));
 	crs_nf.ct_put(ns->net, NFPROTO_INET);
 	list_del(&ns->node);
 	atomic_dec(&crs_net_hooked);
 	kfree_rcu(ns, rcu);
+	if (net)
+		put_net(net);
+}
+
+/*
+ * A namespace whose last container went away keeps its hooks for a few
+ * seconds (holding the namespace): registering netfilter hooks switches
+ * the kernel's static keys, i.e. patches kernel text, and containers that
+ * come and go must not do that on every start and exit.
+ */
+static void crs_net_idle(struct work_struct *w)
+{
+	struct crs_net_ns *ns, *tmp;
+
+	mutex_lock(&crs_lock);
+	list_for_each_entry_safe(ns, tmp, &crs_net_namespaces, node)
+		if (!ns->users)
+			crs_net_ns_release(ns);
+	mutex_unlock(&crs_lock);
+}
+
+static DECLARE_DELAYED_WORK(crs_net_idle_work, crs_net_idle);
+
+static void crs_net_ns_put(struct crs_net_ns *ns)
+{
+	if (--ns->users)
+		return;
+	/* a container still holds the namespace: safe to take it */
+	ns->idle_ref = get_net(ns->net);
+	mod_delayed_work(system_wq, &crs_net_idle_work, 5 * HZ);
 }
 
 /**
@@ -1010,6 +1044,8 @@ static void crs_net_sock_destroy(void *ptr, void *arg)
 /* Context: module exit, every container detached, kprobes removed. */
 void crs_net_exit(void)
 {
+	cancel_delayed_work_sync(&crs_net_idle_work);
+	crs_net_idle(NULL);
 	WARN_ON(!list_empty(&crs_net_namespaces));
 	synchronize_net();
 	rcu_barrier();		/* crs_net_sock_free_rcu, kfree_rcu */
