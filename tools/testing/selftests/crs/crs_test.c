@@ -10,6 +10,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
+#include <netlink/genl/genl.h>
 
 #include "crs_test.h"
 
@@ -154,6 +155,28 @@ int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len, int cmd)
 		return -EMSGSIZE;
 	}
 	return crs_conn_call(c, msg, NULL, 0);
+}
+
+int64_t crs_status_value(int attr)
+{
+	static char buf[8192];
+	struct nlattr *tb[CRS_A_MAX + 1], *st[CRS_STATUS_A_MAX + 1];
+	struct crs_conn c;
+	struct nl_msg *msg;
+	int64_t v = -1;
+
+	if (crs_conn_open(&c))
+		return -1;
+	msg = crs_conn_msg(&c, CRS_CMD_GET_STATUS, 0);
+	if (msg && !crs_conn_call(&c, msg, buf, sizeof(buf)) &&
+	    !genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) &&
+	    tb[CRS_A_STATUS] &&
+	    !nla_parse_nested(st, CRS_STATUS_A_MAX, tb[CRS_A_STATUS], NULL) &&
+	    st[attr])
+		v = nla_len(st[attr]) == 4 ? (int64_t)nla_get_u32(st[attr]) :
+					     (int64_t)nla_get_u64(st[attr]);
+	crs_conn_close(&c);
+	return v;
 }
 
 int crs_sh(char *out, size_t len, const char *fmt, ...)

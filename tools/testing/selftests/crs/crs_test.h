@@ -4,6 +4,7 @@
 #define CRS_TEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <linux/crs.h>
@@ -30,6 +31,9 @@ int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
 /* Send raw bytes as one netlink message (header filled in), return -errno. */
 int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len,
 		 int cmd);
+
+/* A CRS_STATUS_A_* value (u32 or u64) from CRS_CMD_GET_STATUS, or -1. */
+int64_t crs_status_value(int attr);
 
 /* Run a shell command, capture stdout into @out (NUL-terminated); exit code. */
 int crs_sh(char *out, size_t len, const char *fmt, ...)

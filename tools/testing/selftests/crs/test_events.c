@@ -168,28 +168,6 @@ static void delete_policy(const char *name)
 	crs_conn_close(&c);
 }
 
-/* A u64 of CRS_CMD_GET_STATUS, or -1. */
-static int64_t status_u64(int attr)
-{
-	static char buf[8192];
-	struct nlattr *tb[CRS_A_MAX + 1], *st[CRS_STATUS_A_MAX + 1];
-	struct crs_conn c;
-	struct nl_msg *msg;
-	int64_t v = -1;
-
-	if (crs_conn_open(&c))
-		return -1;
-	msg = crs_conn_msg(&c, CRS_CMD_GET_STATUS, 0);
-	if (!crs_conn_call(&c, msg, buf, sizeof(buf)) &&
-	    !genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) &&
-	    tb[CRS_A_STATUS] &&
-	    !nla_parse_nested(st, CRS_STATUS_A_MAX, tb[CRS_A_STATUS], NULL) &&
-	    st[attr])
-		v = (int64_t)nla_get_u64(st[attr]);
-	crs_conn_close(&c);
-	return v;
-}
-
 /* A u64 of the container @pid is in (CRS_CONTAINER_A_*), or -1. */
 static int64_t container_u64(pid_t pid, int attr)
 {
@@ -1125,7 +1103,7 @@ TEST(crsnl_events_text_format_filters_and_exit_status)
 
 TEST(status_reports_event_queue_memory)
 {
-	EXPECT_LT(0, status_u64(CRS_STATUS_A_MEM_EVENTS));
+	EXPECT_LT(0, crs_status_value(CRS_STATUS_A_MEM_EVENTS));
 }
 
 #define FLOOD 100000
@@ -1155,8 +1133,8 @@ FIXTURE_TEARDOWN(flood)
 
 TEST_F_TIMEOUT(flood, overload_with_a_slow_listener_adds_up_exactly, 300)
 {
-	int64_t sent0 = status_u64(CRS_STATUS_A_EVENTS_SENT);
-	int64_t lost0 = status_u64(CRS_STATUS_A_EVENTS_LOST);
+	int64_t sent0 = crs_status_value(CRS_STATUS_A_EVENTS_SENT);
+	int64_t lost0 = crs_status_value(CRS_STATUS_A_EVENTS_LOST);
 	uint64_t seen = 0, lost = 0, gaps = 0;
 	char line[8192], args[256];
 	struct listener l;
@@ -1198,9 +1176,9 @@ TEST_F_TIMEOUT(flood, overload_with_a_slow_listener_adds_up_exactly, 300)
 	EXPECT_EQ((uint64_t)FLOOD, seen + lost);
 	EXPECT_LT((uint64_t)0, lost);
 	EXPECT_LT((uint64_t)0, seen);
-	EXPECT_EQ(FLOOD, status_u64(CRS_STATUS_A_EVENTS_SENT) - sent0 +
-			 status_u64(CRS_STATUS_A_EVENTS_LOST) - lost0);
-	EXPECT_EQ((int64_t)lost, status_u64(CRS_STATUS_A_EVENTS_LOST) - lost0);
+	EXPECT_EQ(FLOOD, crs_status_value(CRS_STATUS_A_EVENTS_SENT) - sent0 +
+			 crs_status_value(CRS_STATUS_A_EVENTS_LOST) - lost0);
+	EXPECT_EQ((int64_t)lost, crs_status_value(CRS_STATUS_A_EVENTS_LOST) - lost0);
 	EXPECT_EQ((int64_t)lost,
 		  container_u64(ct.inner, CRS_CONTAINER_A_EVENTS_LOST));
 	listener_stop(&l, true);

@@ -409,28 +409,6 @@ static int container_info(pid_t pid, struct cinfo *ci)
 	return 0;
 }
 
-static int64_t status_u64(int attr)
-{
-	static char buf[8192];
-	struct nlattr *tb[CRS_A_MAX + 1], *st[CRS_STATUS_A_MAX + 1];
-	struct crs_conn c;
-	struct nl_msg *msg;
-	int64_t v = -1;
-
-	if (crs_conn_open(&c))
-		return -1;
-	msg = crs_conn_msg(&c, CRS_CMD_GET_STATUS, 0);
-	if (!crs_conn_call(&c, msg, buf, sizeof(buf)) &&
-	    !genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) &&
-	    tb[CRS_A_STATUS] &&
-	    !nla_parse_nested(st, CRS_STATUS_A_MAX, tb[CRS_A_STATUS], NULL) &&
-	    st[attr])
-		v = attr == CRS_STATUS_A_CONTAINERS ?
-		    (int64_t)nla_get_u32(st[attr]) : (int64_t)nla_get_u64(st[attr]);
-	crs_conn_close(&c);
-	return v;
-}
-
 static void put_file(const char *path, const char *data)
 {
 	FILE *f = fopen(path, "w");
@@ -683,7 +661,7 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	EXPECT_STREQ("", ci.policy);	/* learning alone: no policy */
 	EXPECT_GT(ci.learned, 6);
 	EXPECT_EQ(0, ci.overflow);
-	EXPECT_GT(status_u64(CRS_STATUS_A_MEM_LEARN), 0);
+	EXPECT_GT(crs_status_value(CRS_STATUS_A_MEM_LEARN), 0);
 	crs_sh(out, sizeof(out), "%s learn show --pid %d | grep -v SYSCALL",
 	       crs_crsnl(), self->c.init);
 	TH_LOG("learned (syscalls left out):\n%s", out);
@@ -880,7 +858,7 @@ TEST_F_TIMEOUT(learn, bound_stops_growing_and_reports_overflow, 180)
 	ASSERT_EQ(0, container_info(self->c.init, &ci2));
 	EXPECT_EQ(BOUND_MAX, ci2.learned);
 	EXPECT_GT(ci2.overflow, ci.overflow);
-	mem = status_u64(CRS_STATUS_A_MEM_LEARN);
+	mem = crs_status_value(CRS_STATUS_A_MEM_LEARN);
 	EXPECT_GT(mem, 0);
 	EXPECT_LT(mem, 256 * 1024);
 	/* export still works and says the set was full */
@@ -903,10 +881,10 @@ TEST_F_TIMEOUT(learn, nested_pidns_attributed_to_bound_container, 120)
 	memset(res, 0, sizeof(*res));
 	ASSERT_EQ(0, ct_start(&self->c));
 	ASSERT_EQ(0, crsnl("learn start %s--pid %d%s", "", self->c.init, ""));
-	before = status_u64(CRS_STATUS_A_CONTAINERS);
+	before = crs_status_value(CRS_STATUS_A_CONTAINERS);
 	ASSERT_EQ(0, ct_do(&self->c, 'X'));
 	EXPECT_EQ(0, res->nested);
-	EXPECT_EQ(before, status_u64(CRS_STATUS_A_CONTAINERS));
+	EXPECT_EQ(before, crs_status_value(CRS_STATUS_A_CONTAINERS));
 	ASSERT_EQ(0, container_info(self->c.init, &ci));
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s learn show --pid %d",
 			    crs_crsnl(), self->c.init));

@@ -171,28 +171,6 @@ static void delete_policy(const char *name)
 	crs_conn_close(&c);
 }
 
-/* A global counter of CRS_CMD_GET_STATUS (CRS_STATUS_A_*), or -1. */
-static int64_t status_counter(int attr)
-{
-	static char buf[8192];
-	struct nlattr *tb[CRS_A_MAX + 1], *st[CRS_STATUS_A_MAX + 1];
-	struct crs_conn c;
-	struct nl_msg *msg;
-	int64_t v = -1;
-
-	if (crs_conn_open(&c))
-		return -1;
-	msg = crs_conn_msg(&c, CRS_CMD_GET_STATUS, 0);
-	if (!crs_conn_call(&c, msg, buf, sizeof(buf)) &&
-	    !genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) &&
-	    tb[CRS_A_STATUS] &&
-	    !nla_parse_nested(st, CRS_STATUS_A_MAX, tb[CRS_A_STATUS], NULL) &&
-	    st[attr])
-		v = (int64_t)nla_get_u64(st[attr]);
-	crs_conn_close(&c);
-	return v;
-}
-
 /* A hit counter (CRS_RULE_A_HITS_*) of the first rule of @name, or -1. */
 static int64_t rule_hits(const char *name, int attr)
 {
@@ -355,7 +333,7 @@ TEST(deny_by_number_mkdir_is_eperm_without_effect_host_unaffected)
 		.def_syscall = CRS_ACTION_ALLOW, .rules = deny_mkdir_rule,
 		.nrules = 1,
 	};
-	int64_t denied = status_counter(CRS_STATUS_A_DENIED);
+	int64_t denied = crs_status_value(CRS_STATUS_A_DENIED);
 
 	rmdir("/tmp/crs_sys_c");
 	rmdir("/tmp/crs_sys_h");
@@ -363,7 +341,7 @@ TEST(deny_by_number_mkdir_is_eperm_without_effect_host_unaffected)
 	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_denied,
 				   "/tmp/crs_sys_c"));
 	EXPECT_FALSE(exists("/tmp/crs_sys_c"));
-	EXPECT_EQ(denied + 1, status_counter(CRS_STATUS_A_DENIED));
+	EXPECT_EQ(denied + 1, crs_status_value(CRS_STATUS_A_DENIED));
 	/* the host, while the policy exists, is not governed */
 	EXPECT_EQ(0, mkdir("/tmp/crs_sys_h", 0755));
 	EXPECT_TRUE(exists("/tmp/crs_sys_h"));
@@ -396,8 +374,8 @@ TEST(no_policy_and_deny_free_policy_leave_calls_alone)
 		.def_syscall = CRS_ACTION_ALLOW, .rules = allow_only,
 		.nrules = 1,
 	};
-	int64_t mon = status_counter(CRS_STATUS_A_MONITORED);
-	int64_t den = status_counter(CRS_STATUS_A_DENIED);
+	int64_t mon = crs_status_value(CRS_STATUS_A_MONITORED);
+	int64_t den = crs_status_value(CRS_STATUS_A_DENIED);
 
 	ASSERT_EQ(0, push_policy(&none));
 	ASSERT_EQ(0, push_policy(&allow));
@@ -409,8 +387,8 @@ TEST(no_policy_and_deny_free_policy_leave_calls_alone)
 	EXPECT_EQ(0, run_contained(allow.name, body_mkdir_allowed,
 				   "/tmp/crs_sys_a"));
 	EXPECT_EQ(1, rule_hits(allow.name, CRS_RULE_A_HITS_ALLOWED));
-	EXPECT_EQ(mon, status_counter(CRS_STATUS_A_MONITORED));
-	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
+	EXPECT_EQ(mon, crs_status_value(CRS_STATUS_A_MONITORED));
+	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
 	delete_policy(none.name);
 	delete_policy(allow.name);
 }
@@ -780,12 +758,12 @@ TEST(permissive_allows_and_counts_a_monitor_verdict)
 	int64_t mon, den;
 
 	ASSERT_EQ(0, push_policy(&tp));
-	mon = status_counter(CRS_STATUS_A_MONITORED);
-	den = status_counter(CRS_STATUS_A_DENIED);
+	mon = crs_status_value(CRS_STATUS_A_MONITORED);
+	den = crs_status_value(CRS_STATUS_A_DENIED);
 	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_allowed,
 				   "/tmp/crs_sys_pm"));
-	EXPECT_EQ(mon + 1, status_counter(CRS_STATUS_A_MONITORED));
-	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
+	EXPECT_EQ(mon + 1, crs_status_value(CRS_STATUS_A_MONITORED));
+	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
 	delete_policy(tp.name);
 }
 
@@ -799,14 +777,14 @@ TEST(inactive_evaluates_nothing)
 	int64_t mon, den, all;
 
 	ASSERT_EQ(0, push_policy(&tp));
-	mon = status_counter(CRS_STATUS_A_MONITORED);
-	den = status_counter(CRS_STATUS_A_DENIED);
-	all = status_counter(CRS_STATUS_A_ALLOWED);
+	mon = crs_status_value(CRS_STATUS_A_MONITORED);
+	den = crs_status_value(CRS_STATUS_A_DENIED);
+	all = crs_status_value(CRS_STATUS_A_ALLOWED);
 	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_allowed,
 				   "/tmp/crs_sys_in"));
-	EXPECT_EQ(mon, status_counter(CRS_STATUS_A_MONITORED));
-	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
-	EXPECT_EQ(all, status_counter(CRS_STATUS_A_ALLOWED));
+	EXPECT_EQ(mon, crs_status_value(CRS_STATUS_A_MONITORED));
+	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
+	EXPECT_EQ(all, crs_status_value(CRS_STATUS_A_ALLOWED));
 	delete_policy(tp.name);
 }
 
@@ -821,10 +799,10 @@ TEST(ignored_syscall_is_enforced_but_not_counted)
 	int64_t den;
 
 	ASSERT_EQ(0, push_policy(&tp));
-	den = status_counter(CRS_STATUS_A_DENIED);
+	den = crs_status_value(CRS_STATUS_A_DENIED);
 	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_denied,
 				   "/tmp/crs_sys_ig"));
-	EXPECT_EQ(den, status_counter(CRS_STATUS_A_DENIED));
+	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
 	delete_policy(tp.name);
 }
 
