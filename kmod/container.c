@@ -48,6 +48,29 @@ static const struct rhashtable_params crs_container_params = {
 	.automatic_shrinking = true,
 };
 
+/*
+ * Pid namespace levels (0: the host's) holding a bound container, one bit
+ * each, and how many each holds (crs_lock): crs_container_of() looks up
+ * only those levels, so a task on the host costs no hash lookup while
+ * only containers are bound.
+ */
+static u64 crs_bound_levels;
+static unsigned int crs_level_count[MAX_PID_NS_LEVEL + 1];
+
+static void crs_level_add(const struct pid_namespace *ns, int delta)
+{
+	unsigned int level = ns->level;
+
+	lockdep_assert_held(&crs_lock);
+	if (WARN_ON_ONCE(level > MAX_PID_NS_LEVEL))
+		return;
+	crs_level_count[level] += delta;
+	if (crs_level_count[level])
+		WRITE_ONCE(crs_bound_levels, crs_bound_levels | BIT_ULL(level));
+	else
+		WRITE_ONCE(crs_bound_levels, crs_bound_levels & ~BIT_ULL(level));
+}
+
 static void crs_reap_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(crs_reap_work, crs_reap_fn);
 
@@ -55,7 +78,8 @@ static DECLARE_DELAYED_WORK(crs_reap_work, crs_reap_fn);
  * crs_container_of() - the container @task belongs to
  * @task: a task
  *
- * Walks from the task's pid namespace up to the nearest bound one.
+ * Walks from the task's pid namespace up to the nearest bound one,
+ * looking up only the levels where some container is bound.
  *
  * Context: RCU read-side critical section; any context.
  * Return: the container, or NULL.
@@ -63,9 +87,12 @@ static DECLARE_DELAYED_WORK(crs_reap_work, crs_reap_fn);
 struct crs_container *crs_container_of(struct task_struct *task)
 {
 	struct pid_namespace *ns = task_active_pid_ns(task);
+	u64 levels = READ_ONCE(crs_bound_levels);
 	struct crs_container *c;
 
 	for (; ns; ns = ns->parent) {
+		if (!(levels & BIT_ULL(ns->level)))
+			continue;
 		c = rhashtable_lookup(&crs_container_table, &ns,
 				      crs_container_params);
 		if (c && !READ_ONCE(c->dead))
@@ -195,6 +222,7 @@ void crs_container_unbind(struct crs_container *c)
 	WRITE_ONCE(c->dead, true);
 	rhashtable_remove_fast(&crs_container_table, &c->node,
 			       crs_container_params);
+	crs_level_add(c->pidns, -1);
 	list_del(&c->list);
 	crs_ncontainers--;
 	crs_containers_gen++;
@@ -340,9 +368,12 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 		NL_SET_ERR_MSG(extack, "cannot hook the container's network namespace");
 		goto err_hooks;
 	}
+	/* the level first: a lookup must not skip it once c is found */
+	crs_level_add(ns, 1);
 	ret = rhashtable_insert_fast(&crs_container_table, &c->node,
 				     crs_container_params);
 	if (ret) {
+		crs_level_add(ns, -1);
 		crs_net_detach(c);
 		goto err_hooks;
 	}
