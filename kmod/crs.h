@@ -15,7 +15,7 @@
  *
  * Hot path (hooks): rcu_read_lock(); crs_ctx_get(); decide with the
  * compiled tables; crs_verdict(); crs_ctx_put() (i.e. rcu_read_unlock()).
- * All hook handlers may run with preemption disabled (kprobe pre-handlers)
+ * All hook handlers run with preemption disabled (ftrace callbacks)
  * or in softirq (netfilter): no sleeping there.
  */
 #ifndef _CRS_H

@@ -847,7 +847,7 @@ static bool crs_decide_rw(struct crs_ctx *ctx, const char *path)
  * (FMODE_EXEC: the binary, its ELF interpreter) are Execution, decided in
  * bprm_check, not READ.
  */
-int crs_hook_file_open(struct kprobe *kp, struct pt_regs *regs)
+int crs_hook_file_open(struct pt_regs *regs)
 {
 	struct file *f = (struct file *)CRS_ARG(regs, 0);
 	struct crs_ctx ctx;
@@ -876,7 +876,7 @@ out:
 NOKPROBE_SYMBOL(crs_hook_file_open);
 
 /* security_path_truncate(const struct path *): truncate, ftruncate, O_TRUNC */
-int crs_hook_path_truncate(struct kprobe *kp, struct pt_regs *regs)
+int crs_hook_path_truncate(struct pt_regs *regs)
 {
 	const struct path *p = (const struct path *)CRS_ARG(regs, 0);
 	struct crs_ctx ctx;
@@ -898,7 +898,7 @@ NOKPROBE_SYMBOL(crs_hook_path_truncate);
  * dentry, mode, dev) (mknod and O_CREAT of a new file), _mkdir(dir,
  * dentry, mode) and _symlink(dir, dentry, old_name) (the new name only).
  */
-int crs_hook_dir_entry(struct kprobe *kp, struct pt_regs *regs)
+int crs_hook_dir_entry(struct pt_regs *regs)
 {
 	const struct path *dir = (const struct path *)CRS_ARG(regs, 0);
 	const struct dentry *d = (const struct dentry *)CRS_ARG(regs, 1);
@@ -920,7 +920,7 @@ NOKPROBE_SYMBOL(crs_hook_dir_entry);
  * name, and READ and WRITE of the file linked (a new name must not let a
  * protected file escape its rule).
  */
-int crs_hook_path_link(struct kprobe *kp, struct pt_regs *regs)
+int crs_hook_path_link(struct pt_regs *regs)
 {
 	struct dentry *old = (struct dentry *)CRS_ARG(regs, 0);
 	const struct path *dir = (const struct path *)CRS_ARG(regs, 1);
@@ -947,7 +947,7 @@ NOKPROBE_SYMBOL(crs_hook_path_link);
  * the source needs READ and WRITE (it moves), the target WRITE (it is
  * replaced); with RENAME_EXCHANGE both move.
  */
-int crs_hook_path_rename(struct kprobe *kp, struct pt_regs *regs)
+int crs_hook_path_rename(struct pt_regs *regs)
 {
 	const struct path *odir = (const struct path *)CRS_ARG(regs, 0);
 	const struct dentry *od = (const struct dentry *)CRS_ARG(regs, 1);
@@ -981,7 +981,7 @@ NOKPROBE_SYMBOL(crs_hook_path_rename);
  * an fd as that fd's file). The program deciding is still the caller's:
  * the exec has not replaced current's mm yet.
  */
-int crs_hook_bprm_check(struct kprobe *kp, struct pt_regs *regs)
+int crs_hook_bprm_check(struct pt_regs *regs)
 {
 	struct linux_binprm *bprm = (struct linux_binprm *)CRS_ARG(regs, 0);
 	struct crs_ctx ctx;

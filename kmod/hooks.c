@@ -1,29 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crs: the hook table. Every hook is a kprobe at a function's entry;
- * a denial redirects the probed function to a landing function of ours
- * that returns the errno (see crs_hook_deny()).
+ * crs: the hook table. Every hook is a call from the entry of one kernel
+ * function, through ftrace (the fentry call the kernel is compiled with,
+ * the mechanism livepatch uses); a denial redirects the hooked function
+ * to a landing function of ours that returns the errno (see
+ * crs_hook_deny()).
+ *
+ * Two ftrace_ops carry the table: one for the hooks armed while the
+ * module is loaded, one for the system call dispatchers, armed only
+ * while a container is bound. crs_hook_entry() finds the hook by the
+ * address ftrace calls it for (resolved once at load).
+ *
+ * Why not kprobes (crs used them until the benchmark said otherwise): a
+ * kprobe at a function's entry is this same ftrace call plus the kprobe
+ * layer, a full register save, a probe-table lookup and per-CPU kprobe
+ * state. In the test VM, an empty handler on x64_sys_call made getppid()
+ * cost about 280 ns more as a kprobe and about 90 ns more as an
+ * ftrace_ops like these (see bench/README.md).
+ *
+ * The ops are registered without FTRACE_OPS_FL_SAVE_REGS: x86_64's
+ * ftrace_caller saves the argument registers, the stack pointer and the
+ * return address, and restores them after the handler, taking a changed
+ * instruction pointer along (FTRACE_OPS_FL_IPMODIFY claims that right;
+ * ftrace refuses a second ops that wants it on the same function, e.g.
+ * a live patch). Without FTRACE_OPS_FL_RECURSION ftrace calls
+ * crs_hook_entry() straight from the ops' trampoline; crs_hook_entry()
+ * takes the recursion lock itself, which also disables preemption for
+ * the handler. Removing an ops waits (RCU tasks) until no task is left
+ * in its trampoline or in our code, so module unload is safe.
  */
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include "crs.h"
 #include "hooks.h"
 
+typedef int (*crs_hook_fn)(struct pt_regs *regs);
+
 struct crs_hook {
 	const char *symbol;
-	kprobe_pre_handler_t handler;
+	crs_hook_fn handler;
 	bool required;
 	bool lazy;		/* armed only while a container is bound */
-	struct kprobe kp;
-	bool installed;		/* registered */
-	bool armed;		/* registered and enabled */
+	unsigned long addr;	/* where ftrace calls us from; 0: not found */
 };
 
+/* Hot hooks first: crs_hook_entry() searches the table in this order. */
 static struct crs_hook crs_hook_table[] = {
+	/* every system call of every task: only while a container is bound */
+	{ "x64_sys_call",		crs_hook_x64_sys_call,	true, true },
+	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false, true },
+	{ "x32_sys_call",		crs_hook_x32_sys_call,	false, true },
 	{ "security_file_open",		crs_hook_file_open,	true },
+	{ "security_sk_free",		crs_hook_sk_free,	true },
+	{ "__mmdrop",			crs_hook_mmdrop,	true },
+	{ "security_bprm_check",	crs_hook_bprm_check,	true },
 	{ "security_path_truncate",	crs_hook_path_truncate,	true },
 	{ "security_path_unlink",	crs_hook_dir_entry,	true },
 	{ "security_path_rmdir",	crs_hook_dir_entry,	true },
@@ -32,20 +67,26 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_path_symlink",	crs_hook_dir_entry,	true },
 	{ "security_path_link",		crs_hook_path_link,	true },
 	{ "security_path_rename",	crs_hook_path_rename,	true },
-	{ "security_bprm_check",	crs_hook_bprm_check,	true },
-	{ "__mmdrop",			crs_hook_mmdrop,	true },
-	/* every system call of every task: only while a container is bound */
-	{ "x64_sys_call",		crs_hook_x64_sys_call,	true, true },
-	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false, true },
-	{ "x32_sys_call",		crs_hook_x32_sys_call,	false, true },
 	{ "security_socket_bind",	crs_hook_socket_bind,	true },
 	{ "security_socket_listen",	crs_hook_socket_listen,	true },
 	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },
-	{ "security_sk_free",		crs_hook_sk_free,	true },
+};
+
+/* [0]: the hooks armed at load; [1]: the lazy ones */
+struct crs_hook_ops {
+	struct ftrace_ops ops;
+	bool lazy;
+	bool filtered;		/* ftrace_set_filter_ips() done */
+	bool armed;		/* registered: the handlers run */
+	unsigned int nhooks;
+};
+
+static struct crs_hook_ops crs_hook_ops[2] = {
+	{ .lazy = false }, { .lazy = true },
 };
 
 /*
- * Landing functions: the probed function's call is redirected here with
+ * Landing functions: the hooked function's call is redirected here with
  * its arguments untouched, and its caller receives our return value.
  * They must be real C functions (objtool checks return thunks) and must
  * not be traced or probed themselves.
@@ -70,15 +111,15 @@ static noinline notrace long crs_ret_arg2(unsigned long arg1, unsigned long err)
 NOKPROBE_SYMBOL(crs_ret_arg2);
 
 /**
- * crs_hook_deny_errno() - make the probed function return -@err
+ * crs_hook_deny_errno() - make the hooked function return -@err
  * @regs: the pre-handler's registers
  * @err: a positive errno, 1..MAX_ERRNO
  *
- * Only for probed functions whose second argument the caller does not
+ * Only for hooked functions whose second argument the caller does not
  * need back (x64_sys_call(regs, nr), ia32_sys_call(regs, nr)): the errno
  * is passed to the landing function in that argument's register.
  *
- * Context: a kprobe pre-handler at function entry.
+ * Context: a hook handler (see hooks.h).
  * Return: 1, the value the pre-handler must return.
  */
 int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err)
@@ -90,11 +131,11 @@ int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err)
 NOKPROBE_SYMBOL(crs_hook_deny_errno);
 
 /**
- * crs_hook_deny() - make the probed function return @err without running
+ * crs_hook_deny() - make the hooked function return @err without running
  * @regs: the pre-handler's registers
  * @err: -EACCES or -EPERM (anything else is taken as -EACCES)
  *
- * Context: a kprobe pre-handler at function entry.
+ * Context: a hook handler (see hooks.h).
  * Return: 1, the value the pre-handler must return.
  */
 int crs_hook_deny(struct pt_regs *regs, long err)
@@ -111,71 +152,143 @@ int crs_hook_deny(struct pt_regs *regs, long err)
 }
 NOKPROBE_SYMBOL(crs_hook_deny);
 
+/*
+ * The callback of both ops. @ip is the hooked function's ftrace call
+ * site; @fregs holds its argument registers (see the top of this file).
+ */
+static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *ops,
+				   struct ftrace_regs *fregs)
+{
+	unsigned int i;
+	int bit;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
+		if (crs_hook_table[i].addr == ip) {
+			crs_hook_table[i].handler(&fregs->regs);
+			break;
+		}
+	}
+	ftrace_test_recursion_unlock(bit);
+}
+NOKPROBE_SYMBOL(crs_hook_entry);
+
 /**
- * crs_hooks_installed() - number of hooks installed and armed
+ * crs_hooks_installed() - number of hooks armed
  * Return: the count. Context: any.
  */
 unsigned int crs_hooks_installed(void)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++)
-		n += crs_hook_table[i].armed;
+	for (i = 0; i < ARRAY_SIZE(crs_hook_ops); i++)
+		if (READ_ONCE(crs_hook_ops[i].armed))
+			n += crs_hook_ops[i].nhooks;
 	return n;
 }
 
-static int crs_hook_register(struct crs_hook *h)
+static int crs_hook_ops_arm(struct crs_hook_ops *o)
 {
 	int ret;
 
-	memset(&h->kp, 0, sizeof(h->kp));
-	h->kp.symbol_name = h->symbol;
-	h->kp.pre_handler = h->handler;
-	/* lazy hooks are registered disarmed: no text is patched yet */
-	if (h->lazy)
-		h->kp.flags = KPROBE_FLAG_DISABLED;
-	ret = register_kprobe(&h->kp);
-	h->installed = !ret;
-	h->armed = !ret && !h->lazy;
+	if (o->armed || !o->nhooks)
+		return 0;
+	ret = register_ftrace_function(&o->ops);
+	if (!ret)
+		WRITE_ONCE(o->armed, true);
 	return ret;
 }
 
-static void crs_hook_unregister(struct crs_hook *h)
+/* Waits (RCU tasks) until no task is in the ops' trampoline. */
+static void crs_hook_ops_disarm(struct crs_hook_ops *o)
 {
-	if (h->installed)
-		unregister_kprobe(&h->kp);
-	h->installed = false;
-	h->armed = false;
+	if (o->armed && !unregister_ftrace_function(&o->ops))
+		WRITE_ONCE(o->armed, false);
+}
+
+/*
+ * The address of each hook's function, as kprobes resolve it (the
+ * ftrace call site on x86_64; kallsyms_lookup_name() is not exported):
+ * a disarmed kprobe is registered on each, read and removed again.
+ */
+static int crs_hooks_resolve(void)
+{
+	struct kprobe *kps, *reg[ARRAY_SIZE(crs_hook_table)];
+	unsigned int i, n = 0;
+	int ret;
+
+	kps = kcalloc(ARRAY_SIZE(crs_hook_table), sizeof(*kps), GFP_KERNEL);
+	if (!kps)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
+		struct crs_hook *h = &crs_hook_table[i];
+
+		h->addr = 0;
+		kps[i].symbol_name = h->symbol;
+		kps[i].flags = KPROBE_FLAG_DISABLED;
+		ret = register_kprobe(&kps[i]);
+		if (!ret) {
+			h->addr = (unsigned long)kps[i].addr;
+			reg[n++] = &kps[i];
+			continue;
+		}
+		if (!h->required) {
+			pr_info("optional hook %s not installed (%d)\n",
+				h->symbol, ret);
+			continue;
+		}
+		pr_err("cannot hook %s (%d): a traceable function and dynamic ftrace needed\n",
+		       h->symbol, ret);
+		break;
+	}
+	if (n)
+		unregister_kprobes(reg, n);
+	kfree(kps);
+	return i == ARRAY_SIZE(crs_hook_table) ? 0 : ret;
+}
+
+static int crs_hook_ops_setup(struct crs_hook_ops *o)
+{
+	unsigned long addrs[ARRAY_SIZE(crs_hook_table)];
+	unsigned int i, n = 0;
+	int ret;
+
+	memset(&o->ops, 0, sizeof(o->ops));
+	o->ops.func = crs_hook_entry;
+	o->ops.flags = FTRACE_OPS_FL_IPMODIFY;
+	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++)
+		if (crs_hook_table[i].lazy == o->lazy && crs_hook_table[i].addr)
+			addrs[n++] = crs_hook_table[i].addr;
+	o->nhooks = n;
+	if (!n)
+		return 0;
+	ret = ftrace_set_filter_ips(&o->ops, addrs, n, 0, 1);
+	if (ret) {
+		pr_err("cannot set the ftrace filter of the hooks (%d)\n", ret);
+		return ret;
+	}
+	o->filtered = true;
+	return 0;
 }
 
 /*
  * The syscall dispatch hooks fire on every system call on the machine:
- * they are registered disarmed at load, armed with the first bound
- * container (before it becomes visible) and disarmed a few seconds after
- * the last one is gone, so short-lived containers do not patch the
- * kernel's text on every start.
+ * they are armed with the first bound container (before it becomes
+ * visible) and disarmed a few seconds after the last one is gone, so
+ * short-lived containers do not patch the kernel's text on every start.
  */
 static unsigned int crs_lazy_users;
 static void crs_lazy_off(struct work_struct *w);
 static DECLARE_DELAYED_WORK(crs_lazy_off_work, crs_lazy_off);
 
-static void crs_lazy_disarm(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
-		struct crs_hook *h = &crs_hook_table[i];
-
-		if (h->lazy && h->armed && !disable_kprobe(&h->kp))
-			h->armed = false;
-	}
-}
-
 static void crs_lazy_off(struct work_struct *w)
 {
 	mutex_lock(&crs_lock);
 	if (!crs_lazy_users)
-		crs_lazy_disarm();
+		crs_hook_ops_disarm(&crs_hook_ops[1]);
 	mutex_unlock(&crs_lock);
 }
 
@@ -184,27 +297,19 @@ static void crs_lazy_off(struct work_struct *w)
  * armed before it becomes visible
  *
  * Context: process context, crs_lock held.
- * Return: 0 or the errno of enable_kprobe().
+ * Return: 0 or the errno of register_ftrace_function() (-EBUSY: another
+ * ftrace user, e.g. a live patch, already modifies a dispatcher's
+ * instruction pointer).
  */
 int crs_hooks_lazy_get(void)
 {
-	unsigned int i;
 	int ret;
 
 	lockdep_assert_held(&crs_lock);
-	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
-		struct crs_hook *h = &crs_hook_table[i];
-
-		if (!h->lazy || !h->installed || h->armed)
-			continue;
-		ret = enable_kprobe(&h->kp);
-		if (ret) {
-			pr_err("cannot arm hook %s (%d)\n", h->symbol, ret);
-			if (!crs_lazy_users)
-				crs_lazy_disarm();
-			return ret;
-		}
-		h->armed = true;
+	ret = crs_hook_ops_arm(&crs_hook_ops[1]);
+	if (ret) {
+		pr_err("cannot arm the system call hooks (%d)\n", ret);
+		return ret;
 	}
 	crs_lazy_users++;
 	return 0;
@@ -223,49 +328,50 @@ void crs_hooks_lazy_put(void)
 }
 
 /**
- * crs_hooks_exit() - remove every installed hook
+ * crs_hooks_exit() - remove every hook
  *
- * Waits until no handler runs any more. Context: process context.
+ * Waits until no task is in a hook's trampoline, handler or landing
+ * function any more. Context: process context.
  */
 void crs_hooks_exit(void)
 {
-	int i;
+	unsigned int i;
 
 	cancel_delayed_work_sync(&crs_lazy_off_work);
-	for (i = ARRAY_SIZE(crs_hook_table) - 1; i >= 0; i--)
-		crs_hook_unregister(&crs_hook_table[i]);
+	for (i = 0; i < ARRAY_SIZE(crs_hook_ops); i++) {
+		struct crs_hook_ops *o = &crs_hook_ops[i];
+
+		crs_hook_ops_disarm(o);
+		if (o->filtered)
+			ftrace_free_filter(&o->ops);
+		o->filtered = false;
+	}
 }
 
 /**
  * crs_hooks_init() - install every hook of the table (the lazy ones
  * disarmed)
  *
- * A missing optional symbol is logged and skipped; a missing required one
- * removes what was installed and fails the load.
+ * A missing optional function is logged and skipped; a missing required
+ * one fails the load.
  *
  * Context: process context, module init.
- * Return: 0 or the negative errno of register_kprobe().
+ * Return: 0; -ENOENT or -EINVAL when a required function cannot be
+ * hooked (register_kprobe()'s errno: not found, or not traceable);
+ * -EBUSY when another ftrace user already modifies a hooked function's
+ * instruction pointer; -ENOMEM.
  */
 int crs_hooks_init(void)
 {
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++) {
-		struct crs_hook *h = &crs_hook_table[i];
-
-		ret = crs_hook_register(h);
-		if (!ret)
-			continue;
-		if (!h->required) {
-			pr_info("optional hook %s not installed (%d)\n",
-				h->symbol, ret);
-			continue;
-		}
-		pr_err("cannot hook %s (%d): kprobes with ftrace needed\n",
-		       h->symbol, ret);
+	ret = crs_hooks_resolve();
+	for (i = 0; !ret && i < ARRAY_SIZE(crs_hook_ops); i++)
+		ret = crs_hook_ops_setup(&crs_hook_ops[i]);
+	if (!ret)
+		ret = crs_hook_ops_arm(&crs_hook_ops[0]);
+	if (ret)
 		crs_hooks_exit();
-		return ret;
-	}
-	return 0;
+	return ret;
 }

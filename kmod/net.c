@@ -480,14 +480,14 @@ static void crs_net_sock_own(struct socket *sock, u8 dir)
 	crs_ctx_put(&ctx);
 }
 
-int crs_hook_socket_bind(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_socket_bind(struct pt_regs *regs)
 {
 	crs_net_sock_own((struct socket *)regs->di, CRS_NET_IN);
 	return 0;
 }
 NOKPROBE_SYMBOL(crs_hook_socket_bind);
 
-int crs_hook_socket_listen(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_socket_listen(struct pt_regs *regs)
 {
 	crs_net_sock_own((struct socket *)regs->di, CRS_NET_IN);
 	return 0;
@@ -498,7 +498,7 @@ NOKPROBE_SYMBOL(crs_hook_socket_listen);
  * An accepted socket inherits its listener's owner. Its verdict cache
  * starts empty: the first packet after the handshake judges it quietly.
  */
-int crs_hook_inet_csk_clone(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_inet_csk_clone(struct pt_regs *regs)
 {
 	const struct sock *newsk = (const struct sock *)regs->di;
 	const struct request_sock *req = (const struct request_sock *)regs->si;
@@ -515,7 +515,7 @@ int crs_hook_inet_csk_clone(struct kprobe *p, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(crs_hook_inet_csk_clone);
 
-int crs_hook_sk_free(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_sk_free(struct pt_regs *regs)
 {
 	if (atomic_read(&crs_net_nsocks))
 		crs_net_sock_forget((const struct sock *)regs->di);

@@ -171,7 +171,7 @@ const char *crs_program_current(struct crs_ctx *ctx)
 }
 
 /* __mmdrop(struct mm_struct *mm): forget the mm's identity. */
-int crs_hook_mmdrop(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_mmdrop(struct pt_regs *regs)
 {
 	struct mm_struct *mm = (struct mm_struct *)regs_get_kernel_argument(regs, 0);
 	struct crs_program *e;

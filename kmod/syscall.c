@@ -383,20 +383,28 @@ static unsigned int crs_sys_check(int arch, const struct pt_regs *u,
 				  unsigned int nr)
 {
 	const struct crs_syscall_table *t;
-	const struct crs_rule *rule;
+	const struct crs_rule *rule = NULL;
 	struct crs_object obj;
 	unsigned int err = EPERM;
 	struct crs_ctx ctx;
-	bool deny = false;
-	u8 action;
+	bool deny = false, learning;
+	u8 action = CRS_ACTION_ALLOW;
 
 	if (!crs_ctx_get(&ctx))
 		return 0;
 	t = ctx.p ? ctx.p->sys : NULL;
-	if (!t && !READ_ONCE(ctx.c->learning))
+	learning = READ_ONCE(ctx.c->learning);
+	if ((!t && !learning) || nr >= CRS_NR_SYSCALLS)
 		goto out;
-	if (nr >= CRS_NR_SYSCALLS)
-		goto out;
+	if (t && ctx.mode != CRS_MODE_INACTIVE) {
+		action = crs_sys_decide(&ctx, t, arch, nr, u, &rule);
+		/*
+		 * Allowed by default: not a policy verdict worth a counter
+		 * or an event on every call. The common case: done here.
+		 */
+		if (!rule && action == CRS_ACTION_ALLOW && !learning)
+			goto out;
+	}
 
 	memset(&obj, 0, sizeof(obj));
 	obj.type = CRS_RULE_SYSCALL;
@@ -405,13 +413,10 @@ static unsigned int crs_sys_check(int arch, const struct pt_regs *u,
 
 	if (!t || ctx.mode == CRS_MODE_INACTIVE) {
 		/* nothing to evaluate; learning alone wants to see it */
-		if (READ_ONCE(ctx.c->learning) &&
-		    !(ctx.p && crs_sys_ignored(ctx.p, arch, nr)))
+		if (learning && !(ctx.p && crs_sys_ignored(ctx.p, arch, nr)))
 			crs_learn_record(&ctx, &obj);
 		goto out;
 	}
-
-	action = crs_sys_decide(&ctx, t, arch, nr, u, &rule);
 	if (crs_sys_ignored(ctx.p, arch, nr)) {
 		/* enforced, never reported nor learned */
 		deny = action == CRS_ACTION_DENY &&
@@ -419,12 +424,8 @@ static unsigned int crs_sys_check(int arch, const struct pt_regs *u,
 		goto out_rule;
 	}
 	if (!rule && action == CRS_ACTION_ALLOW) {
-		/*
-		 * Allowed by default: not a policy verdict worth a counter
-		 * or an event on every call; learning still records it.
-		 */
-		if (READ_ONCE(ctx.c->learning))
-			crs_learn_record(&ctx, &obj);
+		/* allowed by default; learning still records it */
+		crs_learn_record(&ctx, &obj);
 		goto out;
 	}
 	deny = crs_verdict(&ctx, rule, action, &obj);
@@ -438,7 +439,7 @@ out:
 NOKPROBE_SYMBOL(crs_sys_check);
 
 /* x64_sys_call(const struct pt_regs *regs, unsigned int nr) */
-int crs_hook_x64_sys_call(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_x64_sys_call(struct pt_regs *regs)
 {
 	unsigned int err = crs_sys_check(CRS_SYS_X86_64,
 					 (const struct pt_regs *)regs->di,
@@ -449,7 +450,7 @@ int crs_hook_x64_sys_call(struct kprobe *p, struct pt_regs *regs)
 NOKPROBE_SYMBOL(crs_hook_x64_sys_call);
 
 /* ia32_sys_call(const struct pt_regs *regs, unsigned int nr) */
-int crs_hook_ia32_sys_call(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_ia32_sys_call(struct pt_regs *regs)
 {
 	unsigned int err = crs_sys_check(CRS_SYS_I386,
 					 (const struct pt_regs *)regs->di,
@@ -460,7 +461,7 @@ int crs_hook_ia32_sys_call(struct kprobe *p, struct pt_regs *regs)
 NOKPROBE_SYMBOL(crs_hook_ia32_sys_call);
 
 /* x32_sys_call(const struct pt_regs *regs, unsigned int nr): refused */
-int crs_hook_x32_sys_call(struct kprobe *p, struct pt_regs *regs)
+int crs_hook_x32_sys_call(struct pt_regs *regs)
 {
 	const struct crs_syscall_table *t;
 	struct crs_object obj;

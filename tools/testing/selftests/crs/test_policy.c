@@ -429,19 +429,19 @@ TEST(syscall_hooks_installed_only_while_a_container_is_bound)
 	/* an earlier test's container may still be in its grace period */
 	sleep(6);
 	idle = hooks_installed();
-	EXPECT_NE(0, crs_sh(NULL, 0, "grep x64_sys_call /sys/kernel/debug/kprobes/list | grep -qv DISABLED"));
+	EXPECT_NE(0, crs_sh(NULL, 0, "grep -q '^x64_sys_call ' /sys/kernel/debug/tracing/enabled_functions"));
 	init = start_container(&nested);
 	ASSERT_GT(init, 0);
 	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply batch-job --pid %d", crs_crsnl(), init));
 	bound = hooks_installed();
 	EXPECT_GE(bound, idle + 2) TH_LOG("idle %d bound %d", idle, bound);
-	EXPECT_EQ(0, crs_sh(NULL, 0, "grep x64_sys_call /sys/kernel/debug/kprobes/list | grep -qv DISABLED"));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "grep -q '^x64_sys_call ' /sys/kernel/debug/tracing/enabled_functions"));
 	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy detach --pid %d", crs_crsnl(), init));
 	/* still there for a few seconds, then gone */
 	EXPECT_EQ(bound, hooks_installed());
 	sleep(7);
 	EXPECT_EQ(idle, hooks_installed());
-	EXPECT_NE(0, crs_sh(NULL, 0, "grep x64_sys_call /sys/kernel/debug/kprobes/list | grep -qv DISABLED"));
+	EXPECT_NE(0, crs_sh(NULL, 0, "grep -q '^x64_sys_call ' /sys/kernel/debug/tracing/enabled_functions"));
 	stop_container(init);
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crs_crsnl()));
 }
