@@ -54,7 +54,7 @@ static const struct rhashtable_params crs_container_params = {
  * only those levels, so a task on the host costs no hash lookup while
  * only containers are bound.
  */
-static u64 crs_bound_levels;
+u64 crs_bound_levels;
 static unsigned int crs_level_count[MAX_PID_NS_LEVEL + 1];
 
 static void crs_level_add(const struct pid_namespace *ns, int delta)
@@ -131,8 +131,9 @@ void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c)
  * __crs_ctx_get() - find the container and policy current is held to
  * @ctx: filled on success
  *
- * Costs one static-branch test while no container is bound anywhere, and
- * one hash lookup per pid namespace level otherwise.
+ * Called through crs_ctx_get(), which has already tested the static
+ * branch and that some container is bound at current's level or above.
+ * Costs one hash lookup per level that holds a bound container.
  *
  * Context: any; must not be nested in another crs_ctx_get().
  * Return: true with the RCU read lock held (release with crs_ctx_put()),
@@ -142,8 +143,6 @@ bool __crs_ctx_get(struct crs_ctx *ctx)
 {
 	struct crs_container *c;
 
-	if (!static_branch_unlikely(&crs_active.key))
-		return false;
 	rcu_read_lock();
 	c = crs_container_of(current);
 	if (!c) {

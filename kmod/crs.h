@@ -32,6 +32,9 @@
 #include <linux/workqueue.h>
 #include <linux/jump_label.h>
 #include <linux/jump_label_ratelimit.h>
+#include <linux/bits.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
 #include <uapi/linux/crs.h>
 
 #ifndef CRS_VERSION
@@ -229,8 +232,25 @@ void crs_container_exit(void);
 struct crs_container *crs_container_of(struct task_struct *task);
 void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c);
 bool __crs_ctx_get(struct crs_ctx *ctx);
+/* container.c: bit N set while a container is bound at pid ns level N */
+extern u64 crs_bound_levels;
+
+/*
+ * May current be in a bound container? Inline, without RCU: a static
+ * branch while nothing is bound anywhere, then whether any container is
+ * bound at current's pid namespace level or above (current's struct pid
+ * and its level are stable for current). A task on the host answers
+ * "no" here while only containers are bound.
+ */
+static __always_inline bool crs_ctx_maybe(void)
+{
+	return static_branch_unlikely(&crs_active.key) &&
+	       (READ_ONCE(crs_bound_levels) &
+		GENMASK_ULL(task_pid(current)->level, 0));
+}
+
 /* true: the RCU read lock is held; written so sparse can follow it */
-#define crs_ctx_get(ctx) __cond_lock(RCU, __crs_ctx_get(ctx))
+#define crs_ctx_get(ctx) __cond_lock(RCU, crs_ctx_maybe() && __crs_ctx_get(ctx))
 void crs_container_reap(void);
 struct crs_container *crs_container_bind(pid_t pid, bool host,
 					 struct netlink_ext_ack *extack);

@@ -334,25 +334,32 @@ err:
 }
 
 /*
- * Send one message on @group: the record @r, or with @r NULL a loss
- * record. Returns 0 if delivered, -ESRCH if nobody listens, or an error.
+ * The worker sends consecutive records of one group together: up to
+ * CRS_EVENT_BATCH messages in one skb (one multicast, one datagram for
+ * each listener to receive). A failed delivery loses the whole batch.
  */
-static int crs_event_send(u8 group, const struct crs_event_rec *r, u64 lost)
+#define CRS_EVENT_BATCH 32
+#define CRS_EVENT_BATCH_BYTES (16 * 1024)
+
+struct crs_event_batch {
+	struct sk_buff *skb;
+	u8 group;
+	unsigned int n;
+	u64 lost;			/* losses announced in the batch */
+	u64 container[CRS_EVENT_BATCH];
+};
+
+/* Append the record @r (or with @r NULL a loss record) to @skb. */
+static int crs_event_put(struct sk_buff *skb, const struct crs_event_rec *r,
+			 u64 lost)
 {
 	const struct genl_family *fam = crs_netlink_family();
-	struct sk_buff *skb;
 	struct nlattr *nest;
 	void *hdr;
-	int ret;
 
-	if (genl_has_listeners(fam, &init_net, group) <= 0)
-		return -ESRCH;
-	skb = genlmsg_new(r ? r->len + 512 : 128, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, fam, 0, CRS_CMD_EVENT);
 	if (!hdr)
-		goto err;
+		return -EMSGSIZE;
 	if (r) {
 		if (crs_event_fill(skb, r, lost))
 			goto err;
@@ -369,55 +376,116 @@ static int crs_event_send(u8 group, const struct crs_event_rec *r, u64 lost)
 		nla_nest_end(skb, nest);
 	}
 	genlmsg_end(skb, hdr);
-	ret = genlmsg_multicast(fam, skb, 0, group, GFP_KERNEL);
-	return ret;
+	return 0;
 err:
-	nlmsg_free(skb);
+	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
+}
+
+/* Send what @b holds; account deliveries and losses. */
+static void crs_event_flush(struct crs_event_batch *b)
+{
+	u64 id = 0, n = 0;
+	unsigned int i;
+	int ret;
+
+	if (!b->skb)
+		return;
+	ret = genlmsg_multicast(crs_netlink_family(), b->skb, 0, b->group,
+				GFP_KERNEL);
+	b->skb = NULL;
+	if (!ret) {
+		percpu_counter_add(&crs_stats.events_sent, b->n);
+	} else if (ret != -ESRCH) {
+		/* nobody left to tell on -ESRCH; else announce it later */
+		crs_event_pending[b->group] += b->lost + b->n;
+		percpu_counter_add(&crs_stats.events_lost, b->n);
+		for (i = 0; i < b->n; i++) {
+			if (n && id != b->container[i]) {
+				crs_container_lost(id, n);
+				n = 0;
+			}
+			id = b->container[i];
+			n++;
+		}
+		crs_container_lost(id, n);
+	}
+	b->n = 0;
+	b->lost = 0;
+}
+
+/* Queue the record @r into @b, sending @b first if it must. */
+static void crs_event_add(struct crs_event_batch *b,
+			  const struct crs_event_rec *r)
+{
+	u8 g = r->group;
+	u64 lost = crs_event_pending[g] + r->lost;
+
+	if (b->skb && (b->group != g || b->n == CRS_EVENT_BATCH ||
+		       skb_tailroom(b->skb) < r->len + 512))
+		crs_event_flush(b);
+	if (!b->skb) {
+		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0) {
+			crs_event_pending[g] = 0;
+			return;
+		}
+		b->skb = genlmsg_new(CRS_EVENT_BATCH_BYTES, GFP_KERNEL);
+		if (!b->skb) {
+			crs_event_pending[g] = lost + 1;
+			percpu_counter_inc(&crs_stats.events_lost);
+			crs_container_lost(r->container, 1);
+			return;
+		}
+		b->group = g;
+	}
+	if (crs_event_put(b->skb, r, lost)) {
+		/* cannot happen: the tailroom was checked */
+		crs_event_pending[g] = lost + 1;
+		percpu_counter_inc(&crs_stats.events_lost);
+		crs_container_lost(r->container, 1);
+		return;
+	}
+	crs_event_pending[g] = 0;
+	b->lost += lost;
+	b->container[b->n++] = r->container;
 }
 
 static void crs_event_work_fn(struct work_struct *w)
 {
 	struct crs_event_rec *r = (struct crs_event_rec *)crs_event_buf;
-	u64 lost_id = 0, lost_n = 0, lost;
+	struct crs_event_batch b = { };
 	bool retry = false;
-	int ret;
+	u64 lost;
 	u8 g;
 
 	while (crs_ring_pop()) {
-		g = r->group;
-		lost = crs_event_pending[g] + r->lost;
-		ret = crs_event_send(g, r, lost);
-		if (!ret) {
-			percpu_counter_inc(&crs_stats.events_sent);
-			crs_event_pending[g] = 0;
-		} else if (ret == -ESRCH) {
-			/* nobody left to tell */
-			crs_event_pending[g] = 0;
-		} else {
-			crs_event_pending[g] = lost + 1;
-			percpu_counter_inc(&crs_stats.events_lost);
-			if (lost_n && lost_id != r->container) {
-				crs_container_lost(lost_id, lost_n);
-				lost_n = 0;
-			}
-			lost_id = r->container;
-			lost_n++;
-		}
+		crs_event_add(&b, r);
 		cond_resched();
 	}
-	crs_container_lost(lost_id, lost_n);
+	crs_event_flush(&b);
 
 	/* Losses no later event will carry: report them on their own. */
 	for (g = 0; g < __CRS_EVENT_GRP_MAX; g++) {
 		lost = crs_event_pending[g] + crs_ring_take_dropped(g);
-		crs_event_pending[g] = lost;
+		crs_event_pending[g] = 0;
 		if (!lost)
 			continue;
-		ret = crs_event_send(g, NULL, lost);
-		if (!ret || ret == -ESRCH)
-			crs_event_pending[g] = 0;
-		else
+		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0)
+			continue;
+		b.skb = genlmsg_new(128, GFP_KERNEL);
+		if (!b.skb || crs_event_put(b.skb, NULL, lost)) {
+			nlmsg_free(b.skb);
+			b.skb = NULL;
+			crs_event_pending[g] = lost;
+			retry = true;
+			continue;
+		}
+		b.group = g;
+		b.lost = lost;
+		b.n = 0;
+		/* a failed loss record leaves crs_event_pending[g] = lost */
+		crs_event_flush(&b);
+		if (crs_event_pending[g])
 			retry = true;
 	}
 	if (retry && READ_ONCE(crs_event_running))

@@ -72,7 +72,6 @@ static bool crs_sys_is_exec(int arch, unsigned int nr)
 		return nr == __NR_execve || nr == __NR_execveat;
 	return nr == __NR_ia32_execve || nr == __NR_ia32_execveat;
 }
-NOKPROBE_SYMBOL(crs_sys_is_exec);
 
 /*
  * Calls no rule can deny: a process whose exit fails cannot end (glibc's
@@ -87,7 +86,6 @@ static bool crs_sys_always_allowed(int arch, unsigned int nr)
 	return nr == __NR_ia32_exit || nr == __NR_ia32_exit_group ||
 	       nr == __NR_ia32_rt_sigreturn || nr == __NR_ia32_sigreturn;
 }
-NOKPROBE_SYMBOL(crs_sys_always_allowed);
 
 static s32 crs_rule_nr(const struct crs_rule *r, int arch)
 {
@@ -365,7 +363,6 @@ static u8 crs_sys_decide(struct crs_ctx *ctx, const struct crs_syscall_table *t,
 	}
 	return crs_sys_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
 }
-NOKPROBE_SYMBOL(crs_sys_decide);
 
 static bool crs_sys_ignored(const struct crs_policy *p, int arch,
 			    unsigned int nr)
@@ -373,7 +370,6 @@ static bool crs_sys_ignored(const struct crs_policy *p, int arch,
 	return test_bit(nr, arch == CRS_SYS_X86_64 ? p->ignored64 :
 						     p->ignored32);
 }
-NOKPROBE_SYMBOL(crs_sys_ignored);
 
 /*
  * Returns 0 when the call may run, else the positive errno it must fail
@@ -436,7 +432,6 @@ out:
 	crs_ctx_put(&ctx);
 	return deny ? err : 0;
 }
-NOKPROBE_SYMBOL(crs_sys_check);
 
 /* x64_sys_call(const struct pt_regs *regs, unsigned int nr) */
 int crs_hook_x64_sys_call(struct pt_regs *regs)
