@@ -236,7 +236,7 @@ def main():
     w("")
 
     if E:
-        w("## Event throughput (READ denials in a governed container, `crsnl events --format json` listening)\n")
+        w("## Event throughput (SYSCALL denials, getppid, in a governed container, `crsnl events --format json` listening)\n")
         w("Each rate runs for a fixed time; the listener is stopped once its "
           "output has not grown for a second. *Unaccounted* = generated − "
           "received − lost; *drain* is how long the listener kept receiving "

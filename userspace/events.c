@@ -11,9 +11,13 @@
  * recv() only says that our buffer overflowed; the exact number arrives
  * with the next gap line, so ENOBUFS prints nothing and we go on.
  *
+ * Output is written when the socket has been drained (a burst costs one
+ * write, not one per line) and on exit; SIGINT and SIGTERM end the
+ * listener cleanly, flushing what was received.
+ *
  * Exit status: 0 after --count events, at --timeout when no --count was
- * given, or at end of input; 2 when --timeout expires before --count
- * events were printed; 1 on errors.
+ * given, at end of input, or on SIGINT/SIGTERM; 2 when --timeout expires
+ * before --count events were printed; 1 on errors.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +25,8 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +98,8 @@ static void events_usage(FILE *f)
 		"  --learn          also subscribe to behavior (learning) events\n"
 		"  --buffer BYTES   socket receive buffer (default 32 MiB)\n"
 		"Losses print a gap line, {\"lost\": N} or \"N events lost\", and do\n"
-		"not count toward --count.\n\n"
+		"not count toward --count. Lines are written out whenever the queue is\n"
+		"drained; SIGINT/SIGTERM stop the listener after writing what it received.\n\n"
 		"Examples:\n"
 		"  crsnl events\n"
 		"  crsnl events --format text --outcome DENIED\n"
@@ -268,7 +275,6 @@ static void print_lost(const struct events_opts *o, uint64_t lost)
 		printf("{\"lost\":%" PRIu64 "}\n", lost);
 	else
 		printf("%" PRIu64 " events lost\n", lost);
-	fflush(stdout);
 }
 
 static uint64_t get_u64(struct nlattr **tb, int a)
@@ -436,8 +442,15 @@ static int handle_msg(const struct events_opts *o, struct nlmsghdr *nlh)
 		print_json(ev);
 	else
 		print_text(ev);
-	fflush(stdout);
 	return 1;
+}
+
+/* SIGINT, SIGTERM: leave the loop, flush what was printed, exit 0 */
+static volatile sig_atomic_t events_stop;
+
+static void events_on_signal(int sig __attribute__((unused)))
+{
+	events_stop = 1;
 }
 
 static double now_s(void)
@@ -471,6 +484,7 @@ int events_main(int argc, char **argv)
 	struct events_opts o;
 	struct crs_ipc ipc;
 	unsigned long long printed = 0;
+	bool drained = false;
 	double deadline = 0;
 	int fd, one = 1;
 
@@ -495,8 +509,15 @@ int events_main(int argc, char **argv)
 		o.learn ? " and " CRS_MCGRP_LEARN : "");
 	if (o.timeout > 0)
 		deadline = now_s() + o.timeout;
+	{
+		struct sigaction sa = { .sa_handler = events_on_signal };
 
-	while (!o.count || printed < o.count) {
+		/* no SA_RESTART: poll() returns EINTR */
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+
+	while (!events_stop && (!o.count || printed < o.count)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct nlmsghdr *nlh;
 		int wait = -1, len;
@@ -509,18 +530,32 @@ int events_main(int argc, char **argv)
 				break;
 			wait = (int)(left * 1000) + 1;
 		}
-		if (poll(&pfd, 1, wait) < 0) {
-			if (errno == EINTR)
+		/*
+		 * Lines are flushed whenever the socket is drained, not one
+		 * by one: a burst costs one write, and a quiet listener's
+		 * output is still up to date.
+		 */
+		if (!drained) {
+			n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n < 0 && errno == EAGAIN) {
+				fflush(stdout);
+				drained = true;
 				continue;
-			perror("crsnl events: poll");
-			break;
-		}
-		if (!(pfd.revents & (POLLIN | POLLERR)))
+			}
+		} else {
+			if (poll(&pfd, 1, wait) < 0) {
+				if (errno == EINTR)
+					continue;
+				perror("crsnl events: poll");
+				break;
+			}
+			if (!(pfd.revents & (POLLIN | POLLERR)))
+				continue;
+			drained = false;
 			continue;
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		}
 		if (n < 0) {
-			if (errno == ENOBUFS || errno == EAGAIN ||
-			    errno == EINTR)
+			if (errno == ENOBUFS || errno == EINTR)
 				continue;	/* the count comes as a gap line */
 			fprintf(stderr, "crsnl events: recv: %s\n",
 				strerror(errno));
@@ -537,6 +572,7 @@ int events_main(int argc, char **argv)
 				break;
 		}
 	}
+	fflush(stdout);
 	crs_ipc_close(&ipc);
 	if (o.count && printed < o.count)
 		return 2;
