@@ -57,6 +57,31 @@ static const struct rhashtable_params crs_container_params = {
 u64 crs_bound_levels;
 static unsigned int crs_level_count[MAX_PID_NS_LEVEL + 1];
 
+/*
+ * A per-CPU memo of the last lookup made from task context: current's
+ * pid namespace and the container bound to exactly that namespace. It is
+ * valid while crs_lookup_gen, bumped after every insertion into and
+ * removal from the table, has not moved: the container then still holds
+ * its reference on @ns, so @ns cannot have been freed and reused. Tasks
+ * in a namespace nested below a bound one are not memoized (they walk).
+ * Softirq never reads or writes it, so a task's use cannot be torn by an
+ * interrupt on its CPU.
+ */
+struct crs_lookup_memo {
+	const struct pid_namespace *ns;
+	struct crs_container *c;
+	unsigned long gen;
+};
+
+static DEFINE_PER_CPU(struct crs_lookup_memo, crs_lookup_memo);
+static unsigned long crs_lookup_gen;
+
+/* After a table change: every memo made before it is stale. */
+static void crs_lookup_changed(void)
+{
+	smp_store_release(&crs_lookup_gen, crs_lookup_gen + 1);
+}
+
 static void crs_level_add(const struct pid_namespace *ns, int delta)
 {
 	unsigned int level = ns->level;
@@ -86,7 +111,7 @@ static DECLARE_DELAYED_WORK(crs_reap_work, crs_reap_fn);
  */
 struct crs_container *crs_container_of(struct task_struct *task)
 {
-	struct pid_namespace *ns = task_active_pid_ns(task);
+	struct pid_namespace *ns = ns_of_pid(task_pid(task));
 	u64 levels = READ_ONCE(crs_bound_levels);
 	struct crs_container *c;
 
@@ -127,13 +152,42 @@ void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c)
 		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
 }
 
+/* crs_container_of(current), memoized per CPU in task context */
+static struct crs_container *crs_container_of_current(void)
+{
+	const struct pid_namespace *ns = ns_of_pid(task_pid(current));
+	struct crs_lookup_memo *m;
+	struct crs_container *c;
+	unsigned long gen;
+
+	if (!in_task())
+		return crs_container_of(current);
+	preempt_disable_notrace();
+	m = this_cpu_ptr(&crs_lookup_memo);
+	/* pairs with crs_lookup_changed(): the lookup sees that change */
+	gen = smp_load_acquire(&crs_lookup_gen);
+	c = m->c;
+	if (m->ns != ns || m->gen != gen || !c || READ_ONCE(c->dead)) {
+		c = crs_container_of(current);
+		if (c && c->pidns == ns) {
+			m->ns = ns;
+			m->c = c;
+			m->gen = gen;
+		}
+	}
+	preempt_enable_notrace();
+	return c;
+}
+
 /**
  * __crs_ctx_get() - find the container and policy current is held to
  * @ctx: filled on success
  *
  * Called through crs_ctx_get(), which has already tested the static
  * branch and that some container is bound at current's level or above.
- * Costs one hash lookup per level that holds a bound container.
+ * Costs a per-CPU memo check for a task in a bound namespace whose CPU
+ * looked it up last, else one hash lookup per level that holds a bound
+ * container.
  *
  * Context: any; must not be nested in another crs_ctx_get().
  * Return: true with the RCU read lock held (release with crs_ctx_put()),
@@ -144,7 +198,7 @@ bool __crs_ctx_get(struct crs_ctx *ctx)
 	struct crs_container *c;
 
 	rcu_read_lock();
-	c = crs_container_of(current);
+	c = crs_container_of_current();
 	if (!c) {
 		rcu_read_unlock();
 		return false;
@@ -221,6 +275,7 @@ void crs_container_unbind(struct crs_container *c)
 	WRITE_ONCE(c->dead, true);
 	rhashtable_remove_fast(&crs_container_table, &c->node,
 			       crs_container_params);
+	crs_lookup_changed();
 	crs_level_add(c->pidns, -1);
 	list_del(&c->list);
 	crs_ncontainers--;
@@ -376,6 +431,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 		crs_net_detach(c);
 		goto err_hooks;
 	}
+	crs_lookup_changed();
 	list_add_tail(&c->list, &crs_containers);
 	crs_ncontainers++;
 	crs_containers_gen++;

@@ -419,11 +419,13 @@ static void crs_event_add(struct crs_event_batch *b,
 			  const struct crs_event_rec *r)
 {
 	u8 g = r->group;
-	u64 lost = crs_event_pending[g] + r->lost;
+	u64 lost;
 
 	if (b->skb && (b->group != g || b->n == CRS_EVENT_BATCH ||
 		       skb_tailroom(b->skb) < r->len + 512))
 		crs_event_flush(b);
+	/* after the flush: a failed batch adds to what this one announces */
+	lost = crs_event_pending[g] + r->lost;
 	if (!b->skb) {
 		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0) {
 			crs_event_pending[g] = 0;

@@ -510,9 +510,14 @@ int events_main(int argc, char **argv)
 	if (o.timeout > 0)
 		deadline = now_s() + o.timeout;
 	{
-		struct sigaction sa = { .sa_handler = events_on_signal };
+		/*
+		 * SA_RESTART: an interrupted write() of our output resumes
+		 * instead of tearing a line; poll() is never restarted, so
+		 * the loop still sees events_stop.
+		 */
+		struct sigaction sa = { .sa_handler = events_on_signal,
+					.sa_flags = SA_RESTART };
 
-		/* no SA_RESTART: poll() returns EINTR */
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}

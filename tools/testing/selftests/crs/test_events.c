@@ -1119,6 +1119,65 @@ static int body_flood(void *arg)
 	return denied == FLOOD ? 0 : 1;
 }
 
+#define BURST 2000
+
+static int body_burst(void *arg)
+{
+	int i, denied = 0;
+
+	for (i = 0; i < BURST; i++)
+		if (syscall(SYS_mkdir, "/tmp/crs_ev_burst", 0755) == -1 &&
+		    errno == EPERM)
+			denied++;
+	return denied == BURST ? 0 : 1;
+}
+
+/*
+ * crsnl events writes its lines when the socket is drained, not one by
+ * one: a burst must still arrive whole and untorn while it runs, and
+ * SIGTERM must end it with status 0 after its last line (it used to die
+ * of the signal).
+ */
+TEST(crsnl_events_burst_arrives_whole_and_sigterm_exits_0)
+{
+	char line[8192], args[256];
+	uint64_t seen = 0, lost = 0;
+	struct listener l;
+	struct ct ct;
+	int64_t end;
+	int r;
+
+	ASSERT_EQ(0, push_policy(&mixed_policy));
+	ASSERT_EQ(0, ct_start(&ct, body_burst, NULL, mixed_policy.name,
+			      CRS_LOG_POLICY_DENY, -1));
+	snprintf(args, sizeof(args), "--container %llu",
+		 (unsigned long long)ct.id);
+	ASSERT_EQ(0, listener_start(&l, args));
+	ASSERT_EQ(0, ct_run_async(&ct));
+	end = now_ms() + 20000;
+	while (seen + lost < BURST && now_ms() < end) {
+		json_object *j;
+
+		if (read_line(&l, l.out, line, sizeof(line), 2000) != 1)
+			continue;
+		j = json_tokener_parse(line);
+		ASSERT_NE(NULL, j) TH_LOG("not JSON: \"%s\"", line);
+		if (jhas(j, "lost"))
+			lost += jint(j, "lost");
+		else
+			seen++;
+		json_object_put(j);
+	}
+	EXPECT_EQ(0, ct_result(&ct));
+	EXPECT_EQ((uint64_t)BURST, seen) TH_LOG("lost %llu", (unsigned long long)lost);
+	kill(l.pid, SIGTERM);
+	r = read_line(&l, l.out, line, sizeof(line), 10000);
+	EXPECT_EQ(0, r) TH_LOG("after SIGTERM: %s", r == 1 ? line : "no EOF");
+	EXPECT_EQ(0, listener_stop(&l, false));
+	ct_stop(&ct);
+	delete_policy(mixed_policy.name);
+}
+
 FIXTURE(flood) {
 	int unused;
 };
