@@ -1106,31 +1106,44 @@ TEST(status_reports_event_queue_memory)
 	EXPECT_LT(0, crs_status_value(CRS_STATUS_A_MEM_EVENTS));
 }
 
-#define FLOOD 100000
-
-static int body_flood(void *arg)
+/* @arg: an int, how many denied mkdir() calls to make */
+static int body_denied_mkdirs(void *arg)
 {
-	int i, denied = 0;
+	int i, n = *(const int *)arg, denied = 0;
 
-	for (i = 0; i < FLOOD; i++)
+	for (i = 0; i < n; i++)
 		if (syscall(SYS_mkdir, "/tmp/crs_ev_flood", 0755) == -1 &&
 		    errno == EPERM)
 			denied++;
-	return denied == FLOOD ? 0 : 1;
+	return denied == n ? 0 : 1;
 }
+
+/*
+ * Push the mixed policy, start a container that makes *@n denied
+ * mkdir() calls (running once this returns) and `crsnl events
+ * --container ID @extra` listening to it.
+ */
+static int burst_start(struct ct *ct, struct listener *l, int *n,
+		       const char *extra)
+{
+	char args[256];
+
+	if (push_policy(&mixed_policy) ||
+	    ct_start(ct, body_denied_mkdirs, n, mixed_policy.name,
+		     CRS_LOG_POLICY_DENY, -1))
+		return -1;
+	snprintf(args, sizeof(args), "--container %llu %s",
+		 (unsigned long long)ct->id, extra);
+	if (listener_start(l, args))
+		return -1;
+	return ct_run_async(ct);
+}
+
+#define FLOOD 100000
+
 
 #define BURST 2000
 
-static int body_burst(void *arg)
-{
-	int i, denied = 0;
-
-	for (i = 0; i < BURST; i++)
-		if (syscall(SYS_mkdir, "/tmp/crs_ev_burst", 0755) == -1 &&
-		    errno == EPERM)
-			denied++;
-	return denied == BURST ? 0 : 1;
-}
 
 /*
  * crsnl events writes its lines when the socket is drained, not one by
@@ -1140,20 +1153,14 @@ static int body_burst(void *arg)
  */
 TEST(crsnl_events_burst_arrives_whole_and_sigterm_exits_0)
 {
-	char line[8192], args[256];
 	uint64_t seen = 0, lost = 0;
+	int n = BURST, r;
 	struct listener l;
+	char line[8192];
 	struct ct ct;
 	int64_t end;
-	int r;
 
-	ASSERT_EQ(0, push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&ct, body_burst, NULL, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
-	snprintf(args, sizeof(args), "--container %llu",
-		 (unsigned long long)ct.id);
-	ASSERT_EQ(0, listener_start(&l, args));
-	ASSERT_EQ(0, ct_run_async(&ct));
+	ASSERT_EQ(0, burst_start(&ct, &l, &n, ""));
 	end = now_ms() + 20000;
 	while (seen + lost < BURST && now_ms() < end) {
 		json_object *j;
@@ -1195,18 +1202,13 @@ TEST_F_TIMEOUT(flood, overload_with_a_slow_listener_adds_up_exactly, 300)
 	int64_t sent0 = crs_status_value(CRS_STATUS_A_EVENTS_SENT);
 	int64_t lost0 = crs_status_value(CRS_STATUS_A_EVENTS_LOST);
 	uint64_t seen = 0, lost = 0, gaps = 0;
-	char line[8192], args[256];
 	struct listener l;
+	char line[8192];
+	int n = FLOOD;
 	struct ct ct;
 	int64_t end;
 
-	ASSERT_EQ(0, push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&ct, body_flood, NULL, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
-	snprintf(args, sizeof(args), "--container %llu --buffer 65536",
-		 (unsigned long long)ct.id);
-	ASSERT_EQ(0, listener_start(&l, args));
-	ASSERT_EQ(0, ct_run_async(&ct));
+	ASSERT_EQ(0, burst_start(&ct, &l, &n, "--buffer 65536"));
 	/* slow: a line every 2 ms for a while, so crsnl blocks on its pipe */
 	end = now_ms() + 240000;
 	while (seen + lost < FLOOD && now_ms() < end) {
