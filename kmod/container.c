@@ -283,7 +283,6 @@ void crs_container_unbind(struct crs_container *c)
 	crs_net_detach(c);
 	crs_container_set_policy(c, NULL, CRS_MODE_KEEP);
 	static_branch_slow_dec_deferred(&crs_active);
-	crs_hooks_lazy_put();
 	INIT_RCU_WORK(&c->free_work, crs_container_free_work);
 	queue_rcu_work(crs_wq, &c->free_work);
 }
@@ -412,15 +411,10 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	c->mode_override = -1;
 	seqcount_init(&c->seq);
 	c->log_mode = CRS_LOG_POLICY_MONITOR_DENY;
-	ret = crs_hooks_lazy_get();
-	if (ret) {
-		NL_SET_ERR_MSG(extack, "cannot install the syscall hooks");
-		goto err_ns;
-	}
 	ret = crs_net_attach(c);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot hook the container's network namespace");
-		goto err_hooks;
+		goto err_ns;
 	}
 	/* the level first: a lookup must not skip it once c is found */
 	crs_level_add(ns, 1);
@@ -429,7 +423,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	if (ret) {
 		crs_level_add(ns, -1);
 		crs_net_detach(c);
-		goto err_hooks;
+		goto err_ns;
 	}
 	crs_lookup_changed();
 	list_add_tail(&c->list, &crs_containers);
@@ -438,8 +432,6 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	static_branch_inc(&crs_active.key);
 	return c;
 
-err_hooks:
-	crs_hooks_lazy_put();
 err_ns:
 	put_pid_ns(c->pidns);
 	free_percpu(c->stats);

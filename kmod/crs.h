@@ -285,8 +285,6 @@ bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
 int crs_hooks_init(void);
 void crs_hooks_exit(void);
 unsigned int crs_hooks_installed(void);
-int crs_hooks_lazy_get(void);
-void crs_hooks_lazy_put(void);
 
 /* program.c: program identity of current, cached per exec */
 int crs_program_init(void);

@@ -6,10 +6,15 @@
  * to a landing function of ours that returns the errno (see
  * crs_hook_deny()).
  *
- * Two ftrace_ops carry the table: one for the hooks armed while the
- * module is loaded, one for the system call dispatchers, armed only
- * while a container is bound. crs_hook_entry() finds the hook by the
- * address ftrace calls it for (resolved once at load).
+ * One ftrace_ops carries the whole table, registered at load and removed
+ * at unload; crs_hook_entry() finds the hook by the address ftrace calls
+ * it for (resolved once at load). The hooks are not armed and disarmed
+ * with containers: every arming patches kernel text (x64_sys_call's
+ * call site, with int3 breakpoints, while every CPU is running through
+ * it), and churning containers doing that made the test VM's CPUs hang
+ * on the breakpoint (a soft lockup under qemu TCG, in test_fuzz). With
+ * no container bound a hooked call costs the ftrace call and one static
+ * branch.
  *
  * Why not kprobes (crs used them until the benchmark said otherwise): a
  * kprobe at a function's entry is this same ftrace call plus the kprobe
@@ -34,7 +39,6 @@
 #include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 
 #include "crs.h"
 #include "hooks.h"
@@ -45,17 +49,16 @@ struct crs_hook {
 	const char *symbol;
 	crs_hook_fn handler;
 	bool required;
-	bool lazy;		/* armed only while a container is bound */
 	unsigned long addr;	/* where ftrace calls us from; 0: not found */
 };
 
 /* Hot hooks first: crs_hook_entry() searches the table in this order. */
 /* [0] must stay x64_sys_call: crs_hook_entry() calls its handler directly */
 static struct crs_hook crs_hook_table[] = {
-	/* every system call of every task: only while a container is bound */
-	{ "x64_sys_call",		crs_hook_x64_sys_call,	true, true },
-	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false, true },
-	{ "x32_sys_call",		crs_hook_x32_sys_call,	false, true },
+	/* every system call of every task */
+	{ "x64_sys_call",		crs_hook_x64_sys_call,	true },
+	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false },
+	{ "x32_sys_call",		crs_hook_x32_sys_call,	false },
 	{ "security_file_open",		crs_hook_file_open,	true },
 	{ "security_sk_free",		crs_hook_sk_free,	true },
 	{ "__mmdrop",			crs_hook_mmdrop,	true },
@@ -73,18 +76,12 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },
 };
 
-/* [0]: the hooks armed at load; [1]: the lazy ones */
-struct crs_hook_ops {
+static struct crs_hook_ops {
 	struct ftrace_ops ops;
-	bool lazy;
 	bool filtered;		/* ftrace_set_filter_ips() done */
 	bool armed;		/* registered: the handlers run */
 	unsigned int nhooks;
-};
-
-static struct crs_hook_ops crs_hook_ops[2] = {
-	{ .lazy = false }, { .lazy = true },
-};
+} crs_hook_ops;
 
 /*
  * Landing functions: the hooked function's call is redirected here with
@@ -154,7 +151,7 @@ int crs_hook_deny(struct pt_regs *regs, long err)
 NOKPROBE_SYMBOL(crs_hook_deny);
 
 /*
- * The callback of both ops. @ip is the hooked function's ftrace call
+ * The callback of the ops. @ip is the hooked function's ftrace call
  * site; @fregs holds its argument registers (see the top of this file).
  */
 static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
@@ -189,12 +186,7 @@ NOKPROBE_SYMBOL(crs_hook_entry);
  */
 unsigned int crs_hooks_installed(void)
 {
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(crs_hook_ops); i++)
-		if (READ_ONCE(crs_hook_ops[i].armed))
-			n += crs_hook_ops[i].nhooks;
-	return n;
+	return READ_ONCE(crs_hook_ops.armed) ? crs_hook_ops.nhooks : 0;
 }
 
 static int crs_hook_ops_arm(struct crs_hook_ops *o)
@@ -267,7 +259,7 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
 	o->ops.func = crs_hook_entry;
 	o->ops.flags = FTRACE_OPS_FL_IPMODIFY;
 	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++)
-		if (crs_hook_table[i].lazy == o->lazy && crs_hook_table[i].addr)
+		if (crs_hook_table[i].addr)
 			addrs[n++] = crs_hook_table[i].addr;
 	o->nhooks = n;
 	if (!n)
@@ -281,59 +273,6 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
 	return 0;
 }
 
-/*
- * The syscall dispatch hooks fire on every system call on the machine:
- * they are armed with the first bound container (before it becomes
- * visible) and disarmed a few seconds after the last one is gone, so
- * short-lived containers do not patch the kernel's text on every start.
- */
-static unsigned int crs_lazy_users;
-static void crs_lazy_off(struct work_struct *w);
-static DECLARE_DELAYED_WORK(crs_lazy_off_work, crs_lazy_off);
-
-static void crs_lazy_off(struct work_struct *w)
-{
-	mutex_lock(&crs_lock);
-	if (!crs_lazy_users)
-		crs_hook_ops_disarm(&crs_hook_ops[1]);
-	mutex_unlock(&crs_lock);
-}
-
-/**
- * crs_hooks_lazy_get() - a container is being bound: have every hook
- * armed before it becomes visible
- *
- * Context: process context, crs_lock held.
- * Return: 0 or the errno of register_ftrace_function() (-EBUSY: another
- * ftrace user, e.g. a live patch, already modifies a dispatcher's
- * instruction pointer).
- */
-int crs_hooks_lazy_get(void)
-{
-	int ret;
-
-	lockdep_assert_held(&crs_lock);
-	ret = crs_hook_ops_arm(&crs_hook_ops[1]);
-	if (ret) {
-		pr_err("cannot arm the system call hooks (%d)\n", ret);
-		return ret;
-	}
-	crs_lazy_users++;
-	return 0;
-}
-
-/**
- * crs_hooks_lazy_put() - a container was unbound
- *
- * Context: process context, crs_lock held.
- */
-void crs_hooks_lazy_put(void)
-{
-	lockdep_assert_held(&crs_lock);
-	if (!WARN_ON_ONCE(!crs_lazy_users) && !--crs_lazy_users)
-		mod_delayed_work(system_wq, &crs_lazy_off_work, 5 * HZ);
-}
-
 /**
  * crs_hooks_exit() - remove every hook
  *
@@ -342,22 +281,16 @@ void crs_hooks_lazy_put(void)
  */
 void crs_hooks_exit(void)
 {
-	unsigned int i;
+	struct crs_hook_ops *o = &crs_hook_ops;
 
-	cancel_delayed_work_sync(&crs_lazy_off_work);
-	for (i = 0; i < ARRAY_SIZE(crs_hook_ops); i++) {
-		struct crs_hook_ops *o = &crs_hook_ops[i];
-
-		crs_hook_ops_disarm(o);
-		if (o->filtered)
-			ftrace_free_filter(&o->ops);
-		o->filtered = false;
-	}
+	crs_hook_ops_disarm(o);
+	if (o->filtered)
+		ftrace_free_filter(&o->ops);
+	o->filtered = false;
 }
 
 /**
- * crs_hooks_init() - install every hook of the table (the lazy ones
- * disarmed)
+ * crs_hooks_init() - install every hook of the table
  *
  * A missing optional function is logged and skipped; a missing required
  * one fails the load.
@@ -370,14 +303,13 @@ void crs_hooks_exit(void)
  */
 int crs_hooks_init(void)
 {
-	unsigned int i;
 	int ret;
 
 	ret = crs_hooks_resolve();
-	for (i = 0; !ret && i < ARRAY_SIZE(crs_hook_ops); i++)
-		ret = crs_hook_ops_setup(&crs_hook_ops[i]);
 	if (!ret)
-		ret = crs_hook_ops_arm(&crs_hook_ops[0]);
+		ret = crs_hook_ops_setup(&crs_hook_ops);
+	if (!ret)
+		ret = crs_hook_ops_arm(&crs_hook_ops);
 	if (ret)
 		crs_hooks_exit();
 	return ret;
