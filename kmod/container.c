@@ -79,6 +79,7 @@ static unsigned long crs_lookup_gen;
 /* After a table change: every memo made before it is stale. */
 static void crs_lookup_changed(void)
 {
+	/* the table change first; pairs with crs_container_of_current() */
 	smp_store_release(&crs_lookup_gen, crs_lookup_gen + 1);
 }
 

@@ -52,6 +52,39 @@ static const char *const crs_arch_names[] = {
 };
 
 /*
+ * Denial lines are rate limited (10 per 5 s, as pr_info_ratelimited())
+ * by one state for every kind. Once a burst is used up, denials until
+ * the interval ends return after a jiffies test and an atomic count,
+ * without the rate limit's lock (its irqsave spinlock was the largest
+ * single cost of a denied system call in the benchmark's profile); the
+ * count is logged with the next line.
+ */
+static DEFINE_RATELIMIT_STATE(crs_log_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+static unsigned long crs_log_quiet_until;	/* jiffies */
+static atomic_long_t crs_log_skipped = ATOMIC_LONG_INIT(0);
+
+static bool crs_log_may(void)
+{
+	long skipped;
+
+	if (time_before(jiffies, READ_ONCE(crs_log_quiet_until))) {
+		atomic_long_inc(&crs_log_skipped);
+		return false;
+	}
+	if (!__ratelimit(&crs_log_rs)) {
+		WRITE_ONCE(crs_log_quiet_until,
+			   READ_ONCE(crs_log_rs.begin) + crs_log_rs.interval);
+		atomic_long_inc(&crs_log_skipped);
+		return false;
+	}
+	skipped = atomic_long_xchg(&crs_log_skipped, 0);
+	if (skipped)
+		pr_info("%ld denials not logged (rate limit)\n", skipped);
+	return true;
+}
+
+/*
  * One line per denial: what, who (pid and program when a task made the
  * call; the socket owner's program for inbound packets), and why.
  */
@@ -64,6 +97,8 @@ static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
 	const char *prog = obj->program;
 	pid_t pid = 0;
 
+	if (!crs_log_may())
+		return;
 	if (in_task()) {
 		pid = task_tgid_nr(current);
 		if (!prog)
@@ -73,24 +108,24 @@ static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
 		prog = "?";
 
 	if (obj->path)
-		pr_info_ratelimited("denied %s \"%s\" pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
-				    type, obj->path, pid, prog, ctx->c->id,
-				    ctx->p->name, rname);
+		pr_info("denied %s \"%s\" pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+			type, obj->path, pid, prog, ctx->c->id,
+			ctx->p->name, rname);
 	else if (obj->family == AF_INET)
-		pr_info_ratelimited("denied %s %pI4 port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
-				    type, &obj->addr.s6_addr32[3], obj->port,
-				    obj->protocol, pid, prog, ctx->c->id,
-				    ctx->p->name, rname);
+		pr_info("denied %s %pI4 port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+			type, &obj->addr.s6_addr32[3], obj->port,
+			obj->protocol, pid, prog, ctx->c->id,
+			ctx->p->name, rname);
 	else if (obj->family)
-		pr_info_ratelimited("denied %s %pI6c port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
-				    type, &obj->addr, obj->port, obj->protocol,
-				    pid, prog, ctx->c->id, ctx->p->name, rname);
+		pr_info("denied %s %pI6c port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+			type, &obj->addr, obj->port, obj->protocol,
+			pid, prog, ctx->c->id, ctx->p->name, rname);
 	else
-		pr_info_ratelimited("denied %s nr %d arch %s pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
-				    type, obj->syscall_nr,
-				    obj->arch < ARRAY_SIZE(crs_arch_names) ?
-				    crs_arch_names[obj->arch] : "?",
-				    pid, prog, ctx->c->id, ctx->p->name, rname);
+		pr_info("denied %s nr %d arch %s pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+			type, obj->syscall_nr,
+			obj->arch < ARRAY_SIZE(crs_arch_names) ?
+			crs_arch_names[obj->arch] : "?",
+			pid, prog, ctx->c->id, ctx->p->name, rname);
 }
 
 /**
