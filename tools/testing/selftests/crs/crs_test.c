@@ -157,6 +157,50 @@ int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len, int cmd)
 	return crs_conn_call(c, msg, NULL, 0);
 }
 
+int crs_apply_policy(const char *name, pid_t pid, int log_mode, int mode)
+{
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *ct;
+	int ret;
+
+	ret = crs_conn_open(&c);
+	if (ret)
+		return ret;
+	msg = crs_conn_msg(&c, CRS_CMD_APPLY, 0);
+	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	nla_put_string(msg, CRS_CONTAINER_A_POLICY, name);
+	if (log_mode >= 0)
+		nla_put_u8(msg, CRS_CONTAINER_A_LOG_MODE, log_mode);
+	if (mode >= 0)
+		nla_put_u8(msg, CRS_CONTAINER_A_POLICY_MODE, mode);
+	nla_nest_end(msg, ct);
+	ret = crs_conn_call(&c, msg, NULL, 0);
+	if (ret)
+		fprintf(stderr, "# apply %s to %d: %d %s\n", name, pid, ret,
+			c.extack);
+	crs_conn_close(&c);
+	return ret;
+}
+
+void crs_delete_policy(const char *name)
+{
+	struct crs_conn c;
+	struct nl_msg *msg;
+	struct nlattr *pol;
+
+	if (crs_conn_open(&c))
+		return;
+	msg = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(msg, CRS_POLICY_A_NAME, name);
+	nla_nest_end(msg, pol);
+	nla_put_u32(msg, CRS_A_FLAGS, CRS_DEL_F_FORCE);
+	crs_conn_call(&c, msg, NULL, 0);
+	crs_conn_close(&c);
+}
+
 int64_t crs_status_value(int attr)
 {
 	static char buf[8192];

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <linux/crs.h>
@@ -31,6 +32,15 @@ int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
 /* Send raw bytes as one netlink message (header filled in), return -errno. */
 int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len,
 		 int cmd);
+
+/*
+ * CRS_CMD_APPLY policy @name to the container of @pid, with @log_mode
+ * (-1: the kernel's default) and a policy mode override (-1: none);
+ * 0 or -errno, printed with the extack.
+ */
+int crs_apply_policy(const char *name, pid_t pid, int log_mode, int mode);
+/* CRS_CMD_DEL_POLICY @name with CRS_DEL_F_FORCE; errors ignored. */
+void crs_delete_policy(const char *name);
 
 /* A CRS_STATUS_A_* value (u32 or u64) from CRS_CMD_GET_STATUS, or -1. */
 int64_t crs_status_value(int attr);

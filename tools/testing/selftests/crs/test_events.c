@@ -124,50 +124,6 @@ static int push_policy(const struct tpolicy *tp)
 	return ret;
 }
 
-/* Apply @name to @pid with @log_mode and a policy mode override (-1: none). */
-static int apply_policy(const char *name, pid_t pid, int log_mode, int mode)
-{
-	struct crs_conn c;
-	struct nl_msg *msg;
-	struct nlattr *ct;
-	int ret;
-
-	ret = crs_conn_open(&c);
-	if (ret)
-		return ret;
-	msg = crs_conn_msg(&c, CRS_CMD_APPLY, 0);
-	ct = nla_nest_start(msg, CRS_A_CONTAINER);
-	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
-	nla_put_string(msg, CRS_CONTAINER_A_POLICY, name);
-	nla_put_u8(msg, CRS_CONTAINER_A_LOG_MODE, log_mode);
-	if (mode >= 0)
-		nla_put_u8(msg, CRS_CONTAINER_A_POLICY_MODE, mode);
-	nla_nest_end(msg, ct);
-	ret = crs_conn_call(&c, msg, NULL, 0);
-	if (ret)
-		fprintf(stderr, "# apply %s to %d: %d %s\n", name, pid, ret,
-			c.extack);
-	crs_conn_close(&c);
-	return ret;
-}
-
-static void delete_policy(const char *name)
-{
-	struct crs_conn c;
-	struct nl_msg *msg;
-	struct nlattr *pol;
-
-	if (crs_conn_open(&c))
-		return;
-	msg = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
-	pol = nla_nest_start(msg, CRS_A_POLICY);
-	nla_put_string(msg, CRS_POLICY_A_NAME, name);
-	nla_nest_end(msg, pol);
-	nla_put_u32(msg, CRS_A_FLAGS, CRS_DEL_F_FORCE);
-	crs_conn_call(&c, msg, NULL, 0);
-	crs_conn_close(&c);
-}
-
 /* A u64 of the container @pid is in (CRS_CONTAINER_A_*), or -1. */
 static int64_t container_u64(pid_t pid, int attr)
 {
@@ -270,7 +226,7 @@ static int ct_start(struct ct *ct, body_fn body, void *arg,
 	if (stat(path, &st))
 		return -1;
 	ct->id = st.st_ino;
-	if (policy && apply_policy(policy, ct->inner, log_mode, mode))
+	if (policy && crs_apply_policy(policy, ct->inner, log_mode, mode))
 		return -1;
 	return 0;
 }
@@ -579,7 +535,7 @@ FIXTURE_TEARDOWN(ev)
 	capture_free(&self->c);
 	listener_stop(&self->l, true);
 	ct_stop(&self->sentinel);
-	delete_policy(sentinel_policy.name);
+	crs_delete_policy(sentinel_policy.name);
 }
 
 /* A policy denying mkdir, allowing sched_yield by rule. */
@@ -676,7 +632,7 @@ TEST_F_TIMEOUT(ev, denied_syscall_is_one_event_with_every_field, 120)
 	EXPECT_FALSE(jhas(e, "address"));
 	EXPECT_EQ((uint64_t)0, self->c.lost);
 	ct_stop(&ct);
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 static int body_open_secret(void *arg)
@@ -725,7 +681,7 @@ TEST_F_TIMEOUT(ev, denied_open_is_one_event_with_every_field, 120)
 	EXPECT_STREQ(SECRET, jstr(e, "path"));
 	EXPECT_FALSE(jhas(e, "address"));
 	ct_stop(&ct);
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 	unlink(SECRET);
 }
 
@@ -782,7 +738,7 @@ TEST_F_TIMEOUT(ev, denied_connect_is_one_event_with_every_field, 120)
 	EXPECT_STREQ("outbound", jstr(e, "direction"));
 	EXPECT_FALSE(jhas(e, "path"));
 	ct_stop(&ct);
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 /* Only read, write and exit are allowed by rule; getppid falls to default DENY. */
@@ -820,7 +776,7 @@ TEST_F_TIMEOUT(ev, default_action_verdict_names_rule_default, 120)
 	EXPECT_STREQ("ev-default", jstr(e, "policy"));
 	EXPECT_STREQ("DENIED", jstr(e, "outcome"));
 	EXPECT_EQ((uint64_t)__NR_getppid, jint(e, "syscall"));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 /* What each log mode must report of the mixed workload. */
@@ -887,7 +843,7 @@ TEST_F_TIMEOUT(ev, each_log_mode_selects_exactly_its_outcomes_on_a_mixed_workloa
 			EXPECT_EQ((uint64_t)__NR_mkdir, jint(e, "syscall"));
 		}
 	}
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 TEST_F_TIMEOUT(ev, permissive_reports_monitor_and_blocks_nothing, 120)
@@ -909,7 +865,7 @@ TEST_F_TIMEOUT(ev, permissive_reports_monitor_and_blocks_nothing, 120)
 	EXPECT_STREQ("no-mkdir", jstr(e, "rule"));
 	EXPECT_STREQ("ev-permissive", jstr(e, "policy"));
 	ct_stop(&ct);
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 TEST_F_TIMEOUT(ev, policy_allow_reports_explicit_allow_rules_only, 120)
@@ -928,7 +884,7 @@ TEST_F_TIMEOUT(ev, policy_allow_reports_explicit_allow_rules_only, 120)
 	EXPECT_STREQ("ok-yield", jstr(e, "rule"));
 	EXPECT_EQ((uint64_t)__NR_sched_yield, jint(e, "syscall"));
 	ct_stop(&ct);
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 TEST_F_TIMEOUT(ev, log_mode_none_reports_nothing, 120)
@@ -944,7 +900,7 @@ TEST_F_TIMEOUT(ev, log_mode_none_reports_nothing, 120)
 	EXPECT_EQ(0, count_of(&self->c, ct.id, NULL));
 	EXPECT_EQ(0, self->c.n);
 	ct_stop(&ct);
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 TEST_F_TIMEOUT(ev, ignored_syscalls_never_produce_events, 120)
@@ -965,7 +921,7 @@ TEST_F_TIMEOUT(ev, ignored_syscalls_never_produce_events, 120)
 	EXPECT_EQ(1, count_of(&self->c, ct.id, NULL));
 	EXPECT_EQ(1, count_of(&self->c, ct.id, "ALLOWED"));
 	ct_stop(&ct);
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 static int body_mkdir(void *arg)
@@ -994,7 +950,7 @@ TEST(denial_is_logged_to_dmesg_once_per_event)
 	EXPECT_EQ(0, n);
 	EXPECT_EQ(1, atoi(out));
 	ct_stop(&ct);
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 static int ct_run_async(struct ct *ct)
@@ -1062,8 +1018,8 @@ TEST_F_TIMEOUT(ev, events_of_two_containers_are_attributed_to_each, 120)
 	}
 	ct_stop(&a);
 	ct_stop(&b);
-	delete_policy(pa.name);
-	delete_policy(pb.name);
+	crs_delete_policy(pa.name);
+	crs_delete_policy(pb.name);
 }
 
 TEST(crsnl_events_text_format_filters_and_exit_status)
@@ -1098,7 +1054,7 @@ TEST(crsnl_events_text_format_filters_and_exit_status)
 	EXPECT_EQ(1, crs_sh(NULL, 0, "%s events --outcome MAYBE 2>/dev/null",
 			    crs_crsnl()));
 	ct_stop(&ct);
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 TEST(status_reports_event_queue_memory)
@@ -1182,7 +1138,7 @@ TEST(crsnl_events_burst_arrives_whole_and_sigterm_exits_0)
 	EXPECT_EQ(0, r) TH_LOG("after SIGTERM: %s", r == 1 ? line : "no EOF");
 	EXPECT_EQ(0, listener_stop(&l, false));
 	ct_stop(&ct);
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 FIXTURE(flood) {
@@ -1244,7 +1200,7 @@ TEST_F_TIMEOUT(flood, overload_with_a_slow_listener_adds_up_exactly, 300)
 		  container_u64(ct.inner, CRS_CONTAINER_A_EVENTS_LOST));
 	listener_stop(&l, true);
 	ct_stop(&ct);
-	delete_policy(mixed_policy.name);
+	crs_delete_policy(mixed_policy.name);
 }
 
 TEST_HARNESS_MAIN

@@ -131,46 +131,6 @@ static int push_policy(const struct tpolicy *tp)
 	return ret;
 }
 
-static int apply_policy(const char *name, pid_t pid)
-{
-	struct crs_conn c;
-	struct nl_msg *msg;
-	struct nlattr *ct;
-	int ret;
-
-	ret = crs_conn_open(&c);
-	if (ret)
-		return ret;
-	msg = crs_conn_msg(&c, CRS_CMD_APPLY, 0);
-	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
-	nla_put_string(msg, CRS_CONTAINER_A_POLICY, name);
-	nla_nest_end(msg, ct);
-	ret = crs_conn_call(&c, msg, NULL, 0);
-	if (ret)
-		fprintf(stderr, "# apply %s to %d: %d %s\n", name, pid, ret,
-			c.extack);
-	crs_conn_close(&c);
-	return ret;
-}
-
-static void delete_policy(const char *name)
-{
-	struct crs_conn c;
-	struct nl_msg *msg;
-	struct nlattr *pol;
-
-	if (crs_conn_open(&c))
-		return;
-	msg = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
-	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
-	nla_put_string(msg, CRS_POLICY_A_NAME, name);
-	nla_nest_end(msg, pol);
-	nla_put_u32(msg, CRS_A_FLAGS, CRS_DEL_F_FORCE);
-	crs_conn_call(&c, msg, NULL, 0);
-	crs_conn_close(&c);
-}
-
 /* A hit counter (CRS_RULE_A_HITS_*) of the first rule of @name, or -1. */
 static int64_t rule_hits(const char *name, int attr)
 {
@@ -253,7 +213,7 @@ static int run_contained(const char *name, body_fn body, void *arg)
 	if (read(ready[0], &inner, sizeof(inner)) != sizeof(inner))
 		inner = -1;
 	close(ready[0]);
-	if (inner > 0 && name && apply_policy(name, inner))
+	if (inner > 0 && name && crs_apply_policy(name, inner, -1, -1))
 		inner = -1;
 	b = inner > 0 ? 'g' : 'x';
 	if (write(go[1], &b, 1) != 1)
@@ -323,7 +283,7 @@ TEST(exit_and_exit_group_are_never_denied)
 
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(7, run_contained(tp.name, body_exit, NULL));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 TEST(deny_by_number_mkdir_is_eperm_without_effect_host_unaffected)
@@ -346,7 +306,7 @@ TEST(deny_by_number_mkdir_is_eperm_without_effect_host_unaffected)
 	EXPECT_EQ(0, mkdir("/tmp/crs_sys_h", 0755));
 	EXPECT_TRUE(exists("/tmp/crs_sys_h"));
 	rmdir("/tmp/crs_sys_h");
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 static int body_mkdir_allowed(void *arg)
@@ -389,8 +349,8 @@ TEST(no_policy_and_deny_free_policy_leave_calls_alone)
 	EXPECT_EQ(1, rule_hits(allow.name, CRS_RULE_A_HITS_ALLOWED));
 	EXPECT_EQ(mon, crs_status_value(CRS_STATUS_A_MONITORED));
 	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
-	delete_policy(none.name);
-	delete_policy(allow.name);
+	crs_delete_policy(none.name);
+	crs_delete_policy(allow.name);
 }
 
 TEST(deny_beats_allow_and_inactive_rule_never_matches)
@@ -423,8 +383,8 @@ TEST(deny_beats_allow_and_inactive_rule_never_matches)
 				   "/tmp/crs_sys_db"));
 	EXPECT_EQ(0, run_contained(ti.name, body_mkdir_allowed,
 				   "/tmp/crs_sys_ir"));
-	delete_policy(tp.name);
-	delete_policy(ti.name);
+	crs_delete_policy(tp.name);
+	crs_delete_policy(ti.name);
 }
 
 /* x86_64 calls a static busybox shell makes (ls, cat, echo, pipes). */
@@ -493,7 +453,7 @@ TEST(allowlist_default_deny_runs_busybox_shell_and_denies_the_rest)
 	EXPECT_EQ(0, strncmp(out, "hello\n", 6)) TH_LOG("output: %s", out);
 	EXPECT_NE(NULL, strstr(out, "Operation not permitted"))
 		TH_LOG("output: %s", out);
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 static const struct trule deny_af_alg[] = {
@@ -528,7 +488,7 @@ TEST(socket_af_alg_denied_af_inet_allowed)
 
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(0, run_contained(tp.name, body_socket, NULL));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 /* A raw clone(2) that forks; the child exits 0 at once. */
@@ -595,7 +555,7 @@ TEST(clone_with_namespace_flags_denied_by_masked_equal)
 	tp.nrules = n;
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(0, run_contained(tp.name, body_clone, NULL));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 /* int 0x80 from 64-bit code: the i386 table, 32-bit argument values. */
@@ -643,7 +603,7 @@ TEST(int80_from_64bit_gets_the_same_verdict)
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(0, run_contained(tp.name, body_int80, NULL));
 	EXPECT_FALSE(exists("/tmp/crs_sys_80"));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 /* The 32-bit helper: prebuilt if the Makefile made an ELF32, else built. */
@@ -717,7 +677,7 @@ TEST_F_TIMEOUT(slow, i386_binary_gets_the_same_verdict, 600)
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(0, run_contained(tp.name, body_i386, (void *)h));
 	EXPECT_FALSE(exists("/tmp/crs_sys_32"));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 static int body_program(void *arg)
@@ -745,7 +705,7 @@ TEST(per_program_rule_applies_to_that_program_only)
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(0, run_contained(tp.name, body_program, NULL));
 	EXPECT_FALSE(exists("/tmp/crs_sys_pb"));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 TEST(permissive_allows_and_counts_a_monitor_verdict)
@@ -764,7 +724,7 @@ TEST(permissive_allows_and_counts_a_monitor_verdict)
 				   "/tmp/crs_sys_pm"));
 	EXPECT_EQ(mon + 1, crs_status_value(CRS_STATUS_A_MONITORED));
 	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 TEST(inactive_evaluates_nothing)
@@ -785,7 +745,7 @@ TEST(inactive_evaluates_nothing)
 	EXPECT_EQ(mon, crs_status_value(CRS_STATUS_A_MONITORED));
 	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
 	EXPECT_EQ(all, crs_status_value(CRS_STATUS_A_ALLOWED));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 TEST(ignored_syscall_is_enforced_but_not_counted)
@@ -803,7 +763,7 @@ TEST(ignored_syscall_is_enforced_but_not_counted)
 	EXPECT_EQ(0, run_contained(tp.name, body_mkdir_denied,
 				   "/tmp/crs_sys_ig"));
 	EXPECT_EQ(den, crs_status_value(CRS_STATUS_A_DENIED));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 static int body_exec(void *arg)
@@ -840,8 +800,8 @@ TEST(execve_rule_with_file_is_left_to_execution_rules)
 	ASSERT_EQ(0, push_policy(&tn));
 	EXPECT_EQ(0, run_contained(tf.name, body_exec, NULL));
 	EXPECT_EQ(3, run_contained(tn.name, body_exec, NULL));
-	delete_policy(tf.name);
-	delete_policy(tn.name);
+	crs_delete_policy(tf.name);
+	crs_delete_policy(tn.name);
 }
 
 static int body_x32(void *arg)
@@ -863,7 +823,7 @@ TEST(x32_call_is_refused_or_unavailable)
 
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(0, run_contained(tp.name, body_x32, NULL));
-	delete_policy(tp.name);
+	crs_delete_policy(tp.name);
 }
 
 /* Push JSON through crsnl (names resolved per architecture there). */
@@ -920,7 +880,7 @@ TEST(crsnl_json_deny_by_name_and_by_number)
 
 	ASSERT_EQ(0, crsnl_push("sys-json", json));
 	EXPECT_EQ(0, run_contained("sys-json", body_named, NULL));
-	delete_policy("sys-json");
+	crs_delete_policy("sys-json");
 }
 
 static const char *const docker_ok[][6] = {
@@ -1026,7 +986,7 @@ TEST_F_TIMEOUT(slow, docker_default_profile_import_runs_programs_denies_the_rest
 	fd = open("/tmp/crs_sys_docker.json", O_RDONLY);
 	EXPECT_LE(0, fd);
 	close(fd);
-	delete_policy("sys-docker");
+	crs_delete_policy("sys-docker");
 }
 
 TEST_HARNESS_MAIN
