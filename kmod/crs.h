@@ -244,9 +244,14 @@ extern u64 crs_bound_levels;
  */
 static __always_inline bool crs_ctx_maybe(void)
 {
-	return static_branch_unlikely(&crs_active.key) &&
-	       (READ_ONCE(crs_bound_levels) &
-		GENMASK_ULL(task_pid(current)->level, 0));
+	struct pid *pid;
+
+	if (!static_branch_unlikely(&crs_active.key))
+		return false;
+	/* NULL once an exiting task was released (__change_pid()) */
+	pid = task_pid(current);
+	return pid && (READ_ONCE(crs_bound_levels) &
+		       GENMASK_ULL(pid->level, 0));
 }
 
 /* true: the RCU read lock is held; written so sparse can follow it */

@@ -335,11 +335,13 @@ err:
 
 /*
  * The worker sends consecutive records of one group together: up to
- * CRS_EVENT_BATCH messages in one skb (one multicast, one datagram for
- * each listener to receive). A failed delivery loses the whole batch.
+ * CRS_EVENT_BATCH messages in one skb of NLMSG_GOODSIZE (one multicast,
+ * one datagram of at most a page for each listener to receive, so a
+ * listener reading with the usual 8 KiB buffer gets whole datagrams; a
+ * record too large for that goes alone, as before batching). A failed
+ * delivery loses the whole batch.
  */
 #define CRS_EVENT_BATCH 32
-#define CRS_EVENT_BATCH_BYTES (16 * 1024)
 
 struct crs_event_batch {
 	struct sk_buff *skb;
@@ -431,7 +433,8 @@ static void crs_event_add(struct crs_event_batch *b,
 			crs_event_pending[g] = 0;
 			return;
 		}
-		b->skb = genlmsg_new(CRS_EVENT_BATCH_BYTES, GFP_KERNEL);
+		b->skb = genlmsg_new(max_t(size_t, NLMSG_DEFAULT_SIZE,
+					   r->len + 512), GFP_KERNEL);
 		if (!b->skb) {
 			crs_event_pending[g] = lost + 1;
 			percpu_counter_inc(&crs_stats.events_lost);

@@ -161,6 +161,11 @@ static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
 	unsigned int i;
 	int bit;
 
+	/*
+	 * Fails only when this CPU is already inside crs_hook_entry() in
+	 * the same context, i.e. a hooked function called from a handler:
+	 * none of the hooked functions is, so nothing is let through here.
+	 */
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
@@ -230,9 +235,13 @@ static int crs_hooks_resolve(void)
 		kps[i].flags = KPROBE_FLAG_DISABLED;
 		ret = register_kprobe(&kps[i]);
 		if (!ret) {
-			h->addr = (unsigned long)kps[i].addr;
 			reg[n++] = &kps[i];
-			continue;
+			/* only an ftrace call site is the ip ftrace gives us */
+			if (kps[i].flags & KPROBE_FLAG_FTRACE) {
+				h->addr = (unsigned long)kps[i].addr;
+				continue;
+			}
+			ret = -EINVAL;
 		}
 		if (!h->required) {
 			pr_info("optional hook %s not installed (%d)\n",
@@ -257,7 +266,11 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
 
 	memset(&o->ops, 0, sizeof(o->ops));
 	o->ops.func = crs_hook_entry;
-	o->ops.flags = FTRACE_OPS_FL_IPMODIFY;
+	/*
+	 * PERMANENT: while we are registered, sysctl kernel.ftrace_enabled
+	 * cannot be switched off (it would switch every hook off).
+	 */
+	o->ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
 	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++)
 		if (crs_hook_table[i].addr)
 			addrs[n++] = crs_hook_table[i].addr;
@@ -284,7 +297,8 @@ void crs_hooks_exit(void)
 	struct crs_hook_ops *o = &crs_hook_ops;
 
 	crs_hook_ops_disarm(o);
-	if (o->filtered)
+	/* still registered (ftrace failed): its filter must stay */
+	if (o->filtered && !o->armed)
 		ftrace_free_filter(&o->ops);
 	o->filtered = false;
 }

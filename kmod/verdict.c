@@ -57,10 +57,13 @@ static const char *const crs_arch_names[] = {
  * the interval ends return after a jiffies test and an atomic count,
  * without the rate limit's lock (its irqsave spinlock was the largest
  * single cost of a denied system call in the benchmark's profile); the
- * count is logged with the next line.
+ * count of lines not printed, ours and the rate limit's own, is logged
+ * with the next line (RATELIMIT_MSG_ON_RELEASE: no second message).
  */
-static DEFINE_RATELIMIT_STATE(crs_log_rs, DEFAULT_RATELIMIT_INTERVAL,
-			      DEFAULT_RATELIMIT_BURST);
+static struct ratelimit_state crs_log_rs =
+	RATELIMIT_STATE_INIT_FLAGS(crs_log_rs, DEFAULT_RATELIMIT_INTERVAL,
+				   DEFAULT_RATELIMIT_BURST,
+				   RATELIMIT_MSG_ON_RELEASE);
 static unsigned long crs_log_quiet_until;	/* jiffies */
 static atomic_long_t crs_log_skipped = ATOMIC_LONG_INIT(0);
 
@@ -73,8 +76,14 @@ static bool crs_log_may(void)
 		return false;
 	}
 	if (!__ratelimit(&crs_log_rs)) {
-		WRITE_ONCE(crs_log_quiet_until,
-			   READ_ONCE(crs_log_rs.begin) + crs_log_rs.interval);
+		/*
+		 * Quiet only when the burst is used up, not when another
+		 * CPU merely held the rate limit's lock (trylock).
+		 */
+		if (READ_ONCE(crs_log_rs.printed) >= crs_log_rs.burst)
+			WRITE_ONCE(crs_log_quiet_until,
+				   READ_ONCE(crs_log_rs.begin) +
+				   crs_log_rs.interval);
 		atomic_long_inc(&crs_log_skipped);
 		return false;
 	}

@@ -421,7 +421,9 @@ static int hooks_installed(void)
 /*
  * The hooks, the syscall dispatchers included, are installed at load and
  * stay for the module's life: binding and unbinding containers patches
- * no kernel text (doing so under load hung the test VM's CPUs).
+ * no kernel text (doing so under load hung the test VM's CPUs), and
+ * kernel.ftrace_enabled cannot be set to 0 while they are (it would
+ * switch every hook off: a bypass for root on the host).
  */
 TEST(hooks_stay_installed_while_containers_come_and_go)
 {
@@ -432,6 +434,9 @@ TEST(hooks_stay_installed_while_containers_come_and_go)
 			    crs_crsnl(), top()));
 	loaded = hooks_installed();
 	EXPECT_LE(16, loaded);
+	/* root cannot switch every hook off through ftrace's sysctl */
+	EXPECT_NE(0, crs_sh(NULL, 0, "sysctl -qw kernel.ftrace_enabled=0 2>/dev/null"));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "grep -qx 1 /proc/sys/kernel/ftrace_enabled"));
 	EXPECT_EQ(0, crs_sh(NULL, 0, "grep -q '^x64_sys_call ' /sys/kernel/debug/tracing/enabled_functions"));
 	init = start_container(&nested);
 	ASSERT_GT(init, 0);
