@@ -11,14 +11,16 @@
  * recv() only says that our buffer overflowed; the exact number arrives
  * with the next gap line, so ENOBUFS prints nothing and we go on.
  *
- * Output is written when the socket has been drained (a burst costs one
- * write, not one per line) and on exit; SIGINT and SIGTERM end the
- * listener cleanly, flushing what was received.
+ * Output is written when the socket has been drained, at least every
+ * 100 ms while it is not, and on exit (a burst costs a few writes, not
+ * one per line); SIGINT and SIGTERM end the listener cleanly, flushing
+ * what was received; a second one kills it.
  *
  * Exit status: 0 after --count events, at --timeout when no --count was
  * given, at end of input, or on SIGINT/SIGTERM; 2 when --timeout expires
  * before --count events were printed; 1 on errors.
  */
+#define _GNU_SOURCE		/* ppoll() */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -98,8 +100,9 @@ static void events_usage(FILE *f)
 		"  --learn          also subscribe to behavior (learning) events\n"
 		"  --buffer BYTES   socket receive buffer (default 32 MiB)\n"
 		"Losses print a gap line, {\"lost\": N} or \"N events lost\", and do\n"
-		"not count toward --count. Lines are written out whenever the queue is\n"
-		"drained; SIGINT/SIGTERM stop the listener after writing what it received.\n\n"
+		"not count toward --count. Lines are written out when the queue is drained,\n"
+		"and at least every 100 ms; SIGINT/SIGTERM stop the listener after writing\n"
+		"what it received (a second one kills it).\n\n"
 		"Examples:\n"
 		"  crsnl events\n"
 		"  crsnl events --format text --outcome DENIED\n"
@@ -484,8 +487,9 @@ int events_main(int argc, char **argv)
 	struct events_opts o;
 	struct crs_ipc ipc;
 	unsigned long long printed = 0;
+	double deadline = 0, last_flush;
 	bool drained = false;
-	double deadline = 0;
+	sigset_t stopsigs;
 	int fd, one = 1;
 
 	if (events_parse(argc, argv, &o))
@@ -512,20 +516,28 @@ int events_main(int argc, char **argv)
 	{
 		/*
 		 * SA_RESTART: an interrupted write() of our output resumes
-		 * instead of tearing a line; poll() is never restarted, so
-		 * the loop still sees events_stop.
+		 * instead of tearing a line. SA_RESETHAND: a second signal
+		 * kills, e.g. a listener stuck writing to a full pipe. The
+		 * signals are blocked except inside ppoll(), so one cannot
+		 * slip in between the events_stop test and the wait.
 		 */
 		struct sigaction sa = { .sa_handler = events_on_signal,
-					.sa_flags = SA_RESTART };
+					.sa_flags = SA_RESTART | SA_RESETHAND };
 
+		sigemptyset(&stopsigs);
+		sigaddset(&stopsigs, SIGINT);
+		sigaddset(&stopsigs, SIGTERM);
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
+	last_flush = now_s();
 
 	while (!events_stop && (!o.count || printed < o.count)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct timespec ts, *tsp = NULL;
 		struct nlmsghdr *nlh;
-		int wait = -1, len;
+		sigset_t orig;
+		int len, r;
 		ssize_t n;
 
 		if (deadline) {
@@ -533,31 +545,41 @@ int events_main(int argc, char **argv)
 
 			if (left <= 0)
 				break;
-			wait = (int)(left * 1000) + 1;
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+			tsp = &ts;
 		}
 		/*
-		 * Lines are flushed whenever the socket is drained, not one
-		 * by one: a burst costs one write, and a quiet listener's
-		 * output is still up to date.
+		 * Lines are written whenever the socket is drained, and at
+		 * least every 100 ms while it is not (a flood of events
+		 * filtered out must not hold back the ones printed): a burst
+		 * costs a few writes, not one per line.
 		 */
 		if (!drained) {
 			n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 			if (n < 0 && errno == EAGAIN) {
 				fflush(stdout);
+				last_flush = now_s();
 				drained = true;
 				continue;
 			}
 		} else {
-			if (poll(&pfd, 1, wait) < 0) {
+			sigprocmask(SIG_BLOCK, &stopsigs, &orig);
+			r = events_stop ? 0 : ppoll(&pfd, 1, tsp, &orig);
+			sigprocmask(SIG_SETMASK, &orig, NULL);
+			if (r < 0) {
 				if (errno == EINTR)
 					continue;
 				perror("crsnl events: poll");
 				break;
 			}
-			if (!(pfd.revents & (POLLIN | POLLERR)))
-				continue;
-			drained = false;
+			if (r > 0 && (pfd.revents & (POLLIN | POLLERR)))
+				drained = false;
 			continue;
+		}
+		if (now_s() - last_flush > 0.1) {
+			fflush(stdout);
+			last_flush = now_s();
 		}
 		if (n < 0) {
 			if (errno == ENOBUFS || errno == EINTR)
