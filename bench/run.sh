@@ -10,7 +10,9 @@
 # Usage: bench/run.sh [crsbench options...]   e.g. --rounds 1 --arm-ms 100
 # Defaults: --rounds 5 --arm-ms 200 (sized so that the whole run stays
 # under 15 minutes on a 2-core shared host).
-# Environment: BENCH_TIMEOUT (seconds, default 840); BENCH_PROFILE, a
+# Environment: BENCH_RESULTS (directory for the report instead of
+# bench/results: make check's smoke run uses it); BENCH_TIMEOUT (seconds,
+# default 840); BENCH_PROFILE, a
 # list of LOOP:RULES:MATCH to profile with perf in the guest after the
 # rounds (e.g. "open:0:0 open:10000:0"; RULES 0 is the module loaded
 # with no container bound), written to bench/results/profile-*.md.
@@ -19,8 +21,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 cd "$top"
-res=$here/results
+res=${BENCH_RESULTS:-$here/results}
 mkdir -p "$res/raw" build/bench
+res=$(cd "$res" && pwd)
 
 make -s all
 make -s -C bench crsbench

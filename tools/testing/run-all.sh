@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: host unit tests, the VM suite, and the runner's self-tests.
+# make check: host unit tests, the VM suite, the runner's self-tests and a
+# smoke run of the benchmark.
 # Prints every TAP line and ends with "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,6 +68,12 @@ CRS_SELFTEST_FAIL=1 bash $vm -t 300 -o build/vm/self1 -- \
 result "runner fails when a test fails" "$([ $? -ne 0 ] && grep -q '^not ok .*runner_selftest_deliberate_failure' build/self1.log && echo 1)"
 bash $vm -t 300 -o build/vm/self2 -- sh -c 'echo "WARNING: crs runner self-test" > /dev/kmsg; exit 0' > build/self2.log 2>&1
 result "runner fails when the guest log shows WARNING:" "$([ $? -ne 0 ] && echo 1)"
+
+# 4. `make bench` end to end, one short round: report shape and exact
+#    event accounting (no timing is judged)
+bash tools/testing/bench-smoke.sh > build/bench-smoke.tap 2>&1
+cat build/bench-smoke.tap
+count_tap build/bench-smoke.tap
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
