@@ -19,7 +19,7 @@ t() {	# t NAME OK
 	if [ "$2" = 1 ]; then echo "ok $n $1"; else echo "not ok $n $1"; fail=$((fail + 1)); fi
 }
 echo "TAP version 13"
-BENCH_RESULTS=$out BENCH_TIMEOUT=600 bash bench/run.sh --rounds 1 --arm-ms 20 \
+CRS_VM_TCG_THREAD=single BENCH_RESULTS=$out BENCH_TIMEOUT=600 bash bench/run.sh --rounds 1 --arm-ms 20 \
 	--event-secs 1 > build/bench-smoke.log 2>&1
 rc=$?
 tail -n 5 build/bench-smoke.log | sed 's/^/# /'

@@ -10,6 +10,13 @@
 # Oops, Call Trace or a panic; 124 if the guest hit the timeout.
 #
 # Usage: run.sh [-t SECONDS] [-o OUTDIR] [-m MEM] -- CMD [ARG...]
+#
+# CRS_VM_TCG_THREAD: qemu's TCG threading, "single" (default) or "multi".
+# With "multi" (a host thread per vCPU) guests hung now and then in a
+# soft lockup, a CPU trapping forever on the int3 of a kernel text patch
+# already finished (crs's hooks, netfilter's and memcg's static keys):
+# a vCPU went on running stale translated code. "single" runs both vCPUs
+# on one host thread, interleaved, which keeps code changes coherent.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -48,7 +55,7 @@ outdir=$(cd "$outdir" && pwd)
 
 # Keep the guest's own console quiet on our terminal, all in console.log.
 timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
-	-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
+	-machine q35 -accel tcg,thread="${CRS_VM_TCG_THREAD:-single}" -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-user-config -display none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir" \
