@@ -100,19 +100,9 @@ static void crs_level_add(const struct pid_namespace *ns, int delta)
 static void crs_reap_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(crs_reap_work, crs_reap_fn);
 
-/**
- * crs_container_of() - the container @task belongs to
- * @task: a task
- *
- * Walks from the task's pid namespace up to the nearest bound one,
- * looking up only the levels where some container is bound.
- *
- * Context: RCU read-side critical section; any context.
- * Return: the container, or NULL.
- */
-struct crs_container *crs_container_of(struct task_struct *task)
+/* The nearest bound container from @ns up; RCU read-side section. */
+static struct crs_container *crs_container_of_ns(const struct pid_namespace *ns)
 {
-	struct pid_namespace *ns = ns_of_pid(task_pid(task));
 	u64 levels = READ_ONCE(crs_bound_levels);
 	struct crs_container *c;
 
@@ -125,6 +115,48 @@ struct crs_container *crs_container_of(struct task_struct *task)
 			return c;
 	}
 	return NULL;
+}
+
+/**
+ * crs_container_of() - the container @task belongs to
+ * @task: a task
+ *
+ * Walks from the task's pid namespace up to the nearest bound one,
+ * looking up only the levels where some container is bound.
+ *
+ * Context: RCU read-side critical section; any context.
+ * Return: the container, or NULL.
+ */
+struct crs_container *crs_container_of(struct task_struct *task)
+{
+	return crs_container_of_ns(ns_of_pid(task_pid(task)));
+}
+
+/* crs_container_of(current), memoized per CPU in task context */
+static struct crs_container *crs_container_of_current(void)
+{
+	const struct pid_namespace *ns = ns_of_pid(task_pid(current));
+	struct crs_lookup_memo *m;
+	struct crs_container *c;
+	unsigned long gen;
+
+	if (!in_task())
+		return crs_container_of_ns(ns);
+	preempt_disable_notrace();
+	m = this_cpu_ptr(&crs_lookup_memo);
+	/* pairs with crs_lookup_changed(): the lookup sees that change */
+	gen = smp_load_acquire(&crs_lookup_gen);
+	c = m->c;
+	if (m->ns != ns || m->gen != gen || !c || READ_ONCE(c->dead)) {
+		c = crs_container_of_ns(ns);
+		if (c && c->pidns == ns) {
+			m->ns = ns;
+			m->c = c;
+			m->gen = gen;
+		}
+	}
+	preempt_enable_notrace();
+	return c;
 }
 
 /**
@@ -151,33 +183,6 @@ void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c)
 		ctx->mode = mode;
 	else
 		ctx->mode = ctx->p ? ctx->p->mode : CRS_MODE_INACTIVE;
-}
-
-/* crs_container_of(current), memoized per CPU in task context */
-static struct crs_container *crs_container_of_current(void)
-{
-	const struct pid_namespace *ns = ns_of_pid(task_pid(current));
-	struct crs_lookup_memo *m;
-	struct crs_container *c;
-	unsigned long gen;
-
-	if (!in_task())
-		return crs_container_of(current);
-	preempt_disable_notrace();
-	m = this_cpu_ptr(&crs_lookup_memo);
-	/* pairs with crs_lookup_changed(): the lookup sees that change */
-	gen = smp_load_acquire(&crs_lookup_gen);
-	c = m->c;
-	if (m->ns != ns || m->gen != gen || !c || READ_ONCE(c->dead)) {
-		c = crs_container_of(current);
-		if (c && c->pidns == ns) {
-			m->ns = ns;
-			m->c = c;
-			m->gen = gen;
-		}
-	}
-	preempt_enable_notrace();
-	return c;
 }
 
 /**

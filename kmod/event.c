@@ -435,24 +435,21 @@ static void crs_event_add(struct crs_event_batch *b,
 		}
 		b->skb = genlmsg_new(max_t(size_t, NLMSG_DEFAULT_SIZE,
 					   r->len + 512), GFP_KERNEL);
-		if (!b->skb) {
-			crs_event_pending[g] = lost + 1;
-			percpu_counter_inc(&crs_stats.events_lost);
-			crs_container_lost(r->container, 1);
-			return;
-		}
+		if (!b->skb)
+			goto drop;
 		b->group = g;
 	}
-	if (crs_event_put(b->skb, r, lost)) {
-		/* cannot happen: the tailroom was checked */
-		crs_event_pending[g] = lost + 1;
-		percpu_counter_inc(&crs_stats.events_lost);
-		crs_container_lost(r->container, 1);
-		return;
-	}
+	/* fails only if the tailroom check above were wrong */
+	if (crs_event_put(b->skb, r, lost))
+		goto drop;
 	crs_event_pending[g] = 0;
 	b->lost += lost;
 	b->container[b->n++] = r->container;
+	return;
+drop:
+	crs_event_pending[g] = lost + 1;
+	percpu_counter_inc(&crs_stats.events_lost);
+	crs_container_lost(r->container, 1);
 }
 
 static void crs_event_work_fn(struct work_struct *w)
