@@ -107,12 +107,17 @@ static pid_t start_container(pid_t *nested)
 	}
 }
 
+/* Kill the container; return once its init is reaped (its namespace dead). */
 static void stop_container(pid_t init)
 {
+	int i;
+
 	kill(init, SIGKILL);
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-	usleep(100000);
+	for (i = 0; i < 500 && kill(init, 0) == 0; i++) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		usleep(10000);
+	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 }
@@ -239,7 +244,6 @@ TEST(container_death_releases_it)
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s status", crs_crsnl()));
 	EXPECT_NE(NULL, strstr(out, "containers: 1\n")) TH_LOG("%s", out);
 	stop_container(init);
-	usleep(300000);
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s status", crs_crsnl()));
 	EXPECT_NE(NULL, strstr(out, "containers: 0\n")) TH_LOG("%s", out);
 	/* and now the policy deletes without --force */
