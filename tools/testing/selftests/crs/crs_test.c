@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -262,4 +266,83 @@ const char *crs_ko(void)
 	const char *p = getenv("CRS_KO");
 
 	return p ? p : "crs.ko";
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Close every descriptor above stderr but @sync and those of @keep. */
+static void close_all_but(const int *keep, int sync)
+{
+	int fds[64], n = 0, i, from = 3;
+
+	fds[n++] = sync;
+	while (*keep >= 0 && n < 64)
+		fds[n++] = *keep++;
+	qsort(fds, n, sizeof(fds[0]), cmp_int);
+	for (i = 0; i < n; i++) {
+		if (fds[i] > from)
+			close_range(from, fds[i] - 1, 0);
+		if (fds[i] >= from)
+			from = fds[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
+pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
+			  int (*init)(void *), void *arg, pid_t *outer)
+{
+	int pidp[2], syncp[2] = { -1, -1 }, st;
+	pid_t in = -1;
+	char b;
+
+	*outer = -1;
+	if (pipe(pidp))
+		return -1;
+	if (pipe(syncp) == 0)
+		*outer = fork();
+	if (*outer == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (unshare(CLONE_NEWPID))
+			_exit(120);
+		in = fork();
+		if (in < 0)
+			_exit(121);
+		if (in == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(pidp[0]);
+			close(pidp[1]);
+			close(syncp[0]);
+			if (keep)
+				close_all_but(keep, syncp[1]);
+			if (getpid() != 1 || (setup && setup(arg)))
+				_exit(122);
+			/* the init's last system call before @init */
+			if (write(syncp[1], "r", 1) != 1)
+				_exit(123);
+			_exit(init(arg));
+		}
+		close(syncp[1]);
+		if (read(syncp[0], &b, 1) == 1 &&
+		    write(pidp[1], &in, sizeof(in)) != sizeof(in))
+			kill(in, SIGKILL);
+		/* hold none of the caller's descriptors open */
+		close_range(3, ~0U, 0);
+		if (waitpid(in, &st, 0) != in)
+			_exit(124);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	}
+	close(pidp[1]);
+	if (syncp[0] >= 0) {
+		/* the outer sees EOF if the init fails before its write */
+		close(syncp[0]);
+		close(syncp[1]);
+	}
+	if (*outer < 0 ||
+	    read(pidp[0], &in, sizeof(in)) != sizeof(in))
+		in = -1;
+	close(pidp[0]);
+	return in;
 }

@@ -45,6 +45,23 @@ void crs_delete_policy(const char *name);
 /* A CRS_STATUS_A_* value (u32 or u64) from CRS_CMD_GET_STATUS, or -1. */
 int64_t crs_status_value(int attr);
 
+/*
+ * A container: @init(@arg) runs as pid 1 of a new pid namespace, in a child
+ * of *@outer, which exits with the init's status (128 + signal if killed).
+ * The init first closes every descriptor above stderr except those of
+ * @keep (ended by -1; NULL: it keeps them all), then runs @setup(@arg) if
+ * not NULL (close descriptors, join a network namespace...): nonzero fails
+ * the start.
+ *
+ * Returns the init's pid in the caller's namespace once the init has made
+ * every system call of its set-up, glibc's in fork() included, so that a
+ * policy applied from then on judges @init alone; -1 on failure. Reap
+ * *@outer (waitpid) when it is > 0, also after a failure. Both processes
+ * die with their parent (PR_SET_PDEATHSIG).
+ */
+pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
+			  int (*init)(void *), void *arg, pid_t *outer);
+
 /* Run a shell command, capture stdout into @out (NUL-terminated); exit code. */
 int crs_sh(char *out, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -170,56 +170,61 @@ struct ct {
 	uint64_t id;		/* pid namespace inode */
 	int cmd_w;		/* 'g': run the body once; EOF: exit */
 	int res_r;		/* one status byte per run */
+	/* for the init */
+	body_fn body;
+	void *arg;
+	int cmd_r, res_w;
 };
+
+/* A slow set-up, to show that its system calls are not judged. */
+static useconds_t ct_setup_delay_us;
+
+static int ct_setup(void *arg)
+{
+	if (!ct_setup_delay_us)
+		return 0;
+	usleep(ct_setup_delay_us);
+	/* a call after the pause, which a too early policy would judge */
+	return syscall(SYS_getpid) == 1 ? 0 : -1;
+}
+
+/* The container's init: run the body on each 'g' until EOF. */
+static int ct_init(void *arg)
+{
+	struct ct *ct = arg;
+	char b;
+
+	while (read(ct->cmd_r, &b, 1) == 1) {
+		b = (char)ct->body(ct->arg);
+		if (write(ct->res_w, &b, 1) != 1)
+			return 122;
+	}
+	return 0;
+}
 
 /* Start a container whose body runs on each ct_run(); apply @policy. */
 static int ct_start(struct ct *ct, body_fn body, void *arg,
 		    const char *policy, int log_mode, int mode)
 {
-	int cmd[2], res[2], ready[2];
-	char path[64], b;
+	int cmd[2], res[2], keep[3] = { -1, -1, -1 };
+	char path[64];
 	struct stat st;
-	pid_t inner;
 
 	memset(ct, 0, sizeof(*ct));
-	if (pipe(cmd) || pipe(res) || pipe(ready))
+	if (pipe(cmd) || pipe(res))
 		return -1;
-	ct->outer = fork();
-	if (ct->outer < 0)
-		return -1;
-	if (ct->outer == 0) {
-		close_fds_except(cmd[0], res[1], ready[1]);
-		if (unshare(CLONE_NEWPID))
-			_exit(120);
-		inner = fork();
-		if (inner < 0)
-			_exit(121);
-		if (inner == 0) {
-			close(ready[1]);
-			while (read(cmd[0], &b, 1) == 1) {
-				b = (char)body(arg);
-				if (write(res[1], &b, 1) != 1)
-					_exit(122);
-			}
-			_exit(0);
-		}
-		if (write(ready[1], &inner, sizeof(inner)) != sizeof(inner))
-			_exit(123);
-		close(ready[1]);
-		close(cmd[0]);
-		close(res[1]);
-		waitpid(inner, NULL, 0);
-		_exit(0);
-	}
+	ct->body = body;
+	ct->arg = arg;
+	ct->cmd_r = cmd[0];
+	ct->res_w = res[1];
+	keep[0] = cmd[0];
+	keep[1] = res[1];
+	ct->inner = crs_spawn_container(keep, ct_setup, ct_init, ct,
+					&ct->outer);
 	close(cmd[0]);
 	close(res[1]);
-	close(ready[1]);
 	ct->cmd_w = cmd[1];
 	ct->res_r = res[0];
-	if (read(ready[0], &ct->inner, sizeof(ct->inner)) !=
-	    sizeof(ct->inner))
-		ct->inner = -1;
-	close(ready[0]);
 	if (ct->inner <= 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", ct->inner);
@@ -403,6 +408,21 @@ static int count_of(const struct capture *c, uint64_t id, const char *outcome)
 		    (!outcome || !strcmp(jstr(c->ev[i], "outcome"), outcome)))
 			n++;
 	return n;
+}
+
+/* The events of container @id in @c, as text for a failure message. */
+static const char *events_of(const struct capture *c, uint64_t id)
+{
+	static char buf[4096];
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->n && n < sizeof(buf) - 1; i++)
+		if (jint(c->ev[i], "container") == id)
+			n += snprintf(buf + n, sizeof(buf) - n, "\n#   %s",
+				      json_object_to_json_string(c->ev[i]));
+	return buf;
 }
 
 static json_object *first_of(const struct capture *c, uint64_t id)
@@ -622,7 +642,8 @@ TEST_F_TIMEOUT(ev, denied_syscall_is_one_event_with_every_field, 120)
 	t1 = realtime_ns();
 	m1 = mono_ns();
 	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL));
+	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	e = first_of(&self->c, ct.id);
 	expect_common(_metadata, e, &ct, self->exe, TEST_UID, t0, t1, m0, m1,
 		      "ev-mixed", "no-mkdir", "SYSCALL", "DENIED");
@@ -674,7 +695,8 @@ TEST_F_TIMEOUT(ev, denied_open_is_one_event_with_every_field, 120)
 	t1 = realtime_ns();
 	m1 = mono_ns();
 	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL));
+	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	e = first_of(&self->c, ct.id);
 	expect_common(_metadata, e, &ct, self->exe, TEST_UID, t0, t1, m0, m1,
 		      "ev-file", "no-secret", "READ", "DENIED");
@@ -727,7 +749,8 @@ TEST_F_TIMEOUT(ev, denied_connect_is_one_event_with_every_field, 120)
 	t1 = realtime_ns();
 	m1 = mono_ns();
 	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL));
+	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	e = first_of(&self->c, ct.id);
 	expect_common(_metadata, e, &ct, self->exe, TEST_UID, t0, t1, m0, m1,
 		      "ev-net", "no-discard", "NETWORK_OUTBOUND", "DENIED");
@@ -741,6 +764,14 @@ TEST_F_TIMEOUT(ev, denied_connect_is_one_event_with_every_field, 120)
 	crs_delete_policy(tp.name);
 }
 
+/* With default DENY: the system calls a container's init needs. */
+static const struct trule rw_exit_rules[] = {
+	{ .name = "r", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_read, .nr32 = 3 },
+	{ .name = "w", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_write, .nr32 = 4 },
+	{ .name = "x", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_exit, .nr32 = 1 },
+	{ .name = "xg", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_exit_group, .nr32 = 252 },
+};
+
 /* Only read, write and exit are allowed by rule; getppid falls to default DENY. */
 static int body_default_deny(void *arg)
 {
@@ -752,15 +783,9 @@ static int body_default_deny(void *arg)
 
 TEST_F_TIMEOUT(ev, default_action_verdict_names_rule_default, 120)
 {
-	static const struct trule rules[] = {
-		{ .name = "r", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_read, .nr32 = 3 },
-		{ .name = "w", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_write, .nr32 = 4 },
-		{ .name = "x", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_exit, .nr32 = 1 },
-		{ .name = "xg", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_exit_group, .nr32 = 252 },
-	};
 	struct tpolicy tp = { .name = "ev-default", .mode = CRS_MODE_ACTIVE,
 			      .def_syscall = CRS_ACTION_DENY,
-			      .rules = rules, .nrules = 4 };
+			      .rules = rw_exit_rules, .nrules = 4 };
 	json_object *e;
 	struct ct ct;
 
@@ -770,12 +795,45 @@ TEST_F_TIMEOUT(ev, default_action_verdict_names_rule_default, 120)
 	EXPECT_EQ(0, ct_run(&ct));
 	ct_stop(&ct);
 	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL));
+	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	e = first_of(&self->c, ct.id);
 	EXPECT_STREQ("default", jstr(e, "rule"));
 	EXPECT_STREQ("ev-default", jstr(e, "policy"));
 	EXPECT_STREQ("DENIED", jstr(e, "outcome"));
 	EXPECT_EQ((uint64_t)__NR_getppid, jint(e, "syscall"));
+	crs_delete_policy(tp.name);
+}
+
+static int body_nothing(void *arg)
+{
+	return 0;
+}
+
+/*
+ * The policy is applied only once the container's init has made every
+ * system call of its start (glibc's in fork(), closes, a slow set-up):
+ * under a policy that denies all but read, write and exit, a body that
+ * makes no system call must produce no event at all. (Found in CI: the
+ * init's set_robust_list and close were judged, 1 run in many.)
+ */
+TEST_F_TIMEOUT(ev, container_start_is_not_judged_only_its_body, 120)
+{
+	struct tpolicy tp = { .name = "ev-start", .mode = CRS_MODE_ACTIVE,
+			      .def_syscall = CRS_ACTION_DENY,
+			      .rules = rw_exit_rules, .nrules = 4 };
+	struct ct ct;
+
+	ASSERT_EQ(0, push_policy(&tp));
+	ct_setup_delay_us = 300000;
+	ASSERT_EQ(0, ct_start(&ct, body_nothing, NULL, tp.name,
+			      CRS_LOG_POLICY_DENY, -1));
+	ct_setup_delay_us = 0;
+	EXPECT_EQ(0, ct_run(&ct));
+	ct_stop(&ct);
+	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
+	EXPECT_EQ(0, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	crs_delete_policy(tp.name);
 }
 
@@ -859,7 +917,8 @@ TEST_F_TIMEOUT(ev, permissive_reports_monitor_and_blocks_nothing, 120)
 			      CRS_LOG_POLICY_MONITOR_DENY, -1));
 	EXPECT_EQ(0, ct_run(&ct));
 	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL));
+	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	e = first_of(&self->c, ct.id);
 	EXPECT_STREQ("MONITOR", jstr(e, "outcome"));
 	EXPECT_STREQ("no-mkdir", jstr(e, "rule"));
@@ -878,7 +937,8 @@ TEST_F_TIMEOUT(ev, policy_allow_reports_explicit_allow_rules_only, 120)
 			      CRS_LOG_POLICY_ALLOW, -1));
 	EXPECT_EQ(0, ct_run(&ct));
 	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL));
+	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	e = first_of(&self->c, ct.id);
 	EXPECT_STREQ("ALLOWED", jstr(e, "outcome"));
 	EXPECT_STREQ("ok-yield", jstr(e, "rule"));
@@ -897,7 +957,8 @@ TEST_F_TIMEOUT(ev, log_mode_none_reports_nothing, 120)
 	EXPECT_EQ(0, ct_run(&ct));
 	EXPECT_EQ(0, ct_run(&ct));
 	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	EXPECT_EQ(0, count_of(&self->c, ct.id, NULL));
+	EXPECT_EQ(0, count_of(&self->c, ct.id, NULL))
+		TH_LOG("%s", events_of(&self->c, ct.id));
 	EXPECT_EQ(0, self->c.n);
 	ct_stop(&ct);
 	crs_delete_policy(mixed_policy.name);

@@ -106,6 +106,7 @@ struct ctr {
 	pid_t outer;		/* the unshare()d child */
 	pid_t pid;		/* the container's init, host pid */
 	int to, from;
+	int to_r, from_w;	/* the init's ends */
 };
 
 struct req {
@@ -113,19 +114,27 @@ struct req {
 	void *arg;
 };
 
-static void ctr_init_loop(int rd, int wr)
+static int ctr_setup(void *arg)
 {
+	struct ctr *c = arg;
+
+	return close(c->to) || close(c->from);
+}
+
+static int ctr_init_loop(void *arg)
+{
+	struct ctr *c = arg;
 	struct req q;
 	int one = 1;
 
-	while (read(rd, &q, sizeof(q)) == sizeof(q)) {
+	while (read(c->to_r, &q, sizeof(q)) == sizeof(q)) {
 		if (!q.fn)
 			break;
 		q.fn(q.arg);
-		if (write(wr, &one, sizeof(one)) != sizeof(one))
+		if (write(c->from_w, &one, sizeof(one)) != sizeof(one))
 			break;
 	}
-	_exit(0);
+	return 0;
 }
 
 static int ctr_start(struct ctr *c)
@@ -134,37 +143,14 @@ static int ctr_start(struct ctr *c)
 
 	if (pipe(to) || pipe(from))
 		return -1;
-	c->outer = fork();
-	if (c->outer < 0)
-		return -1;
-	if (c->outer == 0) {
-		pid_t in;
-		int st;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		in = fork();
-		if (in < 0)
-			_exit(1);
-		if (in == 0) {
-			close(to[1]);
-			close(from[0]);
-			if (getpid() != 1)
-				_exit(2);
-			ctr_init_loop(to[0], from[1]);
-		}
-		if (write(from[1], &in, sizeof(in)) != sizeof(in))
-			_exit(1);
-		waitpid(in, &st, 0);
-		_exit(0);
-	}
-	close(to[0]);
-	close(from[1]);
 	c->to = to[1];
 	c->from = from[0];
-	if (read(c->from, &c->pid, sizeof(c->pid)) != sizeof(c->pid))
-		return -1;
-	return 0;
+	c->to_r = to[0];
+	c->from_w = from[1];
+	c->pid = crs_spawn_container(NULL, ctr_setup, ctr_init_loop, c, &c->outer);
+	close(to[0]);
+	close(from[1]);
+	return c->pid > 0 ? 0 : -1;
 }
 
 /* Run @fn(@arg) inside the container; 0 when it returned. */

@@ -83,7 +83,6 @@ static void victim_loop(void)
 {
 	char buf[64];
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (;;) {
 		int fd = open("/etc/hostname", O_RDONLY);
 
@@ -101,34 +100,16 @@ static void victim_loop(void)
 	}
 }
 
+static int victim_init(void *arg)
+{
+	victim_loop();
+	return 0;
+}
+
 static int victim_start(void)
 {
-	int p[2];
-
-	if (pipe(p))
-		return -1;
-	victim_outer = fork();
-	if (victim_outer < 0)
-		return -1;
-	if (!victim_outer) {
-		pid_t in;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		in = fork();
-		if (in == 0)
-			victim_loop();
-		if (write(p[1], &in, sizeof(in)) != sizeof(in))
-			_exit(1);
-		waitpid(in, NULL, 0);
-		_exit(0);
-	}
-	close(p[1]);
-	if (read(p[0], &victim, sizeof(victim)) != sizeof(victim))
-		return -1;
-	close(p[0]);
-	return 0;
+	victim = crs_spawn_container(NULL, NULL, victim_init, NULL, &victim_outer);
+	return victim > 0 ? 0 : -1;
 }
 
 static void victim_stop(void)

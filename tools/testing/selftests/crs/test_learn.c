@@ -232,7 +232,7 @@ static void do_bound(void)
 }
 
 /* The container's init: run commands until 'Q' or EOF. */
-static void ct_init(int cmd, int ack)
+static void ct_loop(int cmd, int ack)
 {
 	char c;
 
@@ -246,7 +246,6 @@ static void ct_init(int cmd, int ack)
 		if (write(ack, &c, 1) != 1)
 			break;
 	}
-	_exit(0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -255,54 +254,42 @@ static void ct_init(int cmd, int ack)
 struct ct {
 	pid_t outer, init;
 	int cmd, ack;
+	int cmd_r, ack_w;	/* the init's ends */
 };
+
+/* In the init: join the container's network namespace. */
+static int ct_setup(void *arg)
+{
+	struct ct *c = arg;
+	int fd = open("/run/netns/crs_lc", O_RDONLY);
+
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		return -1;
+	return close(fd) || close(c->cmd) || close(c->ack);
+}
+
+static int ct_init(void *arg)
+{
+	struct ct *c = arg;
+
+	ct_loop(c->cmd_r, c->ack_w);
+	return 0;
+}
 
 static int ct_start(struct ct *c)
 {
-	int cmdp[2], ackp[2], pidp[2], rdyp[2];
-	char b;
+	int cmdp[2], ackp[2];
 
 	memset(c, 0, sizeof(*c));
-	if (pipe(cmdp) || pipe(ackp) || pipe(pidp) || pipe(rdyp))
+	if (pipe(cmdp) || pipe(ackp))
 		return -1;
-	c->outer = fork();
-	if (c->outer < 0)
-		return -1;
-	if (c->outer == 0) {
-		pid_t p;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		p = fork();
-		if (p == 0) {
-			int fd = open("/run/netns/crs_lc", O_RDONLY);
-
-			if (fd < 0 || setns(fd, CLONE_NEWNET))
-				_exit(1);
-			close(fd);
-			close(cmdp[1]);
-			close(ackp[0]);
-			if (write(rdyp[1], "", 1) != 1)	/* in the netns now */
-				_exit(1);
-			close(rdyp[1]);
-			ct_init(cmdp[0], ackp[1]);
-		}
-		if (write(pidp[1], &p, sizeof(p)) != sizeof(p))
-			_exit(1);
-		waitpid(p, NULL, 0);
-		_exit(0);
-	}
-	close(cmdp[0]);
-	close(ackp[1]);
-	close(pidp[1]);
-	close(rdyp[1]);
 	c->cmd = cmdp[1];
 	c->ack = ackp[0];
-	if (read(pidp[0], &c->init, sizeof(c->init)) != sizeof(c->init) ||
-	    read(rdyp[0], &b, 1) != 1)
-		c->init = -1;
-	close(pidp[0]);
-	close(rdyp[0]);
+	c->cmd_r = cmdp[0];
+	c->ack_w = ackp[1];
+	c->init = crs_spawn_container(NULL, ct_setup, ct_init, c, &c->outer);
+	close(cmdp[0]);
+	close(ackp[1]);
 	return c->init > 0 ? 0 : -1;
 }
 

@@ -88,48 +88,45 @@ static int push_n(struct rnl *r, const char *name, int n, uint32_t flags)
  * A container that waits for a byte on @go, then runs @body and exits
  * with its result. Returns the init's host pid; *outer the intermediate.
  */
-struct lc { pid_t outer, pid; int go; };
+struct lc {
+	pid_t outer, pid;
+	int go;
+	/* for the init */
+	int (*body)(void *arg);
+	void *arg;
+	int go_r;
+};
 
 static int lc_gofd;	/* in the container: the read end of its go pipe */
 
+static int lc_prepare(void *arg)
+{
+	return close(((struct lc *)arg)->go);
+}
+
+static int lc_init(void *arg)
+{
+	struct lc *c = arg;
+	char b;
+
+	lc_gofd = c->go_r;
+	if (read(c->go_r, &b, 1) != 1)
+		return 101;
+	return c->body(c->arg);
+}
+
 static int lc_start(struct lc *c, int (*body)(void *), void *arg)
 {
-	int gop[2], pp[2];
+	int gop[2];
 
-	if (pipe(gop) || pipe(pp))
+	if (pipe(gop))
 		return -1;
-	c->outer = fork();
-	if (c->outer < 0)
-		return -1;
-	if (!c->outer) {
-		pid_t in;
-		int st;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (unshare(CLONE_NEWPID))
-			_exit(100);
-		close(gop[1]);
-		close(pp[0]);
-		in = fork();
-		if (!in) {
-			char b;
-
-			lc_gofd = gop[0];
-			if (read(gop[0], &b, 1) != 1)
-				_exit(101);
-			_exit(body(arg));
-		}
-		if (write(pp[1], &in, sizeof(in)) != sizeof(in))
-			_exit(102);
-		waitpid(in, &st, 0);
-		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 103);
-	}
-	close(gop[0]);
-	close(pp[1]);
 	c->go = gop[1];
-	if (read(pp[0], &c->pid, sizeof(c->pid)) != sizeof(c->pid))
-		c->pid = -1;
-	close(pp[0]);
+	c->go_r = gop[0];
+	c->body = body;
+	c->arg = arg;
+	c->pid = crs_spawn_container(NULL, lc_prepare, lc_init, c, &c->outer);
+	close(gop[0]);
 	return c->pid > 0 ? 0 : -1;
 }
 

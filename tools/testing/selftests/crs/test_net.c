@@ -14,7 +14,7 @@
  *   1000 1500 2000 2001 2500 5432, UDP echo on 53. Every namespace routes
  *   192.0.2.0/24 and 2001:db8::/64 to crs_p.
  *
- * A container is a process in a new pid namespace (init: sleep) in a
+ * A container is a process in a new pid namespace (init: pause()) in a
  * network namespace; actions run in it with nsenter -t INIT -n -p.
  * Policies are pushed and applied with crsnl.
  */
@@ -151,47 +151,31 @@ static int detach(pid_t pid)
  * namespace @ns (NULL: stay in the host's). Returns its init's pid as we
  * see it; *@mid is the process to reap.
  */
+static int ct_setup(void *arg)
+{
+	const char *ns = arg;
+	char path[128];
+	int fd;
+
+	if (!ns)
+		return 0;
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		return -1;
+	return close(fd);
+}
+
+static int ct_init(void *arg)
+{
+	for (;;)
+		pause();
+	return 0;
+}
+
 static pid_t ct_start(const char *ns, pid_t *mid)
 {
-	int pfd[2];
-	pid_t init = -1;
-
-	if (pipe(pfd))
-		return -1;
-	*mid = fork();
-	if (*mid < 0)
-		return -1;
-	if (*mid == 0) {
-		pid_t p;
-
-		close(pfd[0]);
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		p = fork();
-		if (p == 0) {
-			if (ns) {
-				char path[128];
-				int fd;
-
-				snprintf(path, sizeof(path), "/run/netns/%s", ns);
-				fd = open(path, O_RDONLY);
-				if (fd < 0 || setns(fd, CLONE_NEWNET))
-					_exit(1);
-			}
-			execl("/bin/sleep", "sleep", "3600", (char *)NULL);
-			_exit(1);
-		}
-		if (write(pfd[1], &p, sizeof(p)) != sizeof(p))
-			_exit(1);
-		waitpid(p, NULL, 0);
-		_exit(0);
-	}
-	close(pfd[1]);
-	if (read(pfd[0], &init, sizeof(init)) != sizeof(init))
-		init = -1;
-	close(pfd[0]);
-	usleep(100000);		/* let it reach its netns and exec */
-	return init;
+	return crs_spawn_container(NULL, ct_setup, ct_init, (void *)ns, mid);
 }
 
 static void ct_stop(pid_t init, pid_t mid)

@@ -224,37 +224,16 @@ static void run_workers(int who)
 struct ctr { pid_t outer, pid; };
 
 /* A container: pid 1 of a new pid namespace, running workers. */
+static int ctr_init(void *arg)
+{
+	run_workers(*(int *)arg);
+	return 0;
+}
+
 static int ctr_start(struct ctr *c, int who)
 {
-	int p[2];
-
-	if (pipe(p))
-		return -1;
-	c->outer = fork();
-	if (c->outer < 0)
-		return -1;
-	if (!c->outer) {
-		pid_t in;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		in = fork();
-		if (!in) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			run_workers(who);
-			_exit(0);
-		}
-		if (write(p[1], &in, sizeof(in)) != sizeof(in))
-			_exit(1);
-		waitpid(in, NULL, 0);
-		_exit(0);
-	}
-	close(p[1]);
-	if (read(p[0], &c->pid, sizeof(c->pid)) != sizeof(c->pid))
-		return -1;
-	close(p[0]);
-	return 0;
+	c->pid = crs_spawn_container(NULL, NULL, ctr_init, &who, &c->outer);
+	return c->pid > 0 ? 0 : -1;
 }
 
 static void ctr_wait(struct ctr *c)
@@ -737,48 +716,54 @@ static void lsn_stop(struct lsn *l)
  * 1 if connect() is refused, 0 if it connects; -1 on setup errors.
  * *file_denied says whether open(X) was denied in the same container.
  */
+struct probe {
+	int go[2], res[2];
+};
+
+static int probe_setup(void *arg)
+{
+	struct probe *p = arg;
+
+	return close(p->go[1]) || close(p->res[0]);
+}
+
+static int probe_init(void *arg)
+{
+	struct probe *p = arg;
+	int err, out[2];
+	char b;
+
+	if (read(p->go[0], &b, 1) != 1)
+		return 1;
+	out[0] = do_op(OP_NET, &err) == R_DENIED;
+	out[1] = do_op(OP_X, &err) == R_DENIED;
+	return write(p->res[1], out, sizeof(out)) != sizeof(out);
+}
+
 static int probe_connect_denied(int *file_denied)
 {
 	struct rnl r;
-	int p[2], q[2], res[2] = { -1, -1 };
+	struct probe p;
+	int res[2] = { -1, -1 };
 	pid_t outer, pid;
 
 	if (rnl_open(&r, 10000) || push(&r, "st-probe", 1) ||
-	    pipe(p) || pipe(q))
+	    pipe(p.go) || pipe(p.res))
 		return -1;
-	outer = fork();
-	if (!outer) {
-		pid_t in;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		in = fork();
-		if (!in) {
-			char b;
-			int err, out[2];
-
-			if (read(p[0], &b, 1) != 1)
-				_exit(1);
-			out[0] = do_op(OP_NET, &err) == R_DENIED;
-			out[1] = do_op(OP_X, &err) == R_DENIED;
-			if (write(q[1], out, sizeof(out)) != sizeof(out))
-				_exit(1);
-			_exit(0);
-		}
-		if (write(q[1], &in, sizeof(in)) != sizeof(in))
-			_exit(1);
-		waitpid(in, NULL, 0);
-		_exit(0);
-	}
-	if (read(q[0], &pid, sizeof(pid)) != sizeof(pid) ||
+	pid = crs_spawn_container(NULL, probe_setup, probe_init, &p, &outer);
+	close(p.go[0]);
+	close(p.res[1]);
+	if (pid <= 0 ||
 	    rnl_apply(&r, pid, "st-probe", -1) ||
-	    write(p[1], "g", 1) != 1 ||
-	    read(q[0], res, sizeof(res)) != sizeof(res))
+	    write(p.go[1], "g", 1) != 1 ||
+	    read(p.res[0], res, sizeof(res)) != sizeof(res))
 		res[0] = -1;
-	waitpid(outer, NULL, 0);
+	close(p.go[1]);		/* the init sees EOF if it never got "g" */
+	if (outer > 0)
+		waitpid(outer, NULL, 0);
+	close(p.res[0]);
 	rnl_del_policy(&r, "st-probe", 1);
 	rnl_close(&r);
-	close(p[0]); close(p[1]); close(q[0]); close(q[1]);
 	*file_denied = res[1];
 	return res[0];
 }
@@ -970,43 +955,32 @@ TEST(verdicts_match_some_policy_of_their_time_under_churn_and_rmmod_is_refused)
 	munmap(sh, sizeof(*sh));
 }
 
+/* An init that waits for EOF on fds[0]; the write end fds[1] is ours. */
+static int wait_setup(void *arg)
+{
+	return close(((int *)arg)[1]);
+}
+
+static int wait_init(void *arg)
+{
+	char b;
+
+	return read(((int *)arg)[0], &b, 1) < 0;
+}
+
 /* Bound: refused. Dead but not yet reaped: refused, then unloads. */
 TEST(rmmod_refused_while_bound_and_works_once_the_container_is_gone)
 {
 	struct rnl r;
 	struct ctr c = {};
 	struct rnl_status st;
-	int p[2], q[2], i, ret = -1;
+	int p[2], i, ret = -1;
 
 	ASSERT_EQ(0, rnl_open(&r, 10000));
 	ASSERT_EQ(0, push(&r, "st-unload", 1));
 	ASSERT_EQ(0, pipe(p));
-	ASSERT_EQ(0, pipe(q));
-	c.outer = fork();
-	ASSERT_LE(0, c.outer);
-	if (!c.outer) {
-		pid_t in;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		close(p[1]);	/* the init sees EOF when the test closes it */
-		in = fork();
-		if (!in) {
-			char b;
-
-			if (read(p[0], &b, 1) < 0)
-				_exit(1);
-			_exit(0);
-		}
-		if (write(q[1], &in, sizeof(in)) != sizeof(in))
-			_exit(1);
-		waitpid(in, NULL, 0);
-		_exit(0);
-	}
+	c.pid = crs_spawn_container(NULL, wait_setup, wait_init, p, &c.outer);
 	close(p[0]);
-	close(q[1]);
-	ASSERT_EQ(sizeof(c.pid), read(q[0], &c.pid, sizeof(c.pid)));
-	close(q[0]);
 	ASSERT_LT(0, c.pid);
 	ASSERT_EQ(0, rnl_apply(&r, c.pid, "st-unload", -1)) TH_LOG("%s", r.extack);
 

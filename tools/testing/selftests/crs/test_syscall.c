@@ -169,6 +169,27 @@ out:
 
 typedef int (*body_fn)(void *arg);
 
+struct contained {
+	body_fn body;
+	void *arg;
+	int go[2];	/* 'g' once the policy is applied */
+};
+
+static int contained_setup(void *arg)
+{
+	return close(((struct contained *)arg)->go[1]);
+}
+
+static int contained_init(void *arg)
+{
+	struct contained *c = arg;
+	char b = 0;
+
+	if (read(c->go[0], &b, 1) != 1 || b != 'g')
+		return 122;
+	return c->body(c->arg);
+}
+
 /*
  * Run @body in a new pid namespace under policy @name (NULL: none). The
  * body starts only after the policy is applied. Returns its exit status,
@@ -176,50 +197,23 @@ typedef int (*body_fn)(void *arg);
  */
 static int run_contained(const char *name, body_fn body, void *arg)
 {
-	int ready[2], go[2], st;
+	struct contained c = { .body = body, .arg = arg };
+	int *go = c.go, st;
 	pid_t outer, inner;
-	char b = 0;
+	char b;
 
-	if (pipe(ready) || pipe(go))
+	if (pipe(go))
 		return -1;
-	outer = fork();
-	if (outer < 0)
-		return -1;
-	if (outer == 0) {
-		close(ready[0]);
-		close(go[1]);
-		if (unshare(CLONE_NEWPID))
-			_exit(120);
-		inner = fork();
-		if (inner < 0)
-			_exit(121);
-		if (inner == 0) {
-			close(ready[1]);
-			if (read(go[0], &b, 1) != 1 || b != 'g')
-				_exit(122);
-			close(go[0]);
-			_exit(body(arg));
-		}
-		close(go[0]);
-		if (write(ready[1], &inner, sizeof(inner)) != sizeof(inner))
-			_exit(123);
-		close(ready[1]);
-		if (waitpid(inner, &st, 0) != inner)
-			_exit(124);
-		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-	}
-	close(ready[1]);
+	inner = crs_spawn_container(NULL, contained_setup, contained_init, &c,
+				    &outer);
 	close(go[0]);
-	if (read(ready[0], &inner, sizeof(inner)) != sizeof(inner))
-		inner = -1;
-	close(ready[0]);
 	if (inner > 0 && name && crs_apply_policy(name, inner, -1, -1))
 		inner = -1;
 	b = inner > 0 ? 'g' : 'x';
 	if (write(go[1], &b, 1) != 1)
 		inner = -1;
 	close(go[1]);
-	if (waitpid(outer, &st, 0) != outer)
+	if (outer <= 0 || waitpid(outer, &st, 0) != outer)
 		return -1;
 	if (inner < 0)
 		return -1;
