@@ -27,84 +27,78 @@ static const char *top(void)
 }
 
 /*
- * Start a "container": a child in a new pid namespace (pid 1 there) that
- * forks a grandchild which unshares a nested pid namespace and forks a
- * great-grandchild. All sleep. Returns the child's pid; *nested gets the
- * great-grandchild's pid (initial namespace).
+ * In the container's init, before it is announced: fork a child that
+ * unshares a nested pid namespace and forks a grandchild, and wait for
+ * that grandchild to exist. All of them pause.
  */
-static pid_t start_container(pid_t *nested)
+static int nest_setup(void *arg)
 {
-	int pfd[2];
-	pid_t pid;
+	int *p = arg;
+	pid_t g;
+	char x;
 
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		/* intermediate: unshare so that its next child is pid 1 */
+	g = fork();
+	if (g == 0) {
+		close(p[0]);
 		if (unshare(CLONE_NEWPID))
 			_exit(1);
-		pid = fork();
-		if (pid == 0) {
-			pid_t g;
-
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			g = fork();
-			if (g == 0) {
-				if (unshare(CLONE_NEWPID))
-					_exit(1);
-				if (fork() == 0) {
-					close(pfd[0]);
-					if (write(pfd[1], "x", 1) != 1)
-						_exit(1);
-					pause();
-					_exit(0);
-				}
-				pause();
-				_exit(0);
-			}
+		if (fork() == 0) {
+			if (write(p[1], "x", 1) != 1)
+				_exit(1);
 			for (;;)
 				pause();
 		}
-		/* report the container init's pid (initial namespace) */
-		if (write(pfd[1], &pid, sizeof(pid)) != sizeof(pid))
-			_exit(1);
-		waitpid(pid, NULL, 0);
-		_exit(0);
+		close(p[1]);
+		for (;;)
+			pause();
 	}
-	{
-		pid_t init;
-		char x;
+	close(p[1]);
+	/* "x" from the grandchild, or EOF if the child died first */
+	return g < 0 || read(p[0], &x, 1) != 1 ? -1 : 0;
+}
 
-		close(pfd[1]);
-		if (read(pfd[0], &init, sizeof(init)) != sizeof(init) ||
-		    read(pfd[0], &x, 1) != 1)
-			return -1;
-		close(pfd[0]);
-		/* the great-grandchild: init's child's child */
-		{
-			char path[128], buf[64];
-			pid_t g = 0;
-			FILE *f;
+static int pause_init(void *arg)
+{
+	for (;;)
+		pause();
+	return 0;
+}
 
-			snprintf(path, sizeof(path),
-				 "/proc/%d/task/%d/children", init, init);
-			f = fopen(path, "r");
-			if (!f || fscanf(f, "%d", &g) != 1)
-				return -1;
-			fclose(f);
-			snprintf(path, sizeof(path),
-				 "/proc/%d/task/%d/children", g, g);
-			f = fopen(path, "r");
-			if (!f || !fgets(buf, sizeof(buf), f))
-				return -1;
-			fclose(f);
-			*nested = atoi(buf);
-		}
-		return init;
-	}
+/* The first pid in /proc/PID/task/PID/children, or 0. */
+static pid_t first_child(pid_t pid)
+{
+	char path[128];
+	pid_t c = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &c) != 1)
+		c = 0;
+	fclose(f);
+	return c;
+}
+
+/*
+ * Start a "container": pid 1 of a new pid namespace, whose child unshares
+ * a nested pid namespace and forks a grandchild. All pause. Returns the
+ * init's pid; *nested gets the grandchild's (both as we see them).
+ */
+static pid_t start_container(pid_t *nested)
+{
+	int p[2];
+	pid_t init, outer, g;
+
+	if (pipe(p))
+		return -1;
+	init = crs_spawn_container(NULL, nest_setup, pause_init, p, &outer);
+	close(p[0]);
+	close(p[1]);
+	g = init > 0 ? first_child(init) : 0;
+	*nested = g > 0 ? first_child(g) : 0;
+	return *nested > 0 ? init : -1;
 }
 
 /* Kill the container; return once its init is reaped (its namespace dead). */
