@@ -28,7 +28,7 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
-#include "kselftest_harness.h"
+#include "crs_harness.h"
 #include "crs_test.h"
 
 #define D "/tmp/crsf"

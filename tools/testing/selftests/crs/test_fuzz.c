@@ -16,7 +16,8 @@
  * and the guest log must stay clean (run.sh checks it).
  *
  * Seeded: the seed is printed; CRS_FUZZ_SEED=N replays a run,
- * CRS_FUZZ_N and CRS_FUZZ_SECS bound it (defaults 20000 messages, 40 s).
+ * CRS_FUZZ_N and CRS_FUZZ_SECS bound it (defaults 20000 messages, 40 s;
+ * the time budget counts only after the first 10,000).
  *
  * Safety: the fuzzer must not bind the VM's own processes. APPLY and
  * SET_CONTAINER never carry CRS_APPLY_F_HOST (the bit is cleared in every
@@ -39,7 +40,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "kselftest_harness.h"
+#include "crs_harness.h"
 #include "crs_raw.h"
 
 /* ---------------------------------------------------------------- */
@@ -752,7 +753,8 @@ TEST_F_TIMEOUT(fz, generated_messages_get_a_reply_or_errno_and_module_keeps_answ
 	for (i = 0; i < nmax; i++) {
 		int s, ret;
 
-		if (now_ns() - t0 > (uint64_t)secs * 1000000000ull)
+		/* at least 10,000 whatever the machine's speed, then the budget */
+		if (i >= 10000 && now_ns() - t0 > (uint64_t)secs * 1000000000ull)
 			break;
 		k = rn(2);
 		s = gen_msg(&m);
@@ -816,7 +818,6 @@ TEST_F_TIMEOUT(fz, generated_messages_get_a_reply_or_errno_and_module_keeps_answ
 			if (noext_first[c][k][0])
 				fprintf(stderr, "#   cmd %2d errno slot %d first without extack (genl header on): %s\n",
 					c, k, noext_first[c][k]);
-	EXPECT_LE(10000, i) TH_LOG("too few messages in the time budget");
 	rnl_close(&r[0]);
 	rnl_close(&r[1]);
 	mb_free(&m);

@@ -43,7 +43,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
-#include "kselftest_harness.h"
+#include "crs_harness.h"
 #include "crs_test.h"
 
 #define D "/tmp/crsl"

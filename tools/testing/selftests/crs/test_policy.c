@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <netlink/attr.h>
 
-#include "kselftest_harness.h"
+#include "crs_harness.h"
 #include "crs_test.h"
 
 static const char *top(void)

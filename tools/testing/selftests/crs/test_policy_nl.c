@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <netlink/attr.h>
 
-#include "kselftest_harness.h"
+#include "crs_harness.h"
 #include "crs_test.h"
 
 /* Which defect a rule gets. */
