@@ -129,6 +129,12 @@ show modprobe -a nf_conntrack nf_socket_ipv4 nf_socket_ipv6 nf_reject_ipv4 nf_re
 ok "module loaded"
 crsnl events > "$W/events.jsonl" 2> "$W/events.err" &
 evpid=$!
+# events sent before it subscribes reach nobody: wait for "listening"
+for _ in $(seq 300); do
+	grep -q listening "$W/events.err" && break
+	sleep 0.1
+done
+grep -q listening "$W/events.err" || fatal "crsnl events did not start: $(cat "$W/events.err")"
 
 say "2. Push the web container's policy"
 show cat "$top/policies/demo-web.json"
@@ -165,7 +171,12 @@ ip netns add client &&
 	fatal "network setup (veth)"
 echo "network: web $WEB_IP (container netns) <-> client $CLIENT_IP (netns \"client\")"
 rstart web || fatal "runc start web"
-sleep 2
+# wait for httpd to listen on port 80 (0050) in the container's netns
+for _ in $(seq 300); do
+	cat "/proc/$wpid/net/tcp" "/proc/$wpid/net/tcp6" 2>/dev/null |
+		awk '$2 ~ /:0050$/ && $4 == "0A" { f = 1 } END { exit !f }' && break
+	sleep 0.1
+done
 
 say "4. Normal work: the client fetches a page over HTTP"
 page=$(fetch)
@@ -308,6 +319,11 @@ show crsnl container list --pid "$kpid"
 say "7. Clean up and unload"
 cleanup
 show crsnl policy list
+# the containers' references go after an RCU grace period: wait for them
+for _ in $(seq 300); do
+	[ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && break
+	sleep 0.1
+done
 show rmmod crs && ok "module unloaded" || fail "rmmod crs"
 echo
 if [ $failed -eq 0 ]; then

@@ -20,7 +20,12 @@ for t in "${tests[@]}"; do
 	"./$t" || fail=1
 	lsmod | grep -q '^crs ' || insmod "$CRS_KO"
 done
-# leave no state behind that would hold the module
+# leave no state behind that would hold the module; a dead container's
+# reference goes after an RCU grace period and a work item: wait for it
+for _ in $(seq 300); do
+	[ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && break
+	sleep 0.1
+done
 if ! rmmod crs; then
 	echo "not ok 1 rmmod crs at the end of the suite"
 	echo "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0"

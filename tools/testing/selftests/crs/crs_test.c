@@ -8,7 +8,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -345,4 +347,24 @@ pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 		in = -1;
 	close(pidp[0]);
 	return in;
+}
+
+int crs_rmmod(int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 20; i++) {
+		char buf[32] = "";
+		FILE *f = fopen("/sys/module/crs/refcnt", "r");
+
+		if (!f)
+			return -ENOENT;
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+		if (atoi(buf) == 0 && buf[0])
+			break;
+		usleep(50000);
+	}
+	return syscall(SYS_delete_module, "crs", O_NONBLOCK) ? -errno : 0;
 }

@@ -55,12 +55,20 @@ int64_t crs_status_value(int attr);
  *
  * Returns the init's pid in the caller's namespace once the init has made
  * every system call of its set-up, glibc's in fork() included, so that a
- * policy applied from then on judges @init alone; -1 on failure. Reap
- * *@outer (waitpid) when it is > 0, also after a failure. Both processes
- * die with their parent (PR_SET_PDEATHSIG).
+ * policy applied from then on judges @init alone (whose first call may
+ * come before or after it: a default-DENY policy must allow that call);
+ * -1 on failure. Reap *@outer (waitpid) when it is > 0, also after a
+ * failure. Both processes die with their parent (PR_SET_PDEATHSIG).
  */
 pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 			  int (*init)(void *), void *arg, pid_t *outer);
+
+/*
+ * Unload crs once nothing holds it: a container's reference is dropped
+ * after an RCU grace period and a work item, so it waits up to @secs for
+ * /sys/module/crs/refcnt to reach 0. 0, or -errno of delete_module.
+ */
+int crs_rmmod(int secs);
 
 /* Run a shell command, capture stdout into @out (NUL-terminated); exit code. */
 int crs_sh(char *out, size_t len, const char *fmt, ...)

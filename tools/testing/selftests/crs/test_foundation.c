@@ -14,7 +14,7 @@
 #include <linux/capability.h>
 #include <netlink/attr.h>
 
-#include "kselftest_harness.h"
+#include "crs_harness.h"
 #include "crs_test.h"
 
 static int status_errno(struct crs_conn *c)
@@ -43,7 +43,7 @@ TEST_F_TIMEOUT(slow, load_status_unload_ten_times, 300)
 	int i;
 
 	for (i = 0; i < 10; i++) {
-		ASSERT_EQ(0, crs_sh(NULL, 0, "rmmod crs")) TH_LOG("rmmod %d", i);
+		ASSERT_EQ(0, crs_rmmod(30)) TH_LOG("rmmod %d", i);
 		ASSERT_NE(0, crs_sh(NULL, 0, "%s status 2>/dev/null", crs_crsnl()));
 		ASSERT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko())) TH_LOG("insmod %d", i);
 		ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s status", crs_crsnl()));
@@ -70,7 +70,7 @@ TEST(crsnl_without_module_says_so_and_fails)
 {
 	char out[4096];
 
-	ASSERT_EQ(0, crs_sh(NULL, 0, "rmmod crs"));
+	ASSERT_EQ(0, crs_rmmod(30));
 	EXPECT_EQ(1, crs_sh(out, sizeof(out), "%s status 2>&1", crs_crsnl()));
 	EXPECT_NE(NULL, strstr(out, "not loaded")) TH_LOG("output: %s", out);
 	EXPECT_EQ(NULL, strchr(strchr(out, '\n') + 1, '\n'));

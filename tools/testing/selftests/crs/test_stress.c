@@ -50,7 +50,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
-#include "kselftest_harness.h"
+#include "crs_harness.h"
 #include "crs_raw.h"
 
 #define DIR_ "/tmp/crs-stress"
@@ -672,20 +672,6 @@ static uint64_t ns_id(pid_t pid)
 	return stat(p, &st) ? 0 : st.st_ino;
 }
 
-static int wait_refcnt_zero(int secs)
-{
-	int i;
-
-	for (i = 0; i < secs * 10; i++) {
-		char out[64];
-
-		if (!crs_sh(out, sizeof(out), "cat /sys/module/crs/refcnt") && atoi(out) == 0)
-			return 0;
-		usleep(100000);
-	}
-	return -1;
-}
-
 /* ---------------------------------------------------------------- */
 
 
@@ -947,8 +933,7 @@ TEST(verdicts_match_some_policy_of_their_time_under_churn_and_rmmod_is_refused)
 	lsn_stop(&lsn);
 
 	/* and with nothing bound, the module unloads and reloads */
-	EXPECT_EQ(0, wait_refcnt_zero(5));
-	EXPECT_EQ(0, syscall(SYS_delete_module, "crs", O_NONBLOCK)) TH_LOG("errno %d", errno);
+	EXPECT_EQ(0, crs_rmmod(30));
 	EXPECT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko()));
 	rnl_family_id = 0;
 	EXPECT_EQ(0, rnl_status1(&st1));
@@ -974,7 +959,7 @@ TEST(rmmod_refused_while_bound_and_works_once_the_container_is_gone)
 	struct rnl r;
 	struct ctr c = {};
 	struct rnl_status st;
-	int p[2], i, ret = -1;
+	int p[2], ret;
 
 	ASSERT_EQ(0, rnl_open(&r, 10000));
 	ASSERT_EQ(0, push(&r, "st-unload", 1));
@@ -996,13 +981,8 @@ TEST(rmmod_refused_while_bound_and_works_once_the_container_is_gone)
 	/* the container exits: within the reaper's period, unload works */
 	close(p[1]);
 	waitpid(c.outer, NULL, 0);
-	for (i = 0; i < 50; i++) {
-		ret = syscall(SYS_delete_module, "crs", O_NONBLOCK);
-		if (!ret)
-			break;
-		usleep(100000);
-	}
-	EXPECT_EQ(0, ret) TH_LOG("still in use 5 s after the container exited");
+	ret = crs_rmmod(30);
+	EXPECT_EQ(0, ret) TH_LOG("still in use 30 s after the container exited");
 	EXPECT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko()));
 	rnl_family_id = 0;
 	EXPECT_EQ(0, rnl_status1(&st));
