@@ -806,18 +806,22 @@ static void round_run(int r)
 
 /* ---- event throughput ---- */
 
-static long status_lost(void)
+/* The module's events_lost (return) and events_sent (*sent); -1 unknown. */
+static long status_lost(long *sent)
 {
 	char cmd[4200], line[256];
 	long lost = -1;
 	FILE *f;
 
+	*sent = -1;
 	snprintf(cmd, sizeof(cmd), "%s/crsnl status", top);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
+	while (fgets(line, sizeof(line), f)) {
 		sscanf(line, "events_lost: %ld", &lost);
+		sscanf(line, "events_sent: %ld", sent);
+	}
 	pclose(f);
 	return lost;
 }
@@ -826,7 +830,7 @@ static void events_at(struct worker *w, long rate, int secs)
 {
 	char out[128], err[128], line[512];
 	struct wcmd c = { .loop = -1, .n = rate, .secs = secs };
-	long lost0, lost1, received = 0, reported = 0;
+	long lost0, lost1, sent0, sent1, received = 0, reported = 0;
 	double res[2], td;
 	off_t last = -1;
 	int i, still = 0;
@@ -835,7 +839,7 @@ static void events_at(struct worker *w, long rate, int secs)
 
 	snprintf(out, sizeof(out), DIR_TMP "/events-%ld-%d.json", rate, secs);
 	snprintf(err, sizeof(err), DIR_TMP "/events-%ld-%d.err", rate, secs);
-	lost0 = status_lost();
+	lost0 = status_lost(&sent0);
 	pid = fork();
 	if (pid == 0) {
 		char exe[4200];
@@ -861,11 +865,19 @@ static void events_at(struct worker *w, long rate, int secs)
 	    read(w->res, res, sizeof(res)) != sizeof(res))
 		die("worker died");
 	/*
-	 * The queue drains after the generator stops: wait until the
-	 * listener's output has not grown for a second (crsnl events
-	 * flushes every line), then stop it.
+	 * The queue drains after the generator stops: wait until the module
+	 * has sent or counted lost every event generated, then until the
+	 * listener's output has not grown for a second (crsnl events writes
+	 * at least every 100 ms), then stop it.
 	 */
 	td = now();
+	while (now() - td < 60) {
+		lost1 = status_lost(&sent1);
+		if (lost1 < 0 || sent1 < 0 ||
+		    lost1 - lost0 + sent1 - sent0 >= (long)res[0])
+			break;
+		usleep(100000);
+	}
 	while (now() - td < 60) {
 		struct stat st;
 
@@ -883,7 +895,7 @@ static void events_at(struct worker *w, long rate, int secs)
 	td = now() - td - 1.0;
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
-	lost1 = status_lost();
+	lost1 = status_lost(&sent1);
 	f = fopen(out, "r");
 	while (f && fgets(line, sizeof(line) - 1, f)) {
 		long n;
