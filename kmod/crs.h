@@ -72,6 +72,7 @@ struct crs_hits {
 struct crs_arg {
 	u8 index;
 	u8 op;			/* enum crs_arg_op */
+	u8 type[2];		/* enum crs_arg_type, by enum crs_arch */
 	u64 value;
 	u64 mask;
 };

@@ -249,7 +249,13 @@ static int crs_put_rule(struct sk_buff *skb, const struct crs_rule *r,
 						      r->args[i].value, CRS_ARG_A_PAD) ||
 				    (r->args[i].op == CRS_ARG_MASKED_EQ &&
 				     nla_put_u64_64bit(skb, CRS_ARG_A_MASK,
-						       r->args[i].mask, CRS_ARG_A_PAD)))
+						       r->args[i].mask, CRS_ARG_A_PAD)) ||
+				    (r->args[i].type[CRS_ARCH_X86_64] &&
+				     nla_put_u8(skb, CRS_ARG_A_TYPE,
+						r->args[i].type[CRS_ARCH_X86_64])) ||
+				    (r->args[i].type[CRS_ARCH_I386] &&
+				     nla_put_u8(skb, CRS_ARG_A_TYPE32,
+						r->args[i].type[CRS_ARCH_I386])))
 					goto err;
 				nla_nest_end(skb, a);
 			}

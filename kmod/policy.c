@@ -54,6 +54,8 @@ static const struct nla_policy crs_arg_policy[CRS_ARG_A_MAX + 1] = {
 	[CRS_ARG_A_OP]		= NLA_POLICY_MAX(NLA_U8, __CRS_ARG_MAX - 1),
 	[CRS_ARG_A_VALUE]	= { .type = NLA_U64 },
 	[CRS_ARG_A_MASK]	= { .type = NLA_U64 },
+	[CRS_ARG_A_TYPE]	= NLA_POLICY_MAX(NLA_U8, __CRS_ARG_T_MAX - 1),
+	[CRS_ARG_A_TYPE32]	= NLA_POLICY_MAX(NLA_U8, __CRS_ARG_T_MAX - 1),
 };
 
 static const struct nla_policy crs_args_policy[CRS_ARGS_A_MAX + 1] = {
@@ -182,6 +184,10 @@ static int crs_args_parse(struct crs_rule *r, const struct nlattr *attr,
 		arg->op = nla_get_u8(tb[CRS_ARG_A_OP]);
 		arg->value = nla_get_u64(tb[CRS_ARG_A_VALUE]);
 		arg->mask = tb[CRS_ARG_A_MASK] ? nla_get_u64(tb[CRS_ARG_A_MASK]) : ~0ULL;
+		arg->type[CRS_ARCH_X86_64] = tb[CRS_ARG_A_TYPE] ?
+			nla_get_u8(tb[CRS_ARG_A_TYPE]) : CRS_ARG_T_REG;
+		arg->type[CRS_ARCH_I386] = tb[CRS_ARG_A_TYPE32] ?
+			nla_get_u8(tb[CRS_ARG_A_TYPE32]) : CRS_ARG_T_REG;
 		if (arg->op == CRS_ARG_MASKED_EQ && !tb[CRS_ARG_A_MASK]) {
 			NL_SET_ERR_MSG_ATTR(extack, a, "masked-equal needs a mask");
 			return -EINVAL;

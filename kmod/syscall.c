@@ -284,6 +284,19 @@ static __always_inline u64 crs_sys_arg(const struct pt_regs *u, int arch,
 	}
 }
 
+/* @v as the syscall's C parameter type sees it (enum crs_arg_type). */
+static __always_inline u64 crs_sys_arg_cast(u64 v, u8 type)
+{
+	switch (type) {
+	case CRS_ARG_T_32:
+		return (u32)v;
+	case CRS_ARG_T_16:
+		return (u16)v;
+	default:
+		return v;
+	}
+}
+
 static __always_inline bool crs_sys_args_match(const struct crs_rule *r,
 					       const struct pt_regs *u,
 					       int arch)
@@ -292,7 +305,8 @@ static __always_inline bool crs_sys_args_match(const struct crs_rule *r,
 
 	for (i = 0; i < r->nargs; i++) {
 		const struct crs_arg *c = &r->args[i];
-		u64 v = crs_sys_arg(u, arch, c->index);
+		u64 v = crs_sys_arg_cast(crs_sys_arg(u, arch, c->index),
+					 c->type[crs_sys_uapi_arch[arch]]);
 		bool ok;
 
 		switch (c->op) {

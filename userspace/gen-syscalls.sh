@@ -1,12 +1,66 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gen-syscalls.sh SYSCALL_64.TBL SYSCALL_32.TBL: print the C syscall tables
-# (x86_64: "common" and "64" ABIs, never x32; i386: "i386" ABI).
+# gen-syscalls.sh SYSCALL_64.TBL SYSCALL_32.TBL SYSCALLS.H: print the C
+# syscall tables (x86_64: "common" and "64" ABIs, never x32; i386: "i386"
+# ABI), each entry with how the kernel reads its arguments, taken from the
+# entry point's prototype in Linux 6.1's include/linux/syscalls.h:
+#   'L' the whole register (long, pointer, unknown), 'w' int or unsigned
+#   int (the low 32 bits), 'h' unsigned short (the low 16 bits).
 set -eu
+types=$(mktemp)
+trap 'rm -f "$types"' EXIT
+# One line per prototype: "sys_name TYPES"; a name declared twice with
+# different types (sys_clone's #ifdef variants) keeps 'L' where they differ.
+tr '\n' ' ' < "$3" | sed 's/;/;\n/g' | awk '
+function kind(p,   t, n, w, i) {
+	if (p ~ /\*/)
+		return "L"
+	gsub(/__user|const|volatile/, " ", p)
+	n = split(p, w, " ")
+	t = w[1]; for (i = 2; i <= n; i++) t = t " " w[i]
+	if (t in K) return K[t]
+	if (w[n] ~ /^(long|int|short|char|unsigned|signed)$/)
+		return "L"	# a type not narrowed: unsigned long...
+	t = w[1]; for (i = 2; i < n; i++) t = t " " w[i]
+	if (n > 1 && t in K) return K[t]
+	return "L"
+}
+BEGIN {
+	n = split("int pid_t key_serial_t clockid_t timer_t mqd_t rwf_t key_t s32 __s32 int32_t", a, " ")
+	for (x = 1; x <= n; x++) K[a[x]] = "w"
+	n = split("unsigned uid_t gid_t qid_t u32 __u32 uint32_t", a, " ")
+	for (x = 1; x <= n; x++) K[a[x]] = "w"
+	K["unsigned int"] = "w"
+	n = split("umode_t old_uid_t old_gid_t u16 __u16", a, " ")
+	for (x = 1; x <= n; x++) K[a[x]] = "h"
+	K["unsigned short"] = "h"
+}
+match($0, /asmlinkage long sys_[a-z0-9_]+\(/) {
+	head = substr($0, RSTART, RLENGTH)
+	name = substr(head, 17, length(head) - 17)
+	rest = substr($0, RSTART + RLENGTH)
+	sub(/\).*/, "", rest)
+	n = split(rest, p, ",")
+	t = ""
+	for (i = 1; i <= 6; i++)
+		t = t (i <= n && rest !~ /^[ \t]*void[ \t]*$/ ? kind(p[i]) : "L")
+	if (name in T && T[name] != t) {
+		m = ""
+		for (i = 1; i <= 6; i++)
+			m = m (substr(T[name], i, 1) == substr(t, i, 1) ? substr(t, i, 1) : "L")
+		t = m
+	}
+	T[name] = t
+}
+END { for (n in T) print n, T[n] }' > "$types"
 emit() {	# emit TBL ABIREGEX ARRAY
 	echo "const struct crs_syscall $3[] = {"
-	awk -v abi="$2" '!/^[ \t]*#/ && NF >= 3 && $2 ~ abi {
-		printf "\t{ \"%s\", %d },\n", $3, $1 }' "$1"
+	awk -v abi="$2" 'FNR == NR { T[$1] = $2; next }
+	!/^[ \t]*#/ && NF >= 3 && $2 ~ abi {
+		e = NF >= 4 ? $4 : ""
+		sub(/^__x64_|^__ia32_/, "", e)
+		t = (e in T) ? T[e] : "LLLLLL"
+		printf "\t{ \"%s\", %d, \"%s\" },\n", $3, $1, t }' "$types" "$1"
 	echo "};"
 	echo "const unsigned int $3_count = sizeof($3) / sizeof($3[0]);"
 	echo

@@ -37,6 +37,7 @@
 static int put_rule(struct nl_msg *m, const struct crs_rule *r)
 {
 	struct nlattr *rule, *args, *arg;
+	uint8_t t64, t32;
 	unsigned int i;
 
 	rule = nla_nest_start(m, CRS_RULES_A_RULE | NLA_F_NESTED);
@@ -90,12 +91,17 @@ static int put_rule(struct nl_msg *m, const struct crs_rule *r)
 			if (!args)
 				goto cancel;
 		}
+		/* the width the kernel reads: upper bits cannot dodge a rule */
+		t64 = crs_syscall_arg_type(CRS_ARCH_X86_64, r->nr_x86_64, i);
+		t32 = crs_syscall_arg_type(CRS_ARCH_I386, r->nr_i386, i);
 		arg = nla_nest_start(m, CRS_ARGS_A_ARG | NLA_F_NESTED);
 		if (!arg || nla_put_u8(m, CRS_ARG_A_INDEX, (uint8_t)i) ||
 		    nla_put_u8(m, CRS_ARG_A_OP, a->op) ||
 		    nla_put_u64(m, CRS_ARG_A_VALUE, a->value) ||
 		    (a->op == CRS_ARG_MASKED_EQ &&
-		     nla_put_u64(m, CRS_ARG_A_MASK, a->mask)))
+		     nla_put_u64(m, CRS_ARG_A_MASK, a->mask)) ||
+		    (t64 && nla_put_u8(m, CRS_ARG_A_TYPE, t64)) ||
+		    (t32 && nla_put_u8(m, CRS_ARG_A_TYPE32, t32)))
 			goto cancel;
 		nla_nest_end(m, arg);
 	}

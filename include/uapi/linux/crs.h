@@ -226,6 +226,19 @@ enum crs_arg_op {
 	__CRS_ARG_MAX
 };
 
+/*
+ * How the kernel reads a syscall argument: the entry point casts the
+ * register to the parameter's C type, so an int argument is the low 32
+ * bits whatever the upper ones hold. The argument is cast to the same
+ * width, then compared as unsigned (an int -1 is 0xffffffff).
+ */
+enum crs_arg_type {
+	CRS_ARG_T_REG,		/* the whole register (long, pointer): as is */
+	CRS_ARG_T_32,		/* int, unsigned int: the low 32 bits */
+	CRS_ARG_T_16,		/* unsigned short (umode_t, 16-bit uid): low 16 bits */
+	__CRS_ARG_T_MAX
+};
+
 /* Syscall architecture (values of AUDIT_ARCH_* are not used on purpose). */
 enum crs_arch {
 	CRS_ARCH_X86_64,
@@ -318,6 +331,10 @@ enum crs_arg_attr {
 	CRS_ARG_A_VALUE,	/* u64 */
 	CRS_ARG_A_MASK,		/* u64: for CRS_ARG_MASKED_EQ */
 	CRS_ARG_A_PAD,
+	/* u8: enum crs_arg_type of the x86_64 syscall's argument (absent: REG) */
+	CRS_ARG_A_TYPE,
+	/* u8: enum crs_arg_type of the i386 syscall's argument (absent: REG) */
+	CRS_ARG_A_TYPE32,
 	__CRS_ARG_A_MAX
 };
 #define CRS_ARG_A_MAX (__CRS_ARG_A_MAX - 1)

@@ -20,7 +20,7 @@ enum defect {
 	PORT_REVERSED, BAD_PROTO, NET_EMPTY, NET_WITH_FILE, SYSCALL_NONE,
 	SYSCALL_OOR, SYSCALL_FILE_NOT_EXEC, ARG_BAD_INDEX, ARG_BAD_OP,
 	ARG_MASK_MISSING, FILE_ON_NET, PORT_ON_READ, STATS_IN_SET,
-	ERRNO_ON_ALLOW, ERRNO_ON_READ, ERRNO_ZERO,
+	ERRNO_ON_ALLOW, ERRNO_ON_READ, ERRNO_ZERO, ARG_BAD_TYPE, ARG_BAD_TYPE32,
 };
 
 static void put_rule(struct nl_msg *m, const char *name, enum defect d)
@@ -36,7 +36,8 @@ static void put_rule(struct nl_msg *m, const char *name, enum defect d)
 		break;
 	case SYSCALL_NONE: case SYSCALL_OOR: case SYSCALL_FILE_NOT_EXEC:
 	case ARG_BAD_INDEX: case ARG_BAD_OP: case ARG_MASK_MISSING:
-	case ERRNO_ON_ALLOW: case ERRNO_ZERO:
+	case ERRNO_ON_ALLOW: case ERRNO_ZERO: case ARG_BAD_TYPE:
+	case ARG_BAD_TYPE32:
 		type = CRS_RULE_SYSCALL;
 		break;
 	default:
@@ -81,7 +82,8 @@ static void put_rule(struct nl_msg *m, const char *name, enum defect d)
 			nla_put_u32(m, CRS_RULE_A_SYSCALL_NR, d == SYSCALL_OOR ? 100000 : 101);
 		if (d == SYSCALL_FILE_NOT_EXEC)
 			nla_put_string(m, CRS_RULE_A_FILE, "/bin/x");
-		if (d == ARG_BAD_INDEX || d == ARG_BAD_OP || d == ARG_MASK_MISSING) {
+		if (d == ARG_BAD_INDEX || d == ARG_BAD_OP || d == ARG_MASK_MISSING ||
+		    d == ARG_BAD_TYPE || d == ARG_BAD_TYPE32) {
 			struct nlattr *args = nla_nest_start(m, CRS_RULE_A_ARGS | NLA_F_NESTED);
 			struct nlattr *a = nla_nest_start(m, CRS_ARGS_A_ARG | NLA_F_NESTED);
 
@@ -89,6 +91,10 @@ static void put_rule(struct nl_msg *m, const char *name, enum defect d)
 			nla_put_u8(m, CRS_ARG_A_OP, d == ARG_BAD_OP ? 42 :
 				   d == ARG_MASK_MISSING ? CRS_ARG_MASKED_EQ : CRS_ARG_EQ);
 			nla_put_u64(m, CRS_ARG_A_VALUE, 1);
+			if (d == ARG_BAD_TYPE)
+				nla_put_u8(m, CRS_ARG_A_TYPE, __CRS_ARG_T_MAX);
+			if (d == ARG_BAD_TYPE32)
+				nla_put_u8(m, CRS_ARG_A_TYPE32, 200);
 			nla_nest_end(m, a);
 			nla_nest_end(m, args);
 		}
@@ -191,6 +197,8 @@ BAD(STATS_IN_SET, -EINVAL);
 BAD(ERRNO_ON_ALLOW, -EINVAL);
 BAD(ERRNO_ON_READ, -EINVAL);
 BAD(ERRNO_ZERO, -ERANGE);
+BAD(ARG_BAD_TYPE, -ERANGE);
+BAD(ARG_BAD_TYPE32, -ERANGE);
 
 TEST_F(nl, malformed_rule_is_einval_with_extack_and_stores_nothing)
 {

@@ -880,6 +880,55 @@ TEST(crsnl_json_deny_by_name_and_by_number)
 	crs_delete_policy("sys-json");
 }
 
+/*
+ * The kernel reads an int argument as the low 32 bits of its register and
+ * a umode_t as the low 16: bits above cannot make a call slip past a rule
+ * on that argument.
+ */
+static int body_high_bits(void *arg)
+{
+	int fd;
+
+	errno = 0;
+	CHECK(syscall(SYS_socket, 0x100000000L | AF_ALG_NR, SOCK_SEQPACKET,
+		      0) == -1);
+	CHECK(errno == EPERM);
+	errno = 0;
+	CHECK(syscall(SYS_socket, 0xffffffff00000000L | AF_ALG_NR,
+		      SOCK_SEQPACKET, 0) == -1);
+	CHECK(errno == EPERM);
+	errno = 0;
+	CHECK(syscall(SYS_mkdir, "/tmp/crs_sys_hb", 0x10000L | 0700) == -1);
+	CHECK(errno == EPERM);
+	CHECK(!exists("/tmp/crs_sys_hb"));
+	/* other values still pass */
+	fd = syscall(SYS_socket, 0x100000000L | AF_INET, SOCK_STREAM, 0);
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK(syscall(SYS_mkdir, "/tmp/crs_sys_hb", 0755) == 0);
+	CHECK(rmdir("/tmp/crs_sys_hb") == 0);
+	return 0;
+}
+
+TEST(int_argument_upper_bits_do_not_dodge_a_rule)
+{
+	static const char json[] =
+		"{ \"name\": \"sys-bits\", \"policyMode\": \"ACTIVE\",\n"
+		"  \"rules\": [\n"
+		"  { \"name\": \"no-alg\", \"ruleType\": \"SYSCALL\","
+		" \"program\": \"*\", \"syscall\": \"socket\", \"arg1\": \"38\","
+		" \"action\": \"DENY\" },\n"
+		"  { \"name\": \"no-private-dir\", \"ruleType\": \"SYSCALL\","
+		" \"program\": \"*\", \"syscall\": \"mkdir\", \"arg2\": \"0x1c0\","
+		" \"action\": \"DENY\" }\n"
+		"  ] }\n";
+
+	rmdir("/tmp/crs_sys_hb");
+	ASSERT_EQ(0, crsnl_push("sys-bits", json));
+	EXPECT_EQ(0, run_contained("sys-bits", body_high_bits, NULL));
+	crs_delete_policy("sys-bits");
+}
+
 static const char *const docker_ok[][6] = {
 	{ "sh", "-c", "exit 0" },
 	{ "ls", "/" },
