@@ -15,10 +15,11 @@ tr '\n' ' ' < "$3" | sed 's/;/;\n/g' | awk '
 function kind(p,   t, n, w, i) {
 	if (p ~ /\*/)
 		return "L"
-	gsub(/__user|const|volatile/, " ", p)
+	gsub(/(^|[^A-Za-z0-9_])(__user|const|volatile)([^A-Za-z0-9_]|$)/, " ", p)
 	n = split(p, w, " ")
 	t = w[1]; for (i = 2; i <= n; i++) t = t " " w[i]
 	if (t in K) return K[t]
+	if (w[1] == "enum" && n <= 3) return "w"
 	if (w[n] ~ /^(long|int|short|char|unsigned|signed)$/)
 		return "L"	# a type not narrowed: unsigned long...
 	t = w[1]; for (i = 2; i < n; i++) t = t " " w[i]
@@ -52,7 +53,16 @@ match($0, /asmlinkage long sys_[a-z0-9_]+\(/) {
 	}
 	T[name] = t
 }
-END { for (n in T) print n, T[n] }' > "$types"
+END {
+	# Read at 32 bits by the function itself, or declared outside
+	# include/linux/syscalls.h (arch/x86): from their SYSCALL_DEFINEs.
+	T["sys_clone"] = "w" substr(T["sys_clone"], 2)
+	T["sys_arch_prctl"] = "wLLLLL"
+	T["sys_modify_ldt"] = "wLLLLL"
+	T["sys_iopl"] = "wLLLLL"
+	for (n in T) print n, T[n]
+}' > "$types"
+[ -s "$types" ] || { echo "gen-syscalls.sh: no prototypes in $3" >&2; exit 1; }
 emit() {	# emit TBL ABIREGEX ARRAY
 	echo "const struct crs_syscall $3[] = {"
 	awk -v abi="$2" 'FNR == NR { T[$1] = $2; next }

@@ -448,6 +448,29 @@ static int check_syscall(struct pctx *c, const char *field,
 	return 0;
 }
 
+/*
+ * The kernel reads an int argument as 32 bits (umode_t as 16): a value
+ * above that can never be seen, so the constraint would be dead. Judged
+ * on the x86_64 syscall (the i386 one when there is none).
+ */
+static int check_arg_width(struct pctx *c, const char *field,
+			   const struct crs_rule *r, unsigned int i)
+{
+	const struct crs_arg_rule *a = &r->args[i];
+	int arch = r->nr_x86_64 >= 0 ? CRS_ARCH_X86_64 : CRS_ARCH_I386;
+	int nr = r->nr_x86_64 >= 0 ? r->nr_x86_64 : r->nr_i386;
+	uint8_t t = crs_syscall_arg_type(arch, nr, i);
+	uint64_t max = t == CRS_ARG_T_32 ? 0xffffffffULL :
+		       t == CRS_ARG_T_16 ? 0xffffULL : UINT64_MAX;
+
+	if (a->value <= max)
+		return 0;
+	return fail(c, "%s 0x%llx: the kernel reads this argument of %s as %d bits, so it never exceeds 0x%llx",
+		    field, (unsigned long long)a->value,
+		    r->syscall ? r->syscall : "the syscall",
+		    t == CRS_ARG_T_32 ? 32 : 16, (unsigned long long)max);
+}
+
 static int check_arg(struct pctx *c, const char *field, struct json_object *v,
 		     struct crs_arg_rule *a)
 {
@@ -639,8 +662,9 @@ static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
 			return -1;
 		for (i = 0; i < CRS_NR_ARGS; i++)
 			if (f[F_ARG1 + i] &&
-			    check_arg(c, rule_fields[F_ARG1 + i], f[F_ARG1 + i],
-				      &r->args[i]))
+			    (check_arg(c, rule_fields[F_ARG1 + i], f[F_ARG1 + i],
+				       &r->args[i]) ||
+			     check_arg_width(c, rule_fields[F_ARG1 + i], r, i)))
 				return -1;
 		if (f[F_ERRNO]) {
 			char txt[32];

@@ -106,6 +106,10 @@ BAD_CASE(bad_arg_mask, "bad/bad-arg-mask.json",
 	 "bad/bad-arg-mask.json: rules[0] \"s\": arg1 \"&0x7e020000=0\": bad constraint (expected N, !=N, <N, <=N, >N, >=N or &MASK==N; N decimal or 0x hex)")
 BAD_CASE(negative_arg, "bad/negative-arg.json",
 	 "bad/negative-arg.json: rules[0] \"s\": arg1 -1: negative (arguments are unsigned)")
+BAD_CASE(arg_wider_than_kernel, "bad/arg-wider-than-kernel.json",
+	 "bad/arg-wider-than-kernel.json: rules[0] \"s\": arg1 0x100000026: the kernel reads this argument of socket as 32 bits, so it never exceeds 0xffffffff")
+BAD_CASE(arg_wider_than_mode, "bad/arg-wider-than-mode.json",
+	 "bad/arg-wider-than-mode.json: rules[0] \"m\": arg2 0x101c0: the kernel reads this argument of mkdir as 16 bits, so it never exceeds 0xffff")
 BAD_CASE(arg_on_read, "bad/arg-on-read.json",
 	 "bad/arg-on-read.json: rules[0] \"r\": arg1: not valid for a READ rule")
 BAD_CASE(errno_on_allow, "bad/errno-on-allow.json",

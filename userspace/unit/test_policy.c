@@ -253,6 +253,28 @@ TEST(syscall_names_resolve_for_both_arches)
 	EXPECT_STREQ("execve", crs_syscall_name_x86_64(59));
 }
 
+/* Widths as the 6.1 entry points read them (SYSCALL_DEFINE types). */
+TEST(arg_widths_follow_the_kernel)
+{
+	const int X = CRS_ARCH_X86_64, I = CRS_ARCH_I386;
+
+	EXPECT_EQ(CRS_ARG_T_32, crs_syscall_arg_type(X, 41, 0));	/* socket: int family */
+	EXPECT_EQ(CRS_ARG_T_16, crs_syscall_arg_type(X, 83, 1));	/* mkdir: umode_t */
+	EXPECT_EQ(CRS_ARG_T_REG, crs_syscall_arg_type(X, 83, 0));	/* mkdir: pathname */
+	EXPECT_EQ(CRS_ARG_T_32, crs_syscall_arg_type(X, 16, 1));	/* ioctl: unsigned int cmd */
+	EXPECT_EQ(CRS_ARG_T_REG, crs_syscall_arg_type(X, 16, 2));	/* ioctl: unsigned long arg */
+	EXPECT_EQ(CRS_ARG_T_32, crs_syscall_arg_type(X, 56, 0));	/* clone: lower_32_bits(flags) */
+	EXPECT_EQ(CRS_ARG_T_REG, crs_syscall_arg_type(X, 56, 1));	/* clone: newsp */
+	EXPECT_EQ(CRS_ARG_T_REG, crs_syscall_arg_type(X, 272, 0));	/* unshare: unsigned long */
+	EXPECT_EQ(CRS_ARG_T_32, crs_syscall_arg_type(X, 158, 0));	/* arch_prctl: int option */
+	EXPECT_EQ(CRS_ARG_T_32, crs_syscall_arg_type(X, 445, 1));	/* landlock_add_rule: enum */
+	EXPECT_EQ(CRS_ARG_T_REG, crs_syscall_arg_type(X, 9, 4));	/* mmap: unsigned long fd */
+	EXPECT_EQ(CRS_ARG_T_16, crs_syscall_arg_type(I, 23, 0));	/* i386 setuid: old_uid_t */
+	EXPECT_EQ(CRS_ARG_T_32, crs_syscall_arg_type(I, 213, 0));	/* i386 setuid32: uid_t */
+	EXPECT_EQ(CRS_ARG_T_REG, crs_syscall_arg_type(X, -1, 0));
+	EXPECT_EQ(CRS_ARG_T_REG, crs_syscall_arg_type(X, 41, 6));
+}
+
 TEST(arg_constraints_format_and_parse_back)
 {
 	static const char *const in[] = {
