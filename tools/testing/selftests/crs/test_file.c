@@ -1042,6 +1042,16 @@ TEST_F(file, policy_replaced_500_times_while_4_threads_open)
 	ASSERT_EQ(0, ctr_start(&self->c));
 	ASSERT_EQ(0, apply("f-conc", self->c.pid, NULL));
 	ASSERT_EQ(0, pthread_create(&runner, NULL, conc_runner, &self->c));
+	/* the pushes begin once every thread is opening */
+	for (i = 0; i < 3000; i++) {
+		int j, going = 0;
+
+		for (j = 0; j < 4; j++)
+			going += __atomic_load_n(&sh->counts[j][0], __ATOMIC_RELAXED) > 0;
+		if (going == 4)
+			break;
+		usleep(10000);
+	}
 	/* one crsnl process pushes A, B, A, ... 500 times */
 	rc = crs_sh(out, sizeof(out),
 		    "for i in $(seq 250); do echo /tmp/crsf-conc-a.json /tmp/crsf-conc-b.json; done"
