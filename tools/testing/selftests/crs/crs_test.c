@@ -349,20 +349,29 @@ pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 	return in;
 }
 
+long crs_refcnt(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen("/sys/module/crs/refcnt", "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? atol(buf) : -1;
+}
+
 int crs_rmmod(int secs)
 {
 	int i;
 
 	for (i = 0; i < secs * 20; i++) {
-		char buf[32] = "";
-		FILE *f = fopen("/sys/module/crs/refcnt", "r");
+		long v = crs_refcnt();
 
-		if (!f)
+		if (v < 0)
 			return -ENOENT;
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-		if (atoi(buf) == 0 && buf[0])
+		if (v == 0)
 			break;
 		usleep(50000);
 	}

@@ -63,6 +63,8 @@ int64_t crs_status_value(int attr);
 pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 			  int (*init)(void *), void *arg, pid_t *outer);
 
+/* /sys/module/crs/refcnt, or -1 when it cannot be read (not loaded). */
+long crs_refcnt(void);
 /*
  * Unload crs once nothing holds it: a container's reference is dropped
  * after an RCU grace period and a work item, so it waits up to @secs for

@@ -31,25 +31,16 @@
 #define SECRET D "/secret"
 #define BATCH 25
 
-static long refcnt(void)
-{
-	char out[64];
-
-	if (crs_sh(out, sizeof(out), "cat /sys/module/crs/refcnt"))
-		return -1;
-	return atol(out);
-}
-
 /* The refcount once deferred frees of earlier tests are done. */
 static long refcnt_settled(void)
 {
-	long v = refcnt(), last = -2;
+	long v = crs_refcnt(), last = -2;
 	int i, same = 0;
 
 	for (i = 0; i < 50 && same < 5; i++) {
 		usleep(100000);
 		last = v;
-		v = refcnt();
+		v = crs_refcnt();
 		same = v == last ? same + 1 : 0;
 	}
 	return v;
@@ -284,9 +275,9 @@ TEST_F_TIMEOUT(lc, thousand_short_lived_bound_containers_return_counts_to_baseli
 	EXPECT_EQ(self->st0.v[CRS_STATUS_A_MEM_LEARN], st.v[CRS_STATUS_A_MEM_LEARN]);
 	EXPECT_EQ(self->st0.v[CRS_STATUS_A_POLICIES] + 1, st.v[CRS_STATUS_A_POLICIES]);
 	/* and every container's module reference was dropped */
-	for (i = 0; i < 50 && refcnt() != self->ref0; i++)
+	for (i = 0; i < 50 && crs_refcnt() != self->ref0; i++)
 		usleep(100000);
-	EXPECT_EQ(self->ref0, refcnt());
+	EXPECT_EQ(self->ref0, crs_refcnt());
 }
 
 /* A container that dies is reaped without any command (the periodic reaper). */
@@ -298,13 +289,13 @@ TEST_F(lc, dead_container_is_reaped_without_a_command)
 
 	ASSERT_EQ(0, lc_start(&c, open_secret, NULL));
 	ASSERT_EQ(0, rnl_apply(&self->r, c.pid, "lc", -1));
-	bound = refcnt();
+	bound = crs_refcnt();
 	EXPECT_LE(self->ref0 + 1, bound);
 	EXPECT_EQ(0, lc_finish(&c));
 	/* no command from here: only the periodic reaper can unbind it */
-	for (i = 0; i < 300 && refcnt() >= bound; i++)
+	for (i = 0; i < 300 && crs_refcnt() >= bound; i++)
 		usleep(100000);
-	EXPECT_GT(bound, refcnt()) TH_LOG("reference held 30 s after the container died");
+	EXPECT_GT(bound, crs_refcnt()) TH_LOG("reference held 30 s after the container died");
 }
 
 TEST_F(lc, max_rules_exceeded_is_e2big_with_extack)
