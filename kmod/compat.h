@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * crs: kernel interfaces that differ across the kernels we build for.
- * One place for them, rather than scattered declarations.
+ * crs: kernel interfaces that differ across the kernels we build for
+ * (Debian 12's 6.1 and 6.12 lines). Core files use the names defined
+ * here and test no kernel version; what a header offers is probed by
+ * Kbuild (the CRS_HAVE_* flags) or by the header's own macros.
  */
 #ifndef _CRS_COMPAT_H
 #define _CRS_COMPAT_H
 
+#include <linux/fs.h>
+#include <linux/ftrace.h>
 #include <linux/namei.h>
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
 
 /*
  * vfs_path_lookup() is exported (Module.symvers) but, since a 6.1 stable
@@ -14,5 +20,57 @@
  */
 int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 		    const char *name, unsigned int flags, struct path *path);
+
+/*
+ * crs_fregs_pt_regs() - the pt_regs an ftrace_ops callback's @fregs holds
+ *
+ * On x86_64 ftrace_caller saves the argument registers, sp and ip into
+ * a struct pt_regs and reloads ip from it on return (how a hook
+ * redirects the call). 6.1 exposes it as fregs->regs; since 6.11
+ * struct ftrace_regs is opaque and the same pt_regs is reached through
+ * arch_ftrace_regs(), as the kernel's ftrace_regs_get_argument() and
+ * ftrace_regs_set_instruction_pointer() do.
+ */
+#ifdef arch_ftrace_regs
+#define crs_fregs_pt_regs(fregs)	(&arch_ftrace_regs(fregs)->regs)
+#else
+#define crs_fregs_pt_regs(fregs)	(&(fregs)->regs)
+#endif
+
+/*
+ * crs_genl_dump_attrs(), crs_genl_dump_family() - a dump's request
+ * attributes and family. Since 6.6 genl_dumpit_info carries them in a
+ * struct genl_info (genl_info_dump()).
+ */
+#ifdef CRS_HAVE_GENL_INFO_DUMP
+#define crs_genl_dump_attrs(cb)		(genl_info_dump(cb)->attrs)
+#define crs_genl_dump_family(cb)	(genl_info_dump(cb)->family)
+#else
+#define crs_genl_dump_attrs(cb)		(genl_dumpit_info(cb)->attrs)
+#define crs_genl_dump_family(cb)	(genl_dumpit_info(cb)->family)
+#endif
+
+/**
+ * crs_get_file_rcu() - take a reference on the file an RCU pointer holds
+ * @fp: the pointer (e.g. &mm->exe_file)
+ *
+ * Since 6.7 files are SLAB_TYPESAFE_BY_RCU: a file freed and reused
+ * under us must not be taken, which get_file_rcu() on the pointer's
+ * address checks (it reloads the pointer and retries). On 6.1 a file
+ * is freed only after a grace period, and a zero count means dying.
+ *
+ * Context: rcu_read_lock() held.
+ * Return: the file with a reference taken, or NULL (none, or dying).
+ */
+static inline struct file *crs_get_file_rcu(struct file __rcu **fp)
+{
+#ifdef CRS_HAVE_GET_FILE_RCU_PP
+	return get_file_rcu(fp);
+#else
+	struct file *f = rcu_dereference(*fp);
+
+	return f && get_file_rcu(f) ? f : NULL;
+#endif
+}
 
 #endif /* _CRS_COMPAT_H */

@@ -40,6 +40,7 @@
 #include <linux/ptrace.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "crs.h"
 #include "hooks.h"
 
@@ -171,12 +172,12 @@ static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
 		return;
 	/* the hottest by far, called directly: no retpoline */
 	if (likely(ip == crs_hook_table[0].addr)) {
-		crs_hook_x64_sys_call(&fregs->regs);
+		crs_hook_x64_sys_call(crs_fregs_pt_regs(fregs));
 		goto out;
 	}
 	for (i = 1; i < ARRAY_SIZE(crs_hook_table); i++) {
 		if (crs_hook_table[i].addr == ip) {
-			crs_hook_table[i].handler(&fregs->regs);
+			crs_hook_table[i].handler(crs_fregs_pt_regs(fregs));
 			break;
 		}
 	}

@@ -48,6 +48,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "crs.h"
 #include "learn.h"
 
@@ -354,9 +355,8 @@ static const struct nla_policy crs_learn_ct_policy[CRS_CONTAINER_A_MAX + 1] = {
 /* cb->args: 0 container id, 1 index of the next tuple */
 int crs_learn_nl_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
-	struct nlattr *attr = info->attrs[CRS_A_CONTAINER];
+	struct nlattr *attr = crs_genl_dump_attrs(cb)[CRS_A_CONTAINER];
 	struct crs_container *c;
 	int ret;
 
@@ -429,7 +429,7 @@ err:
 
 int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_family *fam = genl_dumpit_info(cb)->family;
+	const struct genl_family *fam = crs_genl_dump_family(cb);
 	struct crs_container *c, *found = NULL;
 	struct crs_learn_entry *e;
 	struct crs_learn_set *s;

@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "crs.h"
 #include "learn.h"
 
@@ -308,8 +309,7 @@ static int crs_put_ignored(struct sk_buff *skb, int type,
 /* cb->args: 0 slot index, 1 rule offset, 2 flags, 3 name filter (char *) */
 static int crs_nl_get_policy_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr **attrs = info->attrs;
+	struct nlattr **attrs = crs_genl_dump_attrs(cb);
 	char *name;
 	int ret;
 

@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
+#include "compat.h"
 #include "crs.h"
 #include "file.h"
 #include "hooks.h"
@@ -131,7 +132,10 @@ const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 	e = crs_prog_lookup(mm);
 	if (e && e->exe == exe)
 		return e;
-	if (!exe || !get_file_rcu(exe))
+	if (!exe)
+		return NULL;
+	exe = crs_get_file_rcu(&mm->exe_file);
+	if (!exe)
 		return NULL;
 	buf = crs_path_buf(CRS_BUF_PROGRAM);
 	e = NULL;
