@@ -11,6 +11,12 @@
 #
 # Usage: run.sh [-t SECONDS] [-o OUTDIR] [-m MEM] -- CMD [ARG...]
 #
+# KVER: the Debian kernel to boot (/boot/vmlinuz-KVER, modules from
+# /lib/modules/KVER); default tools/kver.sh's choice, as make's.
+# CRS_VM_KERNEL: boot this bzImage instead (a self-built kernel).
+# CRS_VM_MODDIR: its modules' directory (lib/modules/<release>); set but
+# empty: everything the VM needs is built into the kernel.
+#
 # CRS_VM_TCG_THREAD: qemu's TCG threading, "single" (default) or "multi".
 # With "multi" (a host thread per vCPU) guests hung now and then in a
 # soft lockup, a CPU trapping forever on the int3 of a kernel text patch
@@ -35,12 +41,17 @@ shift $((OPTIND - 1))
 [ "${1:-}" = "--" ] && shift
 [ $# -gt 0 ] || { echo "usage: $0 [-t SECONDS] [-o OUTDIR] -- CMD..." >&2; exit 2; }
 
-kver=${KVER:-$(ls /lib/modules | grep -E '^[0-9].*-amd64$' | sort -V | tail -n1)}
-kernel=/boot/vmlinuz-$kver
+kver=${KVER:-$(bash "$top/tools/kver.sh")} || exit 2
+kernel=${CRS_VM_KERNEL:-/boot/vmlinuz-$kver}
+moddir=${CRS_VM_MODDIR-/lib/modules/$kver}
 [ -r "$kernel" ] || { echo "run.sh: $kernel missing (run tools/setup.sh)" >&2; exit 2; }
 mkdir -p "$top/build/vm"
-initrd=$top/build/vm/initramfs-$kver.gz
-bash "$here/mkinitramfs.sh" "$kver" "$initrd" || exit 2
+if [ -n "${CRS_VM_KERNEL:-}" ]; then
+	initrd=$top/build/vm/initramfs-custom-$(echo "$kernel $moddir" | md5sum | cut -c1-12).gz
+else
+	initrd=$top/build/vm/initramfs-$kver.gz
+fi
+bash "$here/mkinitramfs.sh" "$kver" "$initrd" "$moddir" || exit 2
 
 [ -n "$outdir" ] || outdir=$top/build/vm/run-$$
 rm -rf "$outdir"
