@@ -8,6 +8,11 @@ set -euo pipefail
 PKGS=(
 	build-essential pkg-config kmod cpio xz-utils bc
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	# the kernels make check-kernels boots (README "Supported kernels")
+	linux-image-rt-amd64 linux-headers-rt-amd64
+	linux-image-cloud-amd64 linux-headers-cloud-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev libseccomp-dev
 	gcc-multilib libc6-dev-i386

@@ -8,7 +8,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
 crsnl=${CRSNL:-$top/userspace/crsnl}
-ko=$top/build/dkms/crs.ko
+ko=${CRS_DKMS_KO:-$top/build/dkms/crs.ko}
 echo "TAP version 13"
 echo "1..1"
 if [ ! -f "$ko" ]; then
