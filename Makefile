@@ -1,5 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E '^[0-9].*-amd64$$' | sort -V | tail -n1)
+# The kernel to build and test for: KVER=..., else tools/kver.sh's choice
+# (the running kernel if its build tree is installed, else the newest
+# installed generic kernel with one), printed once. Sub-makes and the VM
+# runner inherit it.
+ifeq ($(origin KVER),undefined)
+KVER := $(shell bash tools/kver.sh -v)
+endif
+export KVER
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(shell pwd)
 CRS_VERSION := $(shell cat $(PWD)/VERSION)
@@ -8,6 +15,7 @@ export CRS_VERSION
 all: module crsnl
 
 module:
+	@echo "crs: building crs.ko for $(KVER)"
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 CRS_VERSION=$(CRS_VERSION) modules
 
 crsnl:
@@ -32,6 +40,18 @@ check: setup
 	$(MAKE) all
 	$(MAKE) selftests
 	bash tools/testing/run-all.sh
+
+# The whole VM suite on KVER's kernel, without the host-only steps of
+# 'make check' (style, sparse, unit tests, bench): .ci/run runs it for
+# the 6.12 line. crs.ko is built for KVER in build/kernels/KVER.
+check-vm: setup crsnl selftests
+	bash tools/testing/check-kernels.sh $(KVER)
+
+# The whole VM suite on every kernel line and flavour we support (README
+# "Supported kernels"): one "N passed, N failed" line per kernel.
+CHECK_KERNELS ?= 6.1 6.1-rt 6.12 6.12-rt 6.1-cloud
+check-kernels: setup crsnl selftests
+	bash tools/testing/check-kernels.sh $(CHECK_KERNELS)
 
 # The concurrency stress test alone (it also runs in 'make check').
 stress: setup all selftests
@@ -80,7 +100,8 @@ check-static: crsnl
 		$(CC) $(CRSNL_WFLAGS) -c -o /dev/null $$f || exit 1; done
 	@echo "make check-static: sparse clean, crsnl builds with -Wall -Wextra -Werror"
 
-.PHONY: all module crsnl clean setup selftests unit check style stress check-static bench
+.PHONY: all module crsnl clean setup selftests unit check style stress check-static bench \
+	check-vm check-kernels
 
 # The demo (tools/demo/): real runc containers in the VM; see README "Demo".
 demo: setup

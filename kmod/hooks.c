@@ -58,8 +58,11 @@ struct crs_hook {
 static struct crs_hook crs_hook_table[] = {
 	/* every system call of every task */
 	{ "x64_sys_call",		crs_hook_x64_sys_call,	true },
-	{ "ia32_sys_call",		crs_hook_ia32_sys_call,	false },
-	{ "x32_sys_call",		crs_hook_x32_sys_call,	false },
+	/* a 32-bit ABI the kernel offers must be hooked, or we refuse */
+	{ "ia32_sys_call",		crs_hook_ia32_sys_call,
+	  IS_ENABLED(CONFIG_IA32_EMULATION) },
+	{ "x32_sys_call",		crs_hook_x32_sys_call,
+	  IS_ENABLED(CONFIG_X86_X32_ABI) },
 	{ "security_file_open",		crs_hook_file_open,	true },
 	{ "security_sk_free",		crs_hook_sk_free,	true },
 	{ "__mmdrop",			crs_hook_mmdrop,	true },
@@ -215,6 +218,24 @@ static void crs_hook_ops_disarm(struct crs_hook_ops *o)
 }
 
 /*
+ * Test builds only (Kbuild: make module CRS_TEST_MISSING_HOOK=symbol):
+ * look that function up under a name no kernel has, to show the load
+ * refusal of a kernel that lacks it (test_refusal.sh).
+ */
+#ifdef CRS_TEST_MISSING_HOOK
+static const char *crs_hook_lookup_name(const char *symbol)
+{
+	return strcmp(symbol, CRS_TEST_MISSING_HOOK) ? symbol :
+	       "crs_test_missing_function";
+}
+#else
+static const char *crs_hook_lookup_name(const char *symbol)
+{
+	return symbol;
+}
+#endif
+
+/*
  * The address of each hook's function, as kprobes resolve it (the
  * ftrace call site on x86_64; kallsyms_lookup_name() is not exported):
  * a disarmed kprobe is registered on each, read and removed again.
@@ -232,7 +253,7 @@ static int crs_hooks_resolve(void)
 		struct crs_hook *h = &crs_hook_table[i];
 
 		h->addr = 0;
-		kps[i].symbol_name = h->symbol;
+		kps[i].symbol_name = crs_hook_lookup_name(h->symbol);
 		kps[i].flags = KPROBE_FLAG_DISABLED;
 		ret = register_kprobe(&kps[i]);
 		if (!ret) {
@@ -249,7 +270,7 @@ static int crs_hooks_resolve(void)
 				h->symbol, ret);
 			continue;
 		}
-		pr_err("cannot hook %s (%d): a traceable function and dynamic ftrace needed\n",
+		pr_err("cannot load: this kernel has no function %s that ftrace can hook (%d)\n",
 		       h->symbol, ret);
 		break;
 	}

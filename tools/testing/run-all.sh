@@ -8,6 +8,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 vm=tools/testing/vm/run.sh
+# one kernel for crs.ko (make all), the DKMS build and the VM
+export KVER=${KVER:-$(bash tools/kver.sh -v)}
 pass=0 fail=0 skip=0
 
 # Add the kselftest "# Totals:" lines of a TAP log to the counts.
@@ -45,11 +47,16 @@ if [ -x userspace/unit/run.sh ]; then
 fi
 
 # 1b. host-built inputs of VM tests: crs.ko built through DKMS
-#     (test_dkms.sh loads it), the demo's busybox root filesystem
+#     (test_dkms.sh loads it), the refusal test's modules
+#     (test_refusal.sh), the demo's busybox root filesystem
 #     (test_oci.sh, test_demo.sh run runc containers on it).
 bash tools/testing/dkms-build.sh > build/dkms.log 2>&1
 cat build/dkms.log
 count_tap build/dkms.log
+bash tools/testing/build-refusal.sh "$KVER" build/refusal > build/refusal.log 2>&1
+rc=$?
+cat build/refusal.log
+result "test builds of crs.ko lacking a hooked function (build-refusal.sh)" "$([ $rc -eq 0 ] && echo 1)"
 bash tools/demo/mkrootfs.sh > build/rootfs.log 2>&1
 rc=$?
 cat build/rootfs.log

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A kernel that lacks a function crs hooks gets a clean refusal: insmod
+# fails (ENOENT, kprobes' "no such symbol"), the kernel log gets one
+# "crs: cannot load" line naming the function, and nothing of crs stays
+# (no module, no netlink family). The modules are test builds made on
+# the host by tools/testing/build-refusal.sh (CRS_REFUSAL_DIR, default
+# build/refusal) that look one function up under a name no kernel has:
+# a required LSM hook, and ia32_sys_call, required whenever the kernel
+# has IA32 emulation (a 32-bit task's system calls would go unchecked).
+# Runs inside the VM from suite.sh; kselftest-style TAP.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+crsnl=${CRSNL:-$top/userspace/crsnl}
+dir=${CRS_REFUSAL_DIR:-$top/build/refusal}
+syms=(security_path_rename ia32_sys_call)
+echo "TAP version 13"
+echo "1..${#syms[@]}"
+pass=0 fail=0 skip=0 n=0
+unload() {
+	for _ in $(seq 300); do
+		[ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && break
+		sleep 0.1
+	done
+	rmmod crs
+}
+lsmod | grep -q '^crs ' && unload
+for sym in "${syms[@]}"; do
+	n=$((n + 1))
+	name=refusal.kernel_without_${sym}_refuses_load
+	ko=$dir/$sym.ko
+	if [ ! -f "$ko" ] || ! modinfo "$ko" | grep -q "^vermagic: *$(uname -r) "; then
+		echo "ok $n $name # SKIP no $ko for $(uname -r) (tools/testing/build-refusal.sh)"
+		skip=$((skip + 1))
+		continue
+	fi
+	required=1
+	if [ "$sym" = ia32_sys_call ] &&
+	   ! grep -q '^CONFIG_IA32_EMULATION=y' "/boot/config-$(uname -r)"; then
+		required=0
+	fi
+	ok=1
+	dmesg -C
+	err=$(insmod "$ko" 2>&1)
+	rc=$?
+	log=$(dmesg | grep 'crs: ')
+	printf '%s\n' "$err" "$log" | sed '/^$/d; s/^/# /'
+	if [ $required = 1 ]; then
+		[ $rc -ne 0 ] || { ok=0; unload; }
+		# kmod's insmod words ENOENT so
+		grep -q 'Unknown symbol in module' <<<"$err" || ok=0
+		[ "$(grep -c 'crs: cannot load' <<<"$log")" = 1 ] || ok=0
+		grep -q "crs: cannot load: this kernel has no function $sym that ftrace can hook (-2)" <<<"$log" || ok=0
+		grep -q 'loaded' <<<"$log" && ok=0
+		[ ! -e /sys/module/crs ] || ok=0
+		"$crsnl" status > /dev/null 2>&1 && ok=0
+	else
+		# without the ABI its dispatcher is optional: a load, logged
+		[ $rc -eq 0 ] || ok=0
+		grep -q "optional hook $sym not installed" <<<"$log" || ok=0
+		unload || ok=0
+	fi
+	if [ $ok = 1 ]; then
+		echo "ok $n $name"; pass=$((pass + 1))
+	else
+		echo "not ok $n $name"; fail=$((fail + 1))
+	fi
+done
+# leave the tree's module loaded for the tests that follow
+insmod "${CRS_KO:-$top/crs.ko}"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ $fail -eq 0 ]
