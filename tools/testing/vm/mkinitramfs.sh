@@ -7,7 +7,8 @@
 # built in is skipped), and an init that mounts the host's root read-only
 # over 9p with a tmpfs overlay and switch_roots into it.
 #
-# Usage: mkinitramfs.sh KVER OUT [MODDIR]
+# Usage: mkinitramfs.sh KVER OUT [MODDIR [FS]]
+# FS: how the host root is shared, 9p (default) or virtiofs.
 # MODDIR: the kernel's modules (default /lib/modules/KVER); an empty
 # MODDIR means everything needed is built into the kernel.
 set -euo pipefail
@@ -15,11 +16,16 @@ kver=$1
 out=$2
 moddir=${3-/lib/modules/$kver}
 here=$(cd "$(dirname "$0")" && pwd)
-want=(virtio_pci 9pnet_virtio 9p overlay)
+fs=${4:-9p}
+case $fs in
+9p) want=(virtio_pci 9pnet_virtio 9p overlay) ;;
+virtiofs) want=(virtio_pci virtiofs overlay) ;;
+*) echo "mkinitramfs: FS is 9p or virtiofs" >&2; exit 2 ;;
+esac
 
 dep=
 [ -z "$moddir" ] || dep=$moddir/modules.dep
-stamp="$kver $moddir $(stat -c %Y "$here/init" "$0" /bin/busybox ${dep:+"$dep"} | tr '\n' ' ')"
+stamp="$kver $moddir $fs $(stat -c %Y "$here/init" "$0" /bin/busybox ${dep:+"$dep"} | tr '\n' ' ')"
 if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
 	exit 0
 fi
@@ -36,7 +42,7 @@ if [ -n "$moddir" ]; then
 		line=$(grep -E "(^|/)$m\\.ko(\\.[a-z]+)?:" "$dep" || true)
 		if [ -z "$line" ]; then
 			grep -qE "(^|/)$m\\.ko\$" "$moddir/modules.builtin" 2>/dev/null && continue
-			echo "mkinitramfs: $kver has no $m module, built in or not (the VM needs virtio, 9p and overlayfs)" >&2
+			echo "mkinitramfs: $kver has no $m module, built in or not (the VM needs virtio, $fs and overlayfs)" >&2
 			exit 1
 		fi
 		# modules.dep: "mod: deps", deps to be loaded last-listed first

@@ -17,6 +17,11 @@
 # CRS_VM_MODDIR: its modules' directory (lib/modules/<release>); set but
 # empty: everything the VM needs is built into the kernel.
 #
+# The host root is shared over 9p; a kernel without 9p (Debian's cloud
+# flavour) gets it over virtiofs instead: qemu's virtiofsd serves a
+# private, recursively read-only bind mount of / (CRS_VM_FS=9p|virtiofs
+# forces one).
+#
 # CRS_VM_TCG_THREAD: qemu's TCG threading, "single" (default) or "multi".
 # With "multi" (a host thread per vCPU) guests hung now and then in a
 # soft lockup, a CPU trapping forever on the int3 of a kernel text patch
@@ -51,7 +56,13 @@ if [ -n "${CRS_VM_KERNEL:-}" ]; then
 else
 	initrd=$top/build/vm/initramfs-$kver.gz
 fi
-bash "$here/mkinitramfs.sh" "$kver" "$initrd" "$moddir" || exit 2
+fs=${CRS_VM_FS:-9p}
+if [ -z "${CRS_VM_FS:-}" ] && [ -n "$moddir" ] &&
+   ! grep -qE '(^|/)9p\.ko' "$moddir/modules.dep" "$moddir/modules.builtin" 2>/dev/null; then
+	fs=virtiofs
+fi
+initrd=${initrd%.gz}-$fs.gz
+bash "$here/mkinitramfs.sh" "$kver" "$initrd" "$moddir" "$fs" || exit 2
 
 [ -n "$outdir" ] || outdir=$top/build/vm/run-$$
 rm -rf "$outdir"
@@ -64,16 +75,40 @@ outdir=$(cd "$outdir" && pwd)
 	echo
 } > "$outdir/cmd.sh"
 
+share=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
+vfsd=
+if [ "$fs" = virtiofs ]; then
+	sock=$outdir/virtiofs.sock
+	ro=$(mktemp -d /tmp/crs-vm-root.XXXXXX)
+	unshare -m --propagation private sh -c '
+		mount --rbind / "$1" || exit 1
+		findmnt -rn -o TARGET -R "$1" | while read -r m; do
+			mount -o remount,bind,ro "$(printf "$m")" 2>/dev/null
+		done
+		exec /usr/lib/qemu/virtiofsd --socket-path="$2" -o source="$1" \
+			-o cache=auto -o sandbox=namespace' sh "$ro" "$sock" \
+		> "$outdir/virtiofsd.log" 2>&1 &
+	vfsd=$!
+	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+	share=(-object "memory-backend-memfd,id=mem,size=${mem}M,share=on" -numa node,memdev=mem
+	       -chardev "socket,id=vfs,path=$sock" -device vhost-user-fs-pci,chardev=vfs,tag=hostroot)
+fi
+
 # Keep the guest's own console quiet on our terminal, all in console.log.
 timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 	-machine q35 -accel tcg,thread="${CRS_VM_TCG_THREAD:-single}" -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-user-config -display none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir crstest.fs=$fs" \
+	"${share[@]}" \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/output.log" \
 	</dev/null >"$outdir/qemu.log" 2>&1
 qrc=$?
+if [ -n "$vfsd" ]; then
+	kill "$vfsd" 2>/dev/null
+	wait "$vfsd" 2>/dev/null
+	rmdir "$ro" 2>/dev/null
+fi
 
 cat "$outdir/output.log" | grep -v '^CRS-EXIT: ' | tr -d '\r'
 rc=$(sed -n 's/^CRS-EXIT: \([0-9]*\).*/\1/p' "$outdir/output.log" | tail -n1)
