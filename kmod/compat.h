@@ -50,6 +50,14 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 #define crs_genl_dump_family(cb)	(genl_dumpit_info(cb)->family)
 #endif
 
+/*
+ * CRS_HOOK_FILE_TRUNCATE: since 6.2 ftruncate and O_TRUNC are checked by
+ * security_file_truncate(), which crs must then hook as well.
+ */
+#ifdef CRS_HAVE_SECURITY_FILE_TRUNCATE
+#define CRS_HOOK_FILE_TRUNCATE 1
+#endif
+
 /**
  * crs_get_file_rcu() - take a reference on the file an RCU pointer holds
  * @fp: the pointer (e.g. &mm->exe_file)

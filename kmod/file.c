@@ -893,6 +893,27 @@ int crs_hook_path_truncate(struct pt_regs *regs)
 NOKPROBE_SYMBOL(crs_hook_path_truncate);
 
 /*
+ * security_file_truncate(struct file *): since 6.2 ftruncate and O_TRUNC
+ * call it instead of security_path_truncate (truncate(2) still calls
+ * that one). Hooked where the kernel has it (kmod/compat.h).
+ */
+int crs_hook_file_truncate(struct pt_regs *regs)
+{
+	const struct file *f = (const struct file *)CRS_ARG(regs, 0);
+	struct crs_ctx ctx;
+	bool deny = false;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx))
+		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
+				       crs_path(&f->f_path, crs_path_buf(CRS_BUF_A)));
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_file_truncate);
+
+/*
  * The hooks whose object is (dir, dentry), one WRITE of dir/name:
  * security_path_unlink(dir, dentry), _rmdir(dir, dentry), _mknod(dir,
  * dentry, mode, dev) (mknod and O_CREAT of a new file), _mkdir(dir,

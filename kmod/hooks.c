@@ -68,6 +68,9 @@ static struct crs_hook crs_hook_table[] = {
 	{ "__mmdrop",			crs_hook_mmdrop,	true },
 	{ "security_bprm_check",	crs_hook_bprm_check,	true },
 	{ "security_path_truncate",	crs_hook_path_truncate,	true },
+#ifdef CRS_HOOK_FILE_TRUNCATE
+	{ "security_file_truncate",	crs_hook_file_truncate,	true },
+#endif
 	{ "security_path_unlink",	crs_hook_dir_entry,	true },
 	{ "security_path_rmdir",	crs_hook_dir_entry,	true },
 	{ "security_path_mknod",	crs_hook_dir_entry,	true },

@@ -24,6 +24,7 @@ int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err);
 int crs_hook_file_open(struct pt_regs *regs);
 /* file.c: security_path_truncate(const struct path *) */
 int crs_hook_path_truncate(struct pt_regs *regs);
+int crs_hook_file_truncate(struct pt_regs *regs);
 /*
  * file.c: security_path_unlink(dir, dentry), _rmdir(dir, dentry),
  * _mknod(dir, dentry, mode, dev), _mkdir(dir, dentry, mode),

@@ -54,6 +54,9 @@ for a in "$@"; do
 		kvers+=("$k")
 	fi
 done
+# the demo's root filesystem, for test_oci.sh and test_demo.sh
+bash tools/demo/mkrootfs.sh > build/rootfs.log 2>&1 ||
+	{ cat build/rootfs.log; echo "check-kernels: tools/demo/mkrootfs.sh failed" >&2; exit 1; }
 jobs=${CRS_KERNELS_JOBS:-2}
 start=$(date +%s)
 for k in "${kvers[@]}"; do
