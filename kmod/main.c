@@ -6,6 +6,7 @@
 #include <linux/init.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "crs.h"
 
 struct crs_stats crs_stats;
@@ -43,6 +44,10 @@ static int __init crs_init(void)
 {
 	int ret;
 
+#ifdef CRS_KERNEL_UNSUPPORTED
+	pr_err("cannot load: %s\n", CRS_KERNEL_UNSUPPORTED);
+	return -EOPNOTSUPP;
+#endif
 	ret = crs_stats_init();
 	if (ret)
 		return ret;
