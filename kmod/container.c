@@ -237,7 +237,8 @@ static void crs_container_free_work(struct work_struct *w)
  *	leave it
  *
  * A concurrent crs_ctx_get() sees the old slot and mode or the new ones,
- * never one of each (c->seq).
+ * never one of each (c->seq). With a new slot, the caller resolves its
+ * names with crs_file_bind() once it has dropped crs_lock.
  *
  * Context: crs_lock held; process context.
  */
@@ -264,8 +265,6 @@ void crs_container_set_policy(struct crs_container *c,
 		WRITE_ONCE(c->mode_override, mode);
 	write_seqcount_end(&c->seq);
 	local_bh_enable();
-	if (slot && old != slot)
-		crs_file_bind(c);
 	crs_containers_gen++;
 }
 
@@ -291,6 +290,40 @@ void crs_container_unbind(struct crs_container *c)
 	static_branch_slow_dec_deferred(&crs_active);
 	INIT_RCU_WORK(&c->free_work, crs_container_free_work);
 	queue_rcu_work(crs_wq, &c->free_work);
+}
+
+/**
+ * crs_container_find_ns() - the container bound to exactly @ns
+ * @ns: a pid namespace the caller holds a reference to
+ *
+ * Context: crs_lock held. Return: the container, or NULL.
+ */
+struct crs_container *crs_container_find_ns(struct pid_namespace *ns)
+{
+	struct crs_container *c;
+
+	lockdep_assert_held(&crs_lock);
+	c = rhashtable_lookup_fast(&crs_container_table, &ns,
+				   crs_container_params);
+	return c && !c->dead ? c : NULL;
+}
+
+static bool crs_pidns_dead(struct pid_namespace *ns)
+{
+	return ns != &init_pid_ns &&
+	       !(READ_ONCE(ns->pid_allocated) & PIDNS_ADDING);
+}
+
+/* A reference to @task's network namespace, or NULL if it is exiting. */
+static struct net *crs_task_net(struct task_struct *task)
+{
+	struct net *net = NULL;
+
+	task_lock(task);
+	if (task->nsproxy)
+		net = get_net(task->nsproxy->net_ns);
+	task_unlock(task);
+	return net;
 }
 
 static struct task_struct *crs_task_of(pid_t nr, struct netlink_ext_ack *extack)
@@ -364,42 +397,41 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	task = crs_task_of(pid, extack);
 	if (IS_ERR(task))
 		return ERR_CAST(task);
+	/* the namespace reference while the task still pins it */
 	ns = task_active_pid_ns(task);
-	if (!ns) {
-		put_task_struct(task);
-		NL_SET_ERR_MSG(extack, "process is exiting");
-		return ERR_PTR(-ESRCH);
-	}
+	if (ns)
+		get_pid_ns(ns);
 	if (ns == &init_pid_ns && !host) {
 		put_task_struct(task);
+		put_pid_ns(ns);
 		NL_SET_ERR_MSG(extack, "process is in the initial pid namespace (the host); pass the host flag to bind it");
 		return ERR_PTR(-EPERM);
+	}
+	if (ns)
+		net = crs_task_net(task);
+	put_task_struct(task);
+	if (!ns || !net || crs_pidns_dead(ns)) {
+		NL_SET_ERR_MSG(extack, "process is exiting");
+		ret = -ESRCH;
+		goto err_ns_ref;
 	}
 	c = rhashtable_lookup_fast(&crs_container_table, &ns,
 				   crs_container_params);
 	if (c) {
-		put_task_struct(task);
+		put_net(net);
+		put_pid_ns(ns);
 		return c;
 	}
 	if (crs_ncontainers >= max_containers) {
-		put_task_struct(task);
 		NL_SET_ERR_MSG(extack, "too many containers (module parameter max_containers)");
-		return ERR_PTR(-ENOSPC);
-	}
-	task_lock(task);
-	if (task->nsproxy)
-		net = get_net(task->nsproxy->net_ns);
-	task_unlock(task);
-	put_task_struct(task);
-	if (!net) {
-		NL_SET_ERR_MSG(extack, "process is exiting");
-		return ERR_PTR(-ESRCH);
+		ret = -ENOSPC;
+		goto err_ns_ref;
 	}
 	/* fails while the module is being unloaded */
 	if (!try_module_get(THIS_MODULE)) {
 		NL_SET_ERR_MSG(extack, "crs is being unloaded");
-		put_net(net);
-		return ERR_PTR(-ENODEV);
+		ret = -ENODEV;
+		goto err_ns_ref;
 	}
 	ret = -ENOMEM;
 	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
@@ -409,7 +441,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 				    GFP_KERNEL_ACCOUNT);
 	if (!c->stats)
 		goto err_free;
-	c->pidns = get_pid_ns(ns);
+	c->pidns = ns;
 	c->net = net;
 	c->id = ns->ns.inum;
 	c->netns_id = net->ns.inum;
@@ -439,13 +471,16 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	return c;
 
 err_ns:
-	put_pid_ns(c->pidns);
 	free_percpu(c->stats);
 err_free:
 	kfree(c);
 err_net:
-	put_net(net);
 	module_put(THIS_MODULE);
+err_ns_ref:
+	if (net)
+		put_net(net);
+	if (ns)
+		put_pid_ns(ns);
 	return ERR_PTR(ret);
 }
 
@@ -480,12 +515,6 @@ void crs_container_stats_sum(struct crs_container *c,
 		sum->monitored += READ_ONCE(s->monitored);
 		sum->events_lost += READ_ONCE(s->events_lost);
 	}
-}
-
-static bool crs_pidns_dead(struct pid_namespace *ns)
-{
-	return ns != &init_pid_ns &&
-	       !(READ_ONCE(ns->pid_allocated) & PIDNS_ADDING);
 }
 
 /**

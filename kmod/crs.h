@@ -263,6 +263,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 struct crs_container *crs_container_find_pid(pid_t pid,
 					     struct netlink_ext_ack *extack);
 void crs_container_unbind(struct crs_container *c);
+struct crs_container *crs_container_find_ns(struct pid_namespace *ns);
 #define CRS_MODE_KEEP (-2)
 void crs_container_set_policy(struct crs_container *c,
 			      struct crs_policy_slot *slot, int mode);

@@ -318,8 +318,20 @@ void crs_file_free(struct crs_policy *p)
 
 static struct crs_file_bound *crs_bound(struct crs_container *c)
 {
-	/* pairs with the release in crs_file_resolve(): b is fully built */
+	/* pairs with the release in crs_bind_commit(): b is fully built */
 	return smp_load_acquire((struct crs_file_bound **)&c->file_priv);
+}
+
+static void crs_bound_free(struct crs_file_bound *b)
+{
+	kvfree(b->prog);
+	kvfree(b->exec);
+	kfree(b);
+}
+
+static void crs_bound_free_rcu(struct rcu_head *head)
+{
+	crs_bound_free(container_of(head, struct crs_file_bound, rcu));
 }
 
 static int crs_ino_cmp(const void *a, const void *b)
@@ -345,77 +357,41 @@ static void crs_resolve_one(const struct path *root, const char *name,
 	path_put(&path);
 }
 
-/* Resolve @p's names in @root and attach the result to @c. */
-static int crs_file_resolve(struct crs_container *c, struct crs_policy *p,
-			    const struct path *root)
+/*
+ * A resolution is done in three steps, so that no lookup of a
+ * container-controlled path (a FUSE or NFS mount that never answers)
+ * runs under crs_lock: crs_bind_prepare() copies the names out under the
+ * lock, crs_bind_lookup() resolves them without it, crs_bind_commit()
+ * publishes the result under the lock if the container still has the
+ * same compiled policy (else the result is dropped).
+ */
+struct crs_bind_name {
+	char *name;
+	u32 idx;			/* rule index */
+	bool exec;			/* an Execution file, else a program */
+};
+
+struct crs_bind_req {
+	struct pid_namespace *ns;	/* finds the container again */
+	struct path root;
+	u64 id;				/* crs_file_table.id */
+	u32 nrules;
+	u32 nexec;
+	u32 nnames;
+	struct crs_bind_name names[];
+};
+
+static void crs_bind_req_free(struct crs_bind_req *req)
 {
-	struct crs_file_table *t = p->file;
-	struct crs_file_bound *b, *old;
-	const char *prev = NULL;
-	struct crs_ino last = {};
-	u32 i, nexec = 0;
+	u32 i;
 
-	lockdep_assert_held(&crs_lock);
-	if (!t)
-		return 0;
-	old = crs_bound(c);
-	if (old && old->id == t->id)
-		return 0;
-	for (i = 0; i < p->nrules; i++)
-		if (crs_rule_kind(&p->rules[i]) == CRS_FK_EXEC && p->rules[i].file)
-			nexec++;
-	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
-	if (!b)
-		return -ENOMEM;
-	b->id = t->id;
-	b->nrules = p->nrules;
-	b->prog = kvcalloc(max(p->nrules, 1U), sizeof(*b->prog), GFP_KERNEL_ACCOUNT);
-	b->exec = kvcalloc(max(nexec, 1U), sizeof(*b->exec), GFP_KERNEL_ACCOUNT);
-	if (!b->prog || !b->exec) {
-		kvfree(b->prog);
-		kvfree(b->exec);
-		kfree(b);
-		return -ENOMEM;
-	}
-	for (i = 0; i < p->nrules; i++) {
-		const struct crs_rule *r = &p->rules[i];
-		int kind = crs_rule_kind(r);
-		bool is_glob;
-
-		if (kind < 0 || r->inactive)
-			continue;
-		if (!crs_prog_is_any(r->program)) {
-			/* rules of one program usually come together */
-			if (prev && !strcmp(prev, r->program)) {
-				b->prog[i] = last;
-			} else {
-				memset(&last, 0, sizeof(last));
-				crs_resolve_one(root, r->program, &last);
-				b->prog[i] = last;
-				prev = r->program;
-			}
-		}
-		if (kind == CRS_FK_EXEC && r->file) {
-			crs_glob_prefix(r->file, &is_glob);
-			if (is_glob)
-				continue;
-			crs_resolve_one(root, r->file, &b->exec[b->nexec]);
-			if (b->exec[b->nexec].ino) {
-				b->exec[b->nexec].idx = i;
-				b->nexec++;
-			}
-		}
-		cond_resched();
-	}
-	sort(b->exec, b->nexec, sizeof(*b->exec), crs_ino_cmp, NULL);
-	/* publish b only once built; readers use crs_bound() */
-	smp_store_release((struct crs_file_bound **)&c->file_priv, b);
-	if (old) {
-		kvfree(old->prog);
-		kvfree(old->exec);
-		kfree_rcu(old, rcu);
-	}
-	return 0;
+	for (i = 0; i < req->nnames; i++)
+		kfree(req->names[i].name);
+	if (req->root.mnt)
+		path_put(&req->root);
+	if (req->ns)
+		put_pid_ns(req->ns);
+	kfree(req);
 }
 
 /* Root of the init of @c's pid namespace. */
@@ -441,32 +417,256 @@ static int crs_container_root(struct crs_container *c, struct path *root)
 	return ret;
 }
 
-/**
- * crs_file_bind() - resolve @c's policy's names in @c's root
- * @c: a container
- *
- * Context: process context, crs_lock held. Return: 0 or -errno (the
- * container then matches rule programs by their literal path).
- */
-int crs_file_bind(struct crs_container *c)
+/* The policy of @c, if it has names to resolve. */
+static struct crs_policy *crs_bind_policy(struct crs_container *c)
 {
 	struct crs_policy_slot *slot;
 	struct crs_policy *p;
-	struct path root;
-	int ret;
 
-	lockdep_assert_held(&crs_lock);
 	slot = rcu_dereference_protected(c->slot, lockdep_is_held(&crs_lock));
 	p = slot ? rcu_dereference_protected(slot->policy,
 					     lockdep_is_held(&crs_lock)) : NULL;
-	if (!p || !p->file || !p->file->need_resolve)
-		return 0;
-	ret = crs_container_root(c, &root);
-	if (ret)
-		return ret;
-	ret = crs_file_resolve(c, p, &root);
-	path_put(&root);
-	return ret;
+	return p && p->file && p->file->need_resolve ? p : NULL;
+}
+
+/*
+ * What @c's policy needs resolved, with the names copied, in @root (or
+ * the root of @c's init when NULL); NULL when nothing is to be done or
+ * on failure (the hooks then queue a lazy resolution).
+ */
+static struct crs_bind_req *crs_bind_prepare(struct crs_container *c,
+					     const struct path *root)
+{
+	struct crs_policy *p = crs_bind_policy(c);
+	struct crs_file_bound *old = crs_bound(c);
+	struct crs_bind_req *req;
+	u32 i, n = 0;
+
+	lockdep_assert_held(&crs_lock);
+	if (!p || (old && old->id == p->file->id))
+		return NULL;
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+		int kind = crs_rule_kind(r);
+		bool is_glob;
+
+		if (kind < 0 || r->inactive)
+			continue;
+		n += !crs_prog_is_any(r->program);
+		if (kind == CRS_FK_EXEC && r->file) {
+			crs_glob_prefix(r->file, &is_glob);
+			n += !is_glob;
+		}
+	}
+	req = kzalloc(struct_size(req, names, n), GFP_KERNEL_ACCOUNT);
+	if (!req)
+		return NULL;
+	req->ns = get_pid_ns(c->pidns);
+	req->id = p->file->id;
+	req->nrules = p->nrules;
+	for (i = 0; i < p->nrules && req->nnames < n; i++) {
+		const struct crs_rule *r = &p->rules[i];
+		int kind = crs_rule_kind(r);
+		struct crs_bind_name *bn;
+		bool is_glob;
+
+		if (kind < 0 || r->inactive)
+			continue;
+		if (!crs_prog_is_any(r->program)) {
+			bn = &req->names[req->nnames];
+			bn->name = kstrdup(r->program, GFP_KERNEL_ACCOUNT);
+			if (!bn->name)
+				goto err;
+			bn->idx = i;
+			req->nnames++;
+		}
+		if (kind == CRS_FK_EXEC && r->file) {
+			crs_glob_prefix(r->file, &is_glob);
+			if (is_glob)
+				continue;
+			bn = &req->names[req->nnames];
+			bn->name = kstrdup(r->file, GFP_KERNEL_ACCOUNT);
+			if (!bn->name)
+				goto err;
+			bn->idx = i;
+			bn->exec = true;
+			req->nnames++;
+			req->nexec++;
+		}
+	}
+	if (root) {
+		req->root = *root;
+		path_get(&req->root);
+	} else if (crs_container_root(c, &req->root)) {
+		goto err;
+	}
+	return req;
+err:
+	crs_bind_req_free(req);
+	return NULL;
+}
+
+/*
+ * Resolve @req's names; crs_lock not held. NULL on failure or when the
+ * caller was killed (a lookup blocked on a file system that does not
+ * answer ends with the caller's death).
+ */
+static struct crs_file_bound *crs_bind_lookup(const struct crs_bind_req *req)
+{
+	const char *prev = NULL;
+	struct crs_file_bound *b;
+	struct crs_ino last = {};
+	u32 i;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return NULL;
+	b->id = req->id;
+	b->nrules = req->nrules;
+	b->prog = kvcalloc(max(req->nrules, 1U), sizeof(*b->prog), GFP_KERNEL_ACCOUNT);
+	b->exec = kvcalloc(max(req->nexec, 1U), sizeof(*b->exec), GFP_KERNEL_ACCOUNT);
+	if (!b->prog || !b->exec)
+		goto err;
+	for (i = 0; i < req->nnames; i++) {
+		const struct crs_bind_name *bn = &req->names[i];
+
+		if (fatal_signal_pending(current))
+			goto err;
+		if (bn->exec) {
+			crs_resolve_one(&req->root, bn->name, &b->exec[b->nexec]);
+			if (b->exec[b->nexec].ino) {
+				b->exec[b->nexec].idx = bn->idx;
+				b->nexec++;
+			}
+		} else {
+			/* rules of one program usually come together */
+			if (!prev || strcmp(prev, bn->name)) {
+				memset(&last, 0, sizeof(last));
+				crs_resolve_one(&req->root, bn->name, &last);
+				prev = bn->name;
+			}
+			b->prog[bn->idx] = last;
+		}
+		cond_resched();
+	}
+	sort(b->exec, b->nexec, sizeof(*b->exec), crs_ino_cmp, NULL);
+	return b;
+err:
+	crs_bound_free(b);
+	return NULL;
+}
+
+/* Publish @b if @req's container still has the policy it was made for. */
+static void crs_bind_commit(const struct crs_bind_req *req,
+			    struct crs_file_bound *b)
+{
+	struct crs_container *c = crs_container_find_ns(req->ns);
+	struct crs_policy *p = c ? crs_bind_policy(c) : NULL;
+	struct crs_file_bound *old;
+
+	lockdep_assert_held(&crs_lock);
+	old = c ? crs_bound(c) : NULL;
+	if (!p || p->file->id != req->id || (old && old->id == req->id)) {
+		crs_bound_free(b);
+		return;
+	}
+	/* publish b only once built; readers use crs_bound() */
+	smp_store_release((struct crs_file_bound **)&c->file_priv, b);
+	/* hooks may still read old's arrays under RCU */
+	if (old)
+		call_rcu(&old->rcu, crs_bound_free_rcu);
+}
+
+/* Resolve and commit @req; crs_lock not held. */
+static void crs_bind_run(struct crs_bind_req *req)
+{
+	struct crs_file_bound *b = crs_bind_lookup(req);
+
+	if (b) {
+		mutex_lock(&crs_lock);
+		crs_bind_commit(req, b);
+		mutex_unlock(&crs_lock);
+	}
+	crs_bind_req_free(req);
+}
+
+/**
+ * crs_file_bind() - resolve the policy names of the container of @ns
+ * @ns: a pid namespace the caller holds a reference to
+ *
+ * Resolves the rule programs and exact Execution files of the policy of
+ * the container bound to @ns in the root of its init, without crs_lock:
+ * a lookup that blocks (a FUSE or NFS mount that does not answer) stalls
+ * only the caller, which a fatal signal ends. The result is dropped if
+ * the container got another policy or was unbound meanwhile.
+ *
+ * Context: process context, crs_lock not held; sleeps.
+ */
+void crs_file_bind(struct pid_namespace *ns)
+{
+	struct crs_container *c;
+	struct crs_bind_req *req = NULL;
+
+	mutex_lock(&crs_lock);
+	c = crs_container_find_ns(ns);
+	if (c)
+		req = crs_bind_prepare(c, NULL);
+	mutex_unlock(&crs_lock);
+	if (req)
+		crs_bind_run(req);
+}
+
+/**
+ * crs_file_bind_targets() - the containers of @slot, for crs_file_bind()
+ * @slot: a policy slot just replaced
+ * @n: out: how many
+ *
+ * Context: crs_lock held. Return: an array of @n referenced pid
+ * namespaces (release with crs_file_bind_all()), or NULL when there are
+ * none or on allocation failure (the hooks then resolve lazily).
+ */
+struct pid_namespace **crs_file_bind_targets(struct crs_policy_slot *slot,
+					     unsigned int *n)
+{
+	struct pid_namespace **ns;
+	struct crs_container *c;
+	unsigned int i = 0;
+
+	lockdep_assert_held(&crs_lock);
+	*n = 0;
+	list_for_each_entry(c, &crs_containers, list)
+		if (rcu_access_pointer(c->slot) == slot)
+			(*n)++;
+	if (!*n)
+		return NULL;
+	ns = kmalloc_array(*n, sizeof(*ns), GFP_KERNEL);
+	if (!ns) {
+		*n = 0;
+		return NULL;
+	}
+	list_for_each_entry(c, &crs_containers, list)
+		if (rcu_access_pointer(c->slot) == slot && i < *n)
+			ns[i++] = get_pid_ns(c->pidns);
+	*n = i;
+	return ns;
+}
+
+/**
+ * crs_file_bind_all() - crs_file_bind() each of @ns, then free @ns
+ * @ns: from crs_file_bind_targets(), or NULL
+ * @n: its length
+ *
+ * Context: process context, crs_lock not held; sleeps.
+ */
+void crs_file_bind_all(struct pid_namespace **ns, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		crs_file_bind(ns[i]);
+		put_pid_ns(ns[i]);
+	}
+	kfree(ns);
 }
 
 /**
@@ -480,11 +680,8 @@ void crs_file_unbind(struct crs_container *c)
 	struct crs_file_bound *b = c->file_priv;
 
 	c->file_priv = NULL;
-	if (!b)
-		return;
-	kvfree(b->prog);
-	kvfree(b->exec);
-	kfree(b);
+	if (b)
+		crs_bound_free(b);
 }
 
 /*
@@ -505,9 +702,8 @@ static DECLARE_WORK(crs_resolve_work, crs_resolve_fn);
 static void crs_resolve_fn(struct work_struct *w)
 {
 	struct crs_resolve_req *req;
+	struct crs_bind_req *bind;
 	struct crs_container *c;
-	struct crs_policy_slot *slot;
-	struct crs_policy *p;
 	struct path root;
 	bool have_root;
 
@@ -528,17 +724,18 @@ static void crs_resolve_fn(struct work_struct *w)
 		}
 		task_unlock(req->task);
 		if (have_root) {
+			bind = NULL;
 			mutex_lock(&crs_lock);
-			/* c and p cannot go away while crs_lock is held */
+			/* c cannot go away while crs_lock is held */
 			rcu_read_lock();
 			c = crs_container_of(req->task);
-			slot = c ? rcu_dereference(c->slot) : NULL;
-			p = slot ? rcu_dereference(slot->policy) : NULL;
 			rcu_read_unlock();
-			if (p)
-				crs_file_resolve(c, p, &root);
+			if (c)
+				bind = crs_bind_prepare(c, &root);
 			mutex_unlock(&crs_lock);
 			path_put(&root);
+			if (bind)
+				crs_bind_run(bind);
 		}
 		put_task_struct(req->task);
 		kfree(req);

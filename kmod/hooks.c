@@ -213,11 +213,28 @@ static int crs_hook_ops_arm(struct crs_hook_ops *o)
 	return ret;
 }
 
-/* Waits (RCU tasks) until no task is in the ops' trampoline. */
+/*
+ * Waits (RCU tasks) until no task is in the ops' trampoline. If ftrace
+ * refuses (it is dead after an ftrace_bug()), its trampoline can still
+ * call crs_hook_entry(), so the module text must never be freed: this
+ * does not return then, and the module (and the rmmod or failed insmod
+ * that called it) stays until reboot. It retries, in case it ever can.
+ */
 static void crs_hook_ops_disarm(struct crs_hook_ops *o)
 {
-	if (o->armed && !unregister_ftrace_function(&o->ops))
-		WRITE_ONCE(o->armed, false);
+	int ret;
+
+	while (o->armed) {
+		ret = unregister_ftrace_function(&o->ops);
+		if (!ret) {
+			WRITE_ONCE(o->armed, false);
+			break;
+		}
+		pr_err_once("cannot remove the ftrace hooks (%d): crs stays in memory until reboot\n",
+			    ret);
+		/* idle: neither load nor a hung task report */
+		schedule_timeout_idle(10 * HZ);
+	}
 }
 
 /*
@@ -315,15 +332,15 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
  * crs_hooks_exit() - remove every hook
  *
  * Waits until no task is in a hook's trampoline, handler or landing
- * function any more. Context: process context.
+ * function any more; never returns if ftrace cannot remove them (see
+ * crs_hook_ops_disarm()). Context: process context.
  */
 void crs_hooks_exit(void)
 {
 	struct crs_hook_ops *o = &crs_hook_ops;
 
 	crs_hook_ops_disarm(o);
-	/* still registered (ftrace failed): its filter must stay */
-	if (o->filtered && !o->armed)
+	if (o->filtered)
 		ftrace_free_filter(&o->ops);
 	o->filtered = false;
 }

@@ -704,6 +704,12 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 	if (sk && !sk_fullsock(sk))
 		sk = NULL;
 
+	/*
+	 * A task's own packet arrives here preemptible: the program
+	 * identity, the path buffers and the event scratch are per CPU and
+	 * used until the verdict is made, as in a hook handler.
+	 */
+	preempt_disable();
 	rcu_read_lock();
 	if (in_task() && crs_ctx_get(&ctx)) {
 		/* current sends: it is the container and program */
@@ -740,6 +746,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 	deny = crs_net_judge(&ctx, CRS_NET_OUT, &pk, program, rec, quiet);
 accept:
 	rcu_read_unlock();
+	preempt_enable();
 	if (!deny)
 		return NF_ACCEPT;
 	/* tcp_connect() hands ECONNREFUSED to connect(); others see EPERM */

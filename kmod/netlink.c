@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "crs.h"
+#include "file.h"
 #include "learn.h"
 
 static const struct nla_policy crs_genl_policy[CRS_A_MAX + 1] = {
@@ -492,6 +493,7 @@ static void crs_container_modes(struct crs_container *c, struct nlattr **tb)
 static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	struct pid_namespace *ns = NULL;
 	struct crs_policy_slot *slot;
 	struct crs_container *c;
 	u32 flags;
@@ -524,8 +526,14 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 	}
 	crs_container_modes(c, tb);
 	crs_container_set_policy(c, slot, crs_container_mode(tb));
+	ns = get_pid_ns(c->pidns);
 out:
 	mutex_unlock(&crs_lock);
+	if (ns) {
+		/* lookups in the container's file systems: not under crs_lock */
+		crs_file_bind(ns);
+		put_pid_ns(ns);
+	}
 	return ret;
 }
 
@@ -813,7 +821,12 @@ static struct genl_family crs_genl_family __ro_after_init = {
 	.maxattr = CRS_A_MAX,
 	.policy = crs_genl_policy,
 	.netnsok = false,
-	.parallel_ops = false,
+	/*
+	 * Every handler takes crs_lock itself; without genl_mutex a command
+	 * that waits on a container's file system (crs_file_bind()) stalls
+	 * neither other crs commands nor other generic netlink families.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = crs_genl_ops,
 	.n_ops = ARRAY_SIZE(crs_genl_ops),

@@ -636,7 +636,6 @@ dup:
 static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extack)
 {
 	struct crs_policy_slot *slot;
-	struct crs_container *c;
 	struct crs_policy *old;
 	u32 i;
 	int ret;
@@ -684,10 +683,6 @@ static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extac
 		p->generation = old->generation + 1;
 		rcu_assign_pointer(slot->policy, p);
 		crs_policy_free_rcu(old);
-		/* resolve the new rules' programs in each container's root */
-		list_for_each_entry(c, &crs_containers, list)
-			if (rcu_access_pointer(c->slot) == slot)
-				crs_file_bind(c);
 	}
 	crs_policies_gen++;
 	return 0;
@@ -708,6 +703,8 @@ int crs_policy_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[CRS_POLICY_A_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
+	struct pid_namespace **bind = NULL;
+	unsigned int nbind = 0;
 	struct crs_stage *st;
 	struct crs_policy *p;
 	char name[CRS_NAME_MAX];
@@ -782,8 +779,12 @@ int crs_policy_set(struct sk_buff *skb, struct genl_info *info)
 	st->p = NULL;
 	crs_stage_free(st);
 	ret = crs_policy_commit(p, extack);
+	/* resolve the new rules' programs in each container's root */
+	if (!ret)
+		bind = crs_file_bind_targets(crs_policy_slot_find(name), &nbind);
 out:
 	mutex_unlock(&crs_lock);
+	crs_file_bind_all(bind, nbind);
 	return ret;
 }
 

@@ -63,7 +63,8 @@ static struct hlist_head *crs_prog_bucket(const struct mm_struct *mm)
  */
 char *crs_path_buf(enum crs_pathbuf which)
 {
-	char *b = this_cpu_read(crs_bufs);
+	/* __this_cpu: DEBUG_PREEMPT reports a caller that can migrate */
+	char *b = __this_cpu_read(crs_bufs);
 
 	if (!b)
 		return NULL;
@@ -72,7 +73,7 @@ char *crs_path_buf(enum crs_pathbuf which)
 
 static struct crs_program *crs_prog_scratch(void)
 {
-	return (struct crs_program *)this_cpu_read(crs_bufs);
+	return (struct crs_program *)__this_cpu_read(crs_bufs);
 }
 
 static struct crs_program *crs_prog_lookup(const struct mm_struct *mm)

@@ -1078,4 +1078,125 @@ TEST_F(file, policy_replaced_500_times_while_4_threads_open)
 	ctr_stop(&self->c);
 }
 
+/*
+ * The same churn with what needs resolving per container: a READ rule of
+ * a program named through a symlink, and exact Execution rules (one
+ * through a symlink to the binary). Each push re-resolves them and
+ * replaces the container's resolved arrays while 2 threads open and 2
+ * exec; the arrays replaced must outlive their readers (KASAN sees a use
+ * after free otherwise). Execution of the denied binary is denied by its
+ * literal path under either policy, whatever the resolution's progress;
+ * the program rule holds once the last push is resolved.
+ */
+static void *conc_prog_thread(void *arg)
+{
+	long i = (long)arg;
+
+	while (!sh->stop) {
+		int fd, e;
+
+		if (i < 2) {
+			fd = open(D "/secret", O_RDONLY);
+			if (fd >= 0) {
+				close(fd);
+				sh->counts[i][0]++;
+			} else if (errno == EACCES) {
+				sh->counts[i][1]++;
+			} else {
+				sh->bad[i]++;
+			}
+			continue;
+		}
+		e = try_exec(i == 2 ? D "/bin/denied" : D "/bin/alias-denied", 1);
+		if (e == EACCES)
+			sh->counts[i][1]++;
+		else
+			sh->bad[i]++;
+		e = try_exec("/usr/bin/true", 0);
+		if (!e)
+			sh->counts[i][0]++;
+		else
+			sh->bad[i]++;
+	}
+	return NULL;
+}
+
+static void body_conc_prog(void *arg)
+{
+	pthread_t t[4];
+	long i;
+
+	for (i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, conc_prog_thread, (void *)i);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+}
+
+static void *conc_prog_runner(void *arg)
+{
+	ctr_run(arg, body_conc_prog, NULL);
+	return NULL;
+}
+
+static void body_secret_once(void *arg)
+{
+	rec_fd("secret-after", open(D "/secret", O_RDONLY));
+}
+
+TEST_F(file, program_and_exec_rules_re_resolved_while_threads_open_and_exec)
+{
+	int n = crs_scaled(100), i, rc;
+	char rules[2][4096], out[4096];
+	pthread_t runner;
+
+	ASSERT_EQ(0, symlink(self_exe, D "/bin/alias"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "cp /usr/bin/true " D "/bin/denied && "
+			    "ln -s " D "/bin/denied " D "/bin/alias-denied"));
+	for (i = 0; i < 2; i++)
+		snprintf(rules[i], sizeof(rules[i]),
+			 "{\"name\": \"prog-%d\", \"ruleType\": \"READ\", \"program\": \"" D "/bin/alias\","
+			 " \"file\": \"" D "/secret\", \"action\": \"DENY\"},"
+			 "{\"name\": \"exec-%d\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			 " \"program\": \"" D "/bin/alias\", \"file\": \"" D "/bin/denied\", \"action\": \"DENY\"},"
+			 "{\"name\": \"execat-%d\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execveat\","
+			 " \"program\": \"*\", \"file\": \"" D "/bin/alias-denied\", \"action\": \"DENY\"},"
+			 "{\"name\": \"execat2-%d\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execveat\","
+			 " \"program\": \"*\", \"file\": \"" D "/bin/denied\", \"action\": \"DENY\"}",
+			 i, i, i, i);
+	ASSERT_EQ(0, push("f-cprog", "ACTIVE", "ALLOW", "ALLOW", rules[0]));
+	rename("/tmp/crsf-f-cprog.json", "/tmp/crsf-cprog-a.json");
+	ASSERT_EQ(0, push("f-cprog", "ACTIVE", "ALLOW", "ALLOW", rules[1]));
+	rename("/tmp/crsf-f-cprog.json", "/tmp/crsf-cprog-b.json");
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-cprog", self->c.pid, NULL));
+	ASSERT_EQ(0, pthread_create(&runner, NULL, conc_prog_runner, &self->c));
+	for (i = 0; i < 3000; i++) {
+		int j, going = 0;
+
+		for (j = 0; j < 4; j++)
+			going += __atomic_load_n(&sh->counts[j][1], __ATOMIC_RELAXED) > 0;
+		if (going >= 3)
+			break;
+		usleep(10000);
+	}
+	rc = crs_sh(out, sizeof(out),
+		    "for i in $(seq %d); do echo /tmp/crsf-cprog-a.json /tmp/crsf-cprog-b.json; done"
+		    " > /tmp/crsf-cprog.list && xargs -a /tmp/crsf-cprog.list %s policy push"
+		    " > /tmp/crsf-cprog.out 2>&1; rc=$?; tail -n 3 /tmp/crsf-cprog.out; exit $rc",
+		    n, crs_crsnl());
+	sh->stop = 1;
+	pthread_join(runner, NULL);
+	EXPECT_EQ(0, rc) TH_LOG("push: %s", out);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, sh->bad[i]) TH_LOG("thread %ld", (long)i);
+	TH_LOG("%d pushes; secret %ld/%ld denied/opened; exec %ld denied, %ld ran",
+	       2 * n, sh->counts[0][1] + sh->counts[1][1], sh->counts[0][0] + sh->counts[1][0],
+	       sh->counts[2][1] + sh->counts[3][1], sh->counts[2][0] + sh->counts[3][0]);
+	EXPECT_GT(sh->counts[2][1] + sh->counts[3][1], 0);
+	/* the last push is resolved: the program rule holds by inode */
+	ASSERT_EQ(0, ctr_run(&self->c, body_secret_once, NULL));
+	EXPECT_EQ(EACCES, get("secret-after")->err);
+	ctr_stop(&self->c);
+}
+
 TEST_HARNESS_MAIN

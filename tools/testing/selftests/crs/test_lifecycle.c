@@ -31,6 +31,25 @@
 #define SECRET D "/secret"
 #define BATCH 25
 
+/* Is @pid a zombie (state Z in /proc/pid/stat)? */
+static int zombie_is(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	int z = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		p = strrchr(buf, ')');
+		z = p && p[1] == ' ' && p[2] == 'Z';
+	}
+	fclose(f);
+	return z;
+}
+
 /* The refcount once deferred frees of earlier tests are done. */
 static long refcnt_settled(void)
 {
@@ -275,6 +294,103 @@ TEST_F_TIMEOUT(lc, thousand_short_lived_bound_containers_return_counts_to_baseli
 	EXPECT_EQ(self->st0.v[CRS_STATUS_A_MEM_LEARN], st.v[CRS_STATUS_A_MEM_LEARN]);
 	EXPECT_EQ(self->st0.v[CRS_STATUS_A_POLICIES] + 1, st.v[CRS_STATUS_A_POLICIES]);
 	/* and every container's module reference was dropped */
+	for (i = 0; i < 50 && crs_refcnt() != self->ref0; i++)
+		usleep(100000);
+	EXPECT_EQ(self->ref0, crs_refcnt());
+}
+
+/*
+ * A container whose init has exited (zombie: its pid is still there, its
+ * pid namespace is dead) while its parent has not reaped it yet.
+ * Returns the init's pid; *@outer holds it unreaped until killed.
+ * (The init exits before we read its pid: the pipe is read only here.)
+ */
+static pid_t zombie_container(pid_t *outer)
+{
+	int p[2];
+	pid_t pid = -1;
+
+	if (pipe(p))
+		return -1;
+	*outer = fork();
+	if (*outer == 0) {
+		pid_t init;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		init = fork();
+		if (init == 0)
+			_exit(0);
+		/* wait for it to be a zombie, hand its pid over, stay */
+		while (!zombie_is(init))
+			usleep(10000);
+		if (write(p[1], &init, sizeof(init)) != sizeof(init))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);	/* a child that fails: EOF */
+	if (*outer < 0 || read(p[0], &pid, sizeof(pid)) != sizeof(pid))
+		pid = -1;
+	close(p[0]);
+	return pid;
+}
+
+/* Applying to a container whose init exited binds nothing: ESRCH. */
+TEST_F(lc, apply_to_a_container_whose_init_exited_is_esrch)
+{
+	struct rnl_status st;
+	pid_t outer, pid;
+	int ret;
+
+	pid = zombie_container(&outer);
+	ASSERT_LT(0, pid);
+	ret = rnl_apply(&self->r, pid, "lc", -1);
+	EXPECT_EQ(-ESRCH, ret) TH_LOG("apply %d (%s)", ret, self->r.extack);
+	ASSERT_EQ(0, rnl_status(&self->r, &st));
+	EXPECT_EQ(self->st0.v[CRS_STATUS_A_CONTAINERS], st.v[CRS_STATUS_A_CONTAINERS]);
+	kill(outer, SIGKILL);
+	waitpid(outer, NULL, 0);
+}
+
+/* Init of a container that exits at once, its pid not reaped yet or just. */
+static int exit_at_once(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Containers exit while they are applied: apply answers 0 or ESRCH, never
+ * anything else, and nothing stays bound (the namespace is referenced
+ * while the task pins it; KASAN sees a use after free otherwise).
+ */
+TEST_F_TIMEOUT(lc, containers_exiting_during_apply_bind_nothing_stale, 400)
+{
+	int i, n = crs_scaled(200), bad = 0, ok = 0, gone = 0;
+	struct rnl_status st;
+
+	for (i = 0; i < n; i++) {
+		struct lc c;
+		int ret;
+
+		ASSERT_EQ(0, lc_start(&c, exit_at_once, NULL));
+		lc_go(&c);
+		/* race the exit: the first applies land before, then during */
+		ret = rnl_apply(&self->r, c.pid, "lc", -1);
+		if (!ret)
+			ok++;
+		else if (ret == -ESRCH)
+			gone++;
+		else if (!bad++)
+			TH_LOG("container %d: apply %d (%s)", i, ret, self->r.extack);
+		lc_wait(&c);
+	}
+	TH_LOG("%d containers: %d applied, %d gone", n, ok, gone);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, settle(&self->r, CRS_STATUS_A_CONTAINERS,
+			    self->st0.v[CRS_STATUS_A_CONTAINERS], &st));
 	for (i = 0; i < 50 && crs_refcnt() != self->ref0; i++)
 		usleep(100000);
 	EXPECT_EQ(self->ref0, crs_refcnt());

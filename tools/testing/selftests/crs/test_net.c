@@ -662,6 +662,35 @@ NET_TEST(program_a_may_connect_program_b_may_not)
 	EXPECT_EQ(ECONNREFUSED, r.err);
 }
 
+/*
+ * A task's own UDP packet is judged in its context, preemptible: with
+ * the program cache off, every packet names its program in the per-CPU
+ * scratch. Each verdict must be its own program's (DEBUG_PREEMPT reports
+ * a preemptible use of the scratch).
+ */
+NET_TEST(program_scoped_udp_verdicts_with_the_program_cache_off)
+{
+	int i, n = crs_scaled(10), a_ok = 0, b_denied = 0;
+	char old[32] = "";
+	struct res r;
+
+	ASSERT_EQ(0, crs_sh(old, sizeof(old), "cat /sys/module/crs/parameters/program_cache_max"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "echo 0 > /sys/module/crs/parameters/program_cache_max"));
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
+			  OUT("a-udp", "ALLOW", "\"program\": \"" PROG_A "\", \"ipAddress\": \"192.0.2.10\","
+			      " \"port\": \"53\", \"protocol\": \"UDP\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	for (i = 0; i < n; i++) {
+		r = in_ct(self->init, PROG_A, "udp 192.0.2.10 53");
+		a_ok += r.err == 0 && !strcmp(r.read, "ping");
+		r = in_ct(self->init, PROG_B, "udp 192.0.2.10 53");
+		b_denied += r.err == EPERM;
+	}
+	crs_sh(NULL, 0, "echo %d > /sys/module/crs/parameters/program_cache_max", atoi(old));
+	EXPECT_EQ(n, a_ok);
+	EXPECT_EQ(n, b_denied);
+}
+
 NET_TEST(ipv6_outbound_address_and_prefix)
 {
 	struct res r;

@@ -42,6 +42,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -988,6 +989,187 @@ TEST(rmmod_refused_while_bound_and_works_once_the_container_is_gone)
 	EXPECT_EQ(0, rnl_status1(&st));
 	EXPECT_EQ(0, st.v[CRS_STATUS_A_POLICIES]);
 	EXPECT_EQ(0, st.v[CRS_STATUS_A_CONTAINERS]);
+}
+
+/* ---------------------------------------------------------------- */
+/*
+ * A lookup that never ends: a FUSE mount whose server (this test) never
+ * answers, not even FUSE_INIT, so every lookup under it waits. A policy
+ * whose program lies under it is applied to a container: that apply waits
+ * in the lookup, and meanwhile every other command must still complete.
+ */
+#define FZ "/tmp/crs-fuse"
+
+/* Spawn @cmd through sh (descriptors marked close-on-exec stay here). */
+static pid_t run_async(const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Its exit status once it ends within @secs; -1 (still running) else. */
+static int wait_secs(pid_t pid, int secs)
+{
+	int i, st;
+
+	for (i = 0; i < secs * 10; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* Requests waiting on the FUSE connection mounted at @mnt, or -1. */
+static long fuse_waiting(const char *mnt)
+{
+	char line[1024], path[128], mp[256], dev[32];
+	unsigned int major, minor;
+	long v = -1;
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	if (!f)
+		return -1;
+	minor = ~0U;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %31s %*s %255s", dev, mp) == 2 &&
+		    !strcmp(mp, mnt) && sscanf(dev, "%u:%u", &major, &minor) == 2)
+			break;
+	fclose(f);
+	if (minor == ~0U)
+		return -1;
+	snprintf(path, sizeof(path), "/sys/fs/fuse/connections/%u/waiting", minor);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int write_policy(const char *path, const char *name, const char *program)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "{\"name\": \"%s\", \"policyMode\": \"ACTIVE\",\n"
+		" \"defaultNetworkAction\": \"ALLOW\", \"defaultFileAction\": \"ALLOW\",\n"
+		" \"defaultExecuteAction\": \"ALLOW\", \"defaultSyscallAction\": \"ALLOW\",\n"
+		" \"rules\": [{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"%s\",\n"
+		" \"file\": \"" FZ "/secret\", \"action\": \"DENY\"}]}\n", name, program);
+	return fclose(f);
+}
+
+FIXTURE(fz) {
+	int unused;
+};
+
+FIXTURE_SETUP(fz)
+{
+	signal(SIGPIPE, SIG_IGN);
+}
+
+FIXTURE_TEARDOWN(fz)
+{
+	umount2(FZ "/mnt", MNT_DETACH);
+}
+
+TEST_F_TIMEOUT(fz, commands_complete_while_an_apply_waits_on_a_fuse_mount_that_never_answers, 600)
+{
+	static const char *const what[] = {
+		"status", "push another policy", "container list",
+		"apply another container", "detach another container",
+	};
+	char cmd[5][512], out[256];
+	int p1[2], p2[2], keep1[2] = { -1, -1 }, keep2[2] = { -1, -1 }, fd, i, rc[5];
+	struct ctr c1 = {}, c2 = {};
+	pid_t blocked, pid[5];
+	long waiting = -1;
+
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "modprobe fuse 2>&1; grep -qw fuse /proc/filesystems"))
+		TH_LOG("no FUSE: %s", out);
+	crs_sh(NULL, 0, "grep -q fusectl /proc/mounts || mount -t fusectl none /sys/fs/fuse/connections");
+	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " FZ "/mnt && echo s > " FZ "/secret"));
+	ASSERT_EQ(0, write_policy(FZ "/fuse.json", "st-fuse", FZ "/mnt/prog"));
+	ASSERT_EQ(0, write_policy(FZ "/other.json", "st-other", "/bin/cat"));
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy push " FZ "/fuse.json " FZ "/other.json 2>&1",
+			    crs_crsnl())) TH_LOG("%s", out);
+	/*
+	 * The containers first, each keeping only the read end of its pipe:
+	 * neither may hold the /dev/fuse descriptor or the other's pipe.
+	 */
+	ASSERT_EQ(0, pipe(p1));
+	ASSERT_EQ(0, pipe(p2));
+	keep1[0] = p1[0];
+	keep2[0] = p2[0];
+	c1.pid = crs_spawn_container(keep1, NULL, wait_init, p1, &c1.outer);
+	c2.pid = crs_spawn_container(keep2, NULL, wait_init, p2, &c2.outer);
+	close(p1[0]);
+	close(p2[0]);
+	ASSERT_LT(0, c1.pid);
+	ASSERT_LT(0, c2.pid);
+
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	snprintf(out, sizeof(out), "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
+	ASSERT_EQ(0, mount("crs-silent", FZ "/mnt", "fuse", MS_NOSUID | MS_NODEV, out))
+		TH_LOG("mount: %s", strerror(errno));
+
+	snprintf(out, sizeof(out), "%s policy apply st-fuse --pid %d", crs_crsnl(), c1.pid);
+	blocked = run_async(out);
+	ASSERT_LT(0, blocked);
+	/* the apply's lookup is waiting for the server */
+	for (i = 0; i < 600 && waiting < 1; i++) {
+		usleep(100000);
+		waiting = fuse_waiting(FZ "/mnt");
+	}
+	EXPECT_LE(1, waiting) TH_LOG("no request waits on the FUSE connection");
+	TH_LOG("apply waits on the FUSE mount (%ld requests waiting)", waiting);
+
+	snprintf(cmd[0], sizeof(cmd[0]), "%s status", crs_crsnl());
+	snprintf(cmd[1], sizeof(cmd[1]), "%s policy push " FZ "/other.json", crs_crsnl());
+	snprintf(cmd[2], sizeof(cmd[2]), "%s container list", crs_crsnl());
+	snprintf(cmd[3], sizeof(cmd[3]), "%s policy apply st-other --pid %d", crs_crsnl(), c2.pid);
+	snprintf(cmd[4], sizeof(cmd[4]), "%s policy detach --pid %d", crs_crsnl(), c2.pid);
+	for (i = 0; i < 5; i++) {
+		pid[i] = run_async(cmd[i]);
+		rc[i] = wait_secs(pid[i], 60);
+		TH_LOG("%s: %d", what[i], rc[i]);
+		EXPECT_EQ(0, rc[i]) TH_LOG("%s: %s", what[i],
+					    rc[i] < 0 ? "still waiting after 60 s" : "failed");
+	}
+	/* still waiting: nothing answered it */
+	EXPECT_EQ(-1, wait_secs(blocked, 0));
+
+	/* the server goes away: the connection aborts, everything ends */
+	close(fd);
+	EXPECT_EQ(0, wait_secs(blocked, 120)) TH_LOG("apply did not end after the abort");
+	for (i = 0; i < 5; i++)
+		if (rc[i] < 0)
+			wait_secs(pid[i], 120);
+	umount2(FZ "/mnt", MNT_DETACH);
+	EXPECT_EQ(0, crs_sh(out, sizeof(out), "%s status >/dev/null 2>&1", crs_crsnl()));
+
+	crs_sh(NULL, 0, "%s policy detach --pid %d >/dev/null 2>&1", crs_crsnl(), c1.pid);
+	close(p1[1]);
+	close(p2[1]);
+	waitpid(c1.outer, NULL, 0);
+	waitpid(c2.outer, NULL, 0);
+	crs_sh(NULL, 0, "%s policy delete st-fuse >/dev/null 2>&1; %s policy delete st-other >/dev/null 2>&1",
+	       crs_crsnl(), crs_crsnl());
 }
 
 TEST_HARNESS_MAIN
