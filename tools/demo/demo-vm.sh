@@ -118,7 +118,7 @@ say "1. Load the crs module"
 if lsmod | grep -q '^crs '; then
 	rmmod crs || fatal "crs.ko is loaded and cannot be unloaded"
 fi
-show insmod "$top/crs.ko" || fatal "insmod crs.ko"
+show insmod "${CRS_KO:-$top/crs.ko}" || fatal "insmod crs.ko"
 dmesg | grep 'crs: version' | tail -n1
 show crsnl status || fatal "crsnl status"
 # Network enforcement uses conntrack, nf_socket and nf_reject; crs loads

@@ -11,6 +11,15 @@
 #
 # Usage: run.sh [-t SECONDS] [-o OUTDIR] [-m MEM] -- CMD [ARG...]
 #
+# CRS_VM_KERNEL: boot this kernel image (a bzImage) instead of Debian's
+# /boot/vmlinuz-$KVER. CRS_VM_MODDIR: where the initramfs takes its
+# virtio/9p/overlay modules (default /lib/modules/$KVER); set and empty,
+# the kernel has them built in and the initramfs holds none. A kernel
+# image inside a built tree (SRC/arch/x86/boot/bzImage) gives the guest
+# SRC's modules.builtin, so modprobe of a built-in feature succeeds.
+# CRS_VM_LOG_SCAN: an extra extended regexp the guest log must not match
+# (the checking kernel's KASAN, lockdep, kmemleak, UBSAN reports).
+#
 # CRS_VM_TCG_THREAD: qemu's TCG threading, "single" (default) or "multi".
 # With "multi" (a host thread per vCPU) guests hung now and then in a
 # soft lockup, a CPU trapping forever on the int3 of a kernel text patch
@@ -36,11 +45,20 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "usage: $0 [-t SECONDS] [-o OUTDIR] -- CMD..." >&2; exit 2; }
 
 kver=${KVER:-$(ls /lib/modules | grep -E '^[0-9].*-amd64$' | sort -V | tail -n1)}
-kernel=/boot/vmlinuz-$kver
+kernel=${CRS_VM_KERNEL:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "run.sh: $kernel missing (run tools/setup.sh)" >&2; exit 2; }
 mkdir -p "$top/build/vm"
-initrd=$top/build/vm/initramfs-$kver.gz
-bash "$here/mkinitramfs.sh" "$kver" "$initrd" || exit 2
+builtin=
+if [ -n "${CRS_VM_MODDIR+set}" ] && [ -z "$CRS_VM_MODDIR" ]; then
+	initrd=$top/build/vm/initramfs-nomods.gz
+	ktree=${kernel%/arch/x86/boot/bzImage}
+	[ "$ktree" != "$kernel" ] && [ -f "$ktree/modules.builtin" ] &&
+		builtin=" crstest.builtin=$ktree"
+else
+	initrd=$top/build/vm/initramfs-$kver.gz
+fi
+CRS_VM_MODDIR=${CRS_VM_MODDIR-/lib/modules/$kver} \
+	bash "$here/mkinitramfs.sh" "$kver" "$initrd" || exit 2
 
 [ -n "$outdir" ] || outdir=$top/build/vm/run-$$
 rm -rf "$outdir"
@@ -58,7 +76,7 @@ timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 	-machine q35 -accel tcg,thread="${CRS_VM_TCG_THREAD:-single}" -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-user-config -display none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir" \
+	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir$builtin" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/output.log" \
 	</dev/null >"$outdir/qemu.log" 2>&1
@@ -74,7 +92,9 @@ elif [ -z "$rc" ]; then
 	tail -n 30 "$outdir/console.log" >&2
 	rc=1
 fi
-if grep -E -n 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$outdir/console.log" >&2; then
+scan='BUG:|WARNING:|Oops|Call Trace|Kernel panic'
+[ -z "${CRS_VM_LOG_SCAN:-}" ] || scan="$scan|$CRS_VM_LOG_SCAN"
+if grep -E -n "$scan" "$outdir/console.log" >&2; then
 	echo "run.sh: the guest kernel log shows the problems above (log: $outdir/console.log)" >&2
 	[ "$rc" -ne 0 ] || rc=1
 fi

@@ -3,7 +3,7 @@
 # Inside the VM: load crs.ko, run every selftest binary (or those named as
 # arguments), unload the module. TAP on stdout. Exit 1 if anything failed.
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-export CRS_KO=$top/crs.ko CRSNL=$top/userspace/crsnl CRS_TOP=$top
+export CRS_KO=${CRS_KO:-$top/crs.ko} CRSNL=$top/userspace/crsnl CRS_TOP=$top
 export PATH=$top/userspace:$PATH
 cd "$top/tools/testing/selftests/crs" || exit 1
 fail=0
