@@ -44,6 +44,23 @@ bash tools/demo/mkrootfs.sh > build/debug-rootfs.log 2>&1 ||
 # Oops, Call Trace and panics).
 export CRS_VM_LOG_SCAN='BUG: KASAN|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|possible irq lock inversion|suspicious RCU usage|unreferenced object|sleeping function called from invalid context|ODEBUG:|list_add corruption|list_del corruption|INFO: task .* blocked'
 export CRS_VM_KERNEL=$kdir/arch/x86/boot/bzImage CRS_VM_MODDIR=
+pass=0 fail=0 skip=0
+# The runner's self-test on this kernel: it boots, kmemleak answers, and a
+# checker's report in the guest log fails the run.
+bash tools/testing/vm/run.sh -m 4096 -t 600 -o build/vm/debug-self -- \
+	bash "$here/guest.sh" sh -c 'echo "UBSAN: runner self-test" > /dev/kmsg' \
+	> build/debug-self.log 2>&1
+src=$?
+if [ $src -ne 0 ] && grep -q 'UBSAN: runner self-test' build/debug-self.log &&
+   grep -q '^ok 1 kmemleak' build/debug-self.log; then
+	echo "ok - checking kernel boots, kmemleak answers, a UBSAN report fails the run"
+	pass=$((pass + 1))
+else
+	cat build/debug-self.log
+	echo "not ok - checking kernel runner self-test (exit $src; log: build/vm/debug-self/console.log)"
+	fail=$((fail + 1))
+fi
+
 genv=(env CRS_KO="$top/$ko/crs.ko")
 if [ "$soak" = 1 ]; then
 	# a hang still ends: the harness timeouts, 300 s by default, x20
@@ -69,7 +86,6 @@ KVER=${KVER:-6.1.0-57-amd64} bash tools/testing/vm/run.sh -m 4096 -t "$vmt" \
 rc=$?
 cat "$log"
 t2=$(date +%s)
-pass=0 fail=0 skip=0
 while read -r p f s; do
 	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
 done < <(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) .*skip:\([0-9]*\).*/\1 \2 \3/p' "$log")
