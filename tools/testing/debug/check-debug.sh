@@ -96,6 +96,16 @@ else
 	echo "not ok - checking kernel run ($name): exit status $rc or checker reports (log: build/vm/debug-$name/console.log)"
 	fail=$((fail + 1))
 fi
+if [ "$soak" = 1 ]; then
+	nmsg=$(sed -n 's/^# *\([0-9]*\) messages in .*/\1/p' "$log" | head -n1)
+	if [ "${nmsg:-0}" -ge 100000 ]; then
+		echo "ok - soak: $nmsg fuzzed netlink messages"
+		pass=$((pass + 1))
+	else
+		echo "not ok - soak: ${nmsg:-no} fuzzed netlink messages, 100000 wanted"
+		fail=$((fail + 1))
+	fi
+fi
 echo "# checking kernel ($name): kernel $((t1 - t0)) s, run $((t2 - t1)) s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
