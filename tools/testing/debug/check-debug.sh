@@ -15,7 +15,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 full=${FULL:-0}
 soak=${SOAK:-0}
 export CRS_DEBUG_KERNEL_DIR=${CRS_DEBUG_KERNEL_DIR:-$top/build/kernel-debug}

@@ -8,7 +8,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 kver=${RT_KVER:-$(ls /lib/modules | grep -E '^6\.1\..*-rt-amd64$' | sort -V | tail -n1)}
 [ -n "$kver" ] && [ -d "/lib/modules/$kver/build" ] ||
 	{ echo "check-rt: no 6.1 rt kernel with headers (run tools/setup.sh)"; echo "0 passed, 1 failed"; exit 1; }
