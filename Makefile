@@ -58,6 +58,23 @@ stress: setup all selftests
 	bash tools/testing/vm/run.sh -t 900 -- \
 		bash tools/testing/vm/suite.sh test_stress
 
+# The whole suite and the demo on the checking kernel (KASAN, lockdep,
+# kmemleak, UBSAN...; tools/testing/debug/), built once from
+# linux-source-6.1 into $(CRS_DEBUG_KERNEL_DIR). FULL=1: full-size tests.
+CRS_DEBUG_KERNEL_DIR ?= $(CURDIR)/build/kernel-debug
+export CRS_DEBUG_KERNEL_DIR
+check-debug: setup
+	FULL=$(FULL) bash tools/testing/debug/check-debug.sh
+
+# 100,000 fuzzed netlink messages and a 5-minute churn stress on it.
+soak-debug: setup
+	SOAK=1 bash tools/testing/debug/check-debug.sh
+
+# The whole suite on Debian's PREEMPT_RT kernel.
+RT_KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E '^6\.1\..*-rt-amd64$$' | sort -V | tail -n1)
+check-rt: setup
+	RT_KVER=$(RT_KVER) bash tools/testing/debug/check-rt.sh
+
 # Benchmarks in the VM (bench/run.sh); results in bench/results/.
 bench: setup
 	bash bench/run.sh
@@ -101,7 +118,7 @@ check-static: crsnl
 	@echo "make check-static: sparse clean, crsnl builds with -Wall -Wextra -Werror"
 
 .PHONY: all module crsnl clean setup selftests unit check style stress check-static bench \
-	check-vm check-kernels
+	check-vm check-kernels check-debug soak-debug check-rt
 
 # The demo (tools/demo/): real runc containers in the VM; see README "Demo".
 demo: setup

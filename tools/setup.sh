@@ -18,6 +18,8 @@ PKGS=(
 	gcc-multilib libc6-dev-i386
 	iproute2 util-linux libcap2-bin nftables runc
 	dkms sparse gnuplot-nox python3 perl linux-perf
+	linux-image-rt-amd64 linux-headers-rt-amd64
+	flex bison libelf-dev libssl-dev
 )
 
 missing=()

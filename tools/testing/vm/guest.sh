@@ -30,6 +30,16 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# A kernel with its features built in (run.sh's CRS_VM_MODDIR empty): its
+# tree's modules.builtin in /lib/modules (on the tmpfs overlay), so that
+# modprobe of a built-in module succeeds as on a modular kernel.
+kb=$(sed -n 's/.*crstest.builtin=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -n "$kb" ] && [ ! -e "/lib/modules/$(uname -r)" ]; then
+	mkdir -p "/lib/modules/$(uname -r)"
+	cp "$kb"/modules.builtin "$kb"/modules.builtin.modinfo "$kb"/modules.order \
+		"/lib/modules/$(uname -r)/" 2>/dev/null
+	depmod -a 2>/dev/null
+fi
 hostname crs-vm
 ip link set lo up 2>/dev/null
 exec >/dev/ttyS1 2>&1

@@ -21,6 +21,10 @@
 # flavour) gets it over virtiofs instead: qemu's virtiofsd serves a
 # private, recursively read-only bind mount of / (CRS_VM_FS=9p|virtiofs
 # forces one).
+# A kernel image inside a built tree (SRC/arch/x86/boot/bzImage) gives the
+# guest SRC's modules.builtin, so modprobe of a built-in feature succeeds.
+# CRS_VM_LOG_SCAN: an extra extended regexp the guest log must not match
+# (the checking kernel's KASAN, lockdep, kmemleak, UBSAN reports).
 #
 # CRS_VM_TCG_THREAD: qemu's TCG threading, "single" (default) or "multi".
 # With "multi" (a host thread per vCPU) guests hung now and then in a
@@ -63,6 +67,12 @@ if [ -z "${CRS_VM_FS:-}" ] && [ -n "$moddir" ] &&
 fi
 initrd=${initrd%.gz}-$fs.gz
 bash "$here/mkinitramfs.sh" "$kver" "$initrd" "$moddir" "$fs" || exit 2
+builtin=
+if [ -n "${CRS_VM_KERNEL:-}" ] && [ -z "$moddir" ]; then
+	ktree=${kernel%/arch/x86/boot/bzImage}
+	[ "$ktree" != "$kernel" ] && [ -f "$ktree/modules.builtin" ] &&
+		builtin=" crstest.builtin=$ktree"
+fi
 
 [ -n "$outdir" ] || outdir=$top/build/vm/run-$$
 rm -rf "$outdir"
@@ -99,7 +109,7 @@ timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 	-machine q35 -accel tcg,thread="${CRS_VM_TCG_THREAD:-single}" -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-user-config -display none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir crstest.fs=$fs" \
+	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir crstest.fs=$fs$builtin" \
 	"${share[@]}" \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/output.log" \
 	</dev/null >"$outdir/qemu.log" 2>&1
@@ -120,7 +130,9 @@ elif [ -z "$rc" ]; then
 	tail -n 30 "$outdir/console.log" >&2
 	rc=1
 fi
-if grep -E -n 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$outdir/console.log" >&2; then
+scan='BUG:|WARNING:|Oops|Call Trace|Kernel panic'
+[ -z "${CRS_VM_LOG_SCAN:-}" ] || scan="$scan|$CRS_VM_LOG_SCAN"
+if grep -E -n "$scan" "$outdir/console.log" >&2; then
 	echo "run.sh: the guest kernel log shows the problems above (log: $outdir/console.log)" >&2
 	[ "$rc" -ne 0 ] || rc=1
 fi

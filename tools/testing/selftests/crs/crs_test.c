@@ -270,6 +270,18 @@ const char *crs_ko(void)
 	return p ? p : "crs.ko";
 }
 
+long crs_scaled(long n)
+{
+	const char *e = getenv("CRS_TEST_SCALE");
+	long pct = e ? strtol(e, NULL, 10) : 100;
+	long r;
+
+	if (pct <= 0 || pct == 100)
+		return n;
+	r = n * pct / 100;
+	return r > 0 ? r : 1;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;

@@ -85,4 +85,12 @@ int crs_sh(char *out, size_t len, const char *fmt, ...)
 const char *crs_crsnl(void);
 const char *crs_ko(void);
 
+/*
+ * @n scaled by CRS_TEST_SCALE (percent, default 100), at least 1: the
+ * iteration counts and durations of the long tests, cut down on the
+ * checking kernel (tools/testing/debug/check-debug.sh) where every
+ * system call is 10-15 times slower.
+ */
+long crs_scaled(long n);
+
 #endif

@@ -16,6 +16,12 @@ if [ ! -f "$ko" ]; then
 	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
 	exit 0
 fi
+vermagic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+if [ "$vermagic" != "$(uname -r)" ]; then
+	echo "ok 1 dkms.dkms_built_module_loads_and_answers_status # SKIP $ko is for $vermagic, this kernel is $(uname -r)"
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
+	exit 0
+fi
 ok=0
 if lsmod | grep -q '^crs ' && ! rmmod crs; then
 	echo "# crs.ko from the tree is loaded and busy"

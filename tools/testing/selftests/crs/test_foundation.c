@@ -42,7 +42,7 @@ TEST_F_TIMEOUT(slow, load_status_unload_ten_times, 300)
 	char out[4096];
 	int i;
 
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < crs_scaled(10); i++) {
 		ASSERT_EQ(0, crs_rmmod(30)) TH_LOG("rmmod %d", i);
 		ASSERT_NE(0, crs_sh(NULL, 0, "%s status 2>/dev/null", crs_crsnl()));
 		ASSERT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko())) TH_LOG("insmod %d", i);

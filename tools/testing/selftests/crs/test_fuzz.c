@@ -754,7 +754,7 @@ TEST_F_TIMEOUT(fz, generated_messages_get_a_reply_or_errno_and_module_keeps_answ
 		int s, ret;
 
 		/* at least 10,000 whatever the machine's speed, then the budget */
-		if (i >= 10000 && now_ns() - t0 > (uint64_t)secs * 1000000000ull)
+		if (i >= crs_scaled(10000) && now_ns() - t0 > (uint64_t)secs * 1000000000ull)
 			break;
 		k = rn(2);
 		s = gen_msg(&m);

@@ -246,7 +246,7 @@ static int settle(struct rnl *r, int field, uint64_t want, struct rnl_status *st
 
 TEST_F_TIMEOUT(lc, thousand_short_lived_bound_containers_return_counts_to_baseline, 400)
 {
-	int i, n = getenv("CRS_LC_N") ? atoi(getenv("CRS_LC_N")) : 1000;
+	int i, n = getenv("CRS_LC_N") ? atoi(getenv("CRS_LC_N")) : crs_scaled(1000);
 	int bad = 0, applied = 0, learning = 0, files = 3;
 	struct rnl_status st;
 	uint64_t t0 = now_ns();

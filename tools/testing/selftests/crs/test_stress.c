@@ -775,7 +775,7 @@ TEST(host_netns_container_connect_to_denied_loopback_port_is_refused)
 
 TEST(verdicts_match_some_policy_of_their_time_under_churn_and_rmmod_is_refused)
 {
-	long secs = getenv("CRS_STRESS_SECS") ? atol(getenv("CRS_STRESS_SECS")) : 20;
+	long secs = getenv("CRS_STRESS_SECS") ? atol(getenv("CRS_STRESS_SECS")) : crs_scaled(20);
 	struct rnl_status st0, st1;
 	struct side nz = {}, rd = {}, ul = {};
 	pthread_t hw[NWORKERS], tn, tr, tu, tl_;

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the whole VM suite (the demo included) on the checking
+# kernel (build-kernel.sh: KASAN, lockdep, PROVE_RCU, kmemleak, UBSAN,
+# DEBUG_ATOMIC_SLEEP, full preemption), crs.ko built against its tree,
+# then a kmemleak scan after the last unload. Any checker report in the
+# guest log fails. Ends with "N passed, N failed".
+#
+# FULL=1: the tests at full size (as on Debian's kernel), else their loops
+# and durations are cut to CRS_TEST_SCALE percent (default 10).
+# SOAK=1: instead of the suite, 100,000 fuzzed netlink messages
+# (test_fuzz) and a 5-minute stress with policy and container churn and
+# rmmod attempts (test_stress), then the kmemleak scan.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+cd "$top" || exit 1
+full=${FULL:-0}
+soak=${SOAK:-0}
+export CRS_DEBUG_KERNEL_DIR=${CRS_DEBUG_KERNEL_DIR:-$top/build/kernel-debug}
+
+t0=$(date +%s)
+kdir=$(bash "$here/build-kernel.sh" | tail -n1) || { echo "0 passed, 1 failed"; exit 1; }
+t1=$(date +%s)
+echo "# checking kernel: $kdir ($((t1 - t0)) s to build or find)"
+
+# crs.ko against that tree, in a copy: the tree's own crs.ko stays
+ko=build/debug-ko
+rm -rf $ko && mkdir -p $ko
+cp -r Kbuild VERSION kmod include $ko/
+rm -f $ko/kmod/*.o $ko/kmod/.*.cmd
+if ! make -C "$kdir" M="$top/$ko" CRS_VERSION="$(cat VERSION)" modules > $ko/build.log 2>&1; then
+	cat $ko/build.log
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+make --no-print-directory crsnl selftests > build/debug-make.log 2>&1 ||
+	{ cat build/debug-make.log; echo "0 passed, 1 failed"; exit 1; }
+bash tools/demo/mkrootfs.sh > build/debug-rootfs.log 2>&1 ||
+	{ cat build/debug-rootfs.log; echo "0 passed, 1 failed"; exit 1; }
+
+# The checkers' reports (the runner itself fails on BUG:, WARNING:,
+# Oops, Call Trace and panics).
+export CRS_VM_LOG_SCAN='BUG: KASAN|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|possible irq lock inversion|suspicious RCU usage|unreferenced object|sleeping function called from invalid context|ODEBUG:|list_add corruption|list_del corruption|INFO: task .* blocked'
+export CRS_VM_KERNEL=$kdir/arch/x86/boot/bzImage CRS_VM_MODDIR=
+pass=0 fail=0 skip=0
+# The runner's self-test on this kernel: it boots, kmemleak answers, and a
+# checker's report in the guest log fails the run.
+bash tools/testing/vm/run.sh -m 4096 -t 600 -o build/vm/debug-self -- \
+	bash "$here/guest.sh" sh -c 'echo "UBSAN: runner self-test" > /dev/kmsg' \
+	> build/debug-self.log 2>&1
+src=$?
+if [ $src -ne 0 ] && grep -q 'UBSAN: runner self-test' build/debug-self.log &&
+   grep -q '^ok 1 kmemleak' build/debug-self.log; then
+	echo "ok - checking kernel boots, kmemleak answers, a UBSAN report fails the run"
+	pass=$((pass + 1))
+else
+	cat build/debug-self.log
+	echo "not ok - checking kernel runner self-test (exit $src; log: build/vm/debug-self/console.log)"
+	fail=$((fail + 1))
+fi
+
+genv=(env CRS_KO="$top/$ko/crs.ko")
+if [ "$soak" = 1 ]; then
+	# a hang still ends: the harness timeouts, 300 s by default, x20
+	genv+=(CRS_TEST_TIMEOUT_MULT=20 CRS_FUZZ_N=100000 CRS_FUZZ_SECS=100000
+	       CRS_STRESS_SECS=300)
+	cmd=(bash tools/testing/vm/suite.sh test_fuzz test_stress)
+	vmt=${CRS_DEBUG_VM_TIMEOUT:-7200}
+	name=soak
+elif [ "$full" = 1 ]; then
+	genv+=(CRS_TEST_TIMEOUT_MULT=15)
+	cmd=(bash tools/testing/vm/suite.sh)
+	vmt=${CRS_DEBUG_VM_TIMEOUT:-14400}
+	name=full
+else
+	genv+=(CRS_TEST_SCALE="${CRS_TEST_SCALE:-10}" CRS_TEST_TIMEOUT_MULT=6)
+	cmd=(bash tools/testing/vm/suite.sh)
+	vmt=${CRS_DEBUG_VM_TIMEOUT:-3600}
+	name=ci
+fi
+log=build/debug-$name.log
+KVER=${KVER:-6.1.0-57-amd64} bash tools/testing/vm/run.sh -m 4096 -t "$vmt" \
+	-o "build/vm/debug-$name" -- "${genv[@]}" bash "$here/guest.sh" "${cmd[@]}" > "$log" 2>&1
+rc=$?
+cat "$log"
+t2=$(date +%s)
+while read -r p f s; do
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+done < <(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) .*skip:\([0-9]*\).*/\1 \2 \3/p' "$log")
+if [ $rc -eq 0 ]; then
+	echo "ok - checking kernel run ($name): exit status 0 and a clean guest log"
+	pass=$((pass + 1))
+else
+	echo "not ok - checking kernel run ($name): exit status $rc or checker reports (log: build/vm/debug-$name/console.log)"
+	fail=$((fail + 1))
+fi
+if [ "$soak" = 1 ]; then
+	nmsg=$(sed -n 's/^# *\([0-9]*\) messages in .*/\1/p' "$log" | head -n1)
+	if [ "${nmsg:-0}" -ge 100000 ]; then
+		echo "ok - soak: $nmsg fuzzed netlink messages"
+		pass=$((pass + 1))
+	else
+		echo "not ok - soak: ${nmsg:-no} fuzzed netlink messages, 100000 wanted"
+		fail=$((fail + 1))
+	fi
+fi
+echo "# checking kernel ($name): kernel $((t1 - t0)) s, run $((t2 - t1)) s"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
