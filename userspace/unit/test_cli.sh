@@ -157,6 +157,9 @@ done
 printf '.TH X 1\n.SH NAME\nx \\- y\n.BOGUSMACRO\n\\fBunclosed\n' > "$T/bad.1"
 w=$(LC_ALL=C.UTF-8 man --warnings -l "$T/bad.1" 2>&1 >/dev/null)
 ok man_warnings_check_can_fail "$([ -n "$w" ]; echo $?)"
+# make install puts the man pages and the completion in place
+make -s -C "$top" install-docs DESTDIR="$T/inst" PREFIX=/usr > "$T/inst.log" 2>&1
+ok make_install_installs_man_pages_and_completion "$([ -f "$T/inst/usr/share/man/man8/crsnl.8" ] && [ -f "$T/inst/usr/share/man/man5/crs-policy.5" ] && [ -f "$T/inst/usr/share/bash-completion/completions/crsnl" ]; echo $?)" "$(cat "$T/inst.log")"
 # every option each command's parser knows is in crsnl(8)
 miss=""
 for o in $(grep -ho '{ "[a-z-]*", \(no\|required\)_argument' "$top"/userspace/*.c | cut -d'"' -f2 | sort -u); do
