@@ -13,7 +13,7 @@ PKGS=(
 	gcc-multilib libc6-dev-i386
 	iproute2 util-linux libcap2-bin nftables runc
 	dkms sparse gnuplot-nox python3 perl linux-perf
-	debhelper dh-dkms lintian fakeroot man-db bash-completion
+	debhelper lintian man-db
 	python3-yaml python3-jsonschema linux-source-6.12
 )
 
