@@ -163,3 +163,44 @@ dkms-install:
 	dkms install -m crs -v $(CRS_VERSION)
 
 .PHONY: demo install install-tools dkms-src dkms-install
+
+# --- Packages, man pages, the YNL spec (issue 22) ---------------------------
+# make deb: crs-dkms and crsnl .debs in build/deb/, built from a copy of the
+# tree (dpkg-buildpackage writes to the parent directory), then lintian.
+DEB_DIR := build/deb
+DEB_SRC := $(DEB_DIR)/crs-$(CRS_VERSION)
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
+deb: setup
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	git ls-files -co --exclude-standard -z | grep -zv '^build/' | \
+		xargs -0 tar -cf - | tar -C $(DEB_SRC) -xf -
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	lintian -I --pedantic --fail-on error,warning,info,pedantic $(DEB_DIR)/*.changes
+	@ls $(DEB_DIR)/*.deb
+
+# man pages and completion, with make install (install-tools)
+install-tools: install-docs
+install-docs:
+	install -D -m 0644 Documentation/man/crsnl.8 $(DESTDIR)$(MANDIR)/man8/crsnl.8
+	install -D -m 0644 Documentation/man/crs-policy.5 $(DESTDIR)$(MANDIR)/man5/crs-policy.5
+	install -D -m 0644 userspace/completion/crsnl $(DESTDIR)$(BASHCOMPDIR)/crsnl
+
+# The kernel's ynl tool and YNL schemas from Debian's linux-source-6.12,
+# extracted into build/ (never committed); check-spec compares the spec
+# with include/uapi/linux/crs.h.
+YNL_SRC := build/linux-source-6.12
+$(YNL_SRC)/tools/net/ynl/cli.py:
+	mkdir -p build
+	tar -C build -xJf /usr/src/linux-source-6.12.tar.xz \
+		linux-source-6.12/tools/net/ynl linux-source-6.12/Documentation/netlink
+	touch $@
+
+ynl: $(YNL_SRC)/tools/net/ynl/cli.py
+
+check-spec: ynl
+	bash tools/testing/ynl/host.sh
+
+.PHONY: deb install-docs ynl check-spec

@@ -18,8 +18,10 @@ PKGS=(
 	gcc-multilib libc6-dev-i386
 	iproute2 util-linux libcap2-bin nftables runc
 	dkms sparse gnuplot-nox python3 perl linux-perf
-	linux-image-rt-amd64 linux-headers-rt-amd64
+	# the checking kernel (make check-debug)
 	flex bison libelf-dev libssl-dev
+	debhelper lintian man-db
+	python3-yaml python3-jsonschema linux-source-6.12
 )
 
 missing=()

@@ -1,24 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* crsnl: option helpers shared by the subcommand files. */
+/* crsnl: option, input and output helpers shared by the subcommand files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmdutil.h"
 #include "crsnl.h"
-
-int crsnl_wants_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return 1;
-	return 0;
-}
 
 int crsnl_parse_pid(const char *what, const char *s, uint32_t *pid)
 {
@@ -45,20 +39,154 @@ int crsnl_parse_onoff(const char *s)
 	return -1;
 }
 
-const char *crsnl_optval(const char *what, int argc, char **argv, int *i,
-			 const char *opt)
+int crsnl_usage_error(const char *what, const char *fmt, ...)
 {
-	size_t n = strlen(opt);
+	va_list ap;
 
-	if (strncmp(argv[*i], opt, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "crsnl: %s: %s needs a value\n", what, opt);
-		exit(1);
+	fprintf(stderr, "crsnl: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see --help)\n");
+	return CRSNL_EXIT_USAGE;
+}
+
+int crsnl_getopt(const char *what, int argc, char **argv, const char *so,
+		 const struct option *lo)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, so, lo, NULL);
+	if (c == ':') {
+		crsnl_usage_error(what, "option \"%s\" needs a value",
+				  argv[optind - 1]);
+		return '?';
 	}
-	return argv[++*i];
+	if (c == '?') {
+		if (optopt && optopt < 256 && !strchr(argv[optind - 1], '='))
+			crsnl_usage_error(what, "unknown option \"-%c\"", optopt);
+		else
+			crsnl_usage_error(what, "unknown option \"%s\"",
+					  argv[optind - 1]);
+	}
+	return c;
+}
+
+int crsnl_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
+		    char *err, size_t errlen)
+{
+	int stdin_ = !strcmp(path, "-");
+	const char *name = stdin_ ? "stdin" : path;
+	size_t len = 0, cap;
+	struct stat st;
+	char *buf, *nb;
+	ssize_t n;
+	int fd;
+
+	*bufp = NULL;
+	fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", name, strerror(EISDIR));
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+		snprintf(err, errlen, "%s: %lld bytes, larger than the limit of %zu bytes (%s)",
+			 name, (long long)st.st_size, max, CRSNL_FILE_MAX_TEXT);
+		goto fail;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	buf = malloc(cap + 1);
+	if (!buf)
+		goto nomem;
+	for (;;) {
+		if (len == cap) {
+			if (cap > max) {
+				snprintf(err, errlen, "%s: larger than the limit of %zu bytes (%s)",
+					 name, max, CRSNL_FILE_MAX_TEXT);
+				free(buf);
+				goto fail;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				goto nomem;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			free(buf);
+			goto fail;
+		}
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max) {
+		snprintf(err, errlen, "%s: larger than the limit of %zu bytes (%s)",
+			 name, max, CRSNL_FILE_MAX_TEXT);
+		free(buf);
+		goto fail;
+	}
+	buf[len] = '\0';
+	if (!stdin_)
+		close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", name);
+fail:
+	if (!stdin_)
+		close(fd);
+	return -1;
+}
+
+int crsnl_output_to(const char *what, const char *path)
+{
+	if (!path || !strcmp(path, "-"))
+		return 0;
+	if (!freopen(path, "w", stdout)) {
+		fprintf(stderr, "crsnl: %s: --output %s: %s\n", what, path,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int crsnl_output_done(const char *what)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "crsnl: %s: writing the output: %s\n", what,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+unsigned int crsnl_max_rules(int *from_module)
+{
+	FILE *f = fopen("/sys/module/crs/parameters/max_rules", "r");
+	unsigned int v;
+
+	*from_module = 0;
+	if (!f)
+		return CRSNL_MAX_RULES_DEFAULT;
+	if (fscanf(f, "%u", &v) == 1)
+		*from_module = 1;
+	fclose(f);
+	return *from_module ? v : CRSNL_MAX_RULES_DEFAULT;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* crsnl container: list bound containers, resolve a pid, set modes. */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 static void container_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: crsnl container list [--pid PID]\n"
+		"Usage: crsnl container list [--pid PID] [--json]\n"
 		"       crsnl container set --pid PID [--policy-mode M] [--log-mode L]\n"
 		"                           [--learning on|off] [--host]\n\n"
 		"'crsnl container SUBCOMMAND --help' shows examples.\n");
@@ -47,17 +48,84 @@ static void header(void)
 	       "LEARNING", "ALLOWED", "DENIED", "MONITORED", "LOST", "LEARNED");
 }
 
+struct list_state {
+	int count;
+	struct json_object *arr;	/* --json: the containers so far */
+};
+
+static void json_u64(struct json_object *o, const char *key,
+		     struct nlattr **tb, int a)
+{
+	uint64_t v;
+
+	if (!tb[a] || nla_len(tb[a]) < 8)
+		return;
+	memcpy(&v, nla_data(tb[a]), 8);
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static void json_u32(struct json_object *o, const char *key,
+		     struct nlattr **tb, int a)
+{
+	if (tb[a] && nla_len(tb[a]) >= 4)
+		json_object_object_add(o, key,
+				       json_object_new_int64(nla_get_u32(tb[a])));
+}
+
+static void json_name(struct json_object *o, const char *key,
+		      struct nlattr **tb, int a,
+		      const char *(*name)(unsigned int))
+{
+	if (tb[a] && nla_len(tb[a]) >= 1)
+		json_object_object_add(o, key,
+				       json_object_new_string(name(nla_get_u8(tb[a]))));
+}
+
+static struct json_object *container_json(struct nlattr **ct)
+{
+	struct json_object *o = json_object_new_object();
+	const char *pol = "";
+
+	json_u64(o, "id", ct, CRS_CONTAINER_A_ID);
+	json_u64(o, "netns", ct, CRS_CONTAINER_A_NETNS);
+	json_u32(o, "pid", ct, CRS_CONTAINER_A_PID);
+	json_u32(o, "level", ct, CRS_CONTAINER_A_LEVEL);
+	if (ct[CRS_CONTAINER_A_POLICY])
+		pol = nla_get_string(ct[CRS_CONTAINER_A_POLICY]);
+	json_object_object_add(o, "policy",
+			       *pol ? json_object_new_string(pol) : NULL);
+	json_name(o, "policy_mode", ct, CRS_CONTAINER_A_POLICY_MODE, crs_mode_name);
+	json_name(o, "effective_mode", ct, CRS_CONTAINER_A_EFFECTIVE_MODE,
+		  crs_mode_name);
+	json_name(o, "log_mode", ct, CRS_CONTAINER_A_LOG_MODE, crs_log_mode_name);
+	if (ct[CRS_CONTAINER_A_LEARNING])
+		json_object_object_add(o, "learning",
+				       json_object_new_boolean(nla_get_u8(ct[CRS_CONTAINER_A_LEARNING])));
+	json_u64(o, "allowed", ct, CRS_CONTAINER_A_ALLOWED);
+	json_u64(o, "denied", ct, CRS_CONTAINER_A_DENIED);
+	json_u64(o, "monitored", ct, CRS_CONTAINER_A_MONITORED);
+	json_u64(o, "events_lost", ct, CRS_CONTAINER_A_EVENTS_LOST);
+	json_u32(o, "learned", ct, CRS_CONTAINER_A_LEARNED);
+	json_u64(o, "learn_overflow", ct, CRS_CONTAINER_A_LEARN_OVERFLOW);
+	return o;
+}
+
 static int print_container(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
-	int *count = arg;
+	struct list_state *ls = arg;
 	const char *pol = "";
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL) ||
 	    !tb[CRS_A_CONTAINER] ||
 	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
 		return NL_SKIP;
-	if (!(*count)++)
+	if (ls->arr) {
+		ls->count++;
+		json_object_array_add(ls->arr, container_json(ct));
+		return NL_OK;
+	}
+	if (!ls->count++)
 		header();
 	u64_col(ct, CRS_CONTAINER_A_ID, "%-12" PRIu64 " ");
 	u64_col(ct, CRS_CONTAINER_A_NETNS, "%-12" PRIu64 " ");
@@ -86,34 +154,51 @@ static int print_container(struct nl_msg *msg, void *arg)
 
 static int cmd_list(int argc, char **argv)
 {
-	const char *what = "container list", *v;
+	static const struct option lo[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "container list";
+	struct list_state ls = { 0 };
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
 	uint32_t pid = 0;
-	int i, ret, count = 0, tries;
+	bool json = false;
+	int c, ret, tries;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl container list [--pid PID]\n\n"
-		       "List bound containers: pid namespace id, network namespace id, a\n"
-		       "pid, policy, policy mode override, effective mode, log mode,\n"
-		       "learning, verdict counters, lost events and learned tuples.\n"
-		       "With --pid, show only the container PID resolves to (the nearest\n"
-		       "bound ancestor pid namespace); if none, say so and exit 1.\n\n"
-		       "Examples:\n"
-		       "  crsnl container list\n"
-		       "  crsnl container list --pid 4242\n");
-		return 0;
-	}
-	for (i = 1; i < argc; i++) {
-		if ((v = crsnl_optval(what, argc, argv, &i, "--pid"))) {
-			if (crsnl_parse_pid(what, v, &pid))
-				return 1;
-		} else {
-			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n",
-				what, argv[i]);
-			return 1;
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":p:h", lo)) != -1) {
+		switch (c) {
+		case 'p':
+			if (crsnl_parse_pid(what, optarg, &pid))
+				return CRSNL_EXIT_USAGE;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("Usage: crsnl container list [--pid PID] [--json]\n\n"
+			       "List bound containers: pid namespace id, network namespace id, a\n"
+			       "pid, policy, policy mode override, effective mode, log mode,\n"
+			       "learning, verdict counters, lost events and learned tuples.\n"
+			       "With --pid, show only the container PID resolves to (the nearest\n"
+			       "bound ancestor pid namespace); if none, say so and exit 1.\n"
+			       "--json prints one JSON array of container objects (\"id\", \"netns\",\n"
+			       "\"pid\", \"level\", \"policy\", \"policy_mode\", \"effective_mode\",\n"
+			       "\"log_mode\", \"learning\", \"allowed\", \"denied\", \"monitored\",\n"
+			       "\"events_lost\", \"learned\", \"learn_overflow\").\n\n"
+			       "Examples:\n"
+			       "  crsnl container list\n"
+			       "  crsnl container list --pid 4242 --json\n");
+			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
 	}
+	if (optind < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
 	crs_ipc_open_or_die(&ipc);
 	for (tries = 0; tries < 5; tries++) {
 		struct nlattr *ct;
@@ -129,58 +214,70 @@ static int cmd_list(int argc, char **argv)
 			}
 			nla_nest_end(msg, ct);
 		}
-		count = 0;
-		ret = crs_ipc_call(&ipc, msg, print_container, &count);
+		json_object_put(ls.arr);
+		ls.arr = json ? json_object_new_array() : NULL;
+		ls.count = 0;
+		ret = crs_ipc_call(&ipc, msg, print_container, &ls);
 		if (ret != -EAGAIN)
 			break;
-		printf("(the container list changed while listing; again:)\n");
+		if (!json)
+			printf("(the container list changed while listing; again:)\n");
 	}
+	crs_ipc_close(&ipc);
 	if (pid && ret == -ENOENT) {
-		printf("pid %u: in no container\n", pid);
-		crs_ipc_close(&ipc);
+		if (json)
+			puts("[]");
+		else
+			printf("pid %u: in no container\n", pid);
+		json_object_put(ls.arr);
 		return 1;
 	}
 	if (ret) {
 		crs_ipc_perror(&ipc, what, ret);
-		crs_ipc_close(&ipc);
+		json_object_put(ls.arr);
 		return 1;
 	}
-	crs_ipc_close(&ipc);
-	if (!count && !pid)
+	if (json)
+		puts(json_object_to_json_string_ext(ls.arr, JSON_C_TO_STRING_PLAIN));
+	else if (!ls.count && !pid)
 		printf("no containers\n");
-	return 0;
+	json_object_put(ls.arr);
+	return crsnl_output_done(what);
 nomem:
 	crs_ipc_close(&ipc);
 	fprintf(stderr, "crsnl: out of memory\n");
 	return 1;
 }
 
+static void set_help(void)
+{
+	printf("Usage: crsnl container set --pid PID [--policy-mode M] [--log-mode L]\n"
+	       "                           [--learning on|off] [--host]\n\n"
+	       "Change the per-container configuration of the container PID is in.\n"
+	       "If PID's pid namespace is not bound yet, a container with no policy\n"
+	       "is created (e.g. to learn before writing a policy); the host's\n"
+	       "initial pid namespace needs --host.\n"
+	       "  --policy-mode  ACTIVE | PERMISSIVE | INACTIVE (overrides the policy)\n"
+	       "  --log-mode     NONE | POLICY_MONITOR | POLICY_DENY | POLICY_MONITOR_DENY |\n"
+	       "                 POLICY_ALLOW | POLICY_ALL | BEHAVIOR | ALL\n"
+	       "  --learning     on | off\n\n"
+	       "Examples:\n"
+	       "  crsnl container set --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n"
+	       "  crsnl container set --pid 4242 --learning on --log-mode BEHAVIOR\n");
+}
+
 static int cmd_set(int argc, char **argv)
 {
 	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
+	int r;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl container set --pid PID [--policy-mode M] [--log-mode L]\n"
-		       "                           [--learning on|off] [--host]\n\n"
-		       "Change the per-container configuration of the container PID is in.\n"
-		       "If PID's pid namespace is not bound yet, a container with no policy\n"
-		       "is created (e.g. to learn before writing a policy); the host's\n"
-		       "initial pid namespace needs --host.\n"
-		       "  --policy-mode  ACTIVE | PERMISSIVE | INACTIVE (overrides the policy)\n"
-		       "  --log-mode     NONE | POLICY_MONITOR | POLICY_DENY | POLICY_MONITOR_DENY |\n"
-		       "                 POLICY_ALLOW | POLICY_ALL | BEHAVIOR | ALL\n"
-		       "  --learning     on | off\n\n"
-		       "Examples:\n"
-		       "  crsnl container set --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n"
-		       "  crsnl container set --pid 4242 --learning on --log-mode BEHAVIOR\n");
-		return 0;
-	}
-	if (crsnl_container_opts("container set", argc, argv, 1, &req))
-		return 1;
-	if (req.policy_mode < 0 && req.log_mode < 0 && req.learning < 0) {
-		fprintf(stderr, "crsnl: container set: nothing to set (give --policy-mode, --log-mode or --learning)\n");
-		return 1;
-	}
+	r = crsnl_container_opts("container set", argc, argv, CRSNL_O_ALL,
+				 set_help, &req);
+	if (r)
+		return r == 3 ? 0 : r;
+	if (req.policy_mode < 0 && req.log_mode < 0 && req.learning < 0)
+		return crsnl_usage_error("container set",
+					 "nothing to set (give --policy-mode, --log-mode or --learning)");
 	return crsnl_container_call("container set", CRS_CMD_SET_CONTAINER, &req);
 }
 
@@ -188,7 +285,7 @@ int container_main(int argc, char **argv)
 {
 	if (argc < 2) {
 		container_usage(stderr);
-		return 1;
+		return CRSNL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
@@ -201,5 +298,5 @@ int container_main(int argc, char **argv)
 		return cmd_set(argc - 1, argv + 1);
 	fprintf(stderr, "crsnl: container: unknown subcommand \"%s\" (see crsnl container --help)\n",
 		argv[1]);
-	return 1;
+	return CRSNL_EXIT_USAGE;
 }

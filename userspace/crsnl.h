@@ -29,12 +29,16 @@ struct crsnl_container_req {
 };
 #define CRSNL_CONTAINER_REQ_INIT \
 	{ .policy_mode = -1, .log_mode = -1, .learning = -1 }
-int crsnl_container_opts(const char *what, int argc, char **argv, int first,
+#define CRSNL_O_POLICY_MODE	1u
+#define CRSNL_O_LOG_MODE	2u
+#define CRSNL_O_LEARNING	4u
+#define CRSNL_O_HOST		8u
+#define CRSNL_O_ALL		15u
+int crsnl_container_opts(const char *what, int argc, char **argv,
+			 unsigned int allowed, void (*help)(void),
 			 struct crsnl_container_req *req);
 int crsnl_container_call(const char *what, uint8_t cmd,
 			 const struct crsnl_container_req *req);
 
-/* True if argv has -h or --help. */
-int crsnl_wants_help(int argc, char **argv);
 
 #endif

@@ -17,8 +17,9 @@
  * what was received; a second one kills it.
  *
  * Exit status: 0 after --count events, at --timeout when no --count was
- * given, at end of input, or on SIGINT/SIGTERM; 2 when --timeout expires
- * before --count events were printed; 1 on errors.
+ * given, at end of input, or on SIGINT/SIGTERM; 1 when --timeout expires
+ * before --count events were printed, and on errors; 2 on a bad command
+ * line.
  */
 #define _GNU_SOURCE		/* ppoll() */
 #include <arpa/inet.h>
@@ -40,6 +41,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/attr.h>
 
+#include "cmdutil.h"
 #include "crsnl.h"
 #include "ipc.h"
 
@@ -59,6 +61,7 @@ struct events_opts {
 	unsigned long long count;	/* 0: unlimited */
 	double timeout;		/* <= 0: none */
 	int rcvbuf;
+	const char *output;	/* -o: append here */
 };
 
 static const char *const outcome_names[] = {
@@ -90,15 +93,17 @@ static void events_usage(FILE *f)
 	fprintf(f,
 		"Usage: crsnl events [--format json|text] [--pid PID] [--container ID]\n"
 		"                    [--outcome ALLOWED|DENIED|MONITOR|BEHAVIOR]\n"
-		"                    [--count N] [--timeout SECONDS] [--learn] [--buffer BYTES]\n\n"
+		"                    [--count N] [--timeout SECONDS] [--learn] [--buffer BYTES]\n"
+		"                    [-o OUT]\n\n"
 		"Print audit events as they happen, one a line (JSON by default).\n"
 		"  --pid PID        only events of this process or thread (initial pid namespace)\n"
 		"  --container ID   only events of this container (pid namespace inode)\n"
 		"  --outcome O      only events with this outcome\n"
 		"  --count N        exit 0 after N events\n"
-		"  --timeout S      stop after S seconds: exit 2 if --count was not reached\n"
+		"  --timeout S      stop after S seconds: exit 1 if --count was not reached\n"
 		"  --learn          also subscribe to behavior (learning) events\n"
 		"  --buffer BYTES   socket receive buffer (default 32 MiB)\n"
+		"  -o, --output OUT append the lines to file OUT (\"-\": stdout)\n"
 		"Losses print a gap line, {\"lost\": N} or \"N events lost\", and do\n"
 		"not count toward --count. Lines are written out when the queue is drained,\n"
 		"and at least every 100 ms; SIGINT/SIGTERM stop the listener after writing\n"
@@ -136,11 +141,12 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "container", required_argument, NULL, 'c' },
-		{ "outcome", required_argument, NULL, 'o' },
+		{ "outcome", required_argument, NULL, 'u' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "learn", no_argument, NULL, 'l' },
 		{ "buffer", required_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -153,9 +159,8 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 	o->pid = -1;
 	o->outcome = -1;
 	o->rcvbuf = EVENTS_RCVBUF;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+	optind = 0;
+	while ((c = crsnl_getopt("events", argc, argv, ":o:h", lopts)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "json"))
@@ -176,7 +181,7 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 			o->container = v;
 			o->has_container = 1;
 			break;
-		case 'o':
+		case 'u':
 			o->outcome = parse_outcome(optarg);
 			if (o->outcome < 0)
 				goto bad;
@@ -202,24 +207,30 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 				goto bad;
 			o->rcvbuf = (int)v;
 			break;
+		case 'o':
+			o->output = optarg;
+			break;
 		case 'h':
 			events_usage(stdout);
 			exit(0);
 		default:
-			fprintf(stderr, "crsnl events: unknown option \"%s\" (see crsnl events --help)\n",
-				argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "crsnl events: unexpected argument \"%s\"\n",
-			argv[optind]);
+		crsnl_usage_error("events", "unexpected argument \"%s\"", argv[optind]);
 		return -1;
+	}
+	if (o->output && strcmp(o->output, "-") &&
+	    !freopen(o->output, "a", stdout)) {
+		fprintf(stderr, "crsnl: events: --output %s: %s\n", o->output,
+			strerror(errno));
+		return 1;
 	}
 	return 0;
 bad:
-	fprintf(stderr, "crsnl events: --%s: invalid value \"%s\"\n",
-		lopts[c == 'f' ? 0 : c == 'p' ? 1 : c == 'c' ? 2 : c == 'o' ? 3 :
+	fprintf(stderr, "crsnl: events: --%s: invalid value \"%s\" (see --help)\n",
+		lopts[c == 'f' ? 0 : c == 'p' ? 1 : c == 'c' ? 2 : c == 'u' ? 3 :
 		      c == 'n' ? 4 : c == 't' ? 5 : 7].name, optarg);
 	return -1;
 }
@@ -487,13 +498,15 @@ int events_main(int argc, char **argv)
 	struct events_opts o;
 	struct crs_ipc ipc;
 	unsigned long long printed = 0;
+	int ret;
 	double deadline = 0, last_flush;
 	bool drained = false;
 	sigset_t stopsigs;
 	int fd, one = 1;
 
-	if (events_parse(argc, argv, &o))
-		return 1;
+	ret = events_parse(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? CRSNL_EXIT_USAGE : ret;
 	crs_ipc_open_or_die(&ipc);
 	fd = nl_socket_get_fd(ipc.sk);
 	/* past rmem_max needs CAP_NET_ADMIN, which every command needs anyway */
@@ -599,9 +612,10 @@ int events_main(int argc, char **argv)
 				break;
 		}
 	}
-	fflush(stdout);
 	crs_ipc_close(&ipc);
+	if (crsnl_output_done("events"))
+		return 1;
 	if (o.count && printed < o.count)
-		return 2;
+		return 1;
 	return 0;
 }

@@ -69,7 +69,7 @@ static void learn_usage(FILE *f)
 	fprintf(f,
 		"Usage: crsnl learn start --pid PID [--log-mode L] [--host]\n"
 		"       crsnl learn stop --pid PID\n"
-		"       crsnl learn show --pid PID\n"
+		"       crsnl learn show --pid PID [--json]\n"
 		"       crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
 		"                          [--merge EXISTING.json] [--collapse N]\n\n"
 		"'crsnl learn SUBCOMMAND --help' shows examples.\n");
@@ -296,40 +296,77 @@ nomem:
 /* ------------------------------------------------------------------ */
 /* start, stop, show */
 
+static void start_help(void)
+{
+	printf("Usage: crsnl learn start --pid PID [--log-mode L] [--host]\n\n"
+	       "Start recording what the container of process PID does: files\n"
+	       "read and written, connections in and out, syscalls and executed\n"
+	       "programs, each distinct tuple once. A container with no policy is\n"
+	       "created if PID's pid namespace is not bound yet (the host's\n"
+	       "initial pid namespace needs --host). --log-mode BEHAVIOR (or ALL)\n"
+	       "also sends an event on the \"learn\" group for each new tuple.\n"
+	       "Same as: crsnl container set --pid PID --learning on\n\n"
+	       "Examples:\n"
+	       "  crsnl learn start --pid 4242\n"
+	       "  crsnl learn start --pid 4242 --log-mode BEHAVIOR\n");
+}
+
+static void stop_help(void)
+{
+	printf("Usage: crsnl learn stop --pid PID\n\n"
+	       "Stop recording. What was recorded stays until the container goes\n"
+	       "away; export it with crsnl learn export.\n"
+	       "Same as: crsnl container set --pid PID --learning off\n\n"
+	       "Example:\n  crsnl learn stop --pid 4242\n");
+}
+
 static int cmd_onoff(int argc, char **argv, int on)
 {
 	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
 	const char *what = on ? "learn start" : "learn stop";
+	int r;
 
-	if (crsnl_wants_help(argc, argv)) {
-		if (on)
-			printf("Usage: crsnl learn start --pid PID [--log-mode L] [--host]\n\n"
-			       "Start recording what the container of process PID does: files\n"
-			       "read and written, connections in and out, syscalls and executed\n"
-			       "programs, each distinct tuple once. A container with no policy is\n"
-			       "created if PID's pid namespace is not bound yet (the host's\n"
-			       "initial pid namespace needs --host). --log-mode BEHAVIOR (or ALL)\n"
-			       "also sends an event on the \"learn\" group for each new tuple.\n"
-			       "Same as: crsnl container set --pid PID --learning on\n\n"
-			       "Examples:\n"
-			       "  crsnl learn start --pid 4242\n"
-			       "  crsnl learn start --pid 4242 --log-mode BEHAVIOR\n");
-		else
-			printf("Usage: crsnl learn stop --pid PID\n\n"
-			       "Stop recording. What was recorded stays until the container goes\n"
-			       "away; export it with crsnl learn export.\n"
-			       "Same as: crsnl container set --pid PID --learning off\n\n"
-			       "Example:\n  crsnl learn stop --pid 4242\n");
-		return 0;
-	}
-	if (crsnl_container_opts(what, argc, argv, 1, &req))
-		return 1;
-	if (req.policy_mode >= 0 || req.learning >= 0 || (!on && req.log_mode >= 0)) {
-		fprintf(stderr, "crsnl: %s: unexpected option (see --help)\n", what);
-		return 1;
-	}
+	r = crsnl_container_opts(what, argc, argv,
+				 on ? CRSNL_O_LOG_MODE | CRSNL_O_HOST : 0,
+				 on ? start_help : stop_help, &req);
+	if (r)
+		return r == 3 ? 0 : r;
 	req.learning = on;
 	return crsnl_container_call(what, CRS_CMD_SET_CONTAINER, &req);
+}
+
+static struct json_object *tuple_json(const struct tuple *t)
+{
+	struct json_object *o = json_object_new_object();
+	char a[INET6_ADDRSTRLEN] = "";
+	const char *sc;
+
+	json_object_object_add(o, "type", json_object_new_string(
+		t->type == CRS_RULE_SYSCALL && t->file ? "EXECUTE" :
+		crs_rule_type_name(t->type)));
+	json_object_object_add(o, "program",
+			       json_object_new_string(*t->program ? t->program : "*"));
+	if (t->file)
+		json_object_object_add(o, "file", json_object_new_string(t->file));
+	if (t->type == CRS_RULE_NETWORK_OUTBOUND ||
+	    t->type == CRS_RULE_NETWORK_INBOUND) {
+		json_object_object_add(o, "family", json_object_new_string(
+			t->family == AF_INET ? "ipv4" : "ipv6"));
+		if (t->type == CRS_RULE_NETWORK_OUTBOUND) {
+			inet_ntop(t->family, t->addr, a, sizeof(a));
+			json_object_object_add(o, "address", json_object_new_string(a));
+		}
+		json_object_object_add(o, "protocol",
+				       json_object_new_string(crs_proto_name(t->proto)));
+		json_object_object_add(o, "port", json_object_new_int(t->port));
+	}
+	if (t->type == CRS_RULE_SYSCALL) {
+		sc = syscall_name(t->nr, t->arch);
+		json_object_object_add(o, "syscall", sc ? json_object_new_string(sc) : NULL);
+		json_object_object_add(o, "nr", json_object_new_int(t->nr));
+		json_object_object_add(o, "arch", json_object_new_string(arch_name(t->arch)));
+	}
+	return o;
 }
 
 static void tuple_text(const struct tuple *t, char *buf, size_t len)
@@ -373,37 +410,66 @@ static void tuple_text(const struct tuple *t, char *buf, size_t len)
 
 static int cmd_show(int argc, char **argv)
 {
-	const char *what = "learn show", *v;
+	static const struct option lo[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "learn show";
+	struct json_object *doc, *arr;
 	struct tuples ts = { 0 };
 	struct cinfo ci;
 	uint32_t pid = 0;
 	char line[2 * PATH_MAX];
+	bool json = false;
 	size_t i;
-	int i2;
+	int c;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl learn show --pid PID\n\n"
-		       "Print the tuples the container of process PID has learned, one a\n"
-		       "line: TYPE PROGRAM OBJECT (program \"*\" when unknown).\n\n"
-		       "Example:\n  crsnl learn show --pid 4242\n");
-		return 0;
-	}
-	for (i2 = 1; i2 < argc; i2++) {
-		if ((v = crsnl_optval(what, argc, argv, &i2, "--pid"))) {
-			if (crsnl_parse_pid(what, v, &pid))
-				return 1;
-		} else {
-			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n",
-				what, argv[i2]);
-			return 1;
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":p:h", lo)) != -1) {
+		switch (c) {
+		case 'p':
+			if (crsnl_parse_pid(what, optarg, &pid))
+				return CRSNL_EXIT_USAGE;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("Usage: crsnl learn show --pid PID [--json]\n\n"
+			       "Print the tuples the container of process PID has learned, one a\n"
+			       "line: TYPE PROGRAM OBJECT (program \"*\" when unknown). --json\n"
+			       "prints one JSON object: {\"container\", \"learning\", \"not_recorded\",\n"
+			       "\"tuples\": [{\"type\", \"program\", \"file\", \"family\", \"address\",\n"
+			       "\"protocol\", \"port\", \"syscall\", \"nr\", \"arch\"}]} (fields by type).\n\n"
+			       "Examples:\n  crsnl learn show --pid 4242\n  crsnl learn show --pid 4242 --json\n");
+			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
 	}
-	if (!pid) {
-		fprintf(stderr, "crsnl: %s: missing --pid PID (see --help)\n", what);
-		return 1;
-	}
+	if (optind < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	if (!pid)
+		return crsnl_usage_error(what, "missing --pid PID");
 	if (container_info(what, pid, &ci) || fetch(what, pid, &ts))
 		return 1;
+	if (json) {
+		doc = json_object_new_object();
+		arr = json_object_new_array();
+		json_object_object_add(doc, "container", json_object_new_uint64(ci.id));
+		json_object_object_add(doc, "learning", json_object_new_boolean(ci.learning));
+		json_object_object_add(doc, "not_recorded",
+				       json_object_new_uint64(ci.overflow));
+		for (i = 0; i < ts.n; i++)
+			json_object_array_add(arr, tuple_json(&ts.v[i]));
+		json_object_object_add(doc, "tuples", arr);
+		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
+		json_object_put(doc);
+		tuples_free(&ts);
+		return crsnl_output_done(what);
+	}
 	for (i = 0; i < ts.n; i++) {
 		tuple_text(&ts.v[i], line, sizeof(line));
 		printf("%s\n", line);
@@ -412,7 +478,7 @@ static int cmd_show(int argc, char **argv)
 	       " not recorded (set full)\n", ci.id, ts.n,
 	       ci.learning ? "on" : "off", ci.overflow);
 	tuples_free(&ts);
-	return 0;
+	return crsnl_output_done(what);
 }
 
 /* ------------------------------------------------------------------ */
@@ -836,7 +902,17 @@ err:
 
 static int cmd_export(int argc, char **argv)
 {
-	const char *what = "learn export", *v, *out = NULL, *name = NULL;
+	static const struct option lo[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "merge", required_argument, NULL, 'm' },
+		{ "no-base", no_argument, NULL, 'B' },
+		{ "collapse", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "learn export", *out = NULL, *name = NULL;
 	const char *merge = NULL;
 	struct strset keys = { 0 }, names = { 0 };
 	struct tuples ts = { 0 };
@@ -847,17 +923,47 @@ static int cmd_export(int argc, char **argv)
 	char err[512], why[256], *json, *end;
 	struct cinfo ci;
 	uint32_t pid = 0;
-	int a, ret = 1;
-	FILE *f;
+	int a, c, ret = 1;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":p:o:h", lo)) != -1) {
+		switch (c) {
+		case 'p':
+			if (crsnl_parse_pid(what, optarg, &pid))
+				return CRSNL_EXIT_USAGE;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'n':
+			if (!*optarg || strlen(optarg) >= CRS_NAME_MAX)
+				return crsnl_usage_error(what, "--name \"%.40s%s\": must be 1..%d bytes",
+							 optarg, strlen(optarg) > 40 ? "..." : "",
+							 CRS_NAME_MAX - 1);
+			name = optarg;
+			break;
+		case 'm':
+			merge = optarg;
+			break;
+		case 'B':
+			base = false;
+			break;
+		case 'C':
+			errno = 0;
+			collapse_n = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || collapse_n < 2 ||
+			    collapse_n > 1000000)
+				return crsnl_usage_error(what, "--collapse \"%s\": expected a number of files, 2 or more",
+							 optarg);
+			break;
+		case 'h':
+			printf("Usage: crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
 		       "                          [--merge EXISTING.json] [--collapse N] [--no-base]\n\n"
 		       "Write what the container of process PID has learned as a policy that\n"
 		       "crsnl policy push accepts: policyMode ACTIVE, every default DENY, one\n"
 		       "ALLOW rule per learned tuple, named after what it allows\n"
 		       "(read-etc-hostname, connect-tcp-10.0.0.5-5432, syscall-openat, ...).\n"
-		       "  -o FILE       write to FILE instead of stdout\n"
+		       "  -o, --output FILE  write to FILE instead of stdout (\"-\": stdout)\n"
 		       "  --name NAME   the policy's name (default learned-ID, or the merged\n"
 		       "                policy's own name)\n"
 		       "  --merge FILE  add the learned ALLOW rules to the policy in FILE,\n"
@@ -872,46 +978,15 @@ static int cmd_export(int argc, char **argv)
 		       "Examples:\n"
 		       "  crsnl learn export --pid 4242 -o web.json --name web\n"
 		       "  crsnl learn export --pid 4242 --merge base.json --collapse 5 -o web.json\n");
-		return 0;
-	}
-	for (a = 1; a < argc; a++) {
-		if ((v = crsnl_optval(what, argc, argv, &a, "--pid"))) {
-			if (crsnl_parse_pid(what, v, &pid))
-				return 1;
-		} else if ((v = crsnl_optval(what, argc, argv, &a, "-o")) ||
-			   (v = crsnl_optval(what, argc, argv, &a, "--output"))) {
-			out = v;
-		} else if ((v = crsnl_optval(what, argc, argv, &a, "--name"))) {
-			if (!*v || strlen(v) >= CRS_NAME_MAX) {
-				fprintf(stderr, "crsnl: %s: --name \"%.40s%s\": must be 1..%d bytes\n",
-					what, v, strlen(v) > 40 ? "..." : "",
-					CRS_NAME_MAX - 1);
-				return 1;
-			}
-			name = v;
-		} else if ((v = crsnl_optval(what, argc, argv, &a, "--merge"))) {
-			merge = v;
-		} else if (!strcmp(argv[a], "--no-base")) {
-			base = false;
-		} else if ((v = crsnl_optval(what, argc, argv, &a, "--collapse"))) {
-			errno = 0;
-			collapse_n = strtoul(v, &end, 10);
-			if (errno || *end || end == v || collapse_n < 2 ||
-			    collapse_n > 1000000) {
-				fprintf(stderr, "crsnl: %s: --collapse \"%s\": expected a number of files, 2 or more\n",
-					what, v);
-				return 1;
-			}
-		} else {
-			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n",
-				what, argv[a]);
-			return 1;
+			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
 	}
-	if (!pid) {
-		fprintf(stderr, "crsnl: %s: missing --pid PID (see --help)\n", what);
-		return 1;
-	}
+	if (optind < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	if (!pid)
+		return crsnl_usage_error(what, "missing --pid PID");
 	memset(&p, 0, sizeof(p));
 	if (merge) {
 		if (crs_policy_parse_file(merge, &p, err, sizeof(err))) {
@@ -991,18 +1066,14 @@ static int cmd_export(int argc, char **argv)
 		goto out;
 	}
 	crs_policy_free(&check);
-	if (out) {
-		f = fopen(out, "w");
-		if (!f || fputs(json, f) < 0 || fclose(f)) {
-			fprintf(stderr, "crsnl: %s: -o %s: %s\n", what, out,
-				strerror(errno));
-			free(json);
-			goto out;
-		}
-	} else {
-		fputs(json, stdout);
+	if (crsnl_output_to(what, out)) {
+		free(json);
+		goto out;
 	}
+	fputs(json, stdout);
 	free(json);
+	if (crsnl_output_done(what))
+		goto out;
 	fprintf(stderr, "crsnl: %s: %zu tuples, %zu rules added%s%s (%zu already there, %zu without a rule)\n",
 		what, ts.n, added, merge ? " to " : "", merge ? merge : "",
 		dup, skipped);
@@ -1022,7 +1093,7 @@ int learn_main(int argc, char **argv)
 {
 	if (argc < 2) {
 		learn_usage(stderr);
-		return 1;
+		return CRSNL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
@@ -1039,5 +1110,5 @@ int learn_main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	fprintf(stderr, "crsnl: learn: unknown subcommand \"%s\" (see crsnl learn --help)\n",
 		argv[1]);
-	return 1;
+	return CRSNL_EXIT_USAGE;
 }

@@ -6,7 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmdutil.h"
 #include "crsnl.h"
+
+#ifndef CRSNL_VERSION
+#define CRSNL_VERSION "unknown"
+#endif
 
 static const struct crsnl_cmd commands[] = {
 	{ "status", status_main, "show the module version and counters" },
@@ -27,7 +32,10 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(f, "\n'crsnl COMMAND --help' shows a command's usage.\n");
+	fprintf(f, "\n'crsnl COMMAND --help' shows a command's usage; 'crsnl --version'\n"
+		"the version. Exit status: 0 success, 1 failure, 2 usage error.\n"
+		"Input files larger than %s are refused; \"-\" is stdin/stdout.\n",
+		CRSNL_FILE_MAX_TEXT);
 }
 
 int main(int argc, char **argv)
@@ -36,11 +44,15 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return 1;
+		return CRSNL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("crsnl %s\n", CRSNL_VERSION);
 		return 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -48,5 +60,5 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "crsnl: unknown command \"%s\" (see crsnl --help)\n",
 		argv[1]);
-	return 1;
+	return CRSNL_EXIT_USAGE;
 }

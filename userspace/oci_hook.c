@@ -68,43 +68,14 @@ static void oci_hook_usage(FILE *f)
 /* Read all of stdin into a NUL-terminated buffer; NULL after printing why. */
 static char *read_state(void)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap), *nbuf;
-	size_t n;
+	char err[512], *buf;
+	size_t len;
 
-	if (!buf)
-		goto nomem;
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap >= STATE_MAX) {
-				fprintf(stderr, "crsnl: oci-hook: OCI state on stdin is larger than %d bytes\n",
-					STATE_MAX);
-				free(buf);
-				return NULL;
-			}
-			cap *= 2;
-			nbuf = realloc(buf, cap);
-			if (!nbuf)
-				goto nomem;
-			buf = nbuf;
-		}
-		n = fread(buf + len, 1, cap - len - 1, stdin);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(stdin)) {
-		fprintf(stderr, "crsnl: oci-hook: reading the OCI state from stdin: %s\n",
-			strerror(errno));
-		free(buf);
+	if (crsnl_read_file("-", STATE_MAX, &buf, &len, err, sizeof(err))) {
+		fprintf(stderr, "crsnl: oci-hook: OCI state on %s\n", err);
 		return NULL;
 	}
-	buf[len] = '\0';
 	return buf;
-nomem:
-	free(buf);
-	fprintf(stderr, "crsnl: out of memory\n");
-	return NULL;
 }
 
 /* String value of annotation KEY, NULL if absent; *bad set if not a string. */
@@ -215,15 +186,23 @@ int oci_hook_main(int argc, char **argv)
 	int64_t pid;
 	int ret = 1, r;
 
-	if (crsnl_wants_help(argc, argv)) {
-		oci_hook_usage(stdout);
-		return 0;
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;
+	while ((c = crsnl_getopt("oci-hook", argc, argv, ":h", lo)) != -1) {
+		if (c == 'h') {
+			oci_hook_usage(stdout);
+			return 0;
+		}
+		return CRSNL_EXIT_USAGE;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "crsnl: oci-hook: unexpected argument \"%s\" (the OCI state comes on stdin)\n",
-			argv[1]);
-		return 1;
-	}
+	if (optind < argc)
+		return crsnl_usage_error("oci-hook", "unexpected argument \"%s\" (the OCI state comes on stdin)",
+					 argv[optind]);
 	buf = read_state();
 	if (!buf)
 		return 1;

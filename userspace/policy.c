@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "cmdutil.h"
 #include "policy.h"
 #include "syscalls.h"
 
@@ -522,43 +523,52 @@ static const unsigned int type_fields[] = {
 			     FB(F_ERRNO),
 };
 
+/*
+ * errno names come from the C library's own table (glibc 2.32+:
+ * strerrorname_np), so every errno Linux defines has its name. The few
+ * aliases glibc does not return as names are accepted on input.
+ */
 static const struct {
 	const char *name;
 	unsigned int value;
-} errno_names[] = {
-	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO },
-	{ "EBADF", EBADF }, { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM },
-	{ "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
-	{ "EEXIST", EEXIST }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC },
-	{ "EROFS", EROFS }, { "ENOSYS", ENOSYS }, { "EOPNOTSUPP", EOPNOTSUPP },
-	{ "EAFNOSUPPORT", EAFNOSUPPORT }, { "ECONNREFUSED", ECONNREFUSED },
+} errno_aliases[] = {
+	{ "EWOULDBLOCK", EWOULDBLOCK }, { "EDEADLOCK", EDEADLOCK },
+	{ "ENOTSUP", ENOTSUP },
 };
+
+#define CRS_ERRNO_MAX 4095
 
 /* "ENOSYS" (any case) or a number 1..4095; -1 if neither. */
 int crs_errno_parse(const char *s)
 {
 	unsigned int i;
+	const char *n;
 	char *end;
 	long v;
 
-	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (!strcasecmp(s, errno_names[i].name))
-			return (int)errno_names[i].value;
+	if ((s[0] == 'E' || s[0] == 'e') && s[1]) {
+		for (i = 1; i <= CRS_ERRNO_MAX; i++) {
+			n = strerrorname_np((int)i);
+			if (n && !strcasecmp(s, n))
+				return (int)i;
+		}
+		for (i = 0; i < ARRAY_SIZE(errno_aliases); i++)
+			if (!strcasecmp(s, errno_aliases[i].name))
+				return (int)errno_aliases[i].value;
+		return -1;
+	}
 	if (*s < '1' || *s > '9')
 		return -1;
 	v = strtol(s, &end, 10);
-	return *end || v < 1 || v > 4095 ? -1 : (int)v;
+	return *end || v < 1 || v > CRS_ERRNO_MAX ? -1 : (int)v;
 }
 
-/* The name of errno @e, or NULL when it has none in our table. */
+/* The name of errno @e ("ENOSYS"), or NULL when the C library has none. */
 const char *crs_errno_name(unsigned int e)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (errno_names[i].value == e)
-			return errno_names[i].name;
-	return NULL;
+	if (e < 1 || e > CRS_ERRNO_MAX)
+		return NULL;
+	return strerrorname_np((int)e);
 }
 
 static bool is_exec_syscall(const struct crs_rule *r)
@@ -1120,46 +1130,20 @@ parsed:
 int crs_policy_parse_file(const char *path, struct crs_policy *p,
 			  char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	const char *label = strcmp(path, "-") ? path : "stdin";
+	size_t len;
+	char *buf;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (crsnl_read_file(path, CRSNL_FILE_MAX, &buf, &len, err, errlen))
 		return -1;
-	}
-	do {
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, cap + 65536 + 1);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory", path);
-				return -1;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		free(buf);
-		return -1;
-	}
-	fclose(f);
-	buf[len] = '\0';
 	if (strlen(buf) != len) {
-		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		snprintf(err, errlen, "%s: contains a NUL byte", label);
 		free(buf);
 		return -1;
 	}
-	ret = crs_policy_parse_string(path, buf, p, err, errlen);
+	ret = crs_policy_parse_string(label, buf, p, err, errlen);
 	free(buf);
 	return ret;
 }

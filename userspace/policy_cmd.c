@@ -19,9 +19,9 @@ static void policy_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: crsnl policy push FILE...\n"
-		"       crsnl policy check [--print] FILE...\n"
-		"       crsnl policy list\n"
-		"       crsnl policy show NAME [--stats]\n"
+		"       crsnl policy check [--print] [-o OUT] [--max-rules N] FILE...\n"
+		"       crsnl policy list [--json]\n"
+		"       crsnl policy show NAME [--stats] [-o OUT]\n"
 		"       crsnl policy delete NAME [--force]\n"
 		"       crsnl policy apply NAME --pid PID [--host] [--policy-mode M]\n"
 		"                          [--log-mode L] [--learning on|off]\n"
@@ -29,13 +29,61 @@ static void policy_usage(FILE *f)
 		"       crsnl policy import-seccomp PROFILE.json --name NAME [-o OUT.json]\n"
 		"\n"
 		"Manage runtime policies in the kernel. 'crsnl policy SUBCOMMAND --help'\n"
-		"shows each subcommand with examples.\n");
+		"shows each subcommand with examples. FILE \"-\" is stdin, OUT \"-\" stdout.\n");
 }
 
 static int oom(void)
 {
 	fprintf(stderr, "crsnl: out of memory\n");
 	return 1;
+}
+
+/*
+ * Checks across the files of one push or check: two files defining one
+ * policy name (the second would silently replace the first), and a
+ * policy with more rules than the kernel's max_rules. Return the number
+ * of problems, each printed as one line.
+ */
+static int check_set(char **files, struct crs_policy *pols, bool *ok,
+		     int n, unsigned int max_rules, const char *max_from)
+{
+	int i, j, bad = 0;
+	bool *dup = calloc((size_t)n, sizeof(*dup));
+
+	if (!dup)
+		return oom();
+	for (i = 0; i < n; i++) {
+		if (!ok[i])
+			continue;
+		if (pols[i].n_rules > max_rules) {
+			dup[i] = true;
+			fprintf(stderr, "%s: policy \"%s\": %zu rules, more than max_rules %u (%s)\n",
+				files[i], pols[i].name, pols[i].n_rules,
+				max_rules, max_from);
+			bad++;
+		}
+		for (j = 0; j < i; j++) {
+			if (ok[j] && !strcmp(pols[i].name, pols[j].name)) {
+				fprintf(stderr, "%s: policy \"%s\" is also defined in %s\n",
+					files[i], pols[i].name, files[j]);
+				dup[i] = true;
+				bad++;
+				break;
+			}
+		}
+	}
+	/* a file with a problem is not "valid" */
+	for (i = 0; i < n; i++)
+		if (dup[i])
+			ok[i] = false;
+	free(dup);
+	return bad;
+}
+
+static const char *max_rules_from(int from_module)
+{
+	return from_module ? "module parameter of the loaded crs" :
+	       "the module's default; crs is not loaded";
 }
 
 /* push */
@@ -53,35 +101,67 @@ static int push_emit(struct nl_msg *msg, void *arg)
 	return ps->err;
 }
 
+static void push_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: crsnl policy push FILE...\n\n"
+		"Validate every FILE (policy JSON, see crs-policy(5); \"-\" is stdin),\n"
+		"then create or replace each policy in the kernel, atomically per\n"
+		"policy. Nothing is pushed if any file is invalid, two files define\n"
+		"one policy name, or a policy has more rules than the kernel's\n"
+		"max_rules; each problem is one line naming the file, the rule and\n"
+		"the field. Files larger than %s are refused unread.\n\n"
+		"Examples:\n"
+		"  crsnl policy push policies/web-server.json\n"
+		"  crsnl policy push policies/*.json\n", CRSNL_FILE_MAX_TEXT);
+}
+
 static int cmd_push(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "policy push";
 	struct crs_policy *pols;
 	struct crs_ipc ipc;
-	char err[1024], what[4200];
-	int i, n = argc - 1, bad = 0, ret = 0;
+	char err[1024], what2[4200];
+	int c, i, n, bad = 0, ret = 0, from_module;
+	unsigned int max_rules;
+	char **files;
+	bool *ok;
 
-	if (crsnl_wants_help(argc, argv) || argc < 2) {
-		fprintf(argc < 2 ? stderr : stdout,
-			"Usage: crsnl policy push FILE...\n\n"
-			"Validate every FILE (policy JSON, see README \"Policy JSON\"), then\n"
-			"create or replace each policy in the kernel, atomically per policy.\n"
-			"Nothing is pushed if any file is invalid; each problem is one line\n"
-			"naming the file, the rule and the field.\n\n"
-			"Examples:\n"
-			"  crsnl policy push policies/web-server.json\n"
-			"  crsnl policy push policies/*.json\n");
-		return argc < 2;
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
+		if (c == 'h') {
+			push_help(stdout);
+			return 0;
+		}
+		return CRSNL_EXIT_USAGE;
 	}
+	files = argv + optind;
+	n = argc - optind;
+	if (n < 1)
+		return crsnl_usage_error(what, "missing FILE");
 	pols = calloc((size_t)n, sizeof(*pols));
-	if (!pols)
+	ok = calloc((size_t)n, sizeof(*ok));
+	if (!pols || !ok) {
+		free(pols);
+		free(ok);
 		return oom();
+	}
 	for (i = 0; i < n; i++) {
-		if (crs_policy_parse_file(argv[i + 1], &pols[i], err,
+		if (crs_policy_parse_file(files[i], &pols[i], err,
 					  sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			bad = 1;
+		} else {
+			ok[i] = true;
 		}
 	}
+	max_rules = crsnl_max_rules(&from_module);
+	if (check_set(files, pols, ok, n, max_rules, max_rules_from(from_module)))
+		bad = 1;
 	if (bad) {
 		/* each problem was one line; nothing went to the kernel */
 		ret = 1;
@@ -93,12 +173,13 @@ static int cmd_push(int argc, char **argv)
 		int r = crs_policy_encode(&pols[i], ipc.family, push_emit, &ps);
 
 		if (r) {
-			snprintf(what, sizeof(what), "policy push %s", argv[i + 1]);
-			crs_ipc_perror(&ipc, what, r);
+			snprintf(what2, sizeof(what2), "policy push %s", files[i]);
+			crs_ipc_perror(&ipc, what2, r);
 			ret = 1;
 			break;
 		}
-		printf("%s: pushed policy \"%s\" (%zu rules)\n", argv[i + 1],
+		printf("%s: pushed policy \"%s\" (%zu rules)\n",
+		       strcmp(files[i], "-") ? files[i] : "stdin",
 		       pols[i].name, pols[i].n_rules);
 	}
 	crs_ipc_close(&ipc);
@@ -106,54 +187,119 @@ out:
 	for (i = 0; i < n; i++)
 		crs_policy_free(&pols[i]);
 	free(pols);
+	free(ok);
 	return ret;
+}
+
+static void check_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: crsnl policy check [--print] [-o OUT] [--max-rules N] FILE...\n\n"
+		"Validate each FILE exactly as 'policy push' does, without the kernel\n"
+		"(\"-\" is stdin; files larger than %s are refused unread). Two files\n"
+		"defining one policy name, and a policy with more rules than max_rules,\n"
+		"are errors. max_rules is the loaded module's parameter, else its\n"
+		"default %u; --max-rules N checks against N instead.\n"
+		"--print writes each policy back in the normalized form 'policy show'\n"
+		"prints; -o/--output OUT writes that to OUT instead of stdout.\n\n"
+		"Examples:\n"
+		"  crsnl policy check policies/*.json\n"
+		"  crsnl policy check --print -o web.json policies/web-server.json\n",
+		CRSNL_FILE_MAX_TEXT, CRSNL_MAX_RULES_DEFAULT);
 }
 
 static int cmd_check(int argc, char **argv)
 {
-	struct crs_policy p;
-	char err[1024];
-	bool print = false;
-	int i, bad = 0, files = 0;
+	static const struct option lo[] = {
+		{ "print", no_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "max-rules", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "policy check", *out = NULL, *max_from;
+	unsigned long max_rules = 0;
+	struct crs_policy *pols;
+	bool print = false, *ok;
+	char err[1024], *end, **files;
+	int c, i, n, bad = 0, from_module;
 
-	if (crsnl_wants_help(argc, argv) || argc < 2) {
-		fprintf(argc < 2 ? stderr : stdout,
-			"Usage: crsnl policy check [--print] FILE...\n\n"
-			"Validate each FILE exactly as 'policy push' does, without the kernel.\n"
-			"--print writes each policy back in the normalized form 'policy show'\n"
-			"prints.\n\n"
-			"Examples:\n"
-			"  crsnl policy check policies/*.json\n"
-			"  crsnl policy check --print policies/web-server.json\n");
-		return argc < 2;
-	}
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--print")) {
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":o:h", lo)) != -1) {
+		switch (c) {
+		case 'p':
 			print = true;
-			continue;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'm':
+			errno = 0;
+			max_rules = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || !max_rules ||
+			    max_rules > UINT32_MAX)
+				return crsnl_usage_error(what, "--max-rules \"%s\": expected a number 1..%u",
+							 optarg, UINT32_MAX);
+			break;
+		case 'h':
+			check_help(stdout);
+			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
-		files++;
-		if (crs_policy_parse_file(argv[i], &p, err, sizeof(err))) {
+	}
+	files = argv + optind;
+	n = argc - optind;
+	if (n < 1)
+		return crsnl_usage_error(what, "missing FILE");
+	if (out && !print)
+		return crsnl_usage_error(what, "--output needs --print");
+	if (max_rules) {
+		max_from = "--max-rules";
+	} else {
+		max_rules = crsnl_max_rules(&from_module);
+		max_from = max_rules_from(from_module);
+	}
+	pols = calloc((size_t)n, sizeof(*pols));
+	ok = calloc((size_t)n, sizeof(*ok));
+	if (!pols || !ok) {
+		free(pols);
+		free(ok);
+		return oom();
+	}
+	for (i = 0; i < n; i++) {
+		if (crs_policy_parse_file(files[i], &pols[i], err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			bad = 1;
-			continue;
-		}
-		if (print) {
-			char *out = crs_policy_to_string(&p, false);
-
-			if (out)
-				fputs(out, stdout);
-			free(out);
 		} else {
-			printf("%s: policy \"%s\" is valid (%zu rules)\n", argv[i],
-			       p.name, p.n_rules);
+			ok[i] = true;
 		}
-		crs_policy_free(&p);
 	}
-	if (!files) {
-		fprintf(stderr, "crsnl: policy check: missing FILE (see --help)\n");
-		return 1;
+	if (check_set(files, pols, ok, n, (unsigned int)max_rules, max_from))
+		bad = 1;
+	if (print && crsnl_output_to(what, out))
+		bad = 1;
+	for (i = 0; i < n && !(print && bad); i++) {
+		if (!ok[i])
+			continue;
+		if (print) {
+			char *s = crs_policy_to_string(&pols[i], false);
+
+			if (s)
+				fputs(s, stdout);
+			free(s);
+		} else {
+			printf("%s: policy \"%s\" is valid (%zu rules)\n",
+			       strcmp(files[i], "-") ? files[i] : "stdin",
+			       pols[i].name, pols[i].n_rules);
+		}
 	}
+	for (i = 0; i < n; i++)
+		crs_policy_free(&pols[i]);
+	free(pols);
+	free(ok);
+	if (crsnl_output_done(what))
+		bad = 1;
 	return bad;
 }
 
@@ -240,78 +386,121 @@ nomem:
 
 static int cmd_list(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "policy list";
+	struct json_object *arr = NULL, *o;
 	struct crs_ipc ipc;
 	struct collect c;
+	bool json = false;
+	int opt;
 	size_t i;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl policy list\n\n"
-		       "List the policies stored in the kernel: name, policy mode,\n"
-		       "number of rules and number of containers bound to each.\n\n"
-		       "Example:\n  crsnl policy list\n");
-		return 0;
+	optind = 0;
+	while ((opt = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
+		if (opt == 'j') {
+			json = true;
+			continue;
+		}
+		if (opt == 'h') {
+			printf("Usage: crsnl policy list [--json]\n\n"
+			       "List the policies stored in the kernel: name, policy mode,\n"
+			       "number of rules and number of containers bound to each.\n"
+			       "--json prints one JSON array of {\"name\", \"mode\", \"rules\",\n"
+			       "\"containers\", \"generation\"} objects.\n\n"
+			       "Examples:\n  crsnl policy list\n  crsnl policy list --json\n");
+			return 0;
+		}
+		return CRSNL_EXIT_USAGE;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "crsnl: policy list: unexpected argument \"%s\"\n",
-			argv[1]);
-		return 1;
-	}
+	if (optind < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
 	crs_ipc_open_or_die(&ipc);
-	if (get_policies(&ipc, "policy list", NULL, 0, &c)) {
+	if (get_policies(&ipc, what, NULL, 0, &c)) {
 		crs_policy_list_free(&c.l);
 		crs_ipc_close(&ipc);
 		return 1;
 	}
-	printf("%-32s %-10s %8s %10s\n", "NAME", "MODE", "RULES", "CONTAINERS");
+	crs_ipc_close(&ipc);
+	if (json)
+		arr = json_object_new_array();
+	else
+		printf("%-32s %-10s %8s %10s\n", "NAME", "MODE", "RULES", "CONTAINERS");
 	for (i = 0; i < c.l.n; i++) {
 		struct crs_policy *p = &c.l.v[i];
 
-		printf("%-32s %-10s %8zu %10u\n", p->name, crs_mode_name(p->mode),
-		       p->n_rules, p->containers);
+		if (!json) {
+			printf("%-32s %-10s %8zu %10u\n", p->name,
+			       crs_mode_name(p->mode), p->n_rules, p->containers);
+			continue;
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(p->name));
+		json_object_object_add(o, "mode",
+				       json_object_new_string(crs_mode_name(p->mode)));
+		json_object_object_add(o, "rules", json_object_new_int64((int64_t)p->n_rules));
+		json_object_object_add(o, "containers", json_object_new_int64(p->containers));
+		json_object_object_add(o, "generation",
+				       json_object_new_uint64(p->generation));
+		json_object_array_add(arr, o);
+	}
+	if (json) {
+		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+		json_object_put(arr);
 	}
 	crs_policy_list_free(&c.l);
-	crs_ipc_close(&ipc);
-	return 0;
+	return crsnl_output_done(what);
 }
 
 static int cmd_show(int argc, char **argv)
 {
-	const char *name = NULL;
+	static const struct option lo[] = {
+		{ "stats", no_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "policy show", *name, *outpath = NULL;
 	struct crs_ipc ipc;
 	struct collect c;
 	bool stats = false;
 	char *out;
-	int i;
+	int opt;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl policy show NAME [--stats]\n\n"
-		       "Print policy NAME as stored in the kernel, as policy JSON that\n"
-		       "'crsnl policy push' accepts and that describes the same policy.\n"
-		       "--stats adds per-rule counters (\"stats\": {\"allowed\", \"denied\",\n"
-		       "\"monitored\"}); that output is for reading, push refuses it.\n\n"
-		       "Examples:\n"
-		       "  crsnl policy show web-server > web-server.json\n"
-		       "  crsnl policy show web-server --stats\n");
-		return 0;
-	}
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--stats")) {
+	optind = 0;
+	while ((opt = crsnl_getopt(what, argc, argv, ":o:h", lo)) != -1) {
+		switch (opt) {
+		case 's':
 			stats = true;
-		} else if (argv[i][0] == '-' || name) {
-			fprintf(stderr, "crsnl: policy show: unexpected argument \"%s\"\n",
-				argv[i]);
-			return 1;
-		} else {
-			name = argv[i];
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'h':
+			printf("Usage: crsnl policy show NAME [--stats] [-o OUT]\n\n"
+			       "Print policy NAME as stored in the kernel, as policy JSON that\n"
+			       "'crsnl policy push' accepts and that describes the same policy.\n"
+			       "--stats adds per-rule counters (\"stats\": {\"allowed\", \"denied\",\n"
+			       "\"monitored\"}); that output is for reading, push refuses it.\n"
+			       "-o/--output OUT writes to OUT instead of stdout.\n\n"
+			       "Examples:\n"
+			       "  crsnl policy show web-server -o web-server.json\n"
+			       "  crsnl policy show web-server --stats\n");
+			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
 	}
-	if (!name) {
-		fprintf(stderr, "crsnl: policy show: missing policy NAME (see --help)\n");
-		return 1;
-	}
+	if (optind >= argc)
+		return crsnl_usage_error(what, "missing policy NAME");
+	if (optind + 1 < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind + 1]);
+	name = argv[optind];
 	crs_ipc_open_or_die(&ipc);
-	if (get_policies(&ipc, "policy show", name,
-			 stats ? CRS_GET_F_STATS : 0, &c)) {
+	if (get_policies(&ipc, what, name, stats ? CRS_GET_F_STATS : 0, &c)) {
 		crs_policy_list_free(&c.l);
 		crs_ipc_close(&ipc);
 		return 1;
@@ -327,44 +516,51 @@ static int cmd_show(int argc, char **argv)
 	crs_policy_list_free(&c.l);
 	if (!out)
 		return oom();
+	if (crsnl_output_to(what, outpath)) {
+		free(out);
+		return 1;
+	}
 	fputs(out, stdout);
 	free(out);
-	return 0;
+	return crsnl_output_done(what);
 }
 
 static int cmd_delete(int argc, char **argv)
 {
-	const char *name = NULL;
+	static const struct option lo[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "policy delete", *name;
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
 	struct nlattr *pol;
 	uint32_t flags = 0;
-	int i, ret;
+	int opt, ret;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl policy delete NAME [--force]\n\n"
-		       "Delete policy NAME. While containers use it the kernel refuses\n"
-		       "(EBUSY) unless --force, which detaches those containers first.\n\n"
-		       "Examples:\n"
-		       "  crsnl policy delete batch-job\n"
-		       "  crsnl policy delete web-server --force\n");
-		return 0;
-	}
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--force")) {
+	optind = 0;
+	while ((opt = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
+		if (opt == 'f') {
 			flags |= CRS_DEL_F_FORCE;
-		} else if (argv[i][0] == '-' || name) {
-			fprintf(stderr, "crsnl: policy delete: unexpected argument \"%s\"\n",
-				argv[i]);
-			return 1;
-		} else {
-			name = argv[i];
+			continue;
 		}
+		if (opt == 'h') {
+			printf("Usage: crsnl policy delete NAME [--force]\n\n"
+			       "Delete policy NAME. While containers use it the kernel refuses\n"
+			       "(EBUSY) unless --force, which detaches those containers first.\n\n"
+			       "Examples:\n"
+			       "  crsnl policy delete batch-job\n"
+			       "  crsnl policy delete web-server --force\n");
+			return 0;
+		}
+		return CRSNL_EXIT_USAGE;
 	}
-	if (!name) {
-		fprintf(stderr, "crsnl: policy delete: missing policy NAME (see --help)\n");
-		return 1;
-	}
+	if (optind >= argc)
+		return crsnl_usage_error(what, "missing policy NAME");
+	if (optind + 1 < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind + 1]);
+	name = argv[optind];
 	crs_ipc_open_or_die(&ipc);
 	msg = crs_ipc_msg(&ipc, CRS_CMD_DEL_POLICY, 0);
 	if (!msg)
@@ -377,63 +573,85 @@ static int cmd_delete(int argc, char **argv)
 	}
 	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
 	if (ret)
-		crs_ipc_perror(&ipc, "policy delete", ret);
+		crs_ipc_perror(&ipc, what, ret);
 	crs_ipc_close(&ipc);
 	return ret ? 1 : 0;
 }
 
 /*
- * Options shared by apply and container set: fills a CRS_A_CONTAINER
- * request. Return 0, or 1 after printing the problem.
+ * Options shared by apply, detach, container set, learn start/stop:
+ * fills a CRS_A_CONTAINER request; req->allowed says which options the
+ * command takes (CRSNL_O_*). Return 0, 3 after printing the help, or
+ * CRSNL_EXIT_USAGE after printing the problem.
  */
-int crsnl_container_opts(const char *what, int argc, char **argv, int first,
+int crsnl_container_opts(const char *what, int argc, char **argv,
+			 unsigned int allowed, void (*help)(void),
 			 struct crsnl_container_req *req)
 {
-	const char *v;
-	int i, m;
+	static const struct option lo[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "policy-mode", required_argument, NULL, 'M' },
+		{ "log-mode", required_argument, NULL, 'L' },
+		{ "learning", required_argument, NULL, 'l' },
+		{ "host", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, m;
 
-	for (i = first; i < argc; i++) {
-		if ((v = crsnl_optval(what, argc, argv, &i, "--pid"))) {
-			if (crsnl_parse_pid(what, v, &req->pid))
-				return 1;
-		} else if ((v = crsnl_optval(what, argc, argv, &i, "--policy-mode"))) {
-			m = crs_mode_parse(v);
-			if (m < 0) {
-				fprintf(stderr, "crsnl: %s: --policy-mode \"%s\": expected ACTIVE, PERMISSIVE or INACTIVE\n",
-					what, v);
-				return 1;
-			}
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":p:h", lo)) != -1) {
+		switch (c) {
+		case 'p':
+			if (crsnl_parse_pid(what, optarg, &req->pid))
+				return CRSNL_EXIT_USAGE;
+			continue;
+		case 'h':
+			help();
+			return 3;
+		case '?':
+			return CRSNL_EXIT_USAGE;
+		}
+		if (!(allowed & (c == 'M' ? CRSNL_O_POLICY_MODE : c == 'L' ?
+				 CRSNL_O_LOG_MODE : c == 'l' ? CRSNL_O_LEARNING :
+				 CRSNL_O_HOST)))
+			return crsnl_usage_error(what, "option \"%s\" does not apply here",
+						 argv[optind - 1]);
+		switch (c) {
+		case 'M':
+			m = crs_mode_parse(optarg);
+			if (m < 0)
+				return crsnl_usage_error(what, "--policy-mode \"%s\": expected ACTIVE, PERMISSIVE or INACTIVE",
+							 optarg);
 			req->policy_mode = m;
-		} else if ((v = crsnl_optval(what, argc, argv, &i, "--log-mode"))) {
-			m = crs_log_mode_parse(v);
-			if (m < 0) {
-				fprintf(stderr, "crsnl: %s: --log-mode \"%s\": expected NONE, POLICY_MONITOR, POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL, BEHAVIOR or ALL\n",
-					what, v);
-				return 1;
-			}
+			break;
+		case 'L':
+			m = crs_log_mode_parse(optarg);
+			if (m < 0)
+				return crsnl_usage_error(what, "--log-mode \"%s\": expected NONE, POLICY_MONITOR, POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL, BEHAVIOR or ALL",
+							 optarg);
 			req->log_mode = m;
-		} else if ((v = crsnl_optval(what, argc, argv, &i, "--learning"))) {
-			m = crsnl_parse_onoff(v);
-			if (m < 0) {
-				fprintf(stderr, "crsnl: %s: --learning \"%s\": expected on or off\n",
-					what, v);
-				return 1;
-			}
+			break;
+		case 'l':
+			m = crsnl_parse_onoff(optarg);
+			if (m < 0)
+				return crsnl_usage_error(what, "--learning \"%s\": expected on or off",
+							 optarg);
 			req->learning = m;
-		} else if (!strcmp(argv[i], "--host")) {
+			break;
+		case 'H':
 			req->host = 1;
-		} else if (argv[i][0] != '-' && !req->name && req->want_name) {
-			req->name = argv[i];
-		} else {
-			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n",
-				what, argv[i]);
-			return 1;
+			break;
 		}
 	}
-	if (!req->pid) {
-		fprintf(stderr, "crsnl: %s: missing --pid PID (see --help)\n", what);
-		return 1;
-	}
+	if (req->want_name && optind < argc)
+		req->name = argv[optind++];
+	if (optind < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	if (req->want_name && !req->name)
+		return crsnl_usage_error(what, "missing policy NAME");
+	if (!req->pid)
+		return crsnl_usage_error(what, "missing --pid PID");
 	return 0;
 }
 
@@ -477,52 +695,51 @@ nomem:
 	return oom();
 }
 
+static void apply_help(void)
+{
+	printf("Usage: crsnl policy apply NAME --pid PID [--host] [--policy-mode M]\n"
+	       "                          [--log-mode L] [--learning on|off]\n\n"
+	       "Bind policy NAME to the container of process PID (its pid\n"
+	       "namespace, as seen from the caller's). The host's initial pid\n"
+	       "namespace is refused unless --host. --policy-mode (ACTIVE,\n"
+	       "PERMISSIVE, INACTIVE), --log-mode (NONE, POLICY_MONITOR,\n"
+	       "POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL,\n"
+	       "BEHAVIOR, ALL) and --learning override the policy per container.\n\n"
+	       "Examples:\n"
+	       "  crsnl policy apply web-server --pid $(docker inspect -f '{{.State.Pid}}' web)\n"
+	       "  crsnl policy apply batch-job --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n");
+}
+
 static int cmd_apply(int argc, char **argv)
 {
 	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
+	int r;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl policy apply NAME --pid PID [--host] [--policy-mode M]\n"
-		       "                          [--log-mode L] [--learning on|off]\n\n"
-		       "Bind policy NAME to the container of process PID (its pid\n"
-		       "namespace, as seen from the caller's). The host's initial pid\n"
-		       "namespace is refused unless --host. --policy-mode (ACTIVE,\n"
-		       "PERMISSIVE, INACTIVE), --log-mode (NONE, POLICY_MONITOR,\n"
-		       "POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL,\n"
-		       "BEHAVIOR, ALL) and --learning override the policy per container.\n\n"
-		       "Examples:\n"
-		       "  crsnl policy apply web-server --pid $(docker inspect -f '{{.State.Pid}}' web)\n"
-		       "  crsnl policy apply batch-job --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n");
-		return 0;
-	}
 	req.want_name = 1;
-	if (crsnl_container_opts("policy apply", argc, argv, 1, &req))
-		return 1;
-	if (!req.name) {
-		fprintf(stderr, "crsnl: policy apply: missing policy NAME (see --help)\n");
-		return 1;
-	}
+	r = crsnl_container_opts("policy apply", argc, argv, CRSNL_O_ALL,
+				 apply_help, &req);
+	if (r)
+		return r == 3 ? 0 : r;
 	return crsnl_container_call("policy apply", CRS_CMD_APPLY, &req);
+}
+
+static void detach_help(void)
+{
+	printf("Usage: crsnl policy detach --pid PID\n\n"
+	       "Unbind the container that process PID resolves to (the nearest\n"
+	       "bound ancestor pid namespace). Fails if PID is in no container.\n\n"
+	       "Example:\n  crsnl policy detach --pid 4242\n");
 }
 
 static int cmd_detach(int argc, char **argv)
 {
 	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
+	int r;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl policy detach --pid PID\n\n"
-		       "Unbind the container that process PID resolves to (the nearest\n"
-		       "bound ancestor pid namespace). Fails if PID is in no container.\n\n"
-		       "Example:\n  crsnl policy detach --pid 4242\n");
-		return 0;
-	}
-	if (crsnl_container_opts("policy detach", argc, argv, 1, &req))
-		return 1;
-	if (req.policy_mode >= 0 || req.log_mode >= 0 || req.learning >= 0 ||
-	    req.host) {
-		fprintf(stderr, "crsnl: policy detach: only --pid PID is accepted\n");
-		return 1;
-	}
+	r = crsnl_container_opts("policy detach", argc, argv, 0, detach_help,
+				 &req);
+	if (r)
+		return r == 3 ? 0 : r;
 	return crsnl_container_call("policy detach", CRS_CMD_DETACH, &req);
 }
 
@@ -543,7 +760,7 @@ int policy_main(int argc, char **argv)
 
 	if (argc < 2) {
 		policy_usage(stderr);
-		return 1;
+		return CRSNL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
@@ -555,5 +772,5 @@ int policy_main(int argc, char **argv)
 			return policy_cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "crsnl: policy: unknown subcommand \"%s\" (see crsnl policy --help)\n",
 		argv[1]);
-	return 1;
+	return CRSNL_EXIT_USAGE;
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdutil.h"
 #include "crsnl.h"
 #include "policy.h"
 #include "seccomp.h"
@@ -448,16 +449,34 @@ out:
 
 int import_seccomp_main(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *what = "policy import-seccomp";
 	const char *in = NULL, *name = NULL, *outpath = NULL;
-	struct crs_policy p;
 	struct json_object *prof;
-	char err[1024], *text;
-	FILE *f;
-	int i;
+	enum json_tokener_error jerr;
+	struct crs_policy p;
+	char err[1024], *text, *buf;
+	size_t len;
+	int c;
 
-	if (crsnl_wants_help(argc, argv)) {
-		printf("Usage: crsnl policy import-seccomp PROFILE.json --name NAME [-o OUT.json]\n\n"
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":n:o:h", lo)) != -1) {
+		switch (c) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'h':
+			printf("Usage: crsnl policy import-seccomp PROFILE.json --name NAME [-o OUT.json]\n\n"
+			       "PROFILE.json \"-\" is stdin; larger than " CRSNL_FILE_MAX_TEXT " is refused unread.\n"
+			       "-o/--output OUT.json writes the policy there instead of stdout.\n"
 		       "Convert a Docker/OCI seccomp profile into a crs policy of SYSCALL\n"
 		       "rules (printed, or written to OUT.json; push it with 'policy push').\n"
 		       "The container is taken to be x86_64 with Docker's default\n"
@@ -468,38 +487,31 @@ int import_seccomp_main(int argc, char **argv)
 		       "Every approximation is a 'note:' line on stderr.\n\n"
 		       "Examples:\n"
 		       "  crsnl policy import-seccomp /usr/share/docker/seccomp.json --name docker-default -o docker-default.json\n"
-		       "  crsnl policy import-seccomp profile.json --name app | crsnl policy push /dev/stdin\n");
-		return 0;
-	}
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--name") || !strcmp(argv[i], "-o")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "crsnl: %s: %s needs a value\n", what, argv[i]);
-				return 1;
-			}
-			if (argv[i][1] == 'o')
-				outpath = argv[++i];
-			else
-				name = argv[++i];
-		} else if (!strncmp(argv[i], "--name=", 7)) {
-			name = argv[i] + 7;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n", what, argv[i]);
-			return 1;
-		} else if (in) {
-			fprintf(stderr, "crsnl: %s: unexpected argument \"%s\"\n", what, argv[i]);
-			return 1;
-		} else {
-			in = argv[i];
+		       "  crsnl policy import-seccomp profile.json --name app | crsnl policy push -\n");
+			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
 	}
-	if (!in || !name) {
-		fprintf(stderr, "crsnl: %s: need PROFILE.json and --name NAME (see --help)\n", what);
+	if (optind < argc)
+		in = argv[optind++];
+	if (optind < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	if (!in || !name)
+		return crsnl_usage_error(what, "need PROFILE.json and --name NAME");
+	if (crsnl_read_file(in, CRSNL_FILE_MAX, &buf, &len, err, sizeof(err))) {
+		fprintf(stderr, "crsnl: %s: %s\n", what, err);
 		return 1;
 	}
-	prof = json_object_from_file(in);
+	if (!strcmp(in, "-"))
+		in = "stdin";
+	jerr = json_tokener_success;
+	prof = strlen(buf) == len ? json_tokener_parse_verbose(buf, &jerr) : NULL;
+	free(buf);
 	if (!prof) {
-		fprintf(stderr, "crsnl: %s: %s: %s\n", what, in, json_util_get_last_err());
+		fprintf(stderr, "crsnl: %s: %s: %s\n", what, in,
+			jerr != json_tokener_success ? json_tokener_error_desc(jerr) :
+			"not JSON (a NUL byte, or empty)");
 		return 1;
 	}
 	if (crs_seccomp_import(in, prof, name, stderr, &p, err, sizeof(err))) {
@@ -514,17 +526,11 @@ int import_seccomp_main(int argc, char **argv)
 	crs_policy_free(&p);
 	if (!text)
 		return 1;
-	f = outpath ? fopen(outpath, "w") : stdout;
-	if (!f) {
-		fprintf(stderr, "crsnl: %s: %s: %s\n", what, outpath, strerror(errno));
+	if (crsnl_output_to(what, outpath)) {
 		free(text);
 		return 1;
 	}
-	fputs(text, f);
+	fputs(text, stdout);
 	free(text);
-	if (outpath && fclose(f)) {
-		fprintf(stderr, "crsnl: %s: %s: %s\n", what, outpath, strerror(errno));
-		return 1;
-	}
-	return 0;
+	return crsnl_output_done(what);
 }

@@ -62,6 +62,16 @@ rc=$?
 cat build/rootfs.log
 result "demo root filesystem (tools/demo/mkrootfs.sh)" "$([ $rc -eq 0 ] && echo 1)"
 
+# 1c. the YNL spec against crs.h (host), and the Debian packages that
+#     test_pkg.sh installs in the VM (make deb runs lintian)
+make --no-print-directory check-spec > build/check-spec.log 2>&1
+cat build/check-spec.log
+count_tap build/check-spec.log
+make --no-print-directory deb > build/deb.log 2>&1
+rc=$?
+tail -n 20 build/deb.log
+result "make deb (dpkg-buildpackage, lintian clean)" "$([ $rc -eq 0 ] && echo 1)"
+
 # 2. the VM suite
 bash $vm -t 2400 -o build/vm/suite -- bash tools/testing/vm/suite.sh > build/suite.log 2>&1
 rc=$?

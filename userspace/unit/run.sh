@@ -13,4 +13,7 @@ if ! make -s -C "$here/.." unit/test_policy >&2; then
 	exit 1
 fi
 cd "$here"
-exec ./test_policy
+rc=0
+./test_policy || rc=1
+bash ./test_cli.sh || rc=1
+exit $rc

@@ -361,16 +361,6 @@ pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 	return in;
 }
 
-int crs_scaled(int n)
-{
-	const char *e = getenv("CRS_TEST_SCALE");
-	double f = e ? atof(e) : 1.0;
-
-	if (f <= 0)
-		f = 1.0;
-	return n * f < 1 ? 1 : (int)(n * f);
-}
-
 long crs_refcnt(void)
 {
 	char buf[32] = "";

@@ -63,11 +63,6 @@ int64_t crs_status_value(int attr);
 pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 			  int (*init)(void *), void *arg, pid_t *outer);
 
-/*
- * @n scaled by the environment's CRS_TEST_SCALE (a positive number, 1 by
- * default: slower kernels run fewer iterations); at least 1.
- */
-int crs_scaled(int n);
 
 /* /sys/module/crs/refcnt, or -1 when it cannot be read (not loaded). */
 long crs_refcnt(void);

@@ -1107,12 +1107,13 @@ TEST(crsnl_events_text_format_filters_and_exit_status)
 	/* --count reached: exit 0 */
 	EXPECT_EQ(0, listener_stop(&l, false));
 
-	/* --timeout before --count: exit 2; --timeout alone: exit 0 */
-	EXPECT_EQ(2, crs_sh(NULL, 0, "%s events --count 1 --timeout 0.5 --container 1 2>/dev/null",
+	/* --timeout before --count: exit 1; --timeout alone: exit 0 */
+	EXPECT_EQ(1, crs_sh(NULL, 0, "%s events --count 1 --timeout 0.5 --container 1 2>/dev/null",
 			    crs_crsnl()));
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s events --timeout 0.5 2>/dev/null",
 			    crs_crsnl()));
-	EXPECT_EQ(1, crs_sh(NULL, 0, "%s events --outcome MAYBE 2>/dev/null",
+	/* a bad command line: exit 2 */
+	EXPECT_EQ(2, crs_sh(NULL, 0, "%s events --outcome MAYBE 2>/dev/null",
 			    crs_crsnl()));
 	ct_stop(&ct);
 	crs_delete_policy(mixed_policy.name);

@@ -85,7 +85,7 @@ TEST(crsnl_help)
 	EXPECT_NE(NULL, strstr(out, "status"));
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s status --help", crs_crsnl()));
 	EXPECT_NE(NULL, strstr(out, "Usage: crsnl status"));
-	EXPECT_EQ(1, crs_sh(NULL, 0, "%s no-such-command 2>/dev/null", crs_crsnl()));
+	EXPECT_EQ(2, crs_sh(NULL, 0, "%s no-such-command 2>/dev/null", crs_crsnl()));
 }
 
 /* In a child: drop CAP_NET_ADMIN, keep uid 0; status must be EPERM. */
