@@ -72,7 +72,8 @@ secs=$(($(date +%s) - start))
 echo "# dpkg -i: ${secs}s"
 result "$([ $rc = 0 ] && grep -q "crs.ko built and installed for kernel $K" "$W/install.log" && echo 1)" \
 	dpkg_install_builds_the_module "$(tail -n 20 "$W/install.log")"
-result "$(dkms status -m crs -v "$V" -k "$K" | grep -q ': installed' &&
+# (the guest has no /dev/fd: dkms's filtered status prints nothing there)
+result "$(dkms status 2>/dev/null | grep -qxF "crs/$V, $K, x86_64: installed" &&
 	[ "$(modinfo -n crs)" = "/lib/modules/$K/updates/dkms/crs.ko" ] && echo 1)" \
 	dkms_installed_for_the_running_kernel "$(dkms status; modinfo -n crs 2>&1)"
 modprobe crs
