@@ -204,3 +204,12 @@ check-spec: ynl
 	bash tools/testing/ynl/host.sh
 
 .PHONY: deb install-docs ynl check-spec
+
+# The Debian packages installed, used and purged in the VM (test_pkg.sh);
+# not yet part of make check (README "Packages").
+check-pkg: setup all selftests deb
+	bash tools/testing/dkms-build.sh > build/dkms.log 2>&1 || { cat build/dkms.log; exit 1; }
+	bash tools/testing/vm/run.sh -t 1800 -o build/vm/pkg -- \
+		bash tools/testing/vm/suite.sh test_pkg.sh
+
+.PHONY: check-pkg

@@ -47,6 +47,9 @@ dirs=(/etc /usr/src /usr/sbin /usr/share/man/man5 /usr/share/man/man8
 	/usr/share/bash-completion/completions /usr/share/containers /usr/share/doc
 	/lib/modules/"$K" /lib/systemd/system /var/lib/dkms /var/lib/systemd)
 snapshot() { find "${dirs[@]}" 2>/dev/null | grep -v '^/etc/ld.so.cache$' | sort; }
+# a booted Debian system has /dev/fd (udev); the test VM's devtmpfs does
+# not, and dkms's process substitutions need it
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 snapshot > "$W/before"
 
 lsmod | grep -q '^crs ' && rmmod_crs
