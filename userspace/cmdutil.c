@@ -58,6 +58,14 @@ int crsnl_getopt(const char *what, int argc, char **argv, const char *so,
 
 	opterr = 0;
 	c = getopt_long(argc, argv, so, lo, NULL);
+	/*
+	 * "-o=FILE" means what "--output=FILE" does, not a file named
+	 * "=FILE": getopt hands a short option's attached value over as is.
+	 */
+	if (c > 0 && c < 256 && optarg && optarg[0] == '=' &&
+	    optarg == argv[optind - 1] + 2 && argv[optind - 1][0] == '-' &&
+	    argv[optind - 1][1] == c)
+		optarg++;
 	if (c == ':') {
 		crsnl_usage_error(what, "option \"%s\" needs a value",
 				  argv[optind - 1]);

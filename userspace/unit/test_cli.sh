@@ -88,8 +88,10 @@ ok check_stdin "$([ $? = 0 ] && grep -q '^stdin: policy "web-server" is valid (2
 run policy check --print "$pol"; cp "$T/out" "$T/print-stdout"
 run policy check --print -o "$T/p1.json" "$pol"; r1=$rc
 run policy check --print --output="$T/p2.json" "$pol"; r2=$rc
+run policy check --print -o="$T/p3.json" "$pol"; r3=$rc
+run policy check --print -o"$T/p4.json" "$pol"; r4=$rc
 run policy check --print --output - "$pol"
-ok output_option_forms "$([ $r1$r2$rc = 000 ] && cmp -s "$T/p1.json" "$T/print-stdout" && cmp -s "$T/p2.json" "$T/print-stdout" && cmp -s "$T/out" "$T/print-stdout"; echo $?)"
+ok output_option_forms "$([ $r1$r2$r3$r4$rc = 00000 ] && cmp -s "$T/p1.json" "$T/print-stdout" && cmp -s "$T/p2.json" "$T/print-stdout" && cmp -s "$T/p3.json" "$T/print-stdout" && cmp -s "$T/p4.json" "$T/print-stdout" && cmp -s "$T/out" "$T/print-stdout"; echo $?)"
 prof=$here/seccomp/docker-default.json
 run policy import-seccomp "$prof" --name dd -o "$T/s1.json"; r1=$rc
 run policy import-seccomp --output="$T/s2.json" --name=dd - < "$prof" 2>/dev/null; r2=$rc
