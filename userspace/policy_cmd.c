@@ -39,13 +39,15 @@ static int oom(void)
 }
 
 /*
- * Checks across the files of one push or check: two files defining one
- * policy name (the second would silently replace the first), and a
- * policy with more rules than the kernel's max_rules. Return the number
+ * Checks across the files of one push or check: a policy with more rules
+ * than the kernel's max_rules and, with @names (policy check), two files
+ * defining one policy name. A push takes its files in order, so a name
+ * pushed twice is a replace, as two pushes would be. Return the number
  * of problems, each printed as one line.
  */
 static int check_set(char **files, struct crs_policy *pols, bool *ok,
-		     int n, unsigned int max_rules, const char *max_from)
+		     int n, unsigned int max_rules, const char *max_from,
+		     bool names)
 {
 	int i, j, bad = 0;
 	bool *dup = calloc((size_t)n, sizeof(*dup));
@@ -62,7 +64,7 @@ static int check_set(char **files, struct crs_policy *pols, bool *ok,
 				max_rules, max_from);
 			bad++;
 		}
-		for (j = 0; j < i; j++) {
+		for (j = 0; names && j < i; j++) {
 			if (ok[j] && !strcmp(pols[i].name, pols[j].name)) {
 				fprintf(stderr, "%s: policy \"%s\" is also defined in %s\n",
 					files[i], pols[i].name, files[j]);
@@ -107,9 +109,9 @@ static void push_help(FILE *f)
 		"Usage: crsnl policy push FILE...\n\n"
 		"Validate every FILE (policy JSON, see crs-policy(5); \"-\" is stdin),\n"
 		"then create or replace each policy in the kernel, atomically per\n"
-		"policy. Nothing is pushed if any file is invalid, two files define\n"
-		"one policy name, or a policy has more rules than the kernel's\n"
-		"max_rules; each problem is one line naming the file, the rule and\n"
+		"policy, in the order given (a name given twice is replaced twice).\n"
+		"Nothing is pushed if any file is invalid or a policy has more rules\n"
+		"than the kernel's max_rules; each problem is one line naming the file, the rule and\n"
 		"the field. Files larger than %s are refused unread.\n\n"
 		"Examples:\n"
 		"  crsnl policy push policies/web-server.json\n"
@@ -160,7 +162,8 @@ static int cmd_push(int argc, char **argv)
 		}
 	}
 	max_rules = crsnl_max_rules(&from_module);
-	if (check_set(files, pols, ok, n, max_rules, max_rules_from(from_module)))
+	if (check_set(files, pols, ok, n, max_rules, max_rules_from(from_module),
+		      false))
 		bad = 1;
 	if (bad) {
 		/* each problem was one line; nothing went to the kernel */
@@ -275,7 +278,8 @@ static int cmd_check(int argc, char **argv)
 			ok[i] = true;
 		}
 	}
-	if (check_set(files, pols, ok, n, (unsigned int)max_rules, max_from))
+	if (check_set(files, pols, ok, n, (unsigned int)max_rules, max_from,
+		      true))
 		bad = 1;
 	if (print && crsnl_output_to(what, out))
 		bad = 1;
