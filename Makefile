@@ -44,13 +44,13 @@ check: setup
 # The whole VM suite on KVER's kernel, without the host-only steps of
 # 'make check' (style, sparse, unit tests, bench): .ci/run runs it for
 # the 6.12 line. crs.ko is built for KVER in build/kernels/KVER.
-check-vm: setup crsnl selftests
+check-vm: setup crsnl selftests deb
 	bash tools/testing/check-kernels.sh $(KVER)
 
 # The whole VM suite on every kernel line and flavour we support (README
 # "Supported kernels"): one "N passed, N failed" line per kernel.
 CHECK_KERNELS ?= 6.1 6.1-rt 6.12 6.12-rt 6.1-cloud
-check-kernels: setup crsnl selftests
+check-kernels: setup crsnl selftests deb
 	bash tools/testing/check-kernels.sh $(CHECK_KERNELS)
 
 # The concurrency stress test alone (it also runs in 'make check').
@@ -205,8 +205,8 @@ check-spec: ynl
 
 .PHONY: deb install-docs ynl check-spec
 
-# The Debian packages installed, used and purged in the VM (test_pkg.sh);
-# not yet part of make check (README "Packages").
+# The Debian packages installed, used and purged in the VM (test_pkg.sh)
+# alone; make check, check-vm and check-kernels run it with the suite.
 check-pkg: setup all selftests deb
 	bash tools/testing/dkms-build.sh > build/dkms.log 2>&1 || { cat build/dkms.log; exit 1; }
 	bash tools/testing/vm/run.sh -t 1800 -o build/vm/pkg -- \

@@ -21,9 +21,6 @@ tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(test_*)
 for t in "${tests[@]}"; do
 	[ -x "$t" ] && [ -f "$t" ] || continue
-	# the package test only when named (make check-pkg): it installs the
-	# packages of make deb into the guest and is not part of make check yet
-	[ $# -gt 0 ] || [ "$t" != test_pkg.sh ] || continue
 	echo "# ===== $t"
 	"./$t" || fail=1
 	lsmod | grep -q '^crs ' || insmod "$CRS_KO"
