@@ -9,6 +9,7 @@
 #
 # FULL=1: the tests at full size (as on Debian's kernel), else their loops
 # and durations are cut to CRS_TEST_SCALE percent (default 10).
+# TESTS="test_a test_b": only those selftests (scaled runs).
 # SOAK=1: instead of the suite, 100,000 fuzzed netlink messages
 # (test_fuzz) and a 5-minute stress with policy and container churn and
 # rmmod attempts (test_stress), then the kmemleak scan.
@@ -35,7 +36,7 @@ if ! make -C "$kdir" M="$top/$ko" CRS_VERSION="$(cat VERSION)" modules > $ko/bui
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-make --no-print-directory crsnl selftests > build/debug-make.log 2>&1 ||
+make --no-print-directory crsnl selftests ynl > build/debug-make.log 2>&1 ||
 	{ cat build/debug-make.log; echo "0 passed, 1 failed"; exit 1; }
 bash tools/demo/mkrootfs.sh > build/debug-rootfs.log 2>&1 ||
 	{ cat build/debug-rootfs.log; echo "0 passed, 1 failed"; exit 1; }
@@ -76,7 +77,9 @@ elif [ "$full" = 1 ]; then
 	name=full
 else
 	genv+=(CRS_TEST_SCALE="${CRS_TEST_SCALE:-10}" CRS_TEST_TIMEOUT_MULT=6)
-	cmd=(bash tools/testing/vm/suite.sh)
+	# TESTS="test_policy test_stress": only those (default: all)
+	read -ra sel <<< "${TESTS:-}"
+	cmd=(bash tools/testing/vm/suite.sh "${sel[@]}")
 	vmt=${CRS_DEBUG_VM_TIMEOUT:-3600}
 	name=ci
 fi

@@ -90,14 +90,20 @@ static pid_t start_container(pid_t *nested)
 {
 	int p[2];
 	pid_t init, outer, g;
+	int i;
 
 	if (pipe(p))
 		return -1;
 	init = crs_spawn_container(NULL, nest_setup, pause_init, p, &outer);
 	close(p[0]);
 	close(p[1]);
-	g = init > 0 ? first_child(init) : 0;
-	*nested = g > 0 ? first_child(g) : 0;
+	/* the forks inside may not have happened yet on a slow kernel */
+	for (i = 0, g = 0, *nested = 0; init > 0 && i < 3000 && *nested <= 0; i++) {
+		g = g > 0 ? g : first_child(init);
+		*nested = g > 0 ? first_child(g) : 0;
+		if (*nested <= 0)
+			usleep(10000);
+	}
 	return *nested > 0 ? init : -1;
 }
 

@@ -890,7 +890,7 @@ TEST(verdicts_match_some_policy_of_their_time_under_churn_and_rmmod_is_refused)
 	EXPECT_EQ(0, k.errors);
 	EXPECT_EQ(0, nz.errors) TH_LOG("%s", nz.first_err);
 	EXPECT_EQ(0, rd.errors) TH_LOG("%s", rd.first_err);
-	EXPECT_LT(20, k.ops);
+	EXPECT_LT(crs_scaled(20), k.ops);
 	EXPECT_LT(0, denied_seen);
 	EXPECT_LT(0, sh->cnt[0][OP_X][R_ALLOWED] + sh->cnt[1][OP_X][R_ALLOWED]);
 
