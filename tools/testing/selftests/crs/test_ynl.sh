@@ -99,7 +99,9 @@ result "$([ $rc = 0 ] && jq_py '{(m["name"], e["outcome"], e["rule-type"], e["pa
 	subscribe_audit_sees_the_denial "$out"
 
 "$crsnl" policy detach --pid "$cpid" > /dev/null 2>&1
-kill "$cpid" 2>/dev/null
+# the namespace's init ignores SIGTERM from outside: -KILL, or the wait
+# below lasts the sleep's 600 s
+kill -KILL "$cpid" 2>/dev/null
 wait $ush 2>/dev/null
 "$crsnl" policy delete ynl-test --force > /dev/null
 finish
