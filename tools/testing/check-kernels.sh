@@ -32,7 +32,7 @@ one() {	# one KVER: build, boot, count; writes build/kernels/KVER/result
 			"# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0" >> "$d/dkms.log"
 	KVER=$k bash tools/testing/vm/run.sh -t 2400 -o "$d/vm" -- \
 		env CRS_KO="$d/src/crs.ko" CRS_DKMS_KO="$d/dkms/crs.ko" \
-		CRS_DKMS_TREE="$d/dkms/tree" \
+		CRS_DKMS_TREE="$d/dkms/tree" ${CRS_DEB_DIR:+CRS_DEB_DIR="$CRS_DEB_DIR"} \
 		CRS_REFUSAL_DIR="$d/refusal" \
 		bash tools/testing/vm/suite.sh > "$d/suite.log" 2>&1
 	rc=$?
