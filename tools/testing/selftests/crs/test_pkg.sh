@@ -89,7 +89,7 @@ result "$([ $rc = 0 ] && grep -q "crs.ko built and installed for kernel $K" "$W/
 # (6.12's Debian kernels compress their modules: DKMS installs crs.ko.xz)
 mod=$(modinfo -n crs 2>/dev/null)
 result "$(dkms status 2>/dev/null | grep -qxF "crs/$V, $K, x86_64: installed" &&
-	[[ $mod =~ ^/lib/modules/$K/updates/dkms/crs\.ko(\.xz|\.zst|\.gz)?$ ]] && echo 1)" \
+	[[ $mod =~ ^"/lib/modules/$K/updates/dkms/crs.ko"(\.xz|\.zst|\.gz)?$ ]] && echo 1)" \
 	dkms_installed_for_the_running_kernel "$(dkms status; modinfo -n crs 2>&1)"
 modprobe crs
 out=$(/usr/sbin/crsnl status --json 2>&1)
