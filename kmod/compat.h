@@ -58,17 +58,6 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 #define CRS_HOOK_FILE_TRUNCATE 1
 #endif
 
-/*
- * CRS_KERNEL_UNSUPPORTED: why crs refuses to load on this kernel, if it
- * does. PREEMPT_RT: the hooks run with preemption disabled (ftrace's
- * recursion lock) and take spinlock_t locks and allocate memory there,
- * both of which sleep on RT ("scheduling while atomic" in test_events).
- */
-#ifdef CONFIG_PREEMPT_RT
-#define CRS_KERNEL_UNSUPPORTED \
-	"PREEMPT_RT kernels are not supported (the hooks lock and allocate with preemption disabled)"
-#endif
-
 /**
  * crs_get_file_rcu() - take a reference on the file an RCU pointer holds
  * @fp: the pointer (e.g. &mm->exe_file)

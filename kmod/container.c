@@ -257,13 +257,19 @@ void crs_container_set_policy(struct crs_container *c,
 		if (slot)
 			slot->users++;
 	}
-	/* readers run in task and softirq context: keep both off this CPU */
+	/*
+	 * Readers run in task and softirq context and spin while a write
+	 * is open: keep both off this CPU (on PREEMPT_RT bottom halves
+	 * disabled are still preemptible, hence preemption too).
+	 */
 	local_bh_disable();
+	preempt_disable();
 	write_seqcount_begin(&c->seq);
 	rcu_assign_pointer(c->slot, slot);
 	if (mode != CRS_MODE_KEEP)
 		WRITE_ONCE(c->mode_override, mode);
 	write_seqcount_end(&c->seq);
+	preempt_enable();
 	local_bh_enable();
 	crs_containers_gen++;
 }

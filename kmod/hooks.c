@@ -30,9 +30,15 @@
  * ftrace refuses a second ops that wants it on the same function, e.g.
  * a live patch). Without FTRACE_OPS_FL_RECURSION ftrace calls
  * crs_hook_entry() straight from the ops' trampoline; crs_hook_entry()
- * takes the recursion lock itself, which also disables preemption for
- * the handler. Removing an ops waits (RCU tasks) until no task is left
- * in its trampoline or in our code, so module unload is safe.
+ * takes the recursion lock itself, which also disables preemption, and
+ * runs the handler under rcu_read_lock() and the scratch lock
+ * (crs_scratch_lock()). On PREEMPT_RT, where the handlers' spinlocks
+ * sleep, it enables preemption again for the handler; a handler that
+ * sleeps on such a lock counts as quiescent for RCU tasks, so removal
+ * first sets crs_hooks_stopping and waits for a normal grace period:
+ * after it no handler is running, and new calls return at once.
+ * Removing the ops then waits (RCU tasks) until no task is left in its
+ * trampoline or in our code, so module unload is safe.
  */
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
@@ -43,6 +49,7 @@
 #include "compat.h"
 #include "crs.h"
 #include "hooks.h"
+#include "program.h"
 
 typedef int (*crs_hook_fn)(struct pt_regs *regs);
 
@@ -157,6 +164,9 @@ int crs_hook_deny(struct pt_regs *regs, long err)
 }
 NOKPROBE_SYMBOL(crs_hook_deny);
 
+/* set at removal: see the top of this file */
+static bool crs_hooks_stopping;
+
 /*
  * The callback of the ops. @ip is the hooked function's ftrace call
  * site; @fregs holds its argument registers (see the top of this file).
@@ -165,29 +175,62 @@ static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *ops,
 				   struct ftrace_regs *fregs)
 {
+	struct pt_regs *regs = crs_fregs_pt_regs(fregs);
 	unsigned int i;
-	int bit;
+	int bit, set;
 
 	/*
-	 * Fails only when this CPU is already inside crs_hook_entry() in
+	 * Fails only when this task is already inside crs_hook_entry() in
 	 * the same context, i.e. a hooked function called from a handler:
 	 * none of the hooked functions is, so nothing is let through here.
+	 * The recursion state is per task: it stays valid when the
+	 * handler is preempted (PREEMPT_RT).
 	 */
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
-	/* the hottest by far, called directly: no retpoline */
+	/* the hottest by far: nothing to do for a task in no container */
+	if (likely(ip == crs_hook_table[0].addr) && !crs_ctx_maybe())
+		goto out_unlock;
+	/* none is called in hardirq or NMI: the scratch sets are not theirs */
+	if (unlikely(in_hardirq() || in_nmi()))
+		goto out_unlock;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		preempt_enable_notrace();
+		/*
+		 * Called where nothing may sleep (a raw spinlock held, or
+		 * interrupts off): none of the hooked functions is called
+		 * so on PREEMPT_RT; if one ever is, it is not judged.
+		 */
+		if (unlikely(!preemptible())) {
+			pr_info_once("hook %ps called where it cannot sleep on PREEMPT_RT: not judged\n",
+				     (void *)ip);
+			goto out_rt;
+		}
+	}
+	rcu_read_lock();
+	if (unlikely(READ_ONCE(crs_hooks_stopping)))
+		goto out_rcu;
+	set = crs_scratch_lock();
+	/* called directly: no retpoline */
 	if (likely(ip == crs_hook_table[0].addr)) {
-		crs_hook_x64_sys_call(crs_fregs_pt_regs(fregs));
+		crs_hook_x64_sys_call(regs);
 		goto out;
 	}
 	for (i = 1; i < ARRAY_SIZE(crs_hook_table); i++) {
 		if (crs_hook_table[i].addr == ip) {
-			crs_hook_table[i].handler(crs_fregs_pt_regs(fregs));
+			crs_hook_table[i].handler(regs);
 			break;
 		}
 	}
 out:
+	crs_scratch_unlock(set);
+out_rcu:
+	rcu_read_unlock();
+out_rt:
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_disable_notrace();
+out_unlock:
 	ftrace_test_recursion_unlock(bit);
 }
 NOKPROBE_SYMBOL(crs_hook_entry);
@@ -339,6 +382,11 @@ void crs_hooks_exit(void)
 {
 	struct crs_hook_ops *o = &crs_hook_ops;
 
+	/* no handler runs after this grace period (top of this file) */
+	if (o->armed) {
+		WRITE_ONCE(crs_hooks_stopping, true);
+		synchronize_rcu();
+	}
 	crs_hook_ops_disarm(o);
 	if (o->filtered)
 		ftrace_free_filter(&o->ops);

@@ -4,7 +4,9 @@
  * defines its handlers; hooks.c holds the table that installs them.
  *
  * A handler runs at the function's entry, called through ftrace (see
- * hooks.c), with preemption disabled: it must not sleep. @regs holds the
+ * hooks.c), under rcu_read_lock() and the scratch lock: it must not
+ * sleep, allocate only GFP_ATOMIC and lock only spinlocks (which on
+ * PREEMPT_RT sleep: there the handler runs preemptible). @regs holds the
  * function's arguments (regs_get_kernel_argument(); only the argument
  * registers, sp and ip are valid). To deny, it calls
  * crs_hook_deny(regs, -EACCES) and returns its result (1); the hooked

@@ -44,10 +44,6 @@ static int __init crs_init(void)
 {
 	int ret;
 
-#ifdef CRS_KERNEL_UNSUPPORTED
-	pr_err("cannot load: %s\n", CRS_KERNEL_UNSUPPORTED);
-	return -EOPNOTSUPP;
-#endif
 	ret = crs_stats_init();
 	if (ret)
 		return ret;

@@ -58,6 +58,7 @@
 
 #include "crs.h"
 #include "hooks.h"
+#include "program.h"
 
 enum { CRS_NET_OUT, CRS_NET_IN, __CRS_NET_DIR };
 
@@ -697,6 +698,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 	struct sock *sk;
 	bool deny = false;
 	bool quiet;
+	int set;
 
 	if (!crs_net_parse(skb, state->pf, CRS_NET_OUT, &pk) || pk.infra)
 		return NF_ACCEPT;
@@ -706,10 +708,10 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 
 	/*
 	 * A task's own packet arrives here preemptible: the program
-	 * identity, the path buffers and the event scratch are per CPU and
-	 * used until the verdict is made, as in a hook handler.
+	 * identity and the path buffers are per CPU and used until the
+	 * verdict is made, under the scratch lock as in a hook handler.
 	 */
-	preempt_disable();
+	set = crs_scratch_lock();
 	rcu_read_lock();
 	if (in_task() && crs_ctx_get(&ctx)) {
 		/* current sends: it is the container and program */
@@ -746,7 +748,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 	deny = crs_net_judge(&ctx, CRS_NET_OUT, &pk, program, rec, quiet);
 accept:
 	rcu_read_unlock();
-	preempt_enable();
+	crs_scratch_unlock(set);
 	if (!deny)
 		return NF_ACCEPT;
 	/* tcp_connect() hands ECONNREFUSED to connect(); others see EPERM */
@@ -766,6 +768,7 @@ static unsigned int crs_net_in(void *priv, struct sk_buff *skb,
 	struct crs_pkt pk;
 	bool deny = false;
 	bool quiet = false;
+	int set;
 
 	if (!crs_net_parse(skb, state->pf, CRS_NET_IN, &pk) || pk.infra)
 		return NF_ACCEPT;
@@ -776,6 +779,8 @@ static unsigned int crs_net_in(void *priv, struct sk_buff *skb,
 			return NF_ACCEPT;	/* no receiver: the stack answers */
 	}
 
+	/* a verdict in task context may resolve current's program */
+	set = crs_scratch_lock();
 	rcu_read_lock();
 	if (sk) {
 		struct sock *full = sk_to_full_sk(sk);
@@ -808,6 +813,7 @@ static unsigned int crs_net_in(void *priv, struct sk_buff *skb,
 	deny = crs_net_judge(&ctx, CRS_NET_IN, &pk, program, rec, quiet);
 accept:
 	rcu_read_unlock();
+	crs_scratch_unlock(set);
 	if (sk)
 		sock_gen_put(sk);
 	if (!deny)

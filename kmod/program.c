@@ -20,6 +20,7 @@
 #include <linux/fs_struct.h>
 #include <linux/hash.h>
 #include <linux/limits.h>
+#include <linux/local_lock.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
@@ -45,26 +46,96 @@ static struct hlist_head crs_prog_hash[1 << CRS_PROG_BITS];
 static DEFINE_SPINLOCK(crs_prog_lock);
 static atomic_t crs_prog_count = ATOMIC_INIT(0);
 
-/* Per cpu: a scratch program entry, then __CRS_BUF_MAX path buffers. */
+/*
+ * Per cpu, two scratch sets, each a program entry then __CRS_BUF_MAX path
+ * buffers: set 0 for a task with bottom halves enabled, set 1 for a
+ * softirq or a section with them disabled (the netfilter hooks). A
+ * softirq that interrupts a task using set 0 (or, on PREEMPT_RT, a BH
+ * section that preempts one) uses set 1, so it never overwrites the
+ * task's buffers and never waits for the task's lock. Each set is under
+ * its own local_lock: preemption disabled, or on PREEMPT_RT a per-CPU
+ * sleeping lock with migration disabled.
+ */
 #define CRS_SCRATCH_SIZE (sizeof(struct crs_program) + PATH_MAX)
-static DEFINE_PER_CPU(char *, crs_bufs);
+struct crs_scratch {
+	local_lock_t lock;
+	char *buf;
+};
+static DEFINE_PER_CPU(struct crs_scratch, crs_scratch_task) = {
+	.lock = INIT_LOCAL_LOCK(lock),
+};
+static DEFINE_PER_CPU(struct crs_scratch, crs_scratch_bh) = {
+	.lock = INIT_LOCAL_LOCK(lock),
+};
 
 static struct hlist_head *crs_prog_bucket(const struct mm_struct *mm)
 {
 	return &crs_prog_hash[hash_ptr(mm, CRS_PROG_BITS)];
 }
 
+/* the set for this context; constant while a set is held */
+static int crs_scratch_set(void)
+{
+	return softirq_count() ? 1 : 0;
+}
+
 /**
- * crs_path_buf() - a per-cpu scratch buffer of PATH_MAX bytes
+ * crs_scratch_lock() - take this CPU's scratch set for this context
+ *
+ * Taken around every hook handler and netfilter verdict, before
+ * crs_ctx_get(); crs_path_buf() and the program identity use the set.
+ * Code that holds a set must not change its bottom-half state while
+ * it uses the buffers (none does: only crs_resolve_later() takes a BH
+ * lock, and uses no buffer).
+ *
+ * Context: task or softirq, not hardirq; preemptible on PREEMPT_RT
+ * (the lock may sleep there). Return: the set taken, for
+ * crs_scratch_unlock().
+ */
+int crs_scratch_lock(void)
+{
+	int set = crs_scratch_set();
+
+	if (set)
+		local_lock(&crs_scratch_bh.lock);
+	else
+		local_lock(&crs_scratch_task.lock);
+	return set;
+}
+NOKPROBE_SYMBOL(crs_scratch_lock);
+
+/**
+ * crs_scratch_unlock() - release the set crs_scratch_lock() returned
+ * @set: its return value
+ *
+ * Context: as crs_scratch_lock(), the same section.
+ */
+void crs_scratch_unlock(int set)
+{
+	if (set)
+		local_unlock(&crs_scratch_bh.lock);
+	else
+		local_unlock(&crs_scratch_task.lock);
+}
+NOKPROBE_SYMBOL(crs_scratch_unlock);
+
+static char *crs_scratch_buf(void)
+{
+	/* __this_cpu: DEBUG_PREEMPT reports a caller that can migrate */
+	return crs_scratch_set() ? __this_cpu_read(crs_scratch_bh.buf) :
+				   __this_cpu_read(crs_scratch_task.buf);
+}
+
+/**
+ * crs_path_buf() - a scratch buffer of PATH_MAX bytes
  * @which: which of the buffers
  *
- * Context: preemption disabled (a hook handler); valid until it is
- * enabled again. Return: the buffer, or NULL before crs_program_init().
+ * Context: inside crs_scratch_lock(); valid until crs_scratch_unlock().
+ * Return: the buffer, or NULL before crs_program_init().
  */
 char *crs_path_buf(enum crs_pathbuf which)
 {
-	/* __this_cpu: DEBUG_PREEMPT reports a caller that can migrate */
-	char *b = __this_cpu_read(crs_bufs);
+	char *b = crs_scratch_buf();
 
 	if (!b)
 		return NULL;
@@ -73,7 +144,7 @@ char *crs_path_buf(enum crs_pathbuf which)
 
 static struct crs_program *crs_prog_scratch(void)
 {
-	return (struct crs_program *)__this_cpu_read(crs_bufs);
+	return (struct crs_program *)crs_scratch_buf();
 }
 
 static struct crs_program *crs_prog_lookup(const struct mm_struct *mm)
@@ -115,7 +186,7 @@ static struct crs_program *crs_prog_insert(struct crs_program *n)
  * crs_program_get() - the program identity of current
  * @ctx: the decision context (current is governed)
  *
- * Context: inside crs_ctx_get()/crs_ctx_put(), preemption disabled.
+ * Context: inside crs_ctx_get()/crs_ctx_put() and crs_scratch_lock().
  * Return: the identity, valid until crs_ctx_put(); NULL for a task
  * without an executable (kernel threads) or when it cannot be resolved.
  */
@@ -218,13 +289,18 @@ int crs_program_init(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		char *b = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+		struct crs_scratch *sc[] = { per_cpu_ptr(&crs_scratch_task, cpu),
+					     per_cpu_ptr(&crs_scratch_bh, cpu) };
+		int i;
 
-		if (!b) {
-			crs_program_exit();
-			return -ENOMEM;
+		for (i = 0; i < ARRAY_SIZE(sc); i++) {
+			sc[i]->buf = kvmalloc_node(size, GFP_KERNEL,
+						   cpu_to_node(cpu));
+			if (!sc[i]->buf) {
+				crs_program_exit();
+				return -ENOMEM;
+			}
 		}
-		per_cpu(crs_bufs, cpu) = b;
 	}
 	return 0;
 }
@@ -250,7 +326,9 @@ void crs_program_exit(void)
 	}
 	atomic_set(&crs_prog_count, 0);
 	for_each_possible_cpu(cpu) {
-		kvfree(per_cpu(crs_bufs, cpu));
-		per_cpu(crs_bufs, cpu) = NULL;
+		kvfree(per_cpu(crs_scratch_task.buf, cpu));
+		per_cpu(crs_scratch_task.buf, cpu) = NULL;
+		kvfree(per_cpu(crs_scratch_bh.buf, cpu));
+		per_cpu(crs_scratch_bh.buf, cpu) = NULL;
 	}
 }

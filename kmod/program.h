@@ -28,7 +28,10 @@ struct crs_program {
 
 const struct crs_program *crs_program_get(struct crs_ctx *ctx);
 
-/* Per-cpu scratch path buffers of PATH_MAX bytes, for hook handlers. */
+/*
+ * Per-cpu scratch path buffers of PATH_MAX bytes, for hook handlers and
+ * netfilter verdicts, inside crs_scratch_lock() (program.c).
+ */
 enum crs_pathbuf {
 	CRS_BUF_PROGRAM,
 	CRS_BUF_A,
@@ -37,5 +40,7 @@ enum crs_pathbuf {
 };
 
 char *crs_path_buf(enum crs_pathbuf which);
+int crs_scratch_lock(void);
+void crs_scratch_unlock(int set);
 
 #endif /* _CRS_PROGRAM_H */
