@@ -44,13 +44,13 @@ check: setup
 # The whole VM suite on KVER's kernel, without the host-only steps of
 # 'make check' (style, sparse, unit tests, bench): .ci/run runs it for
 # the 6.12 line. crs.ko is built for KVER in build/kernels/KVER.
-check-vm: setup crsnl selftests deb
+check-vm: setup crsnl selftests deb ynl
 	bash tools/testing/check-kernels.sh $(KVER)
 
 # The whole VM suite on every kernel line and flavour we support (README
 # "Supported kernels"): one "N passed, N failed" line per kernel.
 CHECK_KERNELS ?= 6.1 6.1-rt 6.12 6.12-rt 6.1-cloud
-check-kernels: setup crsnl selftests deb
+check-kernels: setup crsnl selftests deb ynl
 	bash tools/testing/check-kernels.sh $(CHECK_KERNELS)
 
 # The concurrency stress test alone (it also runs in 'make check').
@@ -70,10 +70,9 @@ check-debug: setup
 soak-debug: setup
 	SOAK=1 bash tools/testing/debug/check-debug.sh
 
-# The whole suite on Debian's PREEMPT_RT kernel.
-RT_KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E '^6\.1\..*-rt-amd64$$' | sort -V | tail -n1)
-check-rt: setup
-	RT_KVER=$(RT_KVER) bash tools/testing/debug/check-rt.sh
+# The whole suite on Debian's PREEMPT_RT kernels of both lines.
+check-rt: setup crsnl selftests deb ynl
+	bash tools/testing/check-kernels.sh 6.1-rt 6.12-rt
 
 # Benchmarks in the VM (bench/run.sh); results in bench/results/.
 bench: setup
