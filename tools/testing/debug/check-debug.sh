@@ -44,6 +44,7 @@ bash tools/demo/mkrootfs.sh > build/debug-rootfs.log 2>&1 ||
 # The checkers' reports (the runner itself fails on BUG:, WARNING:,
 # Oops, Call Trace and panics).
 export CRS_VM_LOG_SCAN='BUG: KASAN|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|possible irq lock inversion|suspicious RCU usage|unreferenced object|sleeping function called from invalid context|ODEBUG:|list_add corruption|list_del corruption|INFO: task .* blocked'
+export CRS_VM_CPU=max,la57=off
 export CRS_VM_KERNEL=$kdir/arch/x86/boot/bzImage CRS_VM_MODDIR=
 pass=0 fail=0 skip=0
 # The runner's self-test on this kernel: it boots, kmemleak answers, and a
