@@ -21,7 +21,7 @@
  * layer, a full register save, a probe-table lookup and per-CPU kprobe
  * state. In the test VM, an empty handler on x64_sys_call made getppid()
  * cost about 280 ns more as a kprobe and about 90 ns more as an
- * ftrace_ops like these (README.md, "Performance").
+ * ftrace_ops like these (docs/performance.md).
  *
  * The ops are registered without FTRACE_OPS_FL_SAVE_REGS: x86_64's
  * ftrace_caller saves the argument registers, the stack pointer and the

@@ -12,7 +12,7 @@
  * LOCAL_IN against NETWORK_INBOUND rules; packets in a flow's reply
  * direction pass.
  *
- * Attribution (who sent or receives) is described with the README's
+ * Attribution (who sent or receives) is described in docs/semantics.md,
  * "Network semantics"; in short: a packet sent in process context belongs
  * to current; a TCP flow belongs to the program that sent its SYN or owns
  * the listener that accepted it; an inbound datagram belongs to the owner

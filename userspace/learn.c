@@ -6,7 +6,7 @@
  * accepts: policyMode ACTIVE, every default DENY, one ALLOW rule per
  * learned tuple, or merged into an existing policy.
  *
- * Decisions (README "Behavioral learning"):
+ * Decisions (docs/events.md, "Behavioral learning"):
  * - A tuple whose program is unknown (inbound packets, judged in softirq;
  *   an executable outside the container's root, such as runc's init)
  *   becomes a rule for program "*".

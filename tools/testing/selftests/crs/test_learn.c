@@ -65,7 +65,7 @@ struct results {
 	int bound_errors;				/* B */
 };
 
-/* crsnl learn export's base set (userspace/learn.c, README). */
+/* crsnl learn export's base set (userspace/learn.c, docs/events.md). */
 static bool is_base_syscall(const char *n)
 {
 	static const char *const base[] = {
