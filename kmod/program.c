@@ -61,11 +61,10 @@ struct crs_scratch {
 	local_lock_t lock;
 	char *buf;
 };
-static DEFINE_PER_CPU(struct crs_scratch, crs_scratch_task) = {
-	.lock = INIT_LOCAL_LOCK(lock),
-};
-static DEFINE_PER_CPU(struct crs_scratch, crs_scratch_bh) = {
-	.lock = INIT_LOCAL_LOCK(lock),
+/* [0]: tasks with bottom halves enabled; [1]: softirq and BH disabled */
+static DEFINE_PER_CPU(struct crs_scratch, crs_scratch[2]) = {
+	{ .lock = INIT_LOCAL_LOCK(lock) },
+	{ .lock = INIT_LOCAL_LOCK(lock) },
 };
 
 static struct hlist_head *crs_prog_bucket(const struct mm_struct *mm)
@@ -96,10 +95,7 @@ int crs_scratch_lock(void)
 {
 	int set = crs_scratch_set();
 
-	if (set)
-		local_lock(&crs_scratch_bh.lock);
-	else
-		local_lock(&crs_scratch_task.lock);
+	local_lock(&crs_scratch[set].lock);
 	return set;
 }
 NOKPROBE_SYMBOL(crs_scratch_lock);
@@ -112,18 +108,14 @@ NOKPROBE_SYMBOL(crs_scratch_lock);
  */
 void crs_scratch_unlock(int set)
 {
-	if (set)
-		local_unlock(&crs_scratch_bh.lock);
-	else
-		local_unlock(&crs_scratch_task.lock);
+	local_unlock(&crs_scratch[set].lock);
 }
 NOKPROBE_SYMBOL(crs_scratch_unlock);
 
 static char *crs_scratch_buf(void)
 {
 	/* __this_cpu: DEBUG_PREEMPT reports a caller that can migrate */
-	return crs_scratch_set() ? __this_cpu_read(crs_scratch_bh.buf) :
-				   __this_cpu_read(crs_scratch_task.buf);
+	return __this_cpu_read(crs_scratch[crs_scratch_set()].buf);
 }
 
 /**
@@ -286,20 +278,17 @@ unsigned int crs_program_count(void)
 int crs_program_init(void)
 {
 	size_t size = CRS_SCRATCH_SIZE + __CRS_BUF_MAX * PATH_MAX;
-	int cpu;
+	int cpu, i;
+	char *b;
 
 	for_each_possible_cpu(cpu) {
-		struct crs_scratch *sc[] = { per_cpu_ptr(&crs_scratch_task, cpu),
-					     per_cpu_ptr(&crs_scratch_bh, cpu) };
-		int i;
-
-		for (i = 0; i < ARRAY_SIZE(sc); i++) {
-			sc[i]->buf = kvmalloc_node(size, GFP_KERNEL,
-						   cpu_to_node(cpu));
-			if (!sc[i]->buf) {
+		for (i = 0; i < ARRAY_SIZE(crs_scratch); i++) {
+			b = kvmalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+			if (!b) {
 				crs_program_exit();
 				return -ENOMEM;
 			}
+			per_cpu(crs_scratch[i].buf, cpu) = b;
 		}
 	}
 	return 0;
@@ -326,9 +315,9 @@ void crs_program_exit(void)
 	}
 	atomic_set(&crs_prog_count, 0);
 	for_each_possible_cpu(cpu) {
-		kvfree(per_cpu(crs_scratch_task.buf, cpu));
-		per_cpu(crs_scratch_task.buf, cpu) = NULL;
-		kvfree(per_cpu(crs_scratch_bh.buf, cpu));
-		per_cpu(crs_scratch_bh.buf, cpu) = NULL;
+		for (i = 0; i < ARRAY_SIZE(crs_scratch); i++) {
+			kvfree(per_cpu(crs_scratch[i].buf, cpu));
+			per_cpu(crs_scratch[i].buf, cpu) = NULL;
+		}
 	}
 }
