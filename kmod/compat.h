@@ -51,6 +51,15 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 #endif
 
 /*
+ * GENL_MCAST_CAP_NET_ADMIN: a multicast group only CAP_NET_ADMIN may
+ * join (6.7, and 6.1.70 as a stable fix). Without it any local user
+ * could read every audit and learning event, so crs does not build.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "crs needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.1.70 or later) so that only CAP_NET_ADMIN reads events"
+#endif
+
+/*
  * CRS_HOOK_FILE_TRUNCATE: since 6.2 ftruncate and O_TRUNC are checked by
  * security_file_truncate(), which crs must then hook as well.
  */

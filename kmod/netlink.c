@@ -86,6 +86,9 @@ static int crs_put_status(struct sk_buff *skb)
 			      CRS_STATUS_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_EVENTS_LOST,
 			      percpu_counter_sum(&crs_stats.events_lost),
+			      CRS_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_STATUS_A_UNNAMED,
+			      percpu_counter_sum(&crs_stats.unnamed),
 			      CRS_STATUS_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -810,9 +813,15 @@ static const struct genl_ops crs_genl_ops[] = {
 	},
 };
 
+/*
+ * Audit and learning events name files, addresses and programs of every
+ * governed container: joining takes CAP_NET_ADMIN, as every command does
+ * (the family is in the initial network namespace only, so in its user
+ * namespace).
+ */
 static const struct genl_multicast_group crs_genl_mcgrps[] = {
-	{ .name = CRS_MCGRP_AUDIT },
-	{ .name = CRS_MCGRP_LEARN },
+	{ .name = CRS_MCGRP_AUDIT, .flags = GENL_MCAST_CAP_NET_ADMIN },
+	{ .name = CRS_MCGRP_LEARN, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family crs_genl_family __ro_after_init = {

@@ -36,6 +36,7 @@ enum crs_pathbuf {
 	CRS_BUF_PROGRAM,
 	CRS_BUF_A,
 	CRS_BUF_B,
+	CRS_BUF_LOG,	/* crs_log_denial()'s escaped names */
 	__CRS_BUF_MAX
 };
 

@@ -9,6 +9,7 @@
 #include <linux/sched.h>
 #include <linux/socket.h>
 #include <linux/string.h>
+#include <linux/string_helpers.h>
 
 #include "crs.h"
 #include "file.h"
@@ -94,8 +95,31 @@ static bool crs_log_may(void)
 }
 
 /*
+ * @s escaped into @dst (@size bytes, NUL-terminated): names come from
+ * the container (file names, program paths), so every byte that is not
+ * printable ASCII, and the '"' and '\\' that delimit and escape, become
+ * C escapes (\n, \", \\, \xHH): no file name can end a log line or
+ * forge a field. A name too long for @dst ends in "...".
+ */
+static const char *crs_log_escape(char *dst, size_t size, const char *s)
+{
+	int n = string_escape_str(s, dst, size - 4,
+				  ESCAPE_SPACE | ESCAPE_SPECIAL |
+				  ESCAPE_NULL | ESCAPE_HEX | ESCAPE_NAP |
+				  ESCAPE_APPEND, "\"\\");
+
+	if ((size_t)n > size - 4)
+		strscpy(dst + size - 4, "...", 4);
+	else
+		dst[n] = '\0';
+	return dst;
+}
+
+/*
  * One line per denial: what, who (pid and program when a task made the
  * call; the socket owner's program for inbound packets), and why.
+ * Context: inside crs_scratch_lock() (the names are escaped into its
+ * CRS_BUF_LOG).
  */
 static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
 			   const struct crs_object *obj)
@@ -103,7 +127,8 @@ static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
 	const char *type = obj->type < ARRAY_SIZE(crs_type_names) ?
 			   crs_type_names[obj->type] : "?";
 	const char *rname = rule ? rule->name : "default";
-	const char *prog = obj->program;
+	const char *prog = obj->program, *path = obj->path;
+	char *buf = crs_path_buf(CRS_BUF_LOG);
 	pid_t pid = 0;
 
 	if (!crs_log_may())
@@ -113,12 +138,19 @@ static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
 		if (!prog)
 			prog = crs_program_current(ctx);
 	}
-	if (!prog)
+	if (!prog || !buf)
 		prog = "?";
+	else
+		prog = crs_log_escape(buf, PATH_MAX / 4, prog);
+	if (path && buf)
+		path = crs_log_escape(buf + PATH_MAX / 4, PATH_MAX * 3 / 4,
+				      path);
+	else if (path)
+		path = "?";
 
-	if (obj->path)
+	if (path)
 		pr_info("denied %s \"%s\" pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
-			type, obj->path, pid, prog, ctx->c->id,
+			type, path, pid, prog, ctx->c->id,
 			ctx->p->name, rname);
 	else if (obj->family == AF_INET)
 		pr_info("denied %s %pI4 port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",

@@ -198,3 +198,28 @@ unsigned int crsnl_max_rules(int *from_module)
 	fclose(f);
 	return *from_module ? v : CRSNL_MAX_RULES_DEFAULT;
 }
+
+const char *crsnl_text_escape(const char *s, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *s && o + 5 <= len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = '\\';
+		} else if (c <= ' ' || c >= 0x7f) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	if (len)
+		buf[o < len ? o : len - 1] = '\0';
+	return buf;
+}

@@ -400,6 +400,7 @@ static void print_json(struct nlattr **tb)
 
 static void print_text(struct nlattr **tb)
 {
+	static char esc[4 * 4096 + 1];
 	char t[64], addr[INET6_ADDRSTRLEN], pb[8];
 	uint8_t type = get_u8(tb, CRS_EVENT_A_RULE_TYPE);
 
@@ -408,7 +409,8 @@ static void print_text(struct nlattr **tb)
 	       NAME_OF(outcome_names, get_u8(tb, CRS_EVENT_A_OUTCOME)),
 	       NAME_OF(type_names, type));
 	if (tb[CRS_EVENT_A_PATH])
-		printf(" %s", get_str(tb, CRS_EVENT_A_PATH));
+		printf(" %s", crsnl_text_escape(get_str(tb, CRS_EVENT_A_PATH),
+						esc, sizeof(esc)));
 	if (tb[CRS_EVENT_A_FAMILY]) {
 		format_addr(tb, addr, sizeof(addr));
 		printf(get_u8(tb, CRS_EVENT_A_FAMILY) == AF_INET6 ?
@@ -425,7 +427,8 @@ static void print_text(struct nlattr **tb)
 	printf(" program=%s pid=%u tgid=%u uid=%u container=%" PRIu64
 	       " policy=%s rule=%s\n",
 	       *get_str(tb, CRS_EVENT_A_PROGRAM) ?
-			get_str(tb, CRS_EVENT_A_PROGRAM) : "?",
+			crsnl_text_escape(get_str(tb, CRS_EVENT_A_PROGRAM),
+					  esc, sizeof(esc)) : "?",
 	       get_u32(tb, CRS_EVENT_A_PID), get_u32(tb, CRS_EVENT_A_TGID),
 	       get_u32(tb, CRS_EVENT_A_UID),
 	       get_u64(tb, CRS_EVENT_A_CONTAINER),

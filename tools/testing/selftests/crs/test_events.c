@@ -1014,6 +1014,64 @@ TEST(denial_is_logged_to_dmesg_once_per_event)
 	crs_delete_policy(mixed_policy.name);
 }
 
+#define FORGE_DIR "/tmp/crs_ev_forge"
+/* a file name that would end a log line and forge another */
+#define FORGE_FILE FORGE_DIR "/x\ncrs: forged \"q\\ line"
+
+static int body_open_forged(void *arg)
+{
+	errno = 0;
+	CHECK(open(FORGE_FILE, O_RDONLY) == -1 && errno == EACCES);
+	return 0;
+}
+
+/*
+ * A name from the container (here a file name with a newline, quotes and
+ * a backslash) is escaped in the kernel log and in text events: it can
+ * neither start a line of its own nor forge a field.
+ */
+TEST(file_names_are_escaped_in_kernel_log_and_text_events)
+{
+	static const struct trule rules[] = {
+		{ .name = "no-forge", .type = CRS_RULE_READ,
+		  .action = CRS_ACTION_DENY, .file = FORGE_DIR "/*" },
+	};
+	struct tpolicy tp = { .name = "ev-forge", .mode = CRS_MODE_ACTIVE,
+			      .rules = rules, .nrules = 1 };
+	char out[4096], args[256], line[4096];
+	struct listener l;
+	struct ct ct;
+	int fd;
+
+	mkdir(FORGE_DIR, 0755);
+	fd = open(FORGE_FILE, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	ASSERT_LE(0, fd);
+	close(fd);
+	/* let the rate limit of earlier denials expire */
+	sleep(6);
+	ASSERT_EQ(0, push_policy(&tp));
+	ASSERT_EQ(0, ct_start(&ct, body_open_forged, NULL, tp.name,
+			      CRS_LOG_POLICY_DENY, -1));
+	snprintf(args, sizeof(args), "--format text --container %llu --count 1 --timeout 60",
+		 (unsigned long long)ct.id);
+	ASSERT_EQ(0, listener_start(&l, args));
+	EXPECT_EQ(0, ct_run(&ct));
+	ASSERT_EQ(1, read_line(&l, l.out, line, sizeof(line), 60000));
+	TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, " DENIED READ " FORGE_DIR "/x\\x0acrs:\\x20forged\\x20\"q\\\\\\x20line program="));
+	EXPECT_EQ(0, listener_stop(&l, false));
+
+	/* one line holds the whole name, escaped; no line of its own */
+	EXPECT_EQ(0, crs_sh(out, sizeof(out), "dmesg | grep -F 'forged'"));
+	TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "crs: denied READ \"" FORGE_DIR "/x\\ncrs: forged \\\"q\\\\ line\" pid="));
+	EXPECT_EQ(strlen(out) - 1, (size_t)(strchr(out, '\n') - out));
+	ct_stop(&ct);
+	crs_delete_policy(tp.name);
+	unlink(FORGE_FILE);
+	rmdir(FORGE_DIR);
+}
+
 static int ct_run_async(struct ct *ct)
 {
 	char b = 'g';
@@ -1117,6 +1175,71 @@ TEST(crsnl_events_text_format_filters_and_exit_status)
 			    crs_crsnl()));
 	ct_stop(&ct);
 	crs_delete_policy(mixed_policy.name);
+}
+
+/*
+ * 0 when a socket of this process may join multicast group @grp, else the
+ * errno, by NETLINK_ADD_MEMBERSHIP and (groups 1-32) by bind()'s mask;
+ * -1 when the two disagree.
+ */
+static int join_errno(int grp)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, e1 = 0, e2;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)))
+		e1 = errno;
+	close(fd);
+	if (grp > 32)
+		return e1;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -1;
+	sa.nl_groups = 1U << (grp - 1);
+	e2 = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ? errno : 0;
+	close(fd);
+	return e1 == e2 ? e1 : -1;
+}
+
+/*
+ * Events name the files, addresses and programs of every container: a
+ * host user without CAP_NET_ADMIN cannot read them.
+ */
+TEST(unprivileged_user_cannot_join_audit_or_learn_group)
+{
+	const char *names[] = { CRS_MCGRP_AUDIT, CRS_MCGRP_LEARN };
+	struct nl_sock *sk = nl_socket_alloc();
+	int grp[2], i, st;
+	pid_t pid;
+
+	ASSERT_NE(NULL, sk);
+	ASSERT_EQ(0, genl_connect(sk));
+	for (i = 0; i < 2; i++) {
+		grp[i] = genl_ctrl_resolve_grp(sk, CRS_GENL_NAME, names[i]);
+		ASSERT_LT(0, grp[i]);
+		/* root joins */
+		EXPECT_EQ(0, join_errno(grp[i]));
+	}
+	nl_socket_free(sk);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* nobody: no capabilities left */
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		for (i = 0; i < 2; i++)
+			if (join_errno(grp[i]) != EPERM)
+				_exit(20 + i);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
 }
 
 TEST(status_reports_event_queue_memory)
