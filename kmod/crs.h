@@ -57,6 +57,7 @@ struct crs_stats {
 	struct percpu_counter monitored;
 	struct percpu_counter events_sent;
 	struct percpu_counter events_lost;
+	struct percpu_counter unnamed;	/* paths d_path() could not name */
 };
 
 extern struct crs_stats crs_stats;

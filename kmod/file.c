@@ -86,6 +86,7 @@ struct crs_fset {
 	struct hlist_head *glob;
 	u32 bits;
 	u32 nglob;
+	u32 nrules;			/* active rules of this kind */
 	struct crs_fref *any;		/* Execution rules without a file */
 	struct crs_fref **any_tail;
 };
@@ -152,10 +153,14 @@ static bool crs_prog_is_any(const char *prog)
 	return !prog || !strcmp(prog, "*");
 }
 
-/* Length of the literal prefix of glob @s up to and including its last '/'. */
+/*
+ * Length of the literal prefix of glob @s up to and including its last '/'.
+ * A '\\' (glob_match()'s escape) also ends the literal part: the bytes
+ * after it are not the path's own.
+ */
 static u32 crs_glob_prefix(const char *s, bool *is_glob)
 {
-	size_t lit = strcspn(s, "*?[");
+	size_t lit = strcspn(s, "*?[\\");
 	u32 i;
 
 	*is_glob = s[lit] != '\0';
@@ -252,6 +257,7 @@ int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack)
 		if (kind < 0 || r->inactive)
 			continue;
 		s = &t->set[kind];
+		s->nrules++;
 		ref = &t->refs[nused];
 		ref->rule = r;
 		ref->idx = i;
@@ -963,6 +969,19 @@ static bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
 	}
 	if (!crs_fq_init(&q, ctx))
 		return crs_verdict(ctx, NULL, CRS_ACTION_ALLOW, &obj);
+	if (!path) {
+		/*
+		 * A name the kernel cannot give (deeper than PATH_MAX, or
+		 * d_path() failed): any rule of this kind might have matched
+		 * it, so it is denied as if one had; with no such rule only
+		 * the default action could decide.
+		 */
+		obj.path = "?";
+		if (!q.t->set[kind].nrules)
+			return crs_verdict(ctx, NULL, def, &obj);
+		percpu_counter_inc(&crs_stats.unnamed);
+		return crs_verdict(ctx, NULL, CRS_ACTION_DENY, &obj);
+	}
 	crs_fset_match(&q, &q.t->set[kind], path);
 	if (kind == CRS_FK_EXEC && exe)
 		crs_exec_match_inode(&q, exe);
@@ -984,15 +1003,30 @@ static bool crs_governed(struct crs_ctx *ctx)
 /* ---------------------------------------------------------------------- */
 /* Paths. */
 
-/* d_path() of @path into @buf; NULL if it cannot be named. */
+/*
+ * d_path() of @path into @buf; NULL if it cannot be named. An unlinked
+ * file (reopened through /proc/PID/fd, say) is named by the name it had:
+ * d_path()'s " (deleted)" suffix is cut, so deleting a protected file
+ * does not take it out of its rule.
+ */
 static const char *crs_path(const struct path *path, char *buf)
 {
+	static const char deleted[] = " (deleted)";
+	size_t len;
 	char *s;
 
 	if (!buf || !current->fs)
 		return NULL;
 	s = d_path(path, buf, PATH_MAX);
-	return IS_ERR(s) ? NULL : s;
+	if (IS_ERR(s))
+		return NULL;
+	if (d_unlinked(path->dentry)) {
+		len = strlen(s);
+		if (len > sizeof(deleted) - 1 &&
+		    !strcmp(s + len - (sizeof(deleted) - 1), deleted))
+			s[len - (sizeof(deleted) - 1)] = '\0';
+	}
+	return s;
 }
 
 /* The path of @name in directory @dir, into @buf; NULL if too long. */
@@ -1017,12 +1051,12 @@ static const char *crs_path_at(const struct path *dir,
 }
 
 /*
- * A path that cannot be named (longer than PATH_MAX) is decided by the
- * default action, reported as "?".
+ * A path that cannot be named (NULL: longer than PATH_MAX) is denied when
+ * the policy has a rule of @kind (crs_file_decide()), reported as "?".
  */
 static bool crs_decide_path(struct crs_ctx *ctx, int kind, const char *path)
 {
-	return crs_file_decide(ctx, kind, path ? path : "?", NULL);
+	return crs_file_decide(ctx, kind, path, NULL);
 }
 
 /* READ and WRITE of a name: the source of a link or rename. */
@@ -1210,7 +1244,7 @@ int crs_hook_bprm_check(struct pt_regs *regs)
 		return 0;
 	if (crs_governed(&ctx) && bprm->file) {
 		path = crs_path(&bprm->file->f_path, crs_path_buf(CRS_BUF_A));
-		deny = crs_file_decide(&ctx, CRS_FK_EXEC, path ? path : "?",
+		deny = crs_file_decide(&ctx, CRS_FK_EXEC, path,
 				       file_inode(bprm->file));
 	}
 	crs_ctx_put(&ctx);

@@ -17,6 +17,7 @@ static int crs_stats_init(void)
 	struct percpu_counter *c[] = {
 		&crs_stats.allowed, &crs_stats.denied, &crs_stats.monitored,
 		&crs_stats.events_sent, &crs_stats.events_lost,
+		&crs_stats.unnamed,
 	};
 	int i, ret;
 
@@ -38,6 +39,7 @@ static void crs_stats_exit(void)
 	percpu_counter_destroy(&crs_stats.monitored);
 	percpu_counter_destroy(&crs_stats.events_sent);
 	percpu_counter_destroy(&crs_stats.events_lost);
+	percpu_counter_destroy(&crs_stats.unnamed);
 }
 
 static int __init crs_init(void)

@@ -371,21 +371,25 @@ static struct json_object *tuple_json(const struct tuple *t)
 
 static void tuple_text(const struct tuple *t, char *buf, size_t len)
 {
+	static char pe[4 * 4096 + 1], fe[4 * 4096 + 1];
 	char a[INET6_ADDRSTRLEN] = "";
-	const char *prog = *t->program ? t->program : "*";
+	const char *prog = *t->program ?
+		crsnl_text_escape(t->program, pe, sizeof(pe)) : "*";
+	const char *file = t->file ?
+		crsnl_text_escape(t->file, fe, sizeof(fe)) : NULL;
 	const char *sc;
 
 	switch (t->type) {
 	case CRS_RULE_READ:
 	case CRS_RULE_WRITE:
 		snprintf(buf, len, "%-16s %s %s", crs_rule_type_name(t->type),
-			 prog, t->file ? t->file : "?");
+			 prog, file ? file : "?");
 		return;
 	case CRS_RULE_SYSCALL:
 		sc = syscall_name(t->nr, t->arch);
-		if (t->file)
+		if (file)
 			snprintf(buf, len, "%-16s %s %s(%s) %s", "EXECUTE", prog,
-				 sc ? sc : "?", arch_name(t->arch), t->file);
+				 sc ? sc : "?", arch_name(t->arch), file);
 		else if (sc)
 			snprintf(buf, len, "%-16s %s %s(%s)", "SYSCALL", prog,
 				 sc, arch_name(t->arch));
@@ -733,6 +737,26 @@ static void ephemeral_range(unsigned int *lo, unsigned int *hi)
 }
 
 /*
+ * A learned path as a rule path: glob_match()'s metacharacters ('*', '?',
+ * '[' and '\\') in a file's name are escaped with '\\', so a file named
+ * "*" allows itself, not every file beside it. NULL when out of memory.
+ */
+static char *glob_escape(const char *s)
+{
+	char *o = malloc(2 * strlen(s) + 1), *p = o;
+
+	if (!o)
+		return NULL;
+	for (; *s; s++) {
+		if (strchr("*?[\\", *s))
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p = '\0';
+	return o;
+}
+
+/*
  * Fill @r (ALLOW) from @t; 0 ok, 1 no rule for this tuple (why says
  * why, or "" when that is expected and not worth a warning).
  */
@@ -751,7 +775,7 @@ static int tuple_rule(const struct tuple *t, struct crs_rule *r,
 	case CRS_RULE_WRITE:
 		if (!t->file || t->file[0] != '/')
 			goto bad;
-		r->file = strdup(t->file);
+		r->file = glob_escape(t->file);
 		return 0;
 	case CRS_RULE_SYSCALL:
 		sc = syscall_name(t->nr, t->arch);
@@ -766,7 +790,7 @@ static int tuple_rule(const struct tuple *t, struct crs_rule *r,
 			goto bad;
 		r->syscall = strdup(sc);
 		if (t->file)
-			r->file = strdup(t->file);
+			r->file = glob_escape(t->file);
 		return 0;
 	case CRS_RULE_NETWORK_OUTBOUND:
 		if (t->family != AF_INET && t->family != AF_INET6)

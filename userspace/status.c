@@ -24,6 +24,7 @@ static const char *const counter_names[CRS_STATUS_A_MAX + 1] = {
 	[CRS_STATUS_A_MEM_EVENTS] = "mem_events_bytes",
 	[CRS_STATUS_A_PROGRAMS] = "programs",
 	[CRS_STATUS_A_HOOKS] = "hooks",
+	[CRS_STATUS_A_UNNAMED] = "unnamed_paths",
 };
 
 struct status_out {

@@ -163,6 +163,12 @@ enum crs_status_attr {
 	CRS_STATUS_A_PROGRAMS,		/* u32: cached program identities */
 	CRS_STATUS_A_HOOKS,		/* u32: hooks installed */
 	CRS_STATUS_A_PAD,
+	/*
+	 * u64: file accesses whose path the kernel could not name (longer
+	 * than PATH_MAX, or d_path() failed) in a container whose policy
+	 * has a rule of that kind: each judged as if a DENY rule matched
+	 */
+	CRS_STATUS_A_UNNAMED,
 	__CRS_STATUS_A_MAX
 };
 #define CRS_STATUS_A_MAX (__CRS_STATUS_A_MAX - 1)

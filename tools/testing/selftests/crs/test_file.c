@@ -67,14 +67,17 @@ static struct res *rec(const char *name, int ret, int err, const char *data)
 	return r;
 }
 
+/* What @name recorded; a call the body never recorded: ret -2, err -1. */
 static const struct res *get(const char *name)
 {
+	static struct res missing = { "(missing)", -2, -1, "" };
 	int i;
 
 	for (i = 0; i < sh->n; i++)
 		if (!strcmp(sh->r[i].name, name))
 			return &sh->r[i];
-	return NULL;
+	fprintf(stderr, "# %s: not recorded\n", name);
+	return &missing;
 }
 
 /* Record an open: read what it gives, close it. */
@@ -745,6 +748,94 @@ TEST_F(file, glob_rule_default_allow)
 	EXPECT_EQ(0, get("public")->ret);
 	EXPECT_EQ(0, get("secret")->ret);
 	ctr_stop(&self->c);
+}
+
+/*
+ * A directory chain under D "/deep" longer than PATH_MAX, with a file "f"
+ * at the bottom; returns an O_PATH descriptor of the bottom directory.
+ */
+static int deep_tree(void)
+{
+	char comp[201];
+	int dfd, nfd, i;
+
+	memset(comp, 'd', sizeof(comp) - 1);
+	comp[sizeof(comp) - 1] = '\0';
+	dfd = open(D, O_PATH | O_DIRECTORY);
+	for (i = 0; dfd >= 0 && i < 25; i++) {	/* 25 x 201 bytes */
+		if (mkdirat(dfd, i ? comp : "deep", 0755) && errno != EEXIST)
+			return -1;
+		nfd = openat(dfd, i ? comp : "deep", O_PATH | O_DIRECTORY);
+		close(dfd);
+		dfd = nfd;
+	}
+	if (dfd < 0)
+		return -1;
+	nfd = openat(dfd, "f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (nfd < 0 || write(nfd, SECRET_DATA, strlen(SECRET_DATA)) < 0)
+		return -1;
+	close(nfd);
+	return dfd;
+}
+
+static int deep_dfd = -1;
+
+static void body_unnamed(void *arg)
+{
+	char proc[64];
+	int fd;
+
+	/* a file the kernel cannot name: it might be under D "/deep" */
+	rec_fd("deep", openat(deep_dfd, "f", O_RDONLY));
+	/* a protected file deleted while held (O_PATH is not an open) */
+	fd = open(D "/gone", O_PATH);
+	rec_ret("gone-opath", fd < 0 ? -1 : 0);
+	rec_ret("gone-unlink", unlink(D "/gone"));
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	rec_fd("gone-reopen", open(proc, O_RDONLY));
+	close(fd);
+	/* a deleted file no rule names stays allowed */
+	fd = open(D "/public", O_RDONLY);
+	rec_ret("public-unlink", unlink(D "/public"));
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	rec_fd("public-reopen", open(proc, O_RDONLY));
+	close(fd);
+}
+
+/*
+ * Neither a path deeper than PATH_MAX nor deleting a file takes it out of
+ * a rule: the first is denied when a rule of its kind exists (counted as
+ * unnamed_paths), the second judged by the name it had.
+ */
+TEST_F(file, unnamed_or_deleted_file_does_not_fall_to_the_default)
+{
+	int64_t unnamed;
+
+	deep_dfd = deep_tree();
+	ASSERT_LE(0, deep_dfd);
+	put_file(D "/gone", SECRET_DATA);
+	ASSERT_EQ(0, push("f-unnamed", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"deep\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/deep/*\", \"action\": \"DENY\"},"
+			  "{\"name\": \"gone\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/gone\", \"action\": \"DENY\"}"));
+	unnamed = crs_status_value(CRS_STATUS_A_UNNAMED);
+	EXPECT_LE(0, unnamed);
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-unnamed", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_unnamed, NULL));
+	EXPECT_EQ(EACCES, get("deep")->err) TH_LOG("read %s", get("deep")->data);
+	EXPECT_LT(unnamed, crs_status_value(CRS_STATUS_A_UNNAMED));
+	EXPECT_EQ(0, get("gone-opath")->ret);
+	EXPECT_EQ(0, get("gone-unlink")->ret);
+	EXPECT_EQ(EACCES, get("gone-reopen")->err)
+		TH_LOG("read %s", get("gone-reopen")->data);
+	EXPECT_EQ(0, get("public-unlink")->ret);
+	EXPECT_EQ(0, get("public-reopen")->ret);
+	EXPECT_STREQ(PUBLIC_DATA, get("public-reopen")->data);
+	ctr_stop(&self->c);
+	close(deep_dfd);
+	deep_dfd = -1;
 }
 
 TEST_F(file, allowlist_default_deny_with_allow_rules)

@@ -58,6 +58,7 @@
 
 struct results {
 	int read_r1, read_r1_again, read_r2, write_w1;	/* 0 or errno */
+	int read_star, read_bslash;	/* files named "*" and "b\\s" */
 	int connect_out, accept_in, exec_helper;
 	char greeting[16];
 	int read_r3, connect_new, new_syscall;		/* N */
@@ -179,6 +180,8 @@ static void do_workload(void)
 	res->read_r1 = read_file(D "/r1");
 	res->read_r1_again = read_file(D "/r1");
 	res->read_r2 = read_file(D "/r2");
+	res->read_star = read_file(D "/*");
+	res->read_bslash = read_file(D "/b\\s");
 	fd = open(D "/w1", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
 		res->write_w1 = errno;
@@ -514,6 +517,9 @@ __attribute__((constructor)) static void setup(void)
 	put_file(D "/r1", "one\n");
 	put_file(D "/r2", "two\n");
 	put_file(D "/r3", "three\n");
+	/* glob_match() metacharacters in names: learned, they stay literal */
+	put_file(D "/*", "star\n");
+	put_file(D "/b\\s", "backslash\n");
 	put_file(D "/nested", "nested\n");
 	for (i = 0; i < BOUND_FILES; i++) {
 		char p[64];
@@ -590,12 +596,15 @@ static bool workload_ok(struct __test_metadata *_metadata)
 	EXPECT_EQ(0, res->read_r1_again);
 	EXPECT_EQ(0, res->read_r2);
 	EXPECT_EQ(0, res->write_w1);
+	EXPECT_EQ(0, res->read_star);
+	EXPECT_EQ(0, res->read_bslash);
 	EXPECT_EQ(0, res->connect_out);
 	EXPECT_STREQ("hi 7001", res->greeting);
 	EXPECT_EQ(0, res->accept_in);
 	EXPECT_EQ(0, res->exec_helper);
 	return !res->read_r1 && !res->read_r1_again && !res->read_r2 &&
-	       !res->write_w1 && !res->connect_out && !res->accept_in &&
+	       !res->read_star && !res->read_bslash && !res->write_w1 &&
+	       !res->connect_out && !res->accept_in &&
 	       !res->exec_helper;
 }
 
@@ -669,6 +678,9 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	EXPECT_EQ(1, count_rules(rules, "READ", self_exe, "file", D "/r1", "ALLOW"));
 	EXPECT_EQ(1, count_rules(rules, "READ", self_exe, "file", D "/r2", "ALLOW"));
 	EXPECT_EQ(1, count_rules(rules, "WRITE", self_exe, "file", D "/w1", "ALLOW"));
+	/* escaped: a file named "*" must not become an allow-all rule */
+	EXPECT_EQ(1, count_rules(rules, "READ", self_exe, "file", D "/\\*", "ALLOW"));
+	EXPECT_EQ(1, count_rules(rules, "READ", self_exe, "file", D "/b\\\\s", "ALLOW"));
 	EXPECT_EQ(1, count_rules(rules, "NETWORK_OUTBOUND", self_exe,
 				 "ipAddress", PEER_ADDR, "ALLOW"));
 	EXPECT_EQ(1, count_rules(rules, "NETWORK_OUTBOUND", self_exe,
@@ -714,13 +726,13 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	EXPECT_EQ(0, others);
 	EXPECT_EQ(11, base);
 	/*
-	 * 6 file/network/Execution rules, the rest are syscalls; exec's own
+	 * 8 file/network/Execution rules, the rest are syscalls; exec's own
 	 * open of the binary is Execution, never learned as a READ.
 	 */
 	exe_read = count_rules(rules, "READ", self_exe, "file", busybox_real,
 			       "ALLOW");
 	EXPECT_EQ(0, exe_read);
-	EXPECT_EQ(6, (int)(n - nsys));
+	EXPECT_EQ(8, (int)(n - nsys));
 	EXPECT_EQ(1, count_rules(rules, "SYSCALL", self_exe, "syscall", "openat", "ALLOW"));
 	EXPECT_EQ(1, count_rules(rules, "SYSCALL", self_exe, "syscall", "connect", "ALLOW"));
 	EXPECT_EQ(1, count_rules(rules, "SYSCALL", self_exe, "syscall", "listen", "ALLOW"));
