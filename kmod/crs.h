@@ -95,6 +95,7 @@ struct crs_rule {
 	u8 prefix;		/* prefix length in bits of @addr */
 	struct in6_addr addr;	/* IPv4 as ::ffff:a.b.c.d; prefix then +96 */
 	u16 port_lo, port_hi;	/* 0..65535 when absent */
+	bool has_port;		/* ports given: TCP, UDP, SCTP, DCCP only */
 	u8 protocol;		/* CRS_PROTO_* */
 	/* SYSCALL */
 	s32 nr64;		/* x86_64 number, -1 if none */

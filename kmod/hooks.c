@@ -88,6 +88,7 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_socket_bind",	crs_hook_socket_bind,	true },
 	{ "security_socket_listen",	crs_hook_socket_listen,	true },
 	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },
+	{ "security_socket_create",	crs_hook_socket_create,	true },
 };
 
 static struct crs_hook_ops {

@@ -53,5 +53,7 @@ int crs_hook_socket_bind(struct pt_regs *regs);
 int crs_hook_socket_listen(struct pt_regs *regs);
 int crs_hook_inet_csk_clone(struct pt_regs *regs);
 int crs_hook_sk_free(struct pt_regs *regs);
+/* net.c: security_socket_create(family, type, protocol, kern) */
+int crs_hook_socket_create(struct pt_regs *regs);
 
 #endif /* _CRS_HOOKS_H */

@@ -83,6 +83,10 @@ struct crs_net_dir {
 struct crs_net_table {
 	u64 epoch;		/* unique per compiled policy */
 	struct crs_net_dir dir[__CRS_NET_DIR];
+	/* packet sockets: their rules, and the verdict when none matches */
+	const struct crs_rule **packet;
+	u32 npacket;
+	u8 packet_default;
 };
 
 /* A network namespace we hook; one per namespace, under crs_lock. */
@@ -187,6 +191,49 @@ static void crs_net_dir_free(struct crs_net_dir *d)
 	kvfree(d->rules);
 }
 
+/* An active rule of @type that judges IP packets (not packet sockets). */
+static bool crs_net_is_ip_rule(const struct crs_rule *r, u8 type)
+{
+	return r->type == type && !r->inactive &&
+	       r->protocol != CRS_PROTO_PACKET;
+}
+
+/*
+ * The packet socket rules of @p into @t. With none matching, a packet
+ * socket is denied when the policy restricts the network at all (a DENY
+ * default or any other network rule): it could reach what those deny.
+ */
+static int crs_net_packet_build(struct crs_net_table *t,
+				const struct crs_policy *p)
+{
+	bool restricts = p->def[CRS_DEF_NETWORK] == CRS_ACTION_DENY;
+	u32 i, n = 0;
+
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+
+		if (r->inactive || (r->type != CRS_RULE_NETWORK_OUTBOUND &&
+				    r->type != CRS_RULE_NETWORK_INBOUND))
+			continue;
+		if (r->protocol == CRS_PROTO_PACKET)
+			n++;
+		else
+			restricts = true;
+	}
+	t->packet_default = restricts ? CRS_ACTION_DENY : CRS_ACTION_ALLOW;
+	if (!n)
+		return 0;
+	t->packet = kcalloc(n, sizeof(*t->packet), GFP_KERNEL_ACCOUNT);
+	if (!t->packet)
+		return -ENOMEM;
+	for (i = 0; i < p->nrules; i++)
+		if (!p->rules[i].inactive &&
+		    p->rules[i].protocol == CRS_PROTO_PACKET &&
+		    p->rules[i].type == CRS_RULE_NETWORK_OUTBOUND)
+			t->packet[t->npacket++] = &p->rules[i];
+	return 0;
+}
+
 static int crs_net_dir_build(struct crs_net_dir *d, struct crs_policy *p,
 			     u8 type)
 {
@@ -195,7 +242,7 @@ static int crs_net_dir_build(struct crs_net_dir *d, struct crs_policy *p,
 	int ret = 0;
 
 	for (i = 0; i < p->nrules; i++)
-		n += p->rules[i].type == type && !p->rules[i].inactive;
+		n += crs_net_is_ip_rule(&p->rules[i], type);
 	if (!n)
 		return 0;
 	keys = kvcalloc(n, sizeof(*keys), GFP_KERNEL_ACCOUNT);
@@ -212,7 +259,7 @@ static int crs_net_dir_build(struct crs_net_dir *d, struct crs_policy *p,
 	for (i = 0; i < p->nrules; i++) {
 		const struct crs_rule *r = &p->rules[i];
 
-		if (r->type != type || r->inactive)
+		if (!crs_net_is_ip_rule(r, type))
 			continue;
 		keys[n].plen = r->has_addr ? min_t(u8, r->prefix, 128) : 0;
 		keys[n].addr = r->addr;
@@ -269,14 +316,17 @@ int crs_net_compile(struct crs_policy *p, struct netlink_ext_ack *extack)
 	if (!ret)
 		ret = crs_net_dir_build(&t->dir[CRS_NET_IN], p,
 					CRS_RULE_NETWORK_INBOUND);
+	if (!ret)
+		ret = crs_net_packet_build(t, p);
 	if (ret) {
 		crs_net_dir_free(&t->dir[CRS_NET_OUT]);
 		crs_net_dir_free(&t->dir[CRS_NET_IN]);
+		kfree(t->packet);
 		kfree(t);
 		goto nomem;
 	}
 	p->net = t;
-	p->mem += sizeof(*t);
+	p->mem += sizeof(*t) + t->npacket * sizeof(*t->packet);
 	for (ret = 0; ret < __CRS_NET_DIR; ret++)
 		p->mem += t->dir[ret].ngroups * (sizeof(struct crs_net_group) +
 						 sizeof(void *) + 2 * sizeof(u32));
@@ -300,6 +350,7 @@ void crs_net_free(struct crs_policy *p)
 		return;
 	crs_net_dir_free(&t->dir[CRS_NET_OUT]);
 	crs_net_dir_free(&t->dir[CRS_NET_IN]);
+	kfree(t->packet);
 	kfree(t);
 	p->net = NULL;
 }
@@ -314,10 +365,31 @@ struct crs_pkt {
 	bool infra;		/* ICMPv6 neighbour discovery or MLD */
 };
 
+/* Protocols whose packets carry ports (crs_net_parse() reads them). */
+static bool crs_net_proto_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
+	       proto == IPPROTO_DCCP;
+}
+
+/*
+ * Connection protocols other than TCP whose kernel timers send on a
+ * socket's behalf (SCTP INIT and DATA retransmits, DCCP's REQUEST): the
+ * socket's owner is recorded on its first packet sent by a task.
+ */
+static bool crs_net_timer_sends(u8 proto)
+{
+	return proto == IPPROTO_SCTP || proto == IPPROTO_DCCP;
+}
+
 static bool crs_net_rule_matches(struct crs_ctx *ctx, const struct crs_rule *r,
 				 const struct crs_pkt *pk, const char *program)
 {
 	if (r->protocol != CRS_PROTO_ANY && r->protocol != pk->proto)
+		return false;
+	/* a port range (even one with 0) never matches a portless packet */
+	if (r->has_port && !crs_net_proto_has_ports(pk->proto))
 		return false;
 	if (pk->port < r->port_lo || pk->port > r->port_hi)
 		return false;
@@ -516,6 +588,76 @@ int crs_hook_inet_csk_clone(struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(crs_hook_inet_csk_clone);
 
+/*
+ * A packet socket of current (crs_hook_socket_create()): the policy's
+ * packet socket rules decide, a DENY first; with none matching, the
+ * table's packet_default.
+ */
+static bool crs_net_packet_judge(struct crs_ctx *ctx)
+{
+	struct crs_object obj = {
+		.type = CRS_RULE_NETWORK_OUTBOUND,
+		.family = AF_PACKET,
+		.protocol = CRS_PROTO_PACKET,
+		.syscall_nr = -1,
+	};
+	const struct crs_rule *allow = NULL;
+	const struct crs_net_table *t;
+	u32 i;
+
+	obj.program = crs_program_current(ctx);
+	if (!ctx->p || ctx->mode == CRS_MODE_INACTIVE)
+		return crs_verdict(ctx, NULL, CRS_ACTION_ALLOW, &obj);
+	t = ctx->p->net;
+	if (!t)
+		return crs_verdict(ctx, NULL, ctx->p->def[CRS_DEF_NETWORK], &obj);
+	for (i = 0; i < t->npacket; i++) {
+		const struct crs_rule *r = t->packet[i];
+
+		if (!crs_program_matches(ctx, r, obj.program))
+			continue;
+		if (r->action == CRS_ACTION_DENY)
+			return crs_verdict(ctx, r, CRS_ACTION_DENY, &obj);
+		if (!allow)
+			allow = r;
+	}
+	if (allow)
+		return crs_verdict(ctx, allow, CRS_ACTION_ALLOW, &obj);
+	return crs_verdict(ctx, NULL, t->packet_default, &obj);
+}
+
+/**
+ * crs_hook_socket_create() - security_socket_create(family, type, protocol,
+ * kern): judge a governed task's packet socket
+ * @regs: the hooked call's registers
+ *
+ * A packet socket (AF_PACKET, or SOCK_PACKET of AF_INET) sends and
+ * receives below the netfilter hooks crs judges IP on, so opening one is
+ * a NETWORK_OUTBOUND use of protocol CRS_PROTO_PACKET (see
+ * crs_net_packet_judge()). Sockets the kernel makes for itself pass.
+ *
+ * Context: process context, inside crs_hook_entry().
+ * Return: 0, or the -EACCES the hooked call then returns.
+ */
+int crs_hook_socket_create(struct pt_regs *regs)
+{
+	int family = regs_get_kernel_argument(regs, 0);
+	int type = regs_get_kernel_argument(regs, 1);
+	int kern = regs_get_kernel_argument(regs, 3);
+	struct crs_ctx ctx;
+	bool deny;
+
+	if (kern || (family != AF_PACKET &&
+		     !(family == AF_INET && type == SOCK_PACKET)))
+		return 0;
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	deny = crs_net_packet_judge(&ctx);
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_socket_create);
+
 int crs_hook_sk_free(struct pt_regs *regs)
 {
 	if (atomic_read(&crs_net_nsocks))
@@ -610,7 +752,9 @@ static bool crs_net_parse(struct sk_buff *skb, u8 pf, int dir,
 			pk->port = ntohs(th->dest);
 			pk->syn = th->syn && !th->ack;
 		}
-	} else if (proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE) {
+	} else if (proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE ||
+		   proto == IPPROTO_SCTP || proto == IPPROTO_DCCP) {
+		/* SCTP's and DCCP's headers too begin with source, dest */
 		const struct udphdr *uh;
 		struct udphdr _uh;
 
@@ -729,13 +873,20 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 				goto accept;
 			else
 				program = crs_net_owner(rec);
+		} else if (c && sk && crs_net_timer_sends(pk.proto)) {
+			/* its timers resend: they are judged as its owner */
+			rec = crs_net_sock_find(sk);
+			if (!rec)
+				rec = crs_net_sock_set(sk, c->id, program,
+						       CRS_NET_OUT, 0);
 		} else if (!c) {
 			goto accept;	/* an ungoverned task's packet */
 		}
 	} else {
 		/* softirq or an ungoverned task: the socket's owner */
 		rec = sk ? crs_net_sock_find(sk) : NULL;
-		if (!rec || rec->dir != CRS_NET_OUT)
+		if (!rec || (rec->dir != CRS_NET_OUT &&
+			     !crs_net_timer_sends(pk.proto)))
 			goto accept;
 		c = crs_net_container(ns, rec->cid);
 		program = crs_net_owner(rec);
@@ -743,8 +894,12 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 	if (!c)
 		goto accept;
 	crs_ctx_fill(&ctx, c);
-	/* a TCP flow is new on a SYN sent by a task; else it runs */
-	quiet = pk.proto == IPPROTO_TCP && (!pk.syn || !in_task());
+	/*
+	 * A TCP flow is new on a SYN sent by a task; else it runs. What an
+	 * SCTP or DCCP timer resends repeats its owner's verdict.
+	 */
+	quiet = (pk.proto == IPPROTO_TCP && (!pk.syn || !in_task())) ||
+		(crs_net_timer_sends(pk.proto) && !in_task());
 	deny = crs_net_judge(&ctx, CRS_NET_OUT, &pk, program, rec, quiet);
 accept:
 	rcu_read_unlock();

@@ -241,6 +241,7 @@ static int crs_rule_net_parse(struct crs_rule *r, struct nlattr **tb,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "family or prefix without an address");
 		return -EINVAL;
 	}
+	r->has_port = tb[CRS_RULE_A_PORT_LO] || tb[CRS_RULE_A_PORT_HI];
 	if (tb[CRS_RULE_A_PORT_LO])
 		r->port_lo = nla_get_u16(tb[CRS_RULE_A_PORT_LO]);
 	if (tb[CRS_RULE_A_PORT_HI])
@@ -254,9 +255,22 @@ static int crs_rule_net_parse(struct crs_rule *r, struct nlattr **tb,
 	if (tb[CRS_RULE_A_PROTOCOL]) {
 		r->protocol = nla_get_u8(tb[CRS_RULE_A_PROTOCOL]);
 		if (r->protocol != CRS_PROTO_ANY && r->protocol != CRS_PROTO_TCP &&
-		    r->protocol != CRS_PROTO_UDP && r->protocol != CRS_PROTO_ICMP) {
+		    r->protocol != CRS_PROTO_UDP && r->protocol != CRS_PROTO_ICMP &&
+		    r->protocol != CRS_PROTO_PACKET) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[CRS_RULE_A_PROTOCOL],
-					    "protocol must be 0 (any), 1, 6 or 17");
+					    "protocol must be 0 (any), 1, 6, 17 or 255 (packet sockets)");
+			return -EINVAL;
+		}
+		if (r->protocol == CRS_PROTO_PACKET &&
+		    (r->type != CRS_RULE_NETWORK_OUTBOUND || r->has_addr ||
+		     r->has_port)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[CRS_RULE_A_PROTOCOL],
+					    "protocol 255 (packet sockets): NETWORK_OUTBOUND only, without address or port");
+			return -EINVAL;
+		}
+		if (r->protocol == CRS_PROTO_ICMP && r->has_port) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[CRS_RULE_A_PROTOCOL],
+					    "ICMP has no ports");
 			return -EINVAL;
 		}
 	}

@@ -152,6 +152,9 @@ static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
 		pr_info("denied %s \"%s\" pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
 			type, path, pid, prog, ctx->c->id,
 			ctx->p->name, rname);
+	else if (obj->family == AF_PACKET)
+		pr_info("denied %s packet socket pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
+			type, pid, prog, ctx->c->id, ctx->p->name, rname);
 	else if (obj->family == AF_INET)
 		pr_info("denied %s %pI4 port %u proto %u pid=%d program=\"%s\" container=%llu policy=%s rule=%s\n",
 			type, &obj->addr.s6_addr32[3], obj->port,

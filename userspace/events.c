@@ -267,6 +267,8 @@ static const char *proto_name(unsigned int p, char *buf, size_t len)
 	case CRS_PROTO_ICMP:
 	case 58:
 		return "ICMP";
+	case CRS_PROTO_PACKET:
+		return "PACKET";
 	}
 	snprintf(buf, len, "%u", p);
 	return buf;
@@ -374,7 +376,8 @@ static void print_json(struct nlattr **tb)
 	if (fam) {
 		format_addr(tb, addr, sizeof(addr));
 		json_object_object_add(j, "family", json_object_new_string(
-			fam == AF_INET ? "ipv4" : fam == AF_INET6 ? "ipv6" : "?"));
+			fam == AF_INET ? "ipv4" : fam == AF_INET6 ? "ipv6" :
+			fam == AF_PACKET ? "packet" : "?"));
 		json_object_object_add(j, "address",
 				       json_object_new_string(addr));
 		json_object_object_add(j, "port", json_object_new_int(
@@ -411,7 +414,9 @@ static void print_text(struct nlattr **tb)
 	if (tb[CRS_EVENT_A_PATH])
 		printf(" %s", crsnl_text_escape(get_str(tb, CRS_EVENT_A_PATH),
 						esc, sizeof(esc)));
-	if (tb[CRS_EVENT_A_FAMILY]) {
+	if (get_u8(tb, CRS_EVENT_A_FAMILY) == AF_PACKET) {
+		printf(" packet socket");
+	} else if (tb[CRS_EVENT_A_FAMILY]) {
 		format_addr(tb, addr, sizeof(addr));
 		printf(get_u8(tb, CRS_EVENT_A_FAMILY) == AF_INET6 ?
 		       " %s [%s]:%u %s" : " %s %s:%u %s",

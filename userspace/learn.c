@@ -351,8 +351,10 @@ static struct json_object *tuple_json(const struct tuple *t)
 	if (t->type == CRS_RULE_NETWORK_OUTBOUND ||
 	    t->type == CRS_RULE_NETWORK_INBOUND) {
 		json_object_object_add(o, "family", json_object_new_string(
-			t->family == AF_INET ? "ipv4" : "ipv6"));
-		if (t->type == CRS_RULE_NETWORK_OUTBOUND) {
+			t->family == AF_INET ? "ipv4" :
+			t->family == AF_PACKET ? "packet" : "ipv6"));
+		if (t->type == CRS_RULE_NETWORK_OUTBOUND &&
+		    t->family != AF_PACKET) {
 			inet_ntop(t->family, t->addr, a, sizeof(a));
 			json_object_object_add(o, "address", json_object_new_string(a));
 		}
@@ -398,6 +400,11 @@ static void tuple_text(const struct tuple *t, char *buf, size_t len)
 				 t->nr, arch_name(t->arch));
 		return;
 	case CRS_RULE_NETWORK_OUTBOUND:
+		if (t->family == AF_PACKET) {
+			snprintf(buf, len, "%-16s %s PACKET socket",
+				 crs_rule_type_name(t->type), prog);
+			return;
+		}
 		inet_ntop(t->family, t->addr, a, sizeof(a));
 		snprintf(buf, len, "%-16s %s %s %s port %u",
 			 crs_rule_type_name(t->type), prog, crs_proto_name(t->proto),
@@ -683,6 +690,10 @@ static void rule_stem(const struct crs_rule *r, char *out, size_t len)
 		}
 		return;
 	case CRS_RULE_NETWORK_OUTBOUND:
+		if (r->has_proto && r->proto == CRS_PROTO_PACKET) {
+			snprintf(out, len, "packet-socket");
+			return;
+		}
 		inet_ntop(r->family, r->addr, a, sizeof(a));
 		if (r->has_port)
 			snprintf(out, len, "connect-%s-%s-%u", lproto, a, r->port_lo);
@@ -793,6 +804,11 @@ static int tuple_rule(const struct tuple *t, struct crs_rule *r,
 			r->file = glob_escape(t->file);
 		return 0;
 	case CRS_RULE_NETWORK_OUTBOUND:
+		if (t->family == AF_PACKET) {	/* opened a packet socket */
+			r->has_proto = true;
+			r->proto = CRS_PROTO_PACKET;
+			return 0;
+		}
 		if (t->family != AF_INET && t->family != AF_INET6)
 			goto bad;
 		r->has_addr = true;

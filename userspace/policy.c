@@ -69,6 +69,7 @@ const char *crs_proto_name(unsigned int p)
 	case CRS_PROTO_ICMP: return "ICMP";
 	case CRS_PROTO_TCP: return "TCP";
 	case CRS_PROTO_UDP: return "UDP";
+	case CRS_PROTO_PACKET: return "PACKET";
 	}
 	return "?";
 }
@@ -85,9 +86,11 @@ int crs_log_mode_parse(const char *s)
 
 static int proto_parse(const char *s)
 {
-	static const char *const names[] = { "ANY", "ICMP", "TCP", "UDP" };
+	static const char *const names[] = { "ANY", "ICMP", "TCP", "UDP",
+					     "PACKET" };
 	static const int vals[] = { CRS_PROTO_ANY, CRS_PROTO_ICMP,
-				    CRS_PROTO_TCP, CRS_PROTO_UDP };
+				    CRS_PROTO_TCP, CRS_PROTO_UDP,
+				    CRS_PROTO_PACKET };
 	int i = enum_parse(s, names, ARRAY_SIZE(names));
 
 	return i < 0 ? -1 : vals[i];
@@ -656,12 +659,17 @@ static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
 				return -1;
 			p = proto_parse(s);
 			if (p < 0)
-				return fail(c, "protocol %s: expected TCP, UDP, ICMP or ANY",
+				return fail(c, "protocol %s: expected TCP, UDP, ICMP, PACKET or ANY",
 					    jtext(f[F_PROTO]));
 			r->has_proto = true;
 			r->proto = (uint8_t)p;
 			if (p == CRS_PROTO_ICMP && r->has_port)
 				return fail(c, "port: not valid with protocol ICMP");
+			if (p == CRS_PROTO_PACKET &&
+			    r->type != CRS_RULE_NETWORK_OUTBOUND)
+				return fail(c, "protocol \"PACKET\": NETWORK_OUTBOUND rules only (opening a packet socket)");
+			if (p == CRS_PROTO_PACKET && (f[F_ADDR] || f[F_PORT]))
+				return fail(c, "protocol \"PACKET\": a packet socket has no ipAddress or port");
 		}
 		return 0;
 	case CRS_RULE_SYSCALL:

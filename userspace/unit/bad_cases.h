@@ -73,7 +73,11 @@ BAD_CASE(bad_port, "bad/bad-port.json",
 BAD_CASE(icmp_port, "bad/icmp-port.json",
 	 "bad/icmp-port.json: rules[0] \"egress\": port: not valid with protocol ICMP")
 BAD_CASE(bad_protocol, "bad/bad-protocol.json",
-	 "bad/bad-protocol.json: rules[0] \"egress\": protocol \"SCTP\": expected TCP, UDP, ICMP or ANY")
+	 "bad/bad-protocol.json: rules[0] \"egress\": protocol \"SCTP\": expected TCP, UDP, ICMP, PACKET or ANY")
+BAD_CASE(packet_inbound, "bad/packet-inbound.json",
+	 "bad/packet-inbound.json: rules[0] \"raw\": protocol \"PACKET\": NETWORK_OUTBOUND rules only (opening a packet socket)")
+BAD_CASE(packet_address, "bad/packet-address.json",
+	 "bad/packet-address.json: rules[0] \"raw\": protocol \"PACKET\": a packet socket has no ipAddress or port")
 BAD_CASE(unknown_syscall, "bad/unknown-syscall.json",
 	 "bad/unknown-syscall.json: rules[0] \"s\": syscall \"ptrcae\": unknown syscall")
 BAD_CASE(unknown_syscall_number, "bad/unknown-syscall-number.json",

@@ -258,6 +258,14 @@ enum crs_arch {
 #define CRS_PROTO_ICMP	1	/* ICMP for IPv4, ICMPv6 (58) for IPv6 */
 #define CRS_PROTO_TCP	6
 #define CRS_PROTO_UDP	17
+/*
+ * Not an IP protocol: packet sockets (AF_PACKET, and SOCK_PACKET of
+ * AF_INET), which send and receive below the IP hooks. NETWORK_OUTBOUND
+ * only, without address or port: such a rule decides whether the
+ * program may open one. With no matching rule, a policy that has other
+ * network rules or a DENY defaultNetworkAction denies it.
+ */
+#define CRS_PROTO_PACKET	255
 
 /* Attributes nested in CRS_A_POLICY. */
 enum crs_policy_attr {

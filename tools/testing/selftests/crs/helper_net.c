@@ -12,6 +12,12 @@
  *   serve ADDR PORT           TCP server: greets "hello PORT\n", then
  *                             echoes; prints "ready" once listening
  *   userve ADDR PORT          UDP echo server; prints "ready"
+ *   packet IFACE SRC ADDR PORT  a UDP datagram SRC:40000 -> ADDR:PORT
+ *                             (IPv4) built by hand and sent on an
+ *                             AF_PACKET socket to IFACE's broadcast
+ *                             address, below the IP hooks; waits 2 s for
+ *                             the echo on a UDP socket bound to SRC:40000:
+ *                             "errno=E ms=0 read=TEXT" (E: of socket())
  *   stream ADDR PORT FILE     connect, then every 20 ms send a byte and
  *                             wait for its echo; the count of echoes
  *                             received is kept in FILE
@@ -32,6 +38,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -154,6 +165,56 @@ static unsigned short csum(const void *p, size_t len)
 	sum = (sum >> 16) + (sum & 0xffff);
 	sum += sum >> 16;
 	return (unsigned short)~sum;
+}
+
+static int do_packet(const char *ifname, const char *src, const char *dst,
+		     int port)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET,
+				  .sin_port = htons(40000) };
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP),
+				  .sll_halen = ETH_ALEN };
+	struct {
+		struct iphdr ip;
+		struct udphdr udp;
+		char data[4];
+	} __attribute__((packed)) pkt = { 0 };
+	struct timeval tv = { 2, 0 };
+	char buf[128] = "";
+	int pfd, ufd, err = 0;
+	ssize_t n;
+
+	inet_pton(AF_INET, src, &me.sin_addr);
+	ufd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (ufd < 0 || bind(ufd, (struct sockaddr *)&me, sizeof(me)))
+		return printf("errno=-1 ms=0 read= (udp socket %d)\n", errno), 0;
+	pfd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	if (pfd < 0)
+		return printf("errno=%d ms=0 read=\n", errno), 0;
+	ll.sll_ifindex = (int)if_nametoindex(ifname);
+	memset(ll.sll_addr, 0xff, ETH_ALEN);
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 5;
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = IPPROTO_UDP;
+	pkt.ip.tot_len = htons(sizeof(pkt));
+	pkt.ip.saddr = me.sin_addr.s_addr;
+	inet_pton(AF_INET, dst, &pkt.ip.daddr);
+	pkt.ip.check = csum(&pkt.ip, sizeof(pkt.ip));
+	pkt.udp.source = htons(40000);
+	pkt.udp.dest = htons(port);
+	pkt.udp.len = htons(sizeof(pkt.udp) + sizeof(pkt.data));
+	memcpy(pkt.data, "ping", 4);	/* UDP checksum 0: none (IPv4) */
+	if (sendto(pfd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&ll,
+		   sizeof(ll)) < 0)
+		err = errno;
+	setsockopt(ufd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = err ? -1 : recv(ufd, buf, sizeof(buf) - 1, 0);
+	if (n > 0)
+		buf[n] = '\0';
+	printf("errno=%d ms=0 read=%s\n", err, buf);
+	return 0;
 }
 
 static int do_ping(const char *addr, const char *src)
@@ -321,8 +382,10 @@ int main(int argc, char **argv)
 		do_serve(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "userve"))
 		do_userve(argv[2], atoi(argv[3]));
+	if (argc == 6 && !strcmp(argv[1], "packet"))
+		return do_packet(argv[2], argv[3], argv[4], atoi(argv[5]));
 	if (argc == 5 && !strcmp(argv[1], "stream"))
 		return do_stream(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: helper_net connect|udp|ping|serve|userve|stream ...\n");
+	fprintf(stderr, "usage: helper_net connect|udp|ping|packet|serve|userve|stream ...\n");
 	return 2;
 }

@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <json-c/json.h>
 #include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
 #include "crs_harness.h"

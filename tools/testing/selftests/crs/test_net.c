@@ -554,6 +554,64 @@ NET_TEST(outbound_icmp_echo_denied)
 	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
 }
 
+/*
+ * A packet socket (CAP_NET_RAW, which Docker and runc grant) sends below
+ * the IP hooks: a datagram built by hand reaches a denied address. With
+ * network rules in the policy, opening one is denied unless a PACKET
+ * rule allows it; a policy without network rules leaves it alone.
+ */
+NET_TEST(packet_socket_cannot_reach_a_denied_address)
+{
+	static const char *const attack = "packet c0 198.51.100.1 192.0.2.10 53";
+	struct res r;
+
+	/* the attack works where nothing restricts the network */
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW", ""));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, attack);
+	EXPECT_EQ(0, r.err);
+	EXPECT_STREQ("ping", r.read);
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-udp-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"UDP\"")));
+	r = in_ct(self->init, NULL, attack);
+	EXPECT_EQ(EACCES, r.err);
+	EXPECT_STREQ("", r.read);
+	r = in_ct(self->init, NULL, "udp 192.0.2.10 53");
+	EXPECT_EQ(EPERM, r.err);
+
+	/* a default-deny policy too, and a PACKET rule lets one program */
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
+			  OUT("raw-a", "ALLOW", "\"program\": \"" PROG_A "\", \"protocol\": \"PACKET\"")));
+	r = in_ct(self->init, PROG_B, attack);
+	EXPECT_EQ(EACCES, r.err);
+	r = in_ct(self->init, PROG_A, attack);
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(1, rule_stat(POLICY, "raw-a", "allowed"));
+	/* a PACKET rule takes no address */
+	EXPECT_NE(0, push(POLICY2, "ACTIVE", "ALLOW",
+			  OUT("bad", "ALLOW", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"PACKET\"")));
+}
+
+/*
+ * A rule with ports matches only protocols with ports: an allow-list
+ * entry "port 0-65535" is not an allow for ICMP (or any portless
+ * protocol).
+ */
+NET_TEST(port_range_with_zero_does_not_match_icmp)
+{
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
+			  OUT("all-ports", "ALLOW", "\"ipAddress\": \"192.0.2.10\", \"port\": \"0-65535\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
+	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	r = in_ct(self->init, NULL, "ping 192.0.2.10");
+	EXPECT_EQ(EPERM, r.err);
+	EXPECT_EQ(0, r.reply);
+}
+
 /* Server in the container on 8080 and 8081, clients from crs_p. */
 NET_TEST(inbound_denied_port_refused_allowed_port_served)
 {
