@@ -1066,6 +1066,51 @@ static bool crs_decide_rw(struct crs_ctx *ctx, const char *path)
 	       crs_decide_path(ctx, CRS_FK_WRITE, path);
 }
 
+/*
+ * Could rule path @rule name a file under directory @dir (@dl bytes, no
+ * trailing '/')? Exact paths and a glob's literal part longer than the
+ * directory must lie under it; a glob whose wildcards start within
+ * @dir's own name could match there too.
+ */
+static bool crs_rule_under(const char *rule, const char *dir, size_t dl)
+{
+	size_t lit = strcspn(rule, "*?[\\");
+
+	if (lit > dl)
+		return !strncmp(rule, dir, dl) && rule[dl] == '/';
+	return !strncmp(rule, dir, lit);
+}
+
+/*
+ * Renaming directory @dir moves every file under it: a DENY rule (READ,
+ * WRITE or Execution, of any program) whose path could name a file under
+ * @dir denies the rename, as renaming that file itself would be denied.
+ * Otherwise "mv /run/secrets /run/x; cat /run/x/token" would take the
+ * file out of its rule. @dir NULL (unnamed) was decided by the caller.
+ */
+static bool crs_decide_subtree(struct crs_ctx *ctx, const char *dir)
+{
+	struct crs_object obj = { .type = CRS_RULE_WRITE, .path = dir,
+				  .syscall_nr = -1 };
+	const struct crs_policy *p = ctx->p;
+	size_t dl;
+	u32 i;
+
+	if (!dir || !p || ctx->mode == CRS_MODE_INACTIVE)
+		return false;
+	dl = strlen(dir);
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+
+		if (r->inactive || !r->file || r->action != CRS_ACTION_DENY ||
+		    crs_rule_kind(r) < 0)
+			continue;
+		if (crs_rule_under(r->file, dir, dl))
+			return crs_verdict(ctx, r, CRS_ACTION_DENY, &obj);
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Hooks. */
 
@@ -1197,7 +1242,9 @@ NOKPROBE_SYMBOL(crs_hook_path_link);
 /*
  * security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags):
  * the source needs READ and WRITE (it moves), the target WRITE (it is
- * replaced); with RENAME_EXCHANGE both move.
+ * replaced); with RENAME_EXCHANGE both move. A directory's rename is
+ * also denied when a DENY rule could name a file under either name
+ * (crs_decide_subtree()).
  */
 int crs_hook_path_rename(struct pt_regs *regs)
 {
@@ -1207,18 +1254,23 @@ int crs_hook_path_rename(struct pt_regs *regs)
 	const struct dentry *nd = (const struct dentry *)CRS_ARG(regs, 3);
 	unsigned int flags = CRS_ARG(regs, 4);
 	struct crs_ctx ctx;
-	const char *dst;
+	const char *src, *dst;
 	bool deny = false;
 
 	if (!crs_ctx_get(&ctx))
 		return 0;
 	if (crs_governed(&ctx)) {
-		deny = crs_decide_rw(&ctx, crs_path_at(odir, od, crs_path_buf(CRS_BUF_A)));
+		src = crs_path_at(odir, od, crs_path_buf(CRS_BUF_A));
+		deny = crs_decide_rw(&ctx, src);
 		dst = crs_path_at(ndir, nd, crs_path_buf(CRS_BUF_B));
 		if (!deny && (flags & RENAME_EXCHANGE))
 			deny = crs_decide_rw(&ctx, dst);
 		else if (!deny)
 			deny = crs_decide_path(&ctx, CRS_FK_WRITE, dst);
+		/* a directory moves its files; one moved in replaces them */
+		if (!deny && (d_is_dir(od) || d_is_dir(nd)))
+			deny = crs_decide_subtree(&ctx, src) ||
+			       crs_decide_subtree(&ctx, dst);
 	}
 	crs_ctx_put(&ctx);
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;

@@ -838,6 +838,51 @@ TEST_F(file, unnamed_or_deleted_file_does_not_fall_to_the_default)
 	deep_dfd = -1;
 }
 
+static void body_rename_ancestor(void *arg)
+{
+	rec_ret("mv-sec", rename(D "/sec", D "/x"));
+	rec_fd("read-moved", open(D "/x/token", O_RDONLY));
+	rec_ret("mv-top", rename(D, "/tmp/crsf-moved"));
+	rec_ret("mv-www2", rename(D "/www2", D "/w"));
+	rec_ret("xchg", syscall(SYS_renameat2, AT_FDCWD, D "/swap", AT_FDCWD,
+				D "/sec", 2 /* RENAME_EXCHANGE */));
+	rec_ret("xchg-rev", syscall(SYS_renameat2, AT_FDCWD, D "/sec",
+				    AT_FDCWD, D "/swap", 2));
+	/* no rule under a/: moving it is fine */
+	rec_ret("mv-a", rename(D "/a", D "/a2"));
+	rec_ret("mv-a-back", rename(D "/a2", D "/a"));
+}
+
+/*
+ * Renaming or exchanging an ancestor directory of a protected path is
+ * denied: it would move the file out of its rule (or another in).
+ */
+TEST_F(file, renaming_an_ancestor_directory_does_not_escape_a_rule)
+{
+	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/sec " D "/www2 " D "/swap"));
+	put_file(D "/sec/token", SECRET_DATA);
+	put_file(D "/swap/token", PUBLIC_DATA);
+	ASSERT_EQ(0, push("f-ancestor", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"token\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/sec/token\", \"action\": \"DENY\"},"
+			  "{\"name\": \"www2\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			  " \"file\": \"" D "/www2/*\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-ancestor", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_rename_ancestor, NULL));
+	EXPECT_EQ(EACCES, get("mv-sec")->err);
+	EXPECT_EQ(ENOENT, get("read-moved")->err)
+		TH_LOG("read %s", get("read-moved")->data);
+	EXPECT_EQ(EACCES, get("mv-top")->err);
+	EXPECT_EQ(EACCES, get("mv-www2")->err);
+	EXPECT_EQ(EACCES, get("xchg")->err);
+	EXPECT_EQ(EACCES, get("xchg-rev")->err);
+	EXPECT_EQ(0, get("mv-a")->ret) TH_LOG("errno %d", get("mv-a")->err);
+	EXPECT_EQ(0, get("mv-a-back")->ret);
+	ctr_stop(&self->c);
+	crs_sh(NULL, 0, "mv /tmp/crsf-moved " D " 2>/dev/null");
+}
+
 TEST_F(file, allowlist_default_deny_with_allow_rules)
 {
 
