@@ -70,6 +70,9 @@ static struct crs_hook crs_hook_table[] = {
 	  IS_ENABLED(CONFIG_IA32_EMULATION) },
 	{ "x32_sys_call",		crs_hook_x32_sys_call,
 	  IS_ENABLED(CONFIG_X86_X32_ABI) },
+	/* io_uring runs system calls' work without the dispatcher */
+	{ "io_issue_sqe",		crs_hook_io_issue_sqe,
+	  IS_ENABLED(CONFIG_IO_URING) },
 	{ "security_file_open",		crs_hook_file_open,	true },
 	{ "security_sk_free",		crs_hook_sk_free,	true },
 	{ "__mmdrop",			crs_hook_mmdrop,	true },

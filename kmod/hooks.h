@@ -45,6 +45,8 @@ int crs_hook_mmdrop(struct pt_regs *regs);
 int crs_hook_x64_sys_call(struct pt_regs *regs);
 int crs_hook_ia32_sys_call(struct pt_regs *regs);
 int crs_hook_x32_sys_call(struct pt_regs *regs);
+/* syscall.c: io_issue_sqe(req, issue_flags), an io_uring operation */
+int crs_hook_io_issue_sqe(struct pt_regs *regs);
 /* net.c: socket owners: security_socket_bind(sock, addr, len),
  * security_socket_listen(sock, backlog), security_inet_csk_clone(newsk,
  * req) (an accepted socket), security_sk_free(sk)

@@ -32,6 +32,8 @@
  * around every SYSCALL rule.
  */
 #include <linux/bitmap.h>
+#include <linux/io_uring.h>
+#include <linux/io_uring_types.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/slab.h>
@@ -303,6 +305,14 @@ static __always_inline bool crs_sys_args_match(const struct crs_rule *r,
 {
 	unsigned int i;
 
+	/*
+	 * No registers (an io_uring operation): the arguments cannot be
+	 * read without racing the submitter, so a rule that conditions
+	 * on them matches when it denies and not when it allows.
+	 */
+	if (!u)
+		return !r->nargs || r->action == CRS_ACTION_DENY;
+
 	for (i = 0; i < r->nargs; i++) {
 		const struct crs_arg *c = &r->args[i];
 		u64 v = crs_sys_arg_cast(crs_sys_arg(u, arch, c->index),
@@ -446,6 +456,107 @@ out:
 	crs_ctx_put(&ctx);
 	return deny ? err : 0;
 }
+
+/*
+ * io_uring opcodes are ABI (numbers never change); those 6.1's header
+ * does not name yet, for one table on both kernel lines.
+ */
+#define CRS_IORING_OP_READ_MULTISHOT	49
+#define CRS_IORING_OP_WAITID		50
+#define CRS_IORING_OP_FUTEX_WAIT	51
+#define CRS_IORING_OP_FUTEX_WAKE	52
+#define CRS_IORING_OP_FUTEX_WAITV	53
+#define CRS_IORING_OP_FTRUNCATE		55
+#define CRS_IORING_OP_BIND		56
+#define CRS_IORING_OP_LISTEN		57
+
+/*
+ * The x86_64 system call an io_uring operation does the work of, or -1
+ * for the ring's own bookkeeping (NOP, POLL, TIMEOUT, CANCEL, buffers,
+ * MSG_RING, FILES_UPDATE, FIXED_FD_INSTALL).
+ */
+static int crs_uring_syscall(u8 op)
+{
+	switch (op) {
+	case IORING_OP_READV:		return __NR_readv;
+	case IORING_OP_WRITEV:		return __NR_writev;
+	case IORING_OP_FSYNC:		return __NR_fsync;
+	case IORING_OP_READ_FIXED:	return __NR_read;
+	case IORING_OP_WRITE_FIXED:	return __NR_write;
+	case IORING_OP_SYNC_FILE_RANGE:	return __NR_sync_file_range;
+	case IORING_OP_SENDMSG:		return __NR_sendmsg;
+	case IORING_OP_RECVMSG:		return __NR_recvmsg;
+	case IORING_OP_ACCEPT:		return __NR_accept4;
+	case IORING_OP_CONNECT:		return __NR_connect;
+	case IORING_OP_FALLOCATE:	return __NR_fallocate;
+	case IORING_OP_OPENAT:		return __NR_openat;
+	case IORING_OP_CLOSE:		return __NR_close;
+	case IORING_OP_STATX:		return __NR_statx;
+	case IORING_OP_READ:		return __NR_read;
+	case IORING_OP_WRITE:		return __NR_write;
+	case IORING_OP_FADVISE:		return __NR_fadvise64;
+	case IORING_OP_MADVISE:		return __NR_madvise;
+	case IORING_OP_SEND:		return __NR_sendto;
+	case IORING_OP_RECV:		return __NR_recvfrom;
+	case IORING_OP_OPENAT2:		return __NR_openat2;
+	case IORING_OP_EPOLL_CTL:	return __NR_epoll_ctl;
+	case IORING_OP_SPLICE:		return __NR_splice;
+	case IORING_OP_TEE:		return __NR_tee;
+	case IORING_OP_SHUTDOWN:	return __NR_shutdown;
+	case IORING_OP_RENAMEAT:	return __NR_renameat2;
+	case IORING_OP_UNLINKAT:	return __NR_unlinkat;
+	case IORING_OP_MKDIRAT:		return __NR_mkdirat;
+	case IORING_OP_SYMLINKAT:	return __NR_symlinkat;
+	case IORING_OP_LINKAT:		return __NR_linkat;
+	case IORING_OP_FSETXATTR:	return __NR_fsetxattr;
+	case IORING_OP_SETXATTR:	return __NR_setxattr;
+	case IORING_OP_FGETXATTR:	return __NR_fgetxattr;
+	case IORING_OP_GETXATTR:	return __NR_getxattr;
+	case IORING_OP_SOCKET:		return __NR_socket;
+	case IORING_OP_URING_CMD:	return __NR_ioctl;
+	case IORING_OP_SEND_ZC:		return __NR_sendto;
+	case IORING_OP_SENDMSG_ZC:	return __NR_sendmsg;
+	case CRS_IORING_OP_READ_MULTISHOT: return __NR_read;
+	case CRS_IORING_OP_WAITID:	return __NR_waitid;
+	case CRS_IORING_OP_FUTEX_WAIT:
+	case CRS_IORING_OP_FUTEX_WAKE:	return __NR_futex;
+	case CRS_IORING_OP_FUTEX_WAITV:	return __NR_futex_waitv;
+	case CRS_IORING_OP_FTRUNCATE:	return __NR_ftruncate;
+	case CRS_IORING_OP_BIND:	return __NR_bind;
+	case CRS_IORING_OP_LISTEN:	return __NR_listen;
+	}
+	return -1;
+}
+
+/**
+ * crs_hook_io_issue_sqe() - io_issue_sqe(req, issue_flags): an io_uring
+ * operation is judged as the system call it does the work of
+ * @regs: the hooked call's registers
+ *
+ * An io_uring operation reaches the same kernel functions as its system
+ * call without passing the dispatcher, so a SYSCALL rule on mkdirat,
+ * socket, connect... applies to it too (crs_uring_syscall(): the x86_64
+ * number). Its arguments are not read (they are the submitter's to
+ * change): a rule with argument conditions denies it if it is a DENY
+ * rule and does not allow it otherwise. Runs in the submitting task, an
+ * io-wq worker or the SQPOLL thread, all of the submitter's container.
+ *
+ * Context: process context, inside crs_hook_entry().
+ * Return: 0, or the operation's result: -EPERM or the rule's errno.
+ */
+int crs_hook_io_issue_sqe(struct pt_regs *regs)
+{
+	const struct io_kiocb *req = (const struct io_kiocb *)regs->di;
+	unsigned int err;
+	int nr;
+
+	nr = crs_uring_syscall(READ_ONCE(req->opcode));
+	if (nr < 0)
+		return 0;
+	err = crs_sys_check(CRS_SYS_X86_64, NULL, nr);
+	return err ? crs_hook_deny(regs, -(long)err) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_io_issue_sqe);
 
 /* x64_sys_call(const struct pt_regs *regs, unsigned int nr) */
 int crs_hook_x64_sys_call(struct pt_regs *regs)

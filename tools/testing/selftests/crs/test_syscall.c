@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/io_uring.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -41,6 +42,7 @@
 #define NR32_SOCKET 359
 #define NR32_CLONE 120
 #define NR32_EXECVE 11
+#define NR32_MKDIRAT 296
 
 struct targ {
 	int index;		/* 0..5 = arg1..arg6 */
@@ -485,6 +487,122 @@ TEST(socket_af_alg_denied_af_inet_allowed)
 
 	ASSERT_EQ(0, push_policy(&tp));
 	EXPECT_EQ(0, run_contained(tp.name, body_socket, NULL));
+	crs_delete_policy(tp.name);
+}
+
+/*
+ * One io_uring operation @sqe (no liburing): its completion's result, or
+ * -errno of the ring's own set-up.
+ */
+static int uring_one(const struct io_uring_sqe *sqe)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail;
+	void *sq, *cq;
+	int fd, ret;
+
+	memset(&p, 0, sizeof(p));
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (fd < 0)
+		return -errno;
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(*cqe),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes),
+		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		    IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
+		close(fd);
+		return -ENOMEM;
+	}
+	sq_tail = (unsigned int *)((char *)sq + p.sq_off.tail);
+	sq_array = (unsigned int *)((char *)sq + p.sq_off.array);
+	cq_head = (unsigned int *)((char *)cq + p.cq_off.head);
+	cq_tail = (unsigned int *)((char *)cq + p.cq_off.tail);
+	sqes[0] = *sqe;
+	sq_array[0] = 0;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	ret = syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS,
+		      NULL, 0);
+	if (ret < 0) {
+		ret = -errno;
+	} else if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
+		ret = -EIO;
+	} else {
+		cqe = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes) +
+		      (*cq_head & *(unsigned int *)((char *)cq + p.cq_off.ring_mask));
+		ret = cqe->res;
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+	close(fd);
+	return ret;
+}
+
+static const struct trule deny_mkdirat_and_alg[] = {
+	{ .name = "no-mkdirat", .action = CRS_ACTION_DENY,
+	  .nr64 = __NR_mkdirat, .nr32 = NR32_MKDIRAT },
+	{ .name = "no-alg", .action = CRS_ACTION_DENY, .nr64 = __NR_socket,
+	  .nr32 = NR32_SOCKET, .nargs = 1,
+	  .args = { { 0, CRS_ARG_EQ, AF_ALG_NR, 0 } } },
+};
+
+static int body_uring(void *arg)
+{
+	struct io_uring_sqe sqe;
+	int r;
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_NOP;
+	CHECK(uring_one(&sqe) == 0);
+	/* mkdirat's rule denies IORING_OP_MKDIRAT */
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_MKDIRAT;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (unsigned long)"/tmp/crs_sys_uring";
+	sqe.len = 0755;
+	CHECK(uring_one(&sqe) == -EPERM);
+	CHECK(!exists("/tmp/crs_sys_uring"));
+	/* socket's rule conditions on an argument: the op is denied */
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_SOCKET;
+	sqe.fd = AF_ALG_NR;
+	sqe.off = SOCK_SEQPACKET;
+	CHECK(uring_one(&sqe) == -EPERM);
+	/* an operation no rule names runs */
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (unsigned long)"/proc/self/stat";
+	r = uring_one(&sqe);
+	CHECK(r >= 0);
+	close(r);
+	return 0;
+}
+
+/*
+ * An io_uring operation reaches the kernel's mkdirat, socket, connect...
+ * without the system call dispatcher: it gets its system call's verdict.
+ */
+TEST(io_uring_operation_gets_the_verdict_of_its_syscall)
+{
+	struct tpolicy tp = {
+		.name = "sys-uring", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = deny_mkdirat_and_alg,
+		.nrules = 2,
+	};
+	int64_t denied = crs_status_value(CRS_STATUS_A_DENIED);
+
+	rmdir("/tmp/crs_sys_uring");
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_uring, NULL));
+	EXPECT_FALSE(exists("/tmp/crs_sys_uring"));
+	EXPECT_LE(denied + 2, crs_status_value(CRS_STATUS_A_DENIED));
+	rmdir("/tmp/crs_sys_uring");
 	crs_delete_policy(tp.name);
 }
 
