@@ -569,13 +569,57 @@ int crs_hook_x64_sys_call(struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(crs_hook_x64_sys_call);
 
-/* ia32_sys_call(const struct pt_regs *regs, unsigned int nr) */
+#define CRS_NR32_SOCKETCALL	102
+#define CRS_NR32_IPC		117
+
+/*
+ * The i386 system call that socketcall(@call, args) or ipc(@call, ...)
+ * carries, by the call number in its first register (net/socket.c's
+ * SYS_*, ipc/syscall.c's SEMOP...), or -1. The i386 table has a number
+ * of its own for each of them (since Linux 4.3 and 5.1): semop and
+ * semtimedop map to semtimedop_time64, accept and send/recv to accept4,
+ * sendto, recvfrom.
+ */
+static int crs_ia32_carried(unsigned int nr, unsigned long call)
+{
+	static const s16 sock[] = {
+		[1] = 359, [2] = 361, [3] = 362, [4] = 363, [5] = 364,
+		[6] = 367, [7] = 368, [8] = 360, [9] = 369, [10] = 371,
+		[11] = 369, [12] = 371, [13] = 373, [14] = 366, [15] = 365,
+		[16] = 370, [17] = 372, [18] = 364, [19] = 337, [20] = 345,
+	};
+	static const s16 ipc[] = {
+		[1] = 420, [2] = 393, [3] = 394, [4] = 420, [11] = 400,
+		[12] = 401, [13] = 399, [14] = 402, [21] = 397, [22] = 398,
+		[23] = 395, [24] = 396,
+	};
+
+	if (nr == CRS_NR32_SOCKETCALL)
+		return call < ARRAY_SIZE(sock) && sock[call] ? sock[call] : -1;
+	call &= 0xffff;		/* the high half is the ABI version */
+	return call < ARRAY_SIZE(ipc) && ipc[call] ? ipc[call] : -1;
+}
+
+/*
+ * ia32_sys_call(const struct pt_regs *regs, unsigned int nr). socketcall
+ * and ipc (reachable with int $0x80 from any process) are judged twice:
+ * as themselves, then as the call they carry (crs_ia32_carried()), whose
+ * arguments sit in user memory the caller may change after a check, so
+ * they are not read: an argument-conditioned DENY rule matches it, an
+ * ALLOW rule does not (crs_sys_args_match()).
+ */
 int crs_hook_ia32_sys_call(struct pt_regs *regs)
 {
-	unsigned int err = crs_sys_check(CRS_SYS_I386,
-					 (const struct pt_regs *)regs->di,
-					 (unsigned int)regs->si);
+	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+	unsigned int nr = (unsigned int)regs->si, err;
+	int carried;
 
+	err = crs_sys_check(CRS_SYS_I386, u, nr);
+	if (!err && (nr == CRS_NR32_SOCKETCALL || nr == CRS_NR32_IPC)) {
+		carried = crs_ia32_carried(nr, crs_sys_arg(u, CRS_SYS_I386, 0));
+		if (carried >= 0)
+			err = crs_sys_check(CRS_SYS_I386, NULL, carried);
+	}
 	return err ? crs_hook_deny_errno(regs, err) : 0;
 }
 NOKPROBE_SYMBOL(crs_hook_ia32_sys_call);

@@ -721,6 +721,77 @@ TEST(int80_from_64bit_gets_the_same_verdict)
 	crs_delete_policy(tp.name);
 }
 
+#define NR32_SOCKETCALL 102
+#define NR32_IPC 117
+#define NR32_SHMGET 395
+#define SYS_SOCKET_CALL 1	/* net/socket.c's SYS_SOCKET */
+#define IPC_SHMGET_CALL 23	/* ipc/syscall.c's SHMGET */
+
+/* int $0x80 with four arguments (ebx, ecx, edx, esi) */
+static long int80_4(long nr, long a, long b, long c, long d)
+{
+	long ret;
+
+	asm volatile ("int $0x80"
+		      : "=a" (ret)
+		      : "a" (nr), "b" (a), "c" (b), "d" (c), "S" (d)
+		      : "memory", "r8", "r9", "r10", "r11", "r12", "r13",
+			"r14", "r15");
+	return ret;
+}
+
+static int body_multiplexed(void *arg)
+{
+	unsigned int *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+				  -1, 0);
+	long r;
+
+	CHECK(args != MAP_FAILED);
+	/* socketcall(SYS_SOCKET, {AF_ALG, SOCK_SEQPACKET, 0}) */
+	args[0] = AF_ALG_NR;
+	args[1] = SOCK_SEQPACKET;
+	args[2] = 0;
+	CHECK(int80(NR32_SOCKETCALL, SYS_SOCKET_CALL, (long)args, 0) == -EPERM);
+	/*
+	 * Its arguments are user memory it could change after a check:
+	 * socket's argument-conditioned DENY rule denies it for every family.
+	 */
+	args[0] = AF_INET;
+	args[1] = SOCK_DGRAM;
+	CHECK(int80(NR32_SOCKETCALL, SYS_SOCKET_CALL, (long)args, 0) == -EPERM);
+	/* ipc(SHMGET, IPC_PRIVATE, 4096, 0600) as shmget */
+	CHECK(int80_4(NR32_IPC, IPC_SHMGET_CALL, 0, 4096, 0600) == -EPERM);
+	CHECK(int80(NR32_SHMGET, 0, 4096, 0600) == -EPERM);
+	/* the 64-bit calls are judged as before */
+	CHECK(syscall(SYS_shmget, 0, 4096, 0600) == -1 && errno == EPERM);
+	r = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(r >= 0);
+	close((int)r);
+	return 0;
+}
+
+/*
+ * i386 socketcall and ipc (int $0x80 from any 64-bit process) are judged
+ * as the calls they carry, not only as themselves.
+ */
+TEST(socketcall_and_ipc_get_the_verdict_of_the_call_they_carry)
+{
+	struct trule rules[2] = {
+		deny_af_alg[0],
+		{ .name = "no-shmget", .action = CRS_ACTION_DENY,
+		  .nr64 = __NR_shmget, .nr32 = NR32_SHMGET },
+	};
+	struct tpolicy tp = {
+		.name = "sys-mux", .mode = CRS_MODE_ACTIVE,
+		.def_syscall = CRS_ACTION_ALLOW, .rules = rules, .nrules = 2,
+	};
+
+	ASSERT_EQ(0, push_policy(&tp));
+	EXPECT_EQ(0, run_contained(tp.name, body_multiplexed, NULL));
+	crs_delete_policy(tp.name);
+}
+
 /* The 32-bit helper: prebuilt if the Makefile made an ELF32, else built. */
 static const char *helper_i386(void)
 {
