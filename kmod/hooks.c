@@ -92,6 +92,7 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_socket_listen",	crs_hook_socket_listen,	true },
 	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },
 	{ "security_socket_create",	crs_hook_socket_create,	true },
+	{ "replace_mm_exe_file",	crs_hook_replace_mm_exe_file, true },
 };
 
 static struct crs_hook_ops {

@@ -41,6 +41,8 @@ int crs_hook_path_rename(struct pt_regs *regs);
 int crs_hook_bprm_check(struct pt_regs *regs);
 /* program.c: __mmdrop(struct mm_struct *): forget the cached identity */
 int crs_hook_mmdrop(struct pt_regs *regs);
+/* program.c: replace_mm_exe_file(mm, file): refused when governed */
+int crs_hook_replace_mm_exe_file(struct pt_regs *regs);
 /* syscall.c: x64_sys_call(regs, nr), ia32_sys_call(regs, nr), x32_sys_call */
 int crs_hook_x64_sys_call(struct pt_regs *regs);
 int crs_hook_ia32_sys_call(struct pt_regs *regs);

@@ -695,6 +695,29 @@ TEST_F(file, program_rule_by_resolved_executable_not_comm)
 	ctr_stop(&self->c);
 }
 
+static void body_set_exe(void *arg)
+{
+	int fd = open("/bin/busybox", O_RDONLY);
+
+	rec_ret("set-exe", prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd, 0, 0));
+	close(fd);
+}
+
+/*
+ * prctl(PR_SET_MM_EXE_FILE) would give the process another program
+ * identity without an exec: refused in a governed container (the
+ * kernel itself would say EBUSY here, the old executable still mapped).
+ */
+TEST_F(file, program_identity_cannot_be_replaced_by_prctl)
+{
+	ASSERT_EQ(0, push("f-exe", "ACTIVE", "ALLOW", "ALLOW", ""));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-exe", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_set_exe, NULL));
+	EXPECT_EQ(EPERM, get("set-exe")->err);
+	ctr_stop(&self->c);
+}
+
 static void body_warm(void *arg)
 {
 	/* a first governed call queues the per-container resolution */
