@@ -130,6 +130,7 @@ struct crs_policy {
 	char *description;
 	u8 mode;			/* enum crs_policy_mode */
 	u8 def[__CRS_DEF_MAX];		/* enum crs_action */
+	u16 def_errno;			/* default syscall denial; 0: EPERM */
 	DECLARE_BITMAP(ignored64, CRS_NR_SYSCALLS);
 	DECLARE_BITMAP(ignored32, CRS_NR_SYSCALLS);
 	u32 nrules;

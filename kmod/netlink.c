@@ -385,6 +385,8 @@ static int crs_put_policy(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_NETWORK, p->def[CRS_DEF_NETWORK]) ||
 	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_EXECUTE, p->def[CRS_DEF_EXECUTE]) ||
 	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_SYSCALL, p->def[CRS_DEF_SYSCALL]) ||
+	    (p->def_errno &&
+	     nla_put_u16(skb, CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO, p->def_errno)) ||
 	    crs_put_ignored(skb, CRS_POLICY_A_IGNORED_SYSCALLS, p->ignored64) ||
 	    crs_put_ignored(skb, CRS_POLICY_A_IGNORED_SYSCALLS_I386, p->ignored32) ||
 	    nla_put_u32(skb, CRS_POLICY_A_RULE_OFFSET, *offset) ||

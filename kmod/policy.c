@@ -104,6 +104,7 @@ static const struct nla_policy crs_policy_policy[CRS_POLICY_A_MAX + 1] = {
 	[CRS_POLICY_A_RULE_COUNT] = { .type = NLA_REJECT },
 	[CRS_POLICY_A_CONTAINERS] = { .type = NLA_REJECT },
 	[CRS_POLICY_A_GENERATION] = { .type = NLA_REJECT },
+	[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO] = NLA_POLICY_RANGE(NLA_U16, 1, MAX_ERRNO),
 };
 
 static bool crs_abs_path_ok(const char *s)
@@ -477,6 +478,8 @@ static struct crs_policy *crs_policy_header(struct nlattr **tb,
 		p->def[CRS_DEF_EXECUTE] = nla_get_u8(tb[CRS_POLICY_A_DEFAULT_EXECUTE]);
 	if (tb[CRS_POLICY_A_DEFAULT_SYSCALL])
 		p->def[CRS_DEF_SYSCALL] = nla_get_u8(tb[CRS_POLICY_A_DEFAULT_SYSCALL]);
+	if (tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO])
+		p->def_errno = nla_get_u16(tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO]);
 	if (tb[CRS_POLICY_A_DESCRIPTION]) {
 		p->description = nla_strdup(tb[CRS_POLICY_A_DESCRIPTION],
 					    GFP_KERNEL_ACCOUNT);

@@ -452,6 +452,8 @@ static unsigned int crs_sys_check(int arch, const struct pt_regs *u,
 out_rule:
 	if (deny && rule && rule->err)
 		err = rule->err;
+	else if (deny && !rule && ctx.p->def_errno)
+		err = ctx.p->def_errno;
 out:
 	crs_ctx_put(&ctx);
 	return deny ? err : 0;

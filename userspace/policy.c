@@ -574,6 +574,21 @@ const char *crs_errno_name(unsigned int e)
 	return strerrorname_np((int)e);
 }
 
+/* An errno given as a name ("ENOSYS") or a number 1..4095, or -1. */
+static int errno_value(struct json_object *v)
+{
+	char txt[32];
+
+	if (json_object_is_type(v, json_type_int)) {
+		snprintf(txt, sizeof(txt), "%lld",
+			 (long long)json_object_get_int64(v));
+		return crs_errno_parse(txt);
+	}
+	if (json_object_is_type(v, json_type_string))
+		return crs_errno_parse(json_object_get_string(v));
+	return -1;
+}
+
 static bool is_exec_syscall(const struct crs_rule *r)
 {
 	const char *n = r->nr_x86_64 >= 0 ?
@@ -685,18 +700,8 @@ static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
 			     check_arg_width(c, rule_fields[F_ARG1 + i], r, i)))
 				return -1;
 		if (f[F_ERRNO]) {
-			char txt[32];
-			int e = -1;
+			int e = errno_value(f[F_ERRNO]);
 
-			if (json_object_is_type(f[F_ERRNO], json_type_int)) {
-				int64_t n = json_object_get_int64(f[F_ERRNO]);
-
-				snprintf(txt, sizeof(txt), "%lld", (long long)n);
-				e = crs_errno_parse(txt);
-			} else if (json_object_is_type(f[F_ERRNO],
-						       json_type_string)) {
-				e = crs_errno_parse(json_object_get_string(f[F_ERRNO]));
-			}
 			if (e < 0)
 				return fail(c, "errno %s: expected a name such as \"ENOSYS\" or a number 1..4095",
 					    jtext(f[F_ERRNO]));
@@ -784,7 +789,7 @@ struct crs_rule *crs_policy_add_rule(struct crs_policy *p)
 static const char *const top_fields[] = {
 	"name", "description", "policyMode", "defaultNetworkAction",
 	"defaultFileAction", "defaultExecuteAction", "defaultSyscallAction",
-	"ignoredSyscalls", "rules",
+	"defaultSyscallErrno", "ignoredSyscalls", "rules",
 };
 
 /* Simple string-keyed hash to find duplicate rule names in O(n). */
@@ -891,6 +896,20 @@ int crs_policy_from_json(const char *label, struct json_object *root,
 				       ARRAY_SIZE(action_names), dv[i]))
 				goto err;
 		}
+	}
+	if (json_object_object_get_ex(root, "defaultSyscallErrno", &v)) {
+		int e = errno_value(v);
+
+		if (e < 0) {
+			fail(&c, "defaultSyscallErrno %s: expected a name such as \"ENOSYS\" or a number 1..4095",
+			     jtext(v));
+			goto err;
+		}
+		if (p->def_syscall != CRS_ACTION_DENY) {
+			fail(&c, "defaultSyscallErrno: only valid with defaultSyscallAction DENY");
+			goto err;
+		}
+		p->def_syscall_errno = (uint16_t)e;
 	}
 	if (json_object_object_get_ex(root, "ignoredSyscalls", &v) &&
 	    parse_ignored(&c, v, p))
@@ -1288,6 +1307,15 @@ struct json_object *crs_policy_to_json(const struct crs_policy *p, bool stats)
 	add_str(o, "defaultFileAction", crs_action_name(p->def_file));
 	add_str(o, "defaultExecuteAction", crs_action_name(p->def_execute));
 	add_str(o, "defaultSyscallAction", crs_action_name(p->def_syscall));
+	if (p->def_syscall_errno) {
+		const char *en = crs_errno_name(p->def_syscall_errno);
+
+		if (en)
+			add_str(o, "defaultSyscallErrno", en);
+		else
+			json_object_object_add(o, "defaultSyscallErrno",
+					       json_object_new_int(p->def_syscall_errno));
+	}
 	if (p->n_ignored || p->n_ignored_i386) {
 		uint32_t *covered = calloc(p->n_ignored + 1, sizeof(uint32_t));
 		size_t nc = 0;
@@ -1411,6 +1439,8 @@ int crs_policy_equal(const struct crs_policy *a, const struct crs_policy *b,
 	if (a->def_network != b->def_network || a->def_file != b->def_file ||
 	    a->def_execute != b->def_execute || a->def_syscall != b->def_syscall)
 		DIFF("default actions");
+	if (a->def_syscall_errno != b->def_syscall_errno)
+		DIFF("defaultSyscallErrno");
 	if (a->n_ignored != b->n_ignored || a->n_ignored_i386 != b->n_ignored_i386 ||
 	    (a->n_ignored && memcmp(a->ignored, b->ignored,
 				    a->n_ignored * sizeof(uint32_t))) ||

@@ -52,6 +52,7 @@ struct crs_policy {
 	char *description;	/* NULL: none */
 	uint8_t mode;		/* enum crs_policy_mode */
 	uint8_t def_network, def_file, def_execute, def_syscall;
+	uint16_t def_syscall_errno;	/* 0: EPERM */
 	uint32_t *ignored;	/* x86_64 numbers, sorted */
 	size_t n_ignored;
 	uint32_t *ignored_i386;	/* i386 numbers, sorted */

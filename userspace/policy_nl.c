@@ -123,7 +123,10 @@ static int put_header(struct nl_msg *m, const struct crs_policy *p)
 	    nla_put_u8(m, CRS_POLICY_A_DEFAULT_FILE, p->def_file) ||
 	    nla_put_u8(m, CRS_POLICY_A_DEFAULT_NETWORK, p->def_network) ||
 	    nla_put_u8(m, CRS_POLICY_A_DEFAULT_EXECUTE, p->def_execute) ||
-	    nla_put_u8(m, CRS_POLICY_A_DEFAULT_SYSCALL, p->def_syscall))
+	    nla_put_u8(m, CRS_POLICY_A_DEFAULT_SYSCALL, p->def_syscall) ||
+	    (p->def_syscall_errno &&
+	     nla_put_u16(m, CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO,
+			 p->def_syscall_errno)))
 		return -1;
 	if (p->n_ignored &&
 	    nla_put(m, CRS_POLICY_A_IGNORED_SYSCALLS,
@@ -423,6 +426,10 @@ static int decode_header(struct dctx *d, struct nlattr **tb,
 		if (tb[dattr[i]] && (get_u8(tb[dattr[i]], dv[i]) ||
 				     *dv[i] >= __CRS_ACTION_MAX))
 			return bad(d, "CRS_POLICY_A_DEFAULT_*");
+	if (tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO] &&
+	    get_u16(tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO],
+		    &p->def_syscall_errno))
+		return bad(d, "CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO");
 	if (tb[CRS_POLICY_A_IGNORED_SYSCALLS] &&
 	    get_u32s(tb[CRS_POLICY_A_IGNORED_SYSCALLS], &p->ignored,
 		     &p->n_ignored))

@@ -100,12 +100,59 @@ static const char *jstr(struct json_object *o, const char *k)
 	return json_object_get_string(v);
 }
 
+/*
+ * Every key of object @o is one of @known (NULL-terminated), else the
+ * error names it: the fields of moby's, containers-common's and the
+ * security-profiles-operator's profiles, nothing else.
+ */
+static int known_keys(struct imp *im, const char *where,
+		      struct json_object *o, const char *const *known)
+{
+	size_t i;
+
+	if (!json_object_is_type(o, json_type_object))
+		return ifail(im, "%s: expected an object, got %s", where,
+			     json_type_to_name(json_object_get_type(o)));
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		for (i = 0; known[i]; i++)
+			if (!strcmp(key, known[i]))
+				break;
+		if (!known[i])
+			return ifail(im, "%s: unknown field \"%s\"", where, key);
+	}
+	return 0;
+}
+
+static const char *const entry_keys[] = {
+	"names", "name", "action", "errnoRet", "errno", "args", "comment",
+	"includes", "excludes", NULL
+};
+static const char *const filter_keys[] = {
+	"arches", "caps", "minKernel", NULL
+};
+static const char *const arg_keys[] = {
+	"index", "value", "valueTwo", "op", NULL
+};
+
 /* 1: the entry selects an x86_64 container with Docker's default caps. */
 static int selected(struct imp *im, struct json_object *e, size_t idx)
 {
 	struct json_object *inc, *exc, *v;
+	char where[64];
 	size_t i, n;
 
+	snprintf(where, sizeof(where), "syscalls[%zu]", idx);
+	if (known_keys(im, where, e, entry_keys))
+		return -1;
+	snprintf(where, sizeof(where), "syscalls[%zu].includes", idx);
+	if (json_object_object_get_ex(e, "includes", &inc) &&
+	    known_keys(im, where, inc, filter_keys))
+		return -1;
+	snprintf(where, sizeof(where), "syscalls[%zu].excludes", idx);
+	if (json_object_object_get_ex(e, "excludes", &exc) &&
+	    known_keys(im, where, exc, filter_keys))
+		return -1;
 	if (json_object_object_get_ex(e, "includes", &inc)) {
 		if (json_object_object_get_ex(inc, "arches", &v) &&
 		    json_object_array_length(v)) {
@@ -223,6 +270,11 @@ static int convert_args(struct imp *im, const char *where,
 		const char *op = jstr(a, "op");
 		uint64_t value = 0, two = 0;
 		int64_t index = -1;
+		char w[96];
+
+		snprintf(w, sizeof(w), "%s: args[%zu]", where, i);
+		if (known_keys(im, w, a, arg_keys))
+			return -1;
 
 		if (json_object_object_get_ex(a, "index", &v))
 			index = json_object_get_int64(v);
@@ -314,7 +366,7 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 	struct json_object *pol = NULL, *v, *calls;
 	const char *dact;
 	char where[64], desc[512];
-	int dflt_errno = EPERM, dflt, ret = -1, act_errno, dflt_errno_out;
+	int dflt, ret = -1, act_errno, dflt_errno_out;
 	size_t i, j, n;
 
 	if (!json_object_is_type(prof, json_type_object))
@@ -322,6 +374,7 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 	json_object_object_foreach(prof, key, val) {
 		(void)val;
 		if (!strcmp(key, "defaultAction") || !strcmp(key, "defaultErrnoRet") ||
+		    !strcmp(key, "defaultErrno") ||
 		    !strcmp(key, "archMap") || !strcmp(key, "architectures") ||
 		    !strcmp(key, "syscalls") || !strcmp(key, "comment"))
 			continue;
@@ -330,17 +383,28 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 			note(&im, "%s: ignored (no crs equivalent)", key);
 			continue;
 		}
+		if (!strcmp(key, "baseProfileName")) {
+			note(&im, "baseProfileName: the base profile is not imported (import it on its own and merge the rules)");
+			continue;
+		}
 		return ifail(&im, "unknown field \"%s\"", key);
 	}
-	if (json_object_object_get_ex(prof, "defaultErrnoRet", &v))
-		dflt_errno = json_object_get_int(v);
+	/* containers-common names it too: "defaultErrno": "ENOSYS" */
+	if (json_object_object_get_ex(prof, "defaultErrno", &v) &&
+	    !json_object_object_get_ex(prof, "defaultErrnoRet", NULL)) {
+		int e = json_object_is_type(v, json_type_string) ?
+			crs_errno_parse(json_object_get_string(v)) : -1;
+
+		if (e < 0)
+			return ifail(&im, "defaultErrno %s: not an errno name",
+				     json_object_to_json_string(v));
+		json_object_object_add(prof, "defaultErrnoRet",
+				       json_object_new_int(e));
+	}
 	dact = jstr(prof, "defaultAction");
 	dflt = map_action(&im, "defaultAction", dact,
 			  json_object_object_get_ex(prof, "defaultErrnoRet", &v) ? v : NULL,
 			  EPERM, &dflt_errno_out);
-	if (dflt_errno_out)
-		note(&im, "defaultAction: errno %d (%s) for unnamed calls cannot be expressed; they fail with EPERM",
-		     dflt_errno_out, strerror(dflt_errno_out));
 	if (dflt < 0)
 		return -1;
 	/* The profile must cover x86_64 if it names architectures at all. */
@@ -390,9 +454,23 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 			goto out;
 		if (!sel)
 			continue;
+		/* containers-common also names it: "errno": "EPERM" */
+		if (jstr(e, "errno") &&
+		    !json_object_object_get_ex(e, "errnoRet", NULL)) {
+			int en = crs_errno_parse(jstr(e, "errno"));
+
+			if (en < 0) {
+				ifail(&im, "%s: errno \"%s\": not an errno name",
+				      where, jstr(e, "errno"));
+				goto out;
+			}
+			json_object_object_add(e, "errnoRet",
+					       json_object_new_int(en));
+		}
+		/* without errnoRet, SCMP_ACT_ERRNO is EPERM (as runc does) */
 		act = map_action(&im, where, jstr(e, "action"),
 				 json_object_object_get_ex(e, "errnoRet", &eret) ?
-				 eret : NULL, dflt_errno, &act_errno);
+				 eret : NULL, EPERM, &act_errno);
 		if (act < 0)
 			goto out;
 		memset(cargs, 0, sizeof(cargs));
@@ -437,6 +515,9 @@ int crs_seccomp_import(const char *label, struct json_object *prof,
 	json_object_object_add(pol, "policyMode", json_object_new_string("ACTIVE"));
 	json_object_object_add(pol, "defaultSyscallAction",
 			       json_object_new_string(crs_action_name((unsigned int)dflt)));
+	if (dflt_errno_out)
+		json_object_object_add(pol, "defaultSyscallErrno",
+				       json_object_new_int(dflt_errno_out));
 	json_object_object_add(pol, "rules", json_object_get(im.rules));
 	ret = crs_policy_from_json(name, pol, out, err, errlen);
 out:

@@ -78,6 +78,8 @@ BAD_CASE(packet_inbound, "bad/packet-inbound.json",
 	 "bad/packet-inbound.json: rules[0] \"raw\": protocol \"PACKET\": NETWORK_OUTBOUND rules only (opening a packet socket)")
 BAD_CASE(packet_address, "bad/packet-address.json",
 	 "bad/packet-address.json: rules[0] \"raw\": protocol \"PACKET\": a packet socket has no ipAddress or port")
+BAD_CASE(errno_default_allow, "bad/errno-default-allow.json",
+	 "bad/errno-default-allow.json: defaultSyscallErrno: only valid with defaultSyscallAction DENY")
 BAD_CASE(unknown_syscall, "bad/unknown-syscall.json",
 	 "bad/unknown-syscall.json: rules[0] \"s\": syscall \"ptrcae\": unknown syscall")
 BAD_CASE(unknown_syscall_number, "bad/unknown-syscall-number.json",

@@ -200,6 +200,7 @@ TEST(enum_values_are_case_insensitive_and_values_parse)
 	EXPECT_EQ(CRS_ACTION_DENY, p.def_network);
 	EXPECT_EQ(CRS_ACTION_ALLOW, p.def_file);
 	EXPECT_EQ(CRS_ACTION_DENY, p.def_syscall);
+	EXPECT_EQ(ENOSYS, p.def_syscall_errno);
 	/* read(0/3), write(1/4), socketcall(-/102), execve(59/11) */
 	ASSERT_EQ(3, p.n_ignored);
 	EXPECT_EQ(0, p.ignored[0]);
@@ -591,6 +592,56 @@ TEST(get_policy_reply_with_a_gap_is_an_error)
 	EXPECT_STREQ("kernel reply: policy \"p\": rules at offset 3 do not follow the 2 received",
 		     err);
 	crs_policy_list_free(&l);
+}
+
+/*
+ * seccomp/podman-default.json: containers-common's seccomp.json (Debian
+ * 12's golang-github-containers-common, seccomp/SOURCES.md): calls it
+ * does not name fail with ENOSYS (defaultErrno, defaultErrnoRet 38).
+ */
+TEST(podman_default_seccomp_profile_imports_with_enosys_default)
+{
+	static const char *const needed[] = {
+		"read", "write", "openat", "execve", "exit_group", "wait4",
+		"getdents64", "newfstatat", "mmap", "rt_sigaction",
+	};
+	struct crs_policy p;
+	struct crs_rule *r;
+	char err[1024];
+	size_t i, at;
+
+	ASSERT_EQ(0, import_file("seccomp/podman-default.json",
+				 &p, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(CRS_ACTION_DENY, p.def_syscall);
+	EXPECT_EQ(ENOSYS, p.def_syscall_errno);
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		at = 0;
+		EXPECT_NE(NULL, find_syscall_rule(&p, needed[i],
+						  CRS_ACTION_ALLOW, &at))
+			TH_LOG("%s is not allowed", needed[i]);
+	}
+	/* named ERRNO entries keep their own errnoRet (EPERM) */
+	at = 0;
+	r = find_syscall_rule(&p, "kexec_file_load", CRS_ACTION_DENY, &at);
+	ASSERT_NE(NULL, r);
+	EXPECT_TRUE(r->err == 0 || r->err == EPERM);
+	at = 0;
+	EXPECT_EQ(NULL, find_syscall_rule(&p, "add_key", CRS_ACTION_ALLOW, &at));
+	crs_policy_free(&p);
+}
+
+/* Fields no known profile format has are refused, naming the field. */
+TEST(seccomp_import_refuses_unknown_fields)
+{
+	struct crs_policy p;
+	char err[1024];
+
+	ASSERT_EQ(-1, import_file("seccomp/unknown-entry-field.json", &p, err,
+				  sizeof(err)));
+	EXPECT_STREQ("seccomp/unknown-entry-field.json: syscalls[1]: unknown field \"nmaes\"", err);
+	ASSERT_EQ(-1, import_file("seccomp/unknown-arg-field.json", &p, err,
+				  sizeof(err)));
+	EXPECT_STREQ("seccomp/unknown-arg-field.json: syscalls[0]: args[0]: unknown field \"valu2\"", err);
 }
 
 /* seccomp/docker-default.json: moby's profiles/seccomp/default.json, as given in ../shared/data. */

@@ -285,6 +285,11 @@ enum crs_policy_attr {
 	CRS_POLICY_A_CONTAINERS,	/* u32: containers bound to it (get) */
 	CRS_POLICY_A_GENERATION,	/* u64: replacement count (get) */
 	CRS_POLICY_A_PAD,
+	/*
+	 * u16: the errno of a system call denied by defaultSyscallAction
+	 * DENY (no rule named it), 1..4095; absent: EPERM
+	 */
+	CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO,
 	__CRS_POLICY_A_MAX
 };
 #define CRS_POLICY_A_MAX (__CRS_POLICY_A_MAX - 1)

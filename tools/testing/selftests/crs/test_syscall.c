@@ -1224,4 +1224,60 @@ TEST_F_TIMEOUT(slow, docker_default_profile_import_runs_programs_denies_the_rest
 	crs_delete_policy("sys-docker");
 }
 
+static int body_podman(void *arg)
+{
+	unsigned int i;
+	int st;
+
+	for (i = 0; i < 4; i++) {	/* sh, ls, cat, ps */
+		pid_t pid = fork();
+
+		CHECK(pid >= 0);
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			execvp(docker_ok[i][0], (char **)docker_ok[i]);
+			_exit(127);
+		}
+		CHECK(waitpid(pid, &st, 0) == pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			fprintf(stderr, "# container: %s: status 0x%x\n",
+				docker_ok[i][0], st);
+			return 1;
+		}
+	}
+	/* calls the profile does not name: its defaultErrnoRet, ENOSYS */
+	errno = 0;
+	CHECK(syscall(SYS_add_key, "user", "crs", "x", 1, -3) == -1 &&
+	      errno == ENOSYS);
+	errno = 0;
+	CHECK(syscall(SYS_io_uring_setup, 4, NULL) == -1 && errno == ENOSYS);
+	/* a call it denies by name: its errnoRet, EPERM */
+	errno = 0;
+	CHECK(syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 0) == -1 &&
+	      errno == EPERM);
+	return 0;
+}
+
+/*
+ * Podman's default profile (containers-common's seccomp.json: defaultErrno
+ * ENOSYS) imports, runs a shell, ls, cat and ps, and an unnamed call fails
+ * with ENOSYS as under Podman.
+ */
+TEST_F_TIMEOUT(slow, podman_default_profile_import_runs_programs, 600)
+{
+	const char *top = getenv("CRS_TOP");
+	char out[8192];
+
+	ASSERT_NE(NULL, top);
+	ASSERT_EQ(0, crs_sh(out, sizeof(out),
+		  "%s policy import-seccomp %s/userspace/unit/seccomp/podman-default.json "
+		  "--name sys-podman -o /tmp/crs_sys_podman.json 2>&1 && "
+		  "%s policy push /tmp/crs_sys_podman.json 2>&1",
+		  crs_crsnl(), top, crs_crsnl())) TH_LOG("%s", out);
+	EXPECT_EQ(0, run_contained("sys-podman", body_podman, NULL));
+	crs_delete_policy("sys-podman");
+}
+
 TEST_HARNESS_MAIN
