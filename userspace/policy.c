@@ -1098,19 +1098,18 @@ static int json_lint(const char *label, const char *t, char *err,
 	return ret;
 }
 
-int crs_policy_parse_string(const char *label, const char *json,
-			    struct crs_policy *p, char *err, size_t errlen)
+struct json_object *crs_json_parse_strict(const char *label,
+					  const char *json, char *err,
+					  size_t errlen)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *root;
 	enum json_tokener_error jerr;
 	size_t len = strlen(json);
-	int ret;
 
-	memset(p, 0, sizeof(*p));
 	if (!tok) {
 		snprintf(err, errlen, "%s: out of memory", label);
-		return -1;
+		return NULL;
 	}
 	/* strict: no trailing commas, comments or bad UTF-8 (trailing
 	 * text is reported below, with its line) */
@@ -1141,14 +1140,27 @@ int crs_policy_parse_string(const char *label, const char *json,
 			 json_tokener_error_desc(jerr));
 		json_object_put(root);
 		json_tokener_free(tok);
-		return -1;
+		return NULL;
 	}
 parsed:
 	json_tokener_free(tok);
 	if (json_lint(label, json, err, errlen)) {
 		json_object_put(root);
-		return -1;
+		return NULL;
 	}
+	return root;
+}
+
+int crs_policy_parse_string(const char *label, const char *json,
+			    struct crs_policy *p, char *err, size_t errlen)
+{
+	struct json_object *root;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	root = crs_json_parse_strict(label, json, err, errlen);
+	if (!root)
+		return -1;
 	ret = crs_policy_from_json(label, root, p, err, errlen);
 	json_object_put(root);
 	return ret;

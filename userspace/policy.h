@@ -71,6 +71,13 @@ struct crs_policy {
  */
 int crs_policy_parse_file(const char *path, struct crs_policy *p,
 			  char *err, size_t errlen);
+/*
+ * Parse @json strictly (no comments, trailing commas or text, bad UTF-8,
+ * duplicate keys): the root, or NULL with "LABEL: line N: ..." in @err.
+ */
+struct json_object *crs_json_parse_strict(const char *label,
+					  const char *json, char *err,
+					  size_t errlen);
 int crs_policy_parse_string(const char *label, const char *json,
 			    struct crs_policy *p, char *err, size_t errlen);
 int crs_policy_from_json(const char *label, struct json_object *root,

@@ -539,7 +539,6 @@ int import_seccomp_main(int argc, char **argv)
 	const char *what = "policy import-seccomp";
 	const char *in = NULL, *name = NULL, *outpath = NULL;
 	struct json_object *prof;
-	enum json_tokener_error jerr;
 	struct crs_policy p;
 	char err[1024], *text, *buf;
 	size_t len;
@@ -586,13 +585,16 @@ int import_seccomp_main(int argc, char **argv)
 	}
 	if (!strcmp(in, "-"))
 		in = "stdin";
-	jerr = json_tokener_success;
-	prof = strlen(buf) == len ? json_tokener_parse_verbose(buf, &jerr) : NULL;
+	if (strlen(buf) != len) {
+		fprintf(stderr, "crsnl: %s: %s: contains a NUL byte\n", what, in);
+		free(buf);
+		return 1;
+	}
+	/* the same strict JSON as policy check: one line naming the place */
+	prof = crs_json_parse_strict(in, buf, err, sizeof(err));
 	free(buf);
 	if (!prof) {
-		fprintf(stderr, "crsnl: %s: %s: %s\n", what, in,
-			jerr != json_tokener_success ? json_tokener_error_desc(jerr) :
-			"not JSON (a NUL byte, or empty)");
+		fprintf(stderr, "crsnl: %s: %s\n", what, err);
 		return 1;
 	}
 	if (crs_seccomp_import(in, prof, name, stderr, &p, err, sizeof(err))) {

@@ -101,6 +101,13 @@ run policy import-seccomp --output="$T/s2.json" --name=dd - < "$prof" 2>/dev/nul
 # the description names the input: "stdin" for "-"
 sed -i 's|seccomp profile stdin |seccomp profile '"$prof"' |' "$T/s2.json" "$T/s3.json"
 ok import_seccomp_output_and_stdin "$([ $r1$r2$r3 = 000 ] && cmp -s "$T/s1.json" "$T/s2.json" && cmp -s "$T/s1.json" "$T/s3.json" && grep -q '"name": "dd"' "$T/s1.json"; echo $?)"
+# import-seccomp parses as strictly as policy check: one line with the place
+printf '{"defaultAction": "SCMP_ACT_ERRNO",\n "syscalls": [],\n}\n' > "$T/trail.json"
+run policy import-seccomp "$T/trail.json" --name x
+ok import_seccomp_strict_json "$([ $rc = 1 ] && [ "$err" = "crsnl: policy import-seccomp: $T/trail.json: line 3: invalid JSON: unexpected character" ]; echo $?)" "$err"
+printf '{"defaultAction": "SCMP_ACT_ERRNO", "defaultAction": "SCMP_ACT_ALLOW"}\n' > "$T/dup.json"
+run policy import-seccomp "$T/dup.json" --name x
+ok import_seccomp_duplicate_field "$([ $rc = 1 ] && grep -q 'duplicate field "defaultAction"' <<<"$err"; echo $?)" "$err"
 run policy import-seccomp "$prof" --name dd -o /nonexistent/dir/x.json
 ok output_unwritable_exits_1 "$([ $rc = 1 ] && grep -q 'No such file or directory' <<<"$err"; echo $?)" "$err"
 
