@@ -826,6 +826,13 @@ static const struct genl_multicast_group crs_genl_mcgrps[] = {
 	{ .name = CRS_MCGRP_LEARN, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
+/*
+ * No MODULE_ALIAS_GENL_FAMILY: with it, any local user resolving the
+ * family name ("crs") through the generic netlink controller would make
+ * the kernel load crs.ko (request_module() without a capability check),
+ * and loading it hooks every system call of the host. crs is loaded on
+ * purpose (modprobe, the crs.service unit, the DKMS package).
+ */
 static struct genl_family crs_genl_family __ro_after_init = {
 	.name = CRS_GENL_NAME,
 	.version = CRS_GENL_VERSION,
