@@ -40,6 +40,7 @@
 #include <linux/kprobes.h>
 #include <linux/limits.h>
 #include <linux/log2.h>
+#include <linux/mman.h>
 #include <linux/namei.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -943,6 +944,20 @@ static bool crs_fq_init(struct crs_fq *q, struct crs_ctx *ctx)
 }
 
 /* Decide one access of @kind to @path; true if it must be denied. */
+/*
+ * The number an Execution is reported under: the exec call that made it,
+ * or (code mapped by mmap, mprotect or uselib, with no exec) execve, as
+ * the Execution rules that decide it are written.
+ */
+static int crs_exec_nr(u8 arch)
+{
+	int nr = syscall_get_nr(current, task_pt_regs(current));
+
+	if (arch == CRS_ARCH_I386)
+		return nr == 11 || nr == 358 ? nr : 11;
+	return nr == __NR_execve || nr == __NR_execveat ? nr : __NR_execve;
+}
+
 static bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
 			    const struct inode *exe)
 {
@@ -962,8 +977,8 @@ static bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
 		break;
 	default:
 		obj.type = CRS_RULE_SYSCALL;
-		obj.syscall_nr = syscall_get_nr(current, task_pt_regs(current));
 		obj.arch = in_ia32_syscall() ? CRS_ARCH_I386 : CRS_ARCH_X86_64;
+		obj.syscall_nr = crs_exec_nr(obj.arch);
 		def = ctx->p ? ctx->p->def[CRS_DEF_EXECUTE] : CRS_ACTION_ALLOW;
 		break;
 	}
@@ -1276,6 +1291,66 @@ int crs_hook_path_rename(struct pt_regs *regs)
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
 NOKPROBE_SYMBOL(crs_hook_path_rename);
+
+/*
+ * Code loaded without an exec is an Execution of its file too: ld.so run
+ * on a file (/lib64/ld-linux-x86-64.so.2 /tmp/evil maps it), uselib(),
+ * a PROT_EXEC mmap of a file, and mprotect adding PROT_EXEC to a file
+ * mapping; so are an exec'd binary's own segments, its ELF interpreter
+ * and the shared libraries ld.so maps.
+ */
+static bool crs_decide_mapped(struct crs_ctx *ctx, struct file *f)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe;
+	bool own;
+
+	/* the program's own binary: judged when it was exec'd */
+	rcu_read_lock();
+	exe = mm ? rcu_dereference(mm->exe_file) : NULL;
+	own = exe && file_inode(exe) == file_inode(f);
+	rcu_read_unlock();
+	if (own)
+		return false;
+	return crs_file_decide(ctx, CRS_FK_EXEC,
+			       crs_path(&f->f_path, crs_path_buf(CRS_BUF_A)),
+			       file_inode(f));
+}
+
+/* security_mmap_file(struct file *file, unsigned long prot, flags) */
+int crs_hook_mmap_file(struct pt_regs *regs)
+{
+	struct file *f = (struct file *)CRS_ARG(regs, 0);
+	unsigned long prot = CRS_ARG(regs, 1);
+	struct crs_ctx ctx;
+	bool deny = false;
+
+	if (!f || !(prot & PROT_EXEC) || !crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx))
+		deny = crs_decide_mapped(&ctx, f);
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_mmap_file);
+
+/* security_file_mprotect(vma, reqprot, prot): PROT_EXEC added to a file */
+int crs_hook_file_mprotect(struct pt_regs *regs)
+{
+	struct vm_area_struct *vma = (struct vm_area_struct *)CRS_ARG(regs, 0);
+	unsigned long prot = CRS_ARG(regs, 2);
+	struct crs_ctx ctx;
+	bool deny = false;
+
+	if (!(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC) ||
+	    !vma->vm_file || !crs_ctx_get(&ctx))
+		return 0;
+	if (crs_governed(&ctx))
+		deny = crs_decide_mapped(&ctx, vma->vm_file);
+	crs_ctx_put(&ctx);
+	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+}
+NOKPROBE_SYMBOL(crs_hook_file_mprotect);
 
 /*
  * security_bprm_check(struct linux_binprm *): Execution. It runs once per

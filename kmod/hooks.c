@@ -77,6 +77,8 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_sk_free",		crs_hook_sk_free,	true },
 	{ "__mmdrop",			crs_hook_mmdrop,	true },
 	{ "security_bprm_check",	crs_hook_bprm_check,	true },
+	{ "security_mmap_file",		crs_hook_mmap_file,	true },
+	{ "security_file_mprotect",	crs_hook_file_mprotect,	true },
 	{ "security_path_truncate",	crs_hook_path_truncate,	true },
 #ifdef CRS_HOOK_FILE_TRUNCATE
 	{ "security_file_truncate",	crs_hook_file_truncate,	true },

@@ -39,6 +39,11 @@ int crs_hook_path_link(struct pt_regs *regs);
 int crs_hook_path_rename(struct pt_regs *regs);
 /* file.c: security_bprm_check(struct linux_binprm *) */
 int crs_hook_bprm_check(struct pt_regs *regs);
+/* file.c: security_mmap_file(file, prot, flags), security_file_mprotect(
+ * vma, reqprot, prot): code mapped without an exec
+ */
+int crs_hook_mmap_file(struct pt_regs *regs);
+int crs_hook_file_mprotect(struct pt_regs *regs);
 /* program.c: __mmdrop(struct mm_struct *): forget the cached identity */
 int crs_hook_mmdrop(struct pt_regs *regs);
 /* program.c: replace_mm_exe_file(mm, file): refused when governed */

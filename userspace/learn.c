@@ -750,18 +750,25 @@ static void ephemeral_range(unsigned int *lo, unsigned int *hi)
 /*
  * A learned path as a rule path: glob_match()'s metacharacters ('*', '?',
  * '[' and '\\') in a file's name are escaped with '\\', so a file named
- * "*" allows itself, not every file beside it. NULL when out of memory.
+ * "*" allows itself, not every file beside it. The "*" proc_generic()
+ * put for a pid under /proc (where no file can be named "*") stays a
+ * glob. NULL when out of memory.
  */
 static char *glob_escape(const char *s)
 {
+	bool proc = !strncmp(s, "/proc/", 6);
 	char *o = malloc(2 * strlen(s) + 1), *p = o;
+	const char *c;
 
 	if (!o)
 		return NULL;
-	for (; *s; s++) {
-		if (strchr("*?[\\", *s))
+	for (c = s; *c; c++) {
+		bool pid = proc && *c == '*' && c[-1] == '/' &&
+			   (c[1] == '/' || !c[1]);
+
+		if (strchr("*?[\\", *c) && !pid)
 			*p++ = '\\';
-		*p++ = *s;
+		*p++ = *c;
 	}
 	*p = '\0';
 	return o;

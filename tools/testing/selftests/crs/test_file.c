@@ -1034,6 +1034,66 @@ static void body_exec(void *arg)
 	rec_exec("bash", "/usr/bin/bash", 0);
 }
 
+#define LDSO "/lib64/ld-linux-x86-64.so.2"
+
+/* Exit status of "ld.so @path" (ld.so maps @path itself, no exec). */
+static int run_by_ldso(const char *path)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(LDSO, LDSO, path, (char *)NULL);
+		_exit(126);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static void body_mapped(void *arg)
+{
+	void *p;
+	int fd;
+
+	rec_ret("ldso-evil", run_by_ldso(D "/bin/evil") ? -1 : 0);
+	rec_ret("ldso-true", run_by_ldso("/usr/bin/true") ? -1 : 0);
+	fd = open(D "/bin/evil", O_RDONLY);
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	rec_ret("mmap-exec", p == MAP_FAILED ? -1 : 0);
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	rec_ret("mmap-read", p == MAP_FAILED ? -1 : 0);
+	rec_ret("mprotect-exec", mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	close(fd);
+	rec_ret("exec-true", try_exec("/usr/bin/true", 0) ? -1 : 0);
+}
+
+/*
+ * Code loaded without execve is an Execution of its file: ld.so running
+ * a file, a PROT_EXEC mmap, mprotect adding PROT_EXEC.
+ */
+TEST_F(file, code_mapped_without_exec_is_judged_as_execution)
+{
+	ASSERT_EQ(0, crs_sh(NULL, 0, "cp /usr/bin/true " D "/bin/evil"));
+	ASSERT_EQ(0, push("f-mapped", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"no-evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			  " \"program\": \"*\", \"file\": \"" D "/bin/evil\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-mapped", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_mapped, NULL));
+	EXPECT_EQ(-1, get("ldso-evil")->ret);
+	EXPECT_EQ(0, get("ldso-true")->ret);
+	EXPECT_EQ(EACCES, get("mmap-exec")->err);
+	EXPECT_EQ(0, get("mmap-read")->ret);
+	EXPECT_EQ(EACCES, get("mprotect-exec")->err);
+	EXPECT_EQ(0, get("exec-true")->ret);
+	ctr_stop(&self->c);
+}
+
 TEST_F(file, execution_rules_match_the_resolved_executable)
 {
 	struct cstats a, b;
@@ -1086,9 +1146,15 @@ static void body_exec_allowlist(void *arg)
 TEST_F(file, default_execute_deny_with_allow_rule)
 {
 
+	/*
+	 * The dynamic loader and libraries it maps are Executions too:
+	 * a default-deny policy allows them.
+	 */
 	ASSERT_EQ(0, push("f-execdef", "ACTIVE", "ALLOW", "DENY",
 			  "{\"name\": \"true\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"/usr/bin/true\", \"action\": \"ALLOW\"}"));
+			  " \"program\": \"*\", \"file\": \"/usr/bin/true\", \"action\": \"ALLOW\"},"
+			  "{\"name\": \"libs\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			  " \"program\": \"*\", \"file\": \"/usr/lib/x86_64-linux-gnu/*\", \"action\": \"ALLOW\"}"));
 	ASSERT_EQ(0, ctr_start(&self->c));
 	ASSERT_EQ(0, apply("f-execdef", self->c.pid, NULL));
 	ASSERT_EQ(0, ctr_run(&self->c, body_exec_allowlist, NULL));
