@@ -164,11 +164,11 @@ enum crs_status_attr {
 	CRS_STATUS_A_HOOKS,		/* u32: hooks installed */
 	CRS_STATUS_A_PAD,
 	/*
-	 * u64: file accesses whose path the kernel could not name (longer
-	 * than PATH_MAX, or d_path() failed) in a container whose policy
-	 * has a rule of that kind: each judged as if a DENY rule matched
+	 * file accesses whose path the kernel could not name (longer than
+	 * PATH_MAX, or d_path() failed) in a container whose policy has a
+	 * rule of that kind: each judged as if a DENY rule matched
 	 */
-	CRS_STATUS_A_UNNAMED,
+	CRS_STATUS_A_UNNAMED,		/* u64: such accesses, all containers */
 	__CRS_STATUS_A_MAX
 };
 #define CRS_STATUS_A_MAX (__CRS_STATUS_A_MAX - 1)
@@ -286,10 +286,10 @@ enum crs_policy_attr {
 	CRS_POLICY_A_GENERATION,	/* u64: replacement count (get) */
 	CRS_POLICY_A_PAD,
 	/*
-	 * u16: the errno of a system call denied by defaultSyscallAction
-	 * DENY (no rule named it), 1..4095; absent: EPERM
+	 * the errno of a system call denied by defaultSyscallAction DENY
+	 * (no rule named it), 1..4095; absent: EPERM
 	 */
-	CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO,
+	CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO, /* u16: errno */
 	__CRS_POLICY_A_MAX
 };
 #define CRS_POLICY_A_MAX (__CRS_POLICY_A_MAX - 1)
