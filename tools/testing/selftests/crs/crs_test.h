@@ -64,6 +64,13 @@ pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 			  int (*init)(void *), void *arg, pid_t *outer);
 
 
+struct io_uring_sqe;
+/*
+ * One io_uring operation @sqe on a ring of its own (no liburing): the
+ * completion's result, or -errno of the ring's set-up.
+ */
+int crs_uring_one(const struct io_uring_sqe *sqe);
+
 /* /sys/module/crs/refcnt, or -1 when it cannot be read (not loaded). */
 long crs_refcnt(void);
 /*

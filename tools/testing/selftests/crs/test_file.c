@@ -314,55 +314,14 @@ static void tree(void)
 
 static int uring_openat(int dfd, const char *path, int flags)
 {
-	struct io_uring_params p;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqe;
-	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail;
-	void *sq, *cq;
-	int fd, ret;
+	struct io_uring_sqe sqe;
 
-	memset(&p, 0, sizeof(p));
-	fd = syscall(__NR_io_uring_setup, 4, &p);
-	if (fd < 0)
-		return -errno == -ENOSYS ? -ENOSYS : -errno;
-	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
-		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-		  IORING_OFF_SQ_RING);
-	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe),
-		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-		  IORING_OFF_CQ_RING);
-	sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe),
-		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-		    IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
-		close(fd);
-		return -ENOMEM;
-	}
-	sq_tail = (unsigned int *)((char *)sq + p.sq_off.tail);
-	sq_array = (unsigned int *)((char *)sq + p.sq_off.array);
-	cq_head = (unsigned int *)((char *)cq + p.cq_off.head);
-	cq_tail = (unsigned int *)((char *)cq + p.cq_off.tail);
-	memset(&sqes[0], 0, sizeof(sqes[0]));
-	sqes[0].opcode = IORING_OP_OPENAT;
-	sqes[0].fd = dfd;
-	sqes[0].addr = (unsigned long)path;
-	sqes[0].open_flags = flags;
-	sq_array[0] = 0;
-	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
-	ret = syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS,
-		      NULL, 0);
-	if (ret < 0) {
-		ret = -errno;
-	} else if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
-		ret = -EIO;
-	} else {
-		cqe = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes) +
-		      (*cq_head & *(unsigned int *)((char *)cq + p.cq_off.ring_mask));
-		ret = cqe->res;
-		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
-	}
-	close(fd);
-	return ret;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.fd = dfd;
+	sqe.addr = (unsigned long)path;
+	sqe.open_flags = flags;
+	return crs_uring_one(&sqe);
 }
 
 /* open(2) through the i386 entry (int $0x80, nr 5); path below 4 GiB. */

@@ -490,59 +490,6 @@ TEST(socket_af_alg_denied_af_inet_allowed)
 	crs_delete_policy(tp.name);
 }
 
-/*
- * One io_uring operation @sqe (no liburing): its completion's result, or
- * -errno of the ring's own set-up.
- */
-static int uring_one(const struct io_uring_sqe *sqe)
-{
-	struct io_uring_params p;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqe;
-	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail;
-	void *sq, *cq;
-	int fd, ret;
-
-	memset(&p, 0, sizeof(p));
-	fd = syscall(__NR_io_uring_setup, 4, &p);
-	if (fd < 0)
-		return -errno;
-	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
-		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-		  IORING_OFF_SQ_RING);
-	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(*cqe),
-		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-		  IORING_OFF_CQ_RING);
-	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes),
-		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-		    IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
-		close(fd);
-		return -ENOMEM;
-	}
-	sq_tail = (unsigned int *)((char *)sq + p.sq_off.tail);
-	sq_array = (unsigned int *)((char *)sq + p.sq_off.array);
-	cq_head = (unsigned int *)((char *)cq + p.cq_off.head);
-	cq_tail = (unsigned int *)((char *)cq + p.cq_off.tail);
-	sqes[0] = *sqe;
-	sq_array[0] = 0;
-	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
-	ret = syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS,
-		      NULL, 0);
-	if (ret < 0) {
-		ret = -errno;
-	} else if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
-		ret = -EIO;
-	} else {
-		cqe = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes) +
-		      (*cq_head & *(unsigned int *)((char *)cq + p.cq_off.ring_mask));
-		ret = cqe->res;
-		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
-	}
-	close(fd);
-	return ret;
-}
-
 static const struct trule deny_mkdirat_and_alg[] = {
 	{ .name = "no-mkdirat", .action = CRS_ACTION_DENY,
 	  .nr64 = __NR_mkdirat, .nr32 = NR32_MKDIRAT },
@@ -558,27 +505,27 @@ static int body_uring(void *arg)
 
 	memset(&sqe, 0, sizeof(sqe));
 	sqe.opcode = IORING_OP_NOP;
-	CHECK(uring_one(&sqe) == 0);
+	CHECK(crs_uring_one(&sqe) == 0);
 	/* mkdirat's rule denies IORING_OP_MKDIRAT */
 	memset(&sqe, 0, sizeof(sqe));
 	sqe.opcode = IORING_OP_MKDIRAT;
 	sqe.fd = AT_FDCWD;
 	sqe.addr = (unsigned long)"/tmp/crs_sys_uring";
 	sqe.len = 0755;
-	CHECK(uring_one(&sqe) == -EPERM);
+	CHECK(crs_uring_one(&sqe) == -EPERM);
 	CHECK(!exists("/tmp/crs_sys_uring"));
 	/* socket's rule conditions on an argument: the op is denied */
 	memset(&sqe, 0, sizeof(sqe));
 	sqe.opcode = IORING_OP_SOCKET;
 	sqe.fd = AF_ALG_NR;
 	sqe.off = SOCK_SEQPACKET;
-	CHECK(uring_one(&sqe) == -EPERM);
+	CHECK(crs_uring_one(&sqe) == -EPERM);
 	/* an operation no rule names runs */
 	memset(&sqe, 0, sizeof(sqe));
 	sqe.opcode = IORING_OP_OPENAT;
 	sqe.fd = AT_FDCWD;
 	sqe.addr = (unsigned long)"/proc/self/stat";
-	r = uring_one(&sqe);
+	r = crs_uring_one(&sqe);
 	CHECK(r >= 0);
 	close(r);
 	return 0;
@@ -1126,6 +1073,34 @@ static const char *const docker_ok[][6] = {
 	{ "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:18080/index.html" },
 };
 
+/* Run the first @n programs of docker_ok; 0 when each exited 0. */
+static int run_programs(unsigned int n)
+{
+	unsigned int i;
+	int st;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			execvp(docker_ok[i][0], (char **)docker_ok[i]);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st)) {
+			fprintf(stderr, "# container: %s: status 0x%x\n",
+				docker_ok[i][0], st);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void *thread_fn(void *arg)
 {
 	return arg;
@@ -1134,27 +1109,10 @@ static void *thread_fn(void *arg)
 static int body_docker(void *arg)
 {
 	pthread_t thread;
-	unsigned int i;
-	int st, fd;
+	int fd;
 
-	for (i = 0; i < ARRAY_SIZE(docker_ok); i++) {
-		pid_t pid = fork();
-
-		CHECK(pid >= 0);
-		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
-
-			dup2(null, 1);
-			execvp(docker_ok[i][0], (char **)docker_ok[i]);
-			_exit(127);
-		}
-		CHECK(waitpid(pid, &st, 0) == pid);
-		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-			fprintf(stderr, "# container: %s: status 0x%x\n",
-				docker_ok[i][0], st);
-			return 1;
-		}
-	}
+	if (run_programs(ARRAY_SIZE(docker_ok)))
+		return 1;
 	errno = 0;
 	CHECK(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0) == -1 &&
 	      errno == EPERM);
@@ -1226,27 +1184,8 @@ TEST_F_TIMEOUT(slow, docker_default_profile_import_runs_programs_denies_the_rest
 
 static int body_podman(void *arg)
 {
-	unsigned int i;
-	int st;
-
-	for (i = 0; i < 4; i++) {	/* sh, ls, cat, ps */
-		pid_t pid = fork();
-
-		CHECK(pid >= 0);
-		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
-
-			dup2(null, 1);
-			execvp(docker_ok[i][0], (char **)docker_ok[i]);
-			_exit(127);
-		}
-		CHECK(waitpid(pid, &st, 0) == pid);
-		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-			fprintf(stderr, "# container: %s: status 0x%x\n",
-				docker_ok[i][0], st);
-			return 1;
-		}
-	}
+	if (run_programs(4))	/* sh, ls, cat, ps */
+		return 1;
 	/* calls the profile does not name: its defaultErrnoRet, ENOSYS */
 	errno = 0;
 	CHECK(syscall(SYS_add_key, "user", "crs", "x", 1, -3) == -1 &&
