@@ -1216,6 +1216,17 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, json_object_new_string(v));
 }
 
+/* An errno as its name ("ENOSYS"), or its number when it has none. */
+static void add_errno(struct json_object *o, const char *k, unsigned int e)
+{
+	const char *en = crs_errno_name(e);
+
+	if (en)
+		add_str(o, k, en);
+	else
+		json_object_object_add(o, k, json_object_new_int((int)e));
+}
+
 static bool u32_has(const uint32_t *v, size_t n, uint32_t x)
 {
 	size_t i;
@@ -1281,15 +1292,8 @@ static struct json_object *rule_to_json(const struct crs_rule *r, bool stats)
 		add_str(o, k, a);
 	}
 	add_str(o, "action", crs_action_name(r->action));
-	if (r->err) {
-		const char *en = crs_errno_name(r->err);
-
-		if (en)
-			add_str(o, "errno", en);
-		else
-			json_object_object_add(o, "errno",
-					       json_object_new_int(r->err));
-	}
+	if (r->err)
+		add_errno(o, "errno", r->err);
 	if (r->inactive)
 		json_object_object_add(o, "inactive", json_object_new_boolean(1));
 	if (stats && r->has_stats) {
@@ -1319,15 +1323,8 @@ struct json_object *crs_policy_to_json(const struct crs_policy *p, bool stats)
 	add_str(o, "defaultFileAction", crs_action_name(p->def_file));
 	add_str(o, "defaultExecuteAction", crs_action_name(p->def_execute));
 	add_str(o, "defaultSyscallAction", crs_action_name(p->def_syscall));
-	if (p->def_syscall_errno) {
-		const char *en = crs_errno_name(p->def_syscall_errno);
-
-		if (en)
-			add_str(o, "defaultSyscallErrno", en);
-		else
-			json_object_object_add(o, "defaultSyscallErrno",
-					       json_object_new_int(p->def_syscall_errno));
-	}
+	if (p->def_syscall_errno)
+		add_errno(o, "defaultSyscallErrno", p->def_syscall_errno);
 	if (p->n_ignored || p->n_ignored_i386) {
 		uint32_t *covered = calloc(p->n_ignored + 1, sizeof(uint32_t));
 		size_t nc = 0;
