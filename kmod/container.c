@@ -11,6 +11,8 @@
  * whose namespace died (its init exited) is unbound by a periodic reaper
  * and before every control-plane command.
  */
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
@@ -19,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 
@@ -215,6 +218,225 @@ bool __crs_ctx_get(struct crs_ctx *ctx)
 	return true;
 }
 
+/* ---------------------------------------------------------------------- */
+/*
+ * The container's root. Rule paths are paths in the container's own root
+ * file system, so every judged path (crs_container_d_path()) is computed
+ * against the root the container was bound with, not against the calling
+ * task's: chroot, pivot_root, a bind mount in a new mount namespace (of a
+ * user namespace the container made) cannot change which rule matches.
+ *
+ * The root is the root of the process named at bind. An OCI hook binds
+ * before the runtime has pivoted into the container's root file system;
+ * it passes the bundle's root.path (as an fd: @rootfs of
+ * crs_container_bind()), the container's names are resolved there, and
+ * the root itself is taken at the runtime's pivot_root or chroot in the
+ * container, or at its first exec if it does neither: all before the
+ * container's own code runs.
+ */
+struct crs_root {
+	/* fs.root once set; lent to d_path() as current->fs */
+	struct fs_struct fs;
+	struct path rootfs;	/* until set: where names resolve */
+	bool set;		/* fs.root valid; set once (release/acquire) */
+};
+
+/* Is @r's root set? Pairs with the release in crs_container_root_capture() */
+static bool crs_root_ready(const struct crs_root *r)
+{
+	/* fs.root is read after set: it is written before set */
+	return r && smp_load_acquire(&r->set);
+}
+
+/* @task's root, referenced; -ESRCH when it has none (exiting). */
+static int crs_task_root(struct task_struct *task, struct path *root)
+{
+	int ret = -ESRCH;
+
+	task_lock(task);
+	if (task->fs) {
+		get_fs_root(task->fs, root);
+		ret = 0;
+	}
+	task_unlock(task);
+	return ret;
+}
+
+/*
+ * The root of a container whose process is @task; with @rootfs (the OCI
+ * bundle's root file system) and @task still in the binder's own root
+ * directory (through its own mount namespace's copy of the mount, as a
+ * runtime's init is before it pivots), pending until
+ * crs_container_root_capture().
+ */
+static struct crs_root *crs_root_new(struct task_struct *task,
+				     const struct path *rootfs)
+{
+	struct crs_root *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	struct path troot, mine;
+	bool pending = false;
+
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	if (crs_task_root(task, &troot)) {
+		kfree(r);
+		return ERR_PTR(-ESRCH);
+	}
+	spin_lock_init(&r->fs.lock);
+	seqcount_spinlock_init(&r->fs.seq, &r->fs.lock);
+	r->fs.users = 1;
+	/* the same directory: a runtime's new mount namespace copies mounts */
+	if (rootfs && !crs_task_root(current, &mine)) {
+		pending = troot.dentry == mine.dentry;
+		path_put(&mine);
+	}
+	if (pending) {
+		path_put(&troot);
+		r->rootfs = *rootfs;
+		path_get(&r->rootfs);
+	} else {
+		r->fs.root = troot;
+		r->set = true;
+	}
+	return r;
+}
+
+static void crs_root_free(struct crs_root *r)
+{
+	if (!r)
+		return;
+	if (r->set)
+		path_put(&r->fs.root);
+	if (r->rootfs.mnt)
+		path_put(&r->rootfs);
+	kfree(r);
+}
+
+/**
+ * crs_container_root_capture() - take @c's pending root
+ * @c: the container of current
+ * @root: the root to take (a chroot's or pivot_root's new root), or NULL
+ *	for current's own root
+ *
+ * Only a container bound with the OCI bundle's root file system, before
+ * the runtime pivoted, has a pending root; the first call after the bind
+ * sets it (the runtime's pivot_root, chroot, or the first exec) and asks
+ * for the container's names to be resolved again there. Later calls do
+ * nothing.
+ *
+ * Context: inside crs_ctx_get(); does not sleep.
+ */
+void crs_container_root_capture(struct crs_container *c,
+				const struct path *root)
+{
+	struct crs_root *r = c->root;
+	struct fs_struct *fs = current->fs;
+	bool done = false;
+
+	if (!r || crs_root_ready(r) || (!root && !fs))
+		return;
+	spin_lock(&r->fs.lock);
+	if (!r->set) {
+		if (root) {
+			path_get(root);
+			r->fs.root = *root;
+		} else {
+			spin_lock(&fs->lock);
+			r->fs.root = fs->root;
+			path_get(&r->fs.root);
+			spin_unlock(&fs->lock);
+		}
+		/* readers test set (crs_root_ready()) before fs.root */
+		smp_store_release(&r->set, true);
+		done = true;
+	}
+	spin_unlock(&r->fs.lock);
+	if (done)
+		atomic_inc(&c->resolve_gen);
+}
+
+/**
+ * crs_container_lookup_root() - where @c's names (rule programs, exact
+ * Execution files) resolve: its root, or while that is pending the OCI
+ * bundle's root file system
+ * @c: a container that cannot go away (crs_lock held, or RCU)
+ * @root: out, referenced (path_put() it)
+ *
+ * Context: any. Return: 0, or -ESRCH when @c has no root.
+ */
+int crs_container_lookup_root(struct crs_container *c, struct path *root)
+{
+	struct crs_root *r = c->root;
+
+	if (!r)
+		return -ESRCH;
+	if (crs_root_ready(r))
+		*root = r->fs.root;
+	else if (r->rootfs.mnt)
+		*root = r->rootfs;
+	else
+		return -ESRCH;
+	path_get(root);
+	return 0;
+}
+
+/* Is current's root @root? */
+static bool crs_root_is_current(struct fs_struct *fs, const struct path *root)
+{
+	unsigned int seq;
+	bool same;
+
+	do {
+		seq = read_seqcount_begin(&fs->seq);
+		same = path_equal(&fs->root, root);
+	} while (read_seqcount_retry(&fs->seq, seq));
+	return same;
+}
+
+/**
+ * crs_container_d_path() - @path as container @c names it
+ * @c: current's container
+ * @path: a path the kernel resolved
+ * @buf: buffer
+ * @buflen: its size
+ *
+ * The path from @c's root (see struct crs_root), whatever root current
+ * has: for a task in the container's root it is d_path(); for one in
+ * another (chroot, pivot_root, a new mount namespace) d_path() is run
+ * with the container's root lent to current (task_lock() keeps other
+ * tasks from seeing it), and a file the container's root does not reach
+ * (another mount namespace's mounts, a detached mount) has no name.
+ * Pseudo files (pipes, sockets, anonymous inodes) keep their d_path()
+ * names. While the root is pending, paths are current's d_path().
+ *
+ * Context: process context, inside crs_ctx_get(); does not sleep.
+ * Return: a pointer into @buf, or ERR_PTR: -ENAMETOOLONG, -EXDEV (not
+ * under the container's root), -EAGAIN (not in task context).
+ */
+char *crs_container_d_path(struct crs_container *c, const struct path *path,
+			   char *buf, int buflen)
+{
+	struct fs_struct *mine = current->fs;
+	struct crs_root *r = c->root;
+	char *s;
+
+	if (!mine)
+		return ERR_PTR(-ENOENT);
+	if (!crs_root_ready(r) || crs_root_is_current(mine, &r->fs.root) ||
+	    (path->dentry->d_op && path->dentry->d_op->d_dname))
+		return d_path(path, buf, buflen);
+	if (!in_task())
+		return ERR_PTR(-EAGAIN);
+	task_lock(current);
+	current->fs = &r->fs;
+	s = d_path(path, buf, buflen);
+	current->fs = mine;
+	task_unlock(current);
+	if (!IS_ERR(s) && !path_is_under(path, &r->fs.root))
+		return ERR_PTR(-EXDEV);
+	return s;
+}
+
 static void crs_container_free_work(struct work_struct *w)
 {
 	struct crs_container *c = container_of(to_rcu_work(w),
@@ -222,6 +444,7 @@ static void crs_container_free_work(struct work_struct *w)
 
 	crs_learn_free(c);
 	crs_file_unbind(c);
+	crs_root_free(c->root);
 	put_pid_ns(c->pidns);
 	put_net(c->net);
 	free_percpu(c->stats);
@@ -385,14 +608,22 @@ struct crs_container *crs_container_find_pid(pid_t pid,
  * created (unbound from any policy) if it does not exist yet
  * @pid: process id as the caller sees it
  * @host: allow the initial pid namespace
+ * @rootfs: the container's root file system when the runtime has not
+ *	pivoted into it yet (an OCI bundle's root.path), or NULL
  * @extack: error report
+ *
+ * A new container's root is @pid's root, or, with @rootfs while @pid is
+ * still in the caller's root, taken when the runtime pivots (struct
+ * crs_root). An existing container keeps its root.
  *
  * Context: crs_lock held; process context.
  * Return: the container, or ERR_PTR(-ESRCH, -EPERM, -ENOSPC, -ENOMEM).
  */
 struct crs_container *crs_container_bind(pid_t pid, bool host,
+					 const struct path *rootfs,
 					 struct netlink_ext_ack *extack)
 {
+	struct crs_root *root = NULL;
 	struct task_struct *task;
 	struct pid_namespace *ns;
 	struct crs_container *c;
@@ -415,8 +646,8 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	}
 	if (ns)
 		net = crs_task_net(task);
-	put_task_struct(task);
 	if (!ns || !net || crs_pidns_dead(ns)) {
+		put_task_struct(task);
 		NL_SET_ERR_MSG(extack, "process is exiting");
 		ret = -ESRCH;
 		goto err_ns_ref;
@@ -424,9 +655,19 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	c = rhashtable_lookup_fast(&crs_container_table, &ns,
 				   crs_container_params);
 	if (c) {
+		put_task_struct(task);
 		put_net(net);
 		put_pid_ns(ns);
 		return c;
+	}
+	root = crs_root_new(task, rootfs);
+	put_task_struct(task);
+	if (IS_ERR(root)) {
+		ret = PTR_ERR(root);
+		root = NULL;
+		if (ret == -ESRCH)
+			NL_SET_ERR_MSG(extack, "process is exiting");
+		goto err_ns_ref;
 	}
 	if (crs_ncontainers >= max_containers) {
 		NL_SET_ERR_MSG(extack, "too many containers (module parameter max_containers)");
@@ -448,6 +689,8 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	if (!c->stats)
 		goto err_free;
 	c->pidns = ns;
+	c->root = root;
+	root = NULL;
 	c->net = net;
 	c->id = ns->ns.inum;
 	c->netns_id = net->ns.inum;
@@ -479,10 +722,13 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 err_ns:
 	free_percpu(c->stats);
 err_free:
+	if (c)
+		crs_root_free(c->root);
 	kfree(c);
 err_net:
 	module_put(THIS_MODULE);
 err_ns_ref:
+	crs_root_free(root);
 	if (net)
 		put_net(net);
 	if (ns)

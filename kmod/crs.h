@@ -46,6 +46,8 @@ struct nlattr;
 struct pid_namespace;
 struct net;
 struct task_struct;
+struct path;
+struct crs_root;
 struct sk_buff;
 struct genl_info;
 struct genl_family;
@@ -181,6 +183,8 @@ struct crs_container {
 	void *learn;			/* learning set, owned by learn.c */
 	void *net_priv;			/* owned by net.c */
 	void *file_priv;		/* owned by file.c (resolved programs) */
+	struct crs_root *root;		/* where its paths start (container.c) */
+	atomic_t resolve_gen;		/* bumped when names must be resolved again */
 };
 
 /*
@@ -262,10 +266,16 @@ static __always_inline bool crs_ctx_maybe(void)
 #define crs_ctx_get(ctx) __cond_lock(RCU, crs_ctx_maybe() && __crs_ctx_get(ctx))
 void crs_container_reap(void);
 struct crs_container *crs_container_bind(pid_t pid, bool host,
+					 const struct path *rootfs,
 					 struct netlink_ext_ack *extack);
 struct crs_container *crs_container_find_pid(pid_t pid,
 					     struct netlink_ext_ack *extack);
 void crs_container_unbind(struct crs_container *c);
+char *crs_container_d_path(struct crs_container *c, const struct path *path,
+			   char *buf, int buflen);
+int crs_container_lookup_root(struct crs_container *c, struct path *root);
+void crs_container_root_capture(struct crs_container *c,
+				const struct path *root);
 struct crs_container *crs_container_find_ns(struct pid_namespace *ns);
 #define CRS_MODE_KEEP (-2)
 void crs_container_set_policy(struct crs_container *c,

@@ -112,6 +112,8 @@ struct crs_ino {
 struct crs_file_bound {
 	struct rcu_head rcu;
 	u64 id;				/* crs_file_table.id */
+	int gen;			/* crs_container.resolve_gen it was made at */
+	unsigned long when;		/* jiffies it was made */
 	u32 nrules;
 	u32 nexec;
 	struct crs_ino *prog;		/* [nrules] or NULL */
@@ -382,6 +384,7 @@ struct crs_bind_req {
 	struct pid_namespace *ns;	/* finds the container again */
 	struct path root;
 	u64 id;				/* crs_file_table.id */
+	int gen;			/* crs_container.resolve_gen */
 	u32 nrules;
 	u32 nexec;
 	u32 nnames;
@@ -401,27 +404,19 @@ static void crs_bind_req_free(struct crs_bind_req *req)
 	kfree(req);
 }
 
-/* Root of the init of @c's pid namespace. */
-static int crs_container_root(struct crs_container *c, struct path *root)
-{
-	struct task_struct *task;
-	int ret = -ESRCH;
+/*
+ * Names are resolved again once the container's root is taken (its
+ * resolve_gen moved) and at most every CRS_RESOLVE_AGE while the
+ * container makes decisions, so a rule that names a file replaced since
+ * (a new /bin/sh) follows it.
+ */
+#define CRS_RESOLVE_AGE (2 * HZ)
 
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(1, c->pidns), PIDTYPE_PID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
-	if (!task)
-		return ret;
-	task_lock(task);
-	if (task->fs) {
-		get_fs_root(task->fs, root);
-		ret = 0;
-	}
-	task_unlock(task);
-	put_task_struct(task);
-	return ret;
+static bool crs_bound_fresh(const struct crs_file_bound *b,
+			    struct crs_container *c)
+{
+	return b->gen == atomic_read(&c->resolve_gen) &&
+	       time_before(jiffies, b->when + CRS_RESOLVE_AGE);
 }
 
 /* The policy of @c, if it has names to resolve. */
@@ -437,12 +432,11 @@ static struct crs_policy *crs_bind_policy(struct crs_container *c)
 }
 
 /*
- * What @c's policy needs resolved, with the names copied, in @root (or
- * the root of @c's init when NULL); NULL when nothing is to be done or
- * on failure (the hooks then queue a lazy resolution).
+ * What @c's policy needs resolved, with the names copied, in @c's root
+ * (crs_container_lookup_root()); NULL when nothing is to be done or on
+ * failure (the hooks then queue a lazy resolution).
  */
-static struct crs_bind_req *crs_bind_prepare(struct crs_container *c,
-					     const struct path *root)
+static struct crs_bind_req *crs_bind_prepare(struct crs_container *c)
 {
 	struct crs_policy *p = crs_bind_policy(c);
 	struct crs_file_bound *old = crs_bound(c);
@@ -450,7 +444,7 @@ static struct crs_bind_req *crs_bind_prepare(struct crs_container *c,
 	u32 i, n = 0;
 
 	lockdep_assert_held(&crs_lock);
-	if (!p || (old && old->id == p->file->id))
+	if (!p || (old && old->id == p->file->id && crs_bound_fresh(old, c)))
 		return NULL;
 	for (i = 0; i < p->nrules; i++) {
 		const struct crs_rule *r = &p->rules[i];
@@ -470,6 +464,7 @@ static struct crs_bind_req *crs_bind_prepare(struct crs_container *c,
 		return NULL;
 	req->ns = get_pid_ns(c->pidns);
 	req->id = p->file->id;
+	req->gen = atomic_read(&c->resolve_gen);
 	req->nrules = p->nrules;
 	for (i = 0; i < p->nrules && req->nnames < n; i++) {
 		const struct crs_rule *r = &p->rules[i];
@@ -501,12 +496,8 @@ static struct crs_bind_req *crs_bind_prepare(struct crs_container *c,
 			req->nexec++;
 		}
 	}
-	if (root) {
-		req->root = *root;
-		path_get(&req->root);
-	} else if (crs_container_root(c, &req->root)) {
+	if (crs_container_lookup_root(c, &req->root))
 		goto err;
-	}
 	return req;
 err:
 	crs_bind_req_free(req);
@@ -529,6 +520,8 @@ static struct crs_file_bound *crs_bind_lookup(const struct crs_bind_req *req)
 	if (!b)
 		return NULL;
 	b->id = req->id;
+	b->gen = req->gen;
+	b->when = jiffies;
 	b->nrules = req->nrules;
 	b->prog = kvcalloc(max(req->nrules, 1U), sizeof(*b->prog), GFP_KERNEL_ACCOUNT);
 	b->exec = kvcalloc(max(req->nexec, 1U), sizeof(*b->exec), GFP_KERNEL_ACCOUNT);
@@ -573,7 +566,8 @@ static void crs_bind_commit(const struct crs_bind_req *req,
 
 	lockdep_assert_held(&crs_lock);
 	old = c ? crs_bound(c) : NULL;
-	if (!p || p->file->id != req->id || (old && old->id == req->id)) {
+	if (!p || p->file->id != req->id ||
+	    (old && old->id == req->id && crs_bound_fresh(old, c))) {
 		crs_bound_free(b);
 		return;
 	}
@@ -602,7 +596,8 @@ static void crs_bind_run(struct crs_bind_req *req)
  * @ns: a pid namespace the caller holds a reference to
  *
  * Resolves the rule programs and exact Execution files of the policy of
- * the container bound to @ns in the root of its init, without crs_lock:
+ * the container bound to @ns in the container's root (or the OCI
+ * bundle's root file system until the runtime pivots), without crs_lock:
  * a lookup that blocks (a FUSE or NFS mount that does not answer) stalls
  * only the caller, which a fatal signal ends. The result is dropped if
  * the container got another policy or was unbound meanwhile.
@@ -617,7 +612,7 @@ void crs_file_bind(struct pid_namespace *ns)
 	mutex_lock(&crs_lock);
 	c = crs_container_find_ns(ns);
 	if (c)
-		req = crs_bind_prepare(c, NULL);
+		req = crs_bind_prepare(c);
 	mutex_unlock(&crs_lock);
 	if (req)
 		crs_bind_run(req);
@@ -693,8 +688,10 @@ void crs_file_unbind(struct crs_container *c)
 
 /*
  * Lazy resolution: a hook that finds its container unresolved for the
- * policy in force queues the calling task here; the work resolves in that
- * task's root. Rate limited per compiled policy.
+ * policy in force (or resolved too long ago, or before its root was
+ * taken) queues the calling task here; the work resolves in the root of
+ * that task's container, never in the task's own root (a chroot must not
+ * steer it). Rate limited per compiled policy.
  */
 struct crs_resolve_req {
 	struct list_head node;
@@ -711,8 +708,6 @@ static void crs_resolve_fn(struct work_struct *w)
 	struct crs_resolve_req *req;
 	struct crs_bind_req *bind;
 	struct crs_container *c;
-	struct path root;
-	bool have_root;
 
 	for (;;) {
 		spin_lock_bh(&crs_resolve_lock);
@@ -723,27 +718,17 @@ static void crs_resolve_fn(struct work_struct *w)
 		spin_unlock_bh(&crs_resolve_lock);
 		if (!req)
 			return;
-		have_root = false;
-		task_lock(req->task);
-		if (req->task->fs) {
-			get_fs_root(req->task->fs, &root);
-			have_root = true;
-		}
-		task_unlock(req->task);
-		if (have_root) {
-			bind = NULL;
-			mutex_lock(&crs_lock);
-			/* c cannot go away while crs_lock is held */
-			rcu_read_lock();
-			c = crs_container_of(req->task);
-			rcu_read_unlock();
-			if (c)
-				bind = crs_bind_prepare(c, &root);
-			mutex_unlock(&crs_lock);
-			path_put(&root);
-			if (bind)
-				crs_bind_run(bind);
-		}
+		bind = NULL;
+		mutex_lock(&crs_lock);
+		/* c cannot go away while crs_lock is held */
+		rcu_read_lock();
+		c = crs_container_of(req->task);
+		rcu_read_unlock();
+		if (c)
+			bind = crs_bind_prepare(c);
+		mutex_unlock(&crs_lock);
+		if (bind)
+			crs_bind_run(bind);
 		put_task_struct(req->task);
 		kfree(req);
 	}
@@ -938,7 +923,7 @@ static bool crs_fq_init(struct crs_fq *q, struct crs_ctx *ctx)
 	b = crs_bound(ctx->c);
 	if (b && b->id == q->t->id)
 		q->b = b;
-	else if (q->t->need_resolve)
+	if (q->t->need_resolve && (!q->b || !crs_bound_fresh(q->b, ctx->c)))
 		crs_resolve_later(q->t);
 	return true;
 }
@@ -1019,12 +1004,16 @@ static bool crs_governed(struct crs_ctx *ctx)
 /* Paths. */
 
 /*
- * d_path() of @path into @buf; NULL if it cannot be named. An unlinked
- * file (reopened through /proc/PID/fd, say) is named by the name it had:
- * d_path()'s " (deleted)" suffix is cut, so deleting a protected file
- * does not take it out of its rule.
+ * @path as the container names it (crs_container_d_path(): from the
+ * container's root, whatever root the task has), into @buf; NULL if it
+ * cannot be named (too long, or out of the container's root: a mount of
+ * another mount namespace). An unlinked file (reopened through
+ * /proc/PID/fd, say) is named by the name it had: d_path()'s
+ * " (deleted)" suffix is cut, so deleting a protected file does not take
+ * it out of its rule.
  */
-static const char *crs_path(const struct path *path, char *buf)
+static const char *crs_path(struct crs_ctx *ctx, const struct path *path,
+			    char *buf)
 {
 	static const char deleted[] = " (deleted)";
 	size_t len;
@@ -1032,7 +1021,7 @@ static const char *crs_path(const struct path *path, char *buf)
 
 	if (!buf || !current->fs)
 		return NULL;
-	s = d_path(path, buf, PATH_MAX);
+	s = crs_container_d_path(ctx->c, path, buf, PATH_MAX);
 	if (IS_ERR(s))
 		return NULL;
 	if (d_unlinked(path->dentry)) {
@@ -1045,10 +1034,10 @@ static const char *crs_path(const struct path *path, char *buf)
 }
 
 /* The path of @name in directory @dir, into @buf; NULL if too long. */
-static const char *crs_path_at(const struct path *dir,
+static const char *crs_path_at(struct crs_ctx *ctx, const struct path *dir,
 			       const struct dentry *dentry, char *buf)
 {
-	const char *d = crs_path(dir, buf);
+	const char *d = crs_path(ctx, dir, buf);
 	size_t dl, nl = dentry->d_name.len;
 
 	if (!d)
@@ -1155,7 +1144,7 @@ int crs_hook_file_open(struct pt_regs *regs)
 	wr = (f->f_mode & FMODE_WRITE) || (f->f_flags & O_TRUNC);
 	if (!rd && !wr)
 		goto out;
-	path = crs_path(&f->f_path, crs_path_buf(CRS_BUF_A));
+	path = crs_path(&ctx, &f->f_path, crs_path_buf(CRS_BUF_A));
 	if (rd)
 		deny = crs_decide_path(&ctx, CRS_FK_READ, path);
 	if (!deny && wr)
@@ -1177,7 +1166,7 @@ int crs_hook_path_truncate(struct pt_regs *regs)
 		return 0;
 	if (crs_governed(&ctx))
 		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
-				       crs_path(p, crs_path_buf(CRS_BUF_A)));
+				       crs_path(&ctx, p, crs_path_buf(CRS_BUF_A)));
 	crs_ctx_put(&ctx);
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
@@ -1198,7 +1187,7 @@ int crs_hook_file_truncate(struct pt_regs *regs)
 		return 0;
 	if (crs_governed(&ctx))
 		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
-				       crs_path(&f->f_path, crs_path_buf(CRS_BUF_A)));
+				       crs_path(&ctx, &f->f_path, crs_path_buf(CRS_BUF_A)));
 	crs_ctx_put(&ctx);
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
@@ -1221,7 +1210,7 @@ int crs_hook_dir_entry(struct pt_regs *regs)
 		return 0;
 	if (crs_governed(&ctx))
 		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
-				       crs_path_at(dir, d, crs_path_buf(CRS_BUF_A)));
+				       crs_path_at(&ctx, dir, d, crs_path_buf(CRS_BUF_A)));
 	crs_ctx_put(&ctx);
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
@@ -1245,9 +1234,9 @@ int crs_hook_path_link(struct pt_regs *regs)
 		return 0;
 	if (crs_governed(&ctx)) {
 		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
-				       crs_path_at(dir, new, crs_path_buf(CRS_BUF_A)));
+				       crs_path_at(&ctx, dir, new, crs_path_buf(CRS_BUF_A)));
 		if (!deny)
-			deny = crs_decide_rw(&ctx, crs_path(&src, crs_path_buf(CRS_BUF_B)));
+			deny = crs_decide_rw(&ctx, crs_path(&ctx, &src, crs_path_buf(CRS_BUF_B)));
 	}
 	crs_ctx_put(&ctx);
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
@@ -1275,9 +1264,9 @@ int crs_hook_path_rename(struct pt_regs *regs)
 	if (!crs_ctx_get(&ctx))
 		return 0;
 	if (crs_governed(&ctx)) {
-		src = crs_path_at(odir, od, crs_path_buf(CRS_BUF_A));
+		src = crs_path_at(&ctx, odir, od, crs_path_buf(CRS_BUF_A));
 		deny = crs_decide_rw(&ctx, src);
-		dst = crs_path_at(ndir, nd, crs_path_buf(CRS_BUF_B));
+		dst = crs_path_at(&ctx, ndir, nd, crs_path_buf(CRS_BUF_B));
 		if (!deny && (flags & RENAME_EXCHANGE))
 			deny = crs_decide_rw(&ctx, dst);
 		else if (!deny)
@@ -1313,7 +1302,7 @@ static bool crs_decide_mapped(struct crs_ctx *ctx, struct file *f)
 	if (own)
 		return false;
 	return crs_file_decide(ctx, CRS_FK_EXEC,
-			       crs_path(&f->f_path, crs_path_buf(CRS_BUF_A)),
+			       crs_path(ctx, &f->f_path, crs_path_buf(CRS_BUF_A)),
 			       file_inode(f));
 }
 
@@ -1369,8 +1358,10 @@ int crs_hook_bprm_check(struct pt_regs *regs)
 
 	if (!crs_ctx_get(&ctx))
 		return 0;
+	/* a root still pending (struct crs_root) is taken at the first exec */
+	crs_container_root_capture(ctx.c, NULL);
 	if (crs_governed(&ctx) && bprm->file) {
-		path = crs_path(&bprm->file->f_path, crs_path_buf(CRS_BUF_A));
+		path = crs_path(&ctx, &bprm->file->f_path, crs_path_buf(CRS_BUF_A));
 		deny = crs_file_decide(&ctx, CRS_FK_EXEC, path,
 				       file_inode(bprm->file));
 	}
@@ -1378,3 +1369,37 @@ int crs_hook_bprm_check(struct pt_regs *regs)
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
 NOKPROBE_SYMBOL(crs_hook_bprm_check);
+
+/*
+ * security_path_chroot(const struct path *) and security_sb_pivotroot(
+ * const struct path *old_path, const struct path *new_path): the runtime
+ * entering the root file system of a container bound before it did (OCI
+ * hook): its root is taken here (crs_container_root_capture()). For every
+ * other container, and every later call, nothing: a chroot or pivot_root
+ * does not change the root paths are judged from (crs_container_d_path()).
+ */
+int crs_hook_path_chroot(struct pt_regs *regs)
+{
+	const struct path *p = (const struct path *)CRS_ARG(regs, 0);
+	struct crs_ctx ctx;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	crs_container_root_capture(ctx.c, p);
+	crs_ctx_put(&ctx);
+	return 0;
+}
+NOKPROBE_SYMBOL(crs_hook_path_chroot);
+
+int crs_hook_sb_pivotroot(struct pt_regs *regs)
+{
+	const struct path *new_root = (const struct path *)CRS_ARG(regs, 1);
+	struct crs_ctx ctx;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	crs_container_root_capture(ctx.c, new_root);
+	crs_ctx_put(&ctx);
+	return 0;
+}
+NOKPROBE_SYMBOL(crs_hook_sb_pivotroot);

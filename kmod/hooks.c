@@ -90,6 +90,9 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_path_symlink",	crs_hook_dir_entry,	true },
 	{ "security_path_link",		crs_hook_path_link,	true },
 	{ "security_path_rename",	crs_hook_path_rename,	true },
+	/* the runtime entering a container's root (struct crs_root) */
+	{ "security_path_chroot",	crs_hook_path_chroot,	true },
+	{ "security_sb_pivotroot",	crs_hook_sb_pivotroot,	true },
 	{ "security_socket_bind",	crs_hook_socket_bind,	true },
 	{ "security_socket_listen",	crs_hook_socket_listen,	true },
 	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },

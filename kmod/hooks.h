@@ -39,6 +39,8 @@ int crs_hook_path_link(struct pt_regs *regs);
 int crs_hook_path_rename(struct pt_regs *regs);
 /* file.c: security_bprm_check(struct linux_binprm *) */
 int crs_hook_bprm_check(struct pt_regs *regs);
+int crs_hook_path_chroot(struct pt_regs *regs);
+int crs_hook_sb_pivotroot(struct pt_regs *regs);
 /* file.c: security_mmap_file(file, prot, flags), security_file_mprotect(
  * vma, reqprot, prot): code mapped without an exec
  */

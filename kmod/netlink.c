@@ -7,7 +7,10 @@
  * container, which lacks CAP_NET_ADMIN in the initial user namespace,
  * can neither read nor change anything.
  */
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/path.h>
 #include <linux/pid_namespace.h>
 #include <linux/sizes.h>
 #include <net/genetlink.h>
@@ -455,7 +458,38 @@ static const struct nla_policy crs_container_policy[CRS_CONTAINER_A_MAX + 1] = {
 	[CRS_CONTAINER_A_POLICY_MODE]	= NLA_POLICY_MAX(NLA_U8, __CRS_MODE_MAX - 1),
 	[CRS_CONTAINER_A_LOG_MODE]	= NLA_POLICY_MAX(NLA_U8, __CRS_LOG_MAX - 1),
 	[CRS_CONTAINER_A_LEARNING]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[CRS_CONTAINER_A_ROOT_FD]	= { .type = NLA_U32 },
 };
+
+/*
+ * The directory CRS_CONTAINER_A_ROOT_FD names (an fd of the caller: the
+ * command runs in its context), referenced into @root; 0 with @root
+ * zeroed when absent.
+ */
+static int crs_container_rootfs(struct nlattr **tb, struct path *root,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = tb[CRS_CONTAINER_A_ROOT_FD];
+	struct file *f;
+
+	memset(root, 0, sizeof(*root));
+	if (!a)
+		return 0;
+	f = fget_raw(nla_get_u32(a));	/* O_PATH will do */
+	if (!f) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "root fd is not an open file descriptor");
+		return -EBADF;
+	}
+	if (!d_is_dir(f->f_path.dentry)) {
+		fput(f);
+		NL_SET_ERR_MSG_ATTR(extack, a, "root fd is not a directory");
+		return -ENOTDIR;
+	}
+	*root = f->f_path;
+	path_get(root);
+	fput(f);
+	return 0;
+}
 
 static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
 {
@@ -500,6 +534,7 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
 	struct pid_namespace *ns = NULL;
 	struct crs_policy_slot *slot;
+	struct path rootfs;
 	struct crs_container *c;
 	u32 flags;
 	int ret;
@@ -514,6 +549,9 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 				    "missing policy name");
 		return -EINVAL;
 	}
+	ret = crs_container_rootfs(tb, &rootfs, info->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&crs_lock);
 	crs_container_reap();
 	slot = crs_policy_slot_find(nla_data(tb[CRS_CONTAINER_A_POLICY]));
@@ -524,7 +562,8 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
-			       flags & CRS_APPLY_F_HOST, info->extack);
+			       flags & CRS_APPLY_F_HOST,
+			       rootfs.mnt ? &rootfs : NULL, info->extack);
 	if (IS_ERR(c)) {
 		ret = PTR_ERR(c);
 		goto out;
@@ -534,6 +573,8 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 	ns = get_pid_ns(c->pidns);
 out:
 	mutex_unlock(&crs_lock);
+	if (rootfs.mnt)
+		path_put(&rootfs);
 	if (ns) {
 		/* lookups in the container's file systems: not under crs_lock */
 		crs_file_bind(ns);
@@ -567,6 +608,7 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
 	struct crs_container *c;
+	struct path rootfs;
 	u32 flags;
 	int ret;
 
@@ -580,12 +622,16 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 				    "use apply to change the policy");
 		return -EINVAL;
 	}
+	ret = crs_container_rootfs(tb, &rootfs, info->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&crs_lock);
 	crs_container_reap();
 	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]), NULL);
 	if (IS_ERR(c))
 		c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
-				       flags & CRS_APPLY_F_HOST, info->extack);
+				       flags & CRS_APPLY_F_HOST,
+				       rootfs.mnt ? &rootfs : NULL, info->extack);
 	if (IS_ERR(c)) {
 		ret = PTR_ERR(c);
 	} else {
@@ -595,6 +641,8 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 					 crs_container_mode(tb));
 	}
 	mutex_unlock(&crs_lock);
+	if (rootfs.mnt)
+		path_put(&rootfs);
 	return ret;
 }
 

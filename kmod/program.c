@@ -2,8 +2,10 @@
 /*
  * crs: program identity of the current task, computed once per exec.
  *
- * A program is the path of current->mm->exe_file as seen from the task's
- * root (d_path), plus the inode it is. It is computed at the first
+ * A program is the path of current->mm->exe_file as seen from the
+ * container's root (crs_container_d_path(): not the task's, so a copy of
+ * an allowed binary run in a chroot has its own name), plus the inode it
+ * is. It is computed at the first
  * governed call after an exec and cached per mm: every exec installs a
  * new mm, so the cache needs no exec hook, and the entry is dropped when
  * the mm is freed (__mmdrop). The cached exe_file pointer is compared on
@@ -205,7 +207,8 @@ const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 	e = NULL;
 	if (!buf)
 		goto out;
-	s = d_path(&exe->f_path, buf, PATH_MAX);
+	/* from the container's root: a copy run in a chroot is not spoofed */
+	s = crs_container_d_path(ctx->c, &exe->f_path, buf, PATH_MAX);
 	if (IS_ERR(s))
 		goto out;
 	len = strlen(s);

@@ -12,8 +12,8 @@ struct mm_struct;
 struct file;
 
 /*
- * The identity of an executable: its path as seen from the root of the
- * task that first asked after the exec, and the inode it resolved to (so a
+ * The identity of an executable: its path from the container's root
+ * (crs_container_d_path()), and the inode it resolved to (so a
  * rule naming a symlink, /bin/sh -> /bin/busybox, matches the binary).
  */
 struct crs_program {

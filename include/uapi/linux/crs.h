@@ -46,9 +46,11 @@
  *   (FORCE detaches those containers). -ENOENT if unknown.
  *
  * CRS_CMD_APPLY: CRS_A_CONTAINER {CRS_CONTAINER_A_PID, CRS_CONTAINER_A_POLICY,
- *   optional modes}, CRS_A_FLAGS (CRS_APPLY_F_HOST to allow binding the
- *   initial pid namespace). Binds the pid namespace of PID (as seen from
- *   the caller's pid namespace) and captures its network namespace. If
+ *   optional modes, optional CRS_CONTAINER_A_ROOT_FD}, CRS_A_FLAGS
+ *   (CRS_APPLY_F_HOST to allow binding the initial pid namespace). Binds
+ *   the pid namespace of PID (as seen from the caller's pid namespace) and
+ *   captures its network namespace and its root (every judged path is
+ *   relative to that root, whatever root a task later has). If
  *   that namespace is already bound, its policy is replaced. Each bound
  *   container holds a reference on the module: rmmod is refused at once
  *   ("in use"; delete_module(2) fails with EWOULDBLOCK) until every
@@ -377,6 +379,18 @@ enum crs_container_attr {
 	CRS_CONTAINER_A_LEARN_OVERFLOW,	/* u64: tuples not recorded (get) */
 	CRS_CONTAINER_A_LEVEL,		/* u32: pid namespace level (get) */
 	CRS_CONTAINER_A_PAD,
+	/*
+	 * u32: apply and set only: a file descriptor of the caller, open on
+	 * a directory (O_PATH will do): the container's root file system
+	 * (an OCI bundle's root.path) when it is bound before the runtime
+	 * has pivoted into it. Rule programs and exact Execution files are
+	 * resolved there; the container's root, which every judged path is
+	 * relative to, is then taken at the runtime's pivot_root or chroot
+	 * (or the container's first exec). Ignored when the process is
+	 * already in another root than the caller's, or the container is
+	 * bound already. -EBADF not an open fd, -ENOTDIR not a directory.
+	 */
+	CRS_CONTAINER_A_ROOT_FD,	/* u32: fd of the root fs (apply, set) */
 	__CRS_CONTAINER_A_MAX
 };
 #define CRS_CONTAINER_A_MAX (__CRS_CONTAINER_A_MAX - 1)
