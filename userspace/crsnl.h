@@ -26,9 +26,10 @@ struct crsnl_container_req {
 	int want_name;
 	int policy_mode, log_mode, learning;	/* -1: leave alone */
 	int host;
+	int root_fd;	/* the OCI bundle's root file system; -1: none */
 };
 #define CRSNL_CONTAINER_REQ_INIT \
-	{ .policy_mode = -1, .log_mode = -1, .learning = -1 }
+	{ .policy_mode = -1, .log_mode = -1, .learning = -1, .root_fd = -1 }
 #define CRSNL_O_POLICY_MODE	1u
 #define CRSNL_O_LOG_MODE	2u
 #define CRSNL_O_LEARNING	4u

@@ -26,10 +26,13 @@
  * the runtime abort the start: a container asking for crs never runs
  * unprotected.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "cmdutil.h"
@@ -175,6 +178,58 @@ static int parse_annotations(struct json_object *ann, const char *id,
 	return 1;
 }
 
+#define CONFIG_MAX (16 << 20)	/* config.json; far larger than any real one */
+
+/*
+ * Open the container's root file system, the bundle's config.json
+ * root.path (relative to the bundle unless absolute), O_PATH: the kernel
+ * resolves the policy's names there, as the runtime has not pivoted into
+ * it yet when createRuntime runs. The fd, or -1 after printing why.
+ */
+static int open_rootfs(struct json_object *state, const char *id)
+{
+	struct json_object *cfg = NULL, *v, *root;
+	char err[512], path[4096], *buf = NULL;
+	const char *bundle, *rp;
+	size_t len;
+	int fd = -1;
+
+	if (!json_object_object_get_ex(state, "bundle", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    !*(bundle = json_object_get_string(v))) {
+		fprintf(stderr, "crsnl: oci-hook: container \"%s\": the OCI state has no \"bundle\"\n",
+			id);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	if (crsnl_read_file(path, CONFIG_MAX, &buf, &len, err, sizeof(err))) {
+		fprintf(stderr, "crsnl: oci-hook: container \"%s\": bundle config %s\n",
+			id, err);
+		return -1;
+	}
+	cfg = json_tokener_parse(buf);
+	if (!cfg || !json_object_object_get_ex(cfg, "root", &root) ||
+	    !json_object_object_get_ex(root, "path", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    !*(rp = json_object_get_string(v))) {
+		fprintf(stderr, "crsnl: oci-hook: container \"%s\": %s: no \"root\": {\"path\"}\n",
+			id, path);
+		goto out;
+	}
+	if (rp[0] == '/')
+		snprintf(path, sizeof(path), "%s", rp);
+	else
+		snprintf(path, sizeof(path), "%s/%s", bundle, rp);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "crsnl: oci-hook: container \"%s\": root file system %s: %s\n",
+			id, path, strerror(errno));
+out:
+	json_object_put(cfg);
+	free(buf);
+	return fd;
+}
+
 int oci_hook_main(int argc, char **argv)
 {
 	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
@@ -240,6 +295,9 @@ int oci_hook_main(int argc, char **argv)
 		goto out;
 	}
 	req.pid = (uint32_t)pid;
+	req.root_fd = open_rootfs(state, id);
+	if (req.root_fd < 0)
+		goto out;
 	if (req.name) {
 		snprintf(what, sizeof(what),
 			 "oci-hook: container \"%s\": apply policy \"%s\"", id,
@@ -251,6 +309,8 @@ int oci_hook_main(int argc, char **argv)
 		ret = crsnl_container_call(what, CRS_CMD_SET_CONTAINER, &req);
 	}
 out:
+	if (req.root_fd >= 0)
+		close(req.root_fd);
 	json_object_put(state);
 	free(buf);
 	return ret;

@@ -682,7 +682,9 @@ int crsnl_container_call(const char *what, uint8_t cmd,
 	    (req->log_mode >= 0 &&
 	     nla_put_u8(msg, CRS_CONTAINER_A_LOG_MODE, (uint8_t)req->log_mode)) ||
 	    (req->learning >= 0 &&
-	     nla_put_u8(msg, CRS_CONTAINER_A_LEARNING, (uint8_t)req->learning)))
+	     nla_put_u8(msg, CRS_CONTAINER_A_LEARNING, (uint8_t)req->learning)) ||
+	    (req->root_fd >= 0 &&
+	     nla_put_u32(msg, CRS_CONTAINER_A_ROOT_FD, (uint32_t)req->root_fd)))
 		goto nomem;
 	nla_nest_end(msg, ct);
 	if (cmd != CRS_CMD_DETACH &&
