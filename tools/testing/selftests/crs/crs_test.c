@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <linux/io_uring.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -270,6 +271,31 @@ const char *crs_ko(void)
 	const char *p = getenv("CRS_KO");
 
 	return p ? p : "crs.ko";
+}
+
+int crs_docker_caps(void)
+{
+	static const int keep[] = {
+		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
+		CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP,
+		CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+	};
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	unsigned int i, cap;
+	int bset[64] = { 0 };
+
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		bset[keep[i]] = 1;
+		d[keep[i] / 32].effective |= 1U << (keep[i] % 32);
+		d[keep[i] / 32].permitted |= 1U << (keep[i] % 32);
+	}
+	for (cap = 0; cap < 64; cap++)
+		if (!bset[cap] && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) &&
+		    errno != EINVAL)
+			return -1;
+	return syscall(SYS_capset, &h, d) ? -1 : 0;
 }
 
 long crs_scaled(long n)

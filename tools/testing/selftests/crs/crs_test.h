@@ -88,6 +88,14 @@ const char *crs_crsnl(void);
 const char *crs_ko(void);
 
 /*
+ * Keep only Docker's (and runc's) default capabilities in current's
+ * effective, permitted and bounding sets, as a container's root has
+ * them: CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID
+ * SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL AUDIT_WRITE. 0 or -1.
+ */
+int crs_docker_caps(void);
+
+/*
  * @n scaled by CRS_TEST_SCALE (percent, default 100), at least 1: the
  * iteration counts and durations of the long tests, cut down on the
  * checking kernel (tools/testing/debug/check-debug.sh) where every

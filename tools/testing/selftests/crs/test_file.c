@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -863,6 +864,178 @@ TEST_F(file, renaming_an_ancestor_directory_does_not_escape_a_rule)
 	EXPECT_EQ(0, get("mv-a-back")->ret);
 	ctr_stop(&self->c);
 	crs_sh(NULL, 0, "mv /tmp/crsf-moved " D " 2>/dev/null");
+}
+
+/* ---------------------------------------------------------------- */
+/* A different root: chroot, a new mount namespace, a copied binary. */
+
+/* Run @fn in a child with Docker's default capabilities; its status. */
+static int as_docker(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(crs_docker_caps() ? 120 : fn());
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* An exit status: err holds it (0: ret 0) */
+static void rec_status(const char *name, int st)
+{
+	rec(name, st ? -1 : 0, st, NULL);
+}
+
+static int enter_jail(void)
+{
+	return chroot(D "/jail") || chdir("/");
+}
+
+static int chroot_reads(void)
+{
+	if (enter_jail())
+		return 121;
+	rec_fd("chroot-data", open("/data", O_RDONLY));
+	rec_fd("chroot-free", open("/free", O_RDONLY));
+	return 0;
+}
+
+/*
+ * An unprivileged user namespace gives CAP_SYS_ADMIN over a new mount
+ * namespace: bind the protected file over a free one and read it there.
+ */
+static int userns_bind_reads(void)
+{
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS)) {
+		rec("userns", -1, errno, NULL);
+		return 0;
+	}
+	rec("userns", 0, 0, NULL);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount(D "/jail/data", D "/jail/free", NULL, MS_BIND, NULL)) {
+		rec("bind", -1, errno, NULL);
+		return 0;
+	}
+	rec("bind", 0, 0, NULL);
+	rec_fd("userns-bound", open(D "/jail/free", O_RDONLY));
+	rec_fd("userns-public", open(D "/public", O_RDONLY));
+	return 0;
+}
+
+static void body_other_root(void *arg)
+{
+	rec_status("chroot-rc", as_docker(chroot_reads));
+	rec_status("userns-rc", as_docker(userns_bind_reads));
+}
+
+static void jail(void)
+{
+	crs_sh(NULL, 0, "mkdir -p " D "/jail/bin && cp /bin/busybox " D "/jail/bin/busybox");
+	put_file(D "/jail/data", SECRET_DATA);
+	put_file(D "/jail/free", PUBLIC_DATA);
+}
+
+/*
+ * Rule paths are paths from the container's root: a chroot (CAP_SYS_CHROOT
+ * is a default capability) sees /tmp/crsf/jail/data as /data, and a bind
+ * mount in a user namespace's mount namespace shows it under a free name;
+ * neither changes which rule matches. A file the container's root does
+ * not reach (a mount of the new namespace) has no name: denied while a
+ * rule of its kind exists, as a file deeper than PATH_MAX is.
+ */
+TEST_F(file, a_different_root_does_not_change_which_rule_matches)
+{
+	jail();
+	ASSERT_EQ(0, push("f-root", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"data\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/jail/data\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-root", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_other_root, NULL));
+	EXPECT_EQ(0, get("chroot-rc")->err);
+	EXPECT_EQ(EACCES, get("chroot-data")->err)
+		TH_LOG("read %s", get("chroot-data")->data);
+	EXPECT_EQ(0, get("chroot-free")->ret);
+	EXPECT_STREQ(PUBLIC_DATA, get("chroot-free")->data);
+	EXPECT_EQ(0, get("userns-rc")->err);
+	/* the VM's kernel allows unprivileged user namespaces: this must run */
+	ASSERT_EQ(0, get("userns")->ret) TH_LOG("unshare: %d", get("userns")->err);
+	ASSERT_EQ(0, get("bind")->ret) TH_LOG("mount: %d", get("bind")->err);
+	EXPECT_EQ(EACCES, get("userns-bound")->err)
+		TH_LOG("read %s", get("userns-bound")->data);
+	EXPECT_EQ(EACCES, get("userns-public")->err);
+	ctr_stop(&self->c);
+}
+
+static char *const bb_cat_jail[] = { "busybox", "cat", D "/jail/data", NULL };
+static char *const bb_cat_data[] = { "busybox", "cat", "/data", NULL };
+static char *const bb_true[] = { "busybox", "true", NULL };
+
+/* exec busybox (@in_jail: the jail's copy, chrooted); 100 + errno if refused */
+static int run_busybox(int in_jail, char *const *argv)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	if (null >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	if (in_jail && enter_jail())
+		return 121;
+	execv("/bin/busybox", argv);
+	return 100 + errno;
+}
+
+static int host_cat(void) { return run_busybox(0, bb_cat_jail); }
+static int jail_cat(void) { return run_busybox(1, bb_cat_data); }
+static int host_true(void) { return run_busybox(0, bb_true); }
+static int jail_true(void) { return run_busybox(1, bb_true); }
+
+static void body_copied_program(void *arg)
+{
+	rec_status("host-cat", as_docker(host_cat));
+	rec_status("jail-cat", as_docker(jail_cat));
+}
+
+static void body_copied_exec(void *arg)
+{
+	rec_status("host-true", as_docker(host_true));
+	rec_status("jail-true", as_docker(jail_true));
+}
+
+/*
+ * A copy of an allowed binary run in a chroot has the name the container
+ * gives it (/tmp/crsf/jail/bin/busybox), not the one it has inside the
+ * chroot (/bin/busybox): neither a program rule nor an Execution rule
+ * that names /bin/busybox covers it.
+ */
+TEST_F(file, a_copied_binary_in_a_chroot_is_not_the_program_it_copies)
+{
+	jail();
+	/* busybox (the real one) may read anything; every other program nothing */
+	ASSERT_EQ(0, push("f-rootprog", "ACTIVE", "DENY", "ALLOW",
+			  "{\"name\": \"bb\", \"ruleType\": \"READ\", \"program\": \"/bin/busybox\","
+			  " \"file\": \"/*\", \"action\": \"ALLOW\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-rootprog", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_copied_program, NULL));
+	EXPECT_EQ(0, get("host-cat")->err);
+	/* busybox cat exits 1 when it cannot open the file */
+	EXPECT_EQ(1, get("jail-cat")->err);
+	ctr_stop(&self->c);
+
+	/* only /bin/busybox may be executed */
+	ASSERT_EQ(0, push("f-rootexec", "ACTIVE", "ALLOW", "DENY",
+			  "{\"name\": \"bb\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			  " \"program\": \"*\", \"file\": \"/bin/busybox\", \"action\": \"ALLOW\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-rootexec", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_copied_exec, NULL));
+	EXPECT_EQ(0, get("host-true")->err);
+	EXPECT_EQ(100 + EACCES, get("jail-true")->err);
+	ctr_stop(&self->c);
 }
 
 TEST_F(file, allowlist_default_deny_with_allow_rules)

@@ -48,10 +48,10 @@ create_ctr() {
 }
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 if ! command -v runc >/dev/null || [ ! -d "$CRS_ROOTFS/bin" ]; then
-	for t in $(seq 1 9); do echo "ok $t oci.test_$t # SKIP runc or $CRS_ROOTFS missing"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:9 error:0"
+	for t in $(seq 1 10); do echo "ok $t oci.test_$t # SKIP runc or $CRS_ROOTFS missing"; done
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:10 error:0"
 	exit 0
 fi
 rm -rf "$W"
@@ -121,7 +121,24 @@ result "$([ $r1 -eq 0 ] && [ -z "$o1" ] && [ $r2 -eq 1 ] && grep -q 'has no "pid
 	[ $r3 -eq 1 ] && grep -q 'not an OCI state' <<<"$o3" && echo 1)" \
 	state_without_annotation_is_a_noop_and_bad_state_fails "$r1 $o1; $r2 $o2; $r3 $o3"
 
-# 9. The module not loaded: the container does not start unprotected.
+# 9. A program rule is resolved in the container's root file system, not
+#    the host's: the hook runs before runc's pivot_root, so it hands the
+#    kernel the bundle's root.path. /bin/sh is dash on the host, busybox
+#    (the program every applet runs as) in the container.
+cat > "$W/prog.json" <<EOF
+{"name": "oci-prog", "policyMode": "ACTIVE",
+ "rules": [{"name": "sh-no-passwd", "ruleType": "READ", "program": "/bin/sh",
+	    "file": "/etc/passwd", "action": "DENY"}]}
+EOF
+"$CRSNL" policy push "$W/prog.json" >/dev/null
+run_ctr prog '{"crs.policy": "oci-prog"}' createRuntime \
+	/bin/sh -c 'read l < /etc/passwd && echo "read:$l"; echo done'
+"$CRSNL" policy delete oci-prog --force >/dev/null 2>&1
+result "$([ $rc -eq 0 ] && grep -q done <<<"$out" && ! grep -q 'read:root' <<<"$out" &&
+	grep -q 'Permission denied' <<<"$out" && echo 1)" \
+	program_rule_resolves_in_the_container_root_not_the_hosts "exit $rc: $out"
+
+# 10. The module not loaded: the container does not start unprotected.
 "$CRSNL" policy delete "$POLICY" --force >/dev/null 2>&1
 if rmmod crs 2>/dev/null; then
 	run_ctr unloaded "{\"crs.policy\": \"$POLICY\"}" createRuntime /bin/sh -c 'echo started'
@@ -130,8 +147,8 @@ if rmmod crs 2>/dev/null; then
 		! grep -q started <<<"$out" && echo 1)" \
 		module_not_loaded_fails_the_start "exit $rc: $out"
 else
-	echo "ok 9 oci.module_not_loaded_fails_the_start # SKIP crs.ko is in use"
-	n=9; skip=$((skip + 1))
+	echo "ok 10 oci.module_not_loaded_fails_the_start # SKIP crs.ko is in use"
+	n=10; skip=$((skip + 1))
 fi
 
 rm -rf "$W"

@@ -5,6 +5,7 @@
  * message, and nothing is stored.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netlink/attr.h>
@@ -349,6 +350,41 @@ TEST(get_unknown_policy_is_enoent_with_extack)
 	m = crs_conn_msg(&c, CRS_CMD_GET_LEARNED, NLM_F_DUMP);
 	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
 	EXPECT_STREQ("missing container attribute", c.extack);
+	crs_conn_close(&c);
+}
+
+/*
+ * CRS_CONTAINER_A_ROOT_FD names a directory by a descriptor of the
+ * caller: not an open descriptor is -EBADF, a file -ENOTDIR, each with
+ * its extack message, and nothing is bound.
+ */
+TEST(apply_root_fd_must_be_an_open_directory)
+{
+	static const struct { int fd; int err; const char *msg; } cases[] = {
+		{ 9999, -EBADF, "root fd is not an open file descriptor" },
+		{ -1, -ENOTDIR, "root fd is not a directory" },
+	};
+	struct crs_conn c;
+	struct nl_msg *m;
+	struct nlattr *ct;
+	unsigned int i;
+	int file = open("/proc/self/stat", O_RDONLY);
+
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, crs_conn_open(&c));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m = crs_conn_msg(&c, CRS_CMD_APPLY, 0);
+		ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
+		nla_put_u32(m, CRS_CONTAINER_A_PID, 1);
+		nla_put_string(m, CRS_CONTAINER_A_POLICY, "any");
+		nla_put_u32(m, CRS_CONTAINER_A_ROOT_FD,
+			    cases[i].fd < 0 ? file : cases[i].fd);
+		nla_nest_end(m, ct);
+		EXPECT_EQ(cases[i].err, crs_conn_call(&c, m, NULL, 0));
+		EXPECT_STREQ(cases[i].msg, c.extack);
+	}
+	EXPECT_EQ(0, crs_status_value(CRS_STATUS_A_CONTAINERS));
+	close(file);
 	crs_conn_close(&c);
 }
 
