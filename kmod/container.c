@@ -235,16 +235,16 @@ bool __crs_ctx_get(struct crs_ctx *ctx)
  * container's own code runs.
  */
 struct crs_root {
-	/* fs.root once set; lent to d_path() as current->fs */
-	struct fs_struct fs;
+	spinlock_t lock;	/* serializes the capture */
+	struct path root;	/* valid once set */
 	struct path rootfs;	/* until set: where names resolve */
-	bool set;		/* fs.root valid; set once (release/acquire) */
+	bool set;		/* root valid; set once (release/acquire) */
 };
 
 /* Is @r's root set? Pairs with the release in crs_container_root_capture() */
 static bool crs_root_ready(const struct crs_root *r)
 {
-	/* fs.root is read after set: it is written before set */
+	/* root is read after set: it is written before set */
 	return r && smp_load_acquire(&r->set);
 }
 
@@ -282,9 +282,7 @@ static struct crs_root *crs_root_new(struct task_struct *task,
 		kfree(r);
 		return ERR_PTR(-ESRCH);
 	}
-	spin_lock_init(&r->fs.lock);
-	seqcount_spinlock_init(&r->fs.seq, &r->fs.lock);
-	r->fs.users = 1;
+	spin_lock_init(&r->lock);
 	/* the same directory: a runtime's new mount namespace copies mounts */
 	if (rootfs && !crs_task_root(current, &mine)) {
 		pending = troot.dentry == mine.dentry;
@@ -295,7 +293,7 @@ static struct crs_root *crs_root_new(struct task_struct *task,
 		r->rootfs = *rootfs;
 		path_get(&r->rootfs);
 	} else {
-		r->fs.root = troot;
+		r->root = troot;
 		r->set = true;
 	}
 	return r;
@@ -306,7 +304,7 @@ static void crs_root_free(struct crs_root *r)
 	if (!r)
 		return;
 	if (r->set)
-		path_put(&r->fs.root);
+		path_put(&r->root);
 	if (r->rootfs.mnt)
 		path_put(&r->rootfs);
 	kfree(r);
@@ -335,22 +333,22 @@ void crs_container_root_capture(struct crs_container *c,
 
 	if (!r || crs_root_ready(r) || (!root && !fs))
 		return;
-	spin_lock(&r->fs.lock);
+	spin_lock(&r->lock);
 	if (!r->set) {
 		if (root) {
 			path_get(root);
-			r->fs.root = *root;
+			r->root = *root;
 		} else {
 			spin_lock(&fs->lock);
-			r->fs.root = fs->root;
-			path_get(&r->fs.root);
+			r->root = fs->root;
+			path_get(&r->root);
 			spin_unlock(&fs->lock);
 		}
-		/* readers test set (crs_root_ready()) before fs.root */
+		/* readers test set (crs_root_ready()) before root */
 		smp_store_release(&r->set, true);
 		done = true;
 	}
-	spin_unlock(&r->fs.lock);
+	spin_unlock(&r->lock);
 	if (done)
 		atomic_inc(&c->resolve_gen);
 }
@@ -371,7 +369,7 @@ int crs_container_lookup_root(struct crs_container *c, struct path *root)
 	if (!r)
 		return -ESRCH;
 	if (crs_root_ready(r))
-		*root = r->fs.root;
+		*root = r->root;
 	else if (r->rootfs.mnt)
 		*root = r->rootfs;
 	else
@@ -394,6 +392,50 @@ static bool crs_root_is_current(struct fs_struct *fs, const struct path *root)
 }
 
 /**
+ * crs_d_path_from() - d_path() of @path from @root instead of current's
+ * @root: the root to name from
+ * @path: a path the kernel resolved
+ * @buf: buffer
+ * @buflen: its size
+ *
+ * d_path() runs with an fs_struct holding @root lent to current
+ * (task_lock() keeps other tasks, which read task->fs under it, from
+ * seeing it; d_path() only reads the root from it). A file @root does
+ * not reach (a mount of another mount namespace, a detached mount) has
+ * no name. Pseudo files (pipes, sockets, anonymous inodes) keep their
+ * d_path() names.
+ *
+ * Context: task context, no spinlock held but RCU (and, on !PREEMPT_RT,
+ * disabled preemption) allowed; does not sleep.
+ * Return: a pointer into @buf, or ERR_PTR: -ENAMETOOLONG, -EXDEV (not
+ * under @root), -EAGAIN (not in task context).
+ */
+char *crs_d_path_from(const struct path *root, const struct path *path,
+		      char *buf, int buflen)
+{
+	struct fs_struct fs, *mine = current->fs;
+	char *s;
+
+	if (path->dentry->d_op && path->dentry->d_op->d_dname)
+		return d_path(path, buf, buflen);
+	if (!mine || !in_task())
+		return ERR_PTR(-EAGAIN);
+	memset(&fs, 0, sizeof(fs));
+	spin_lock_init(&fs.lock);
+	seqcount_spinlock_init(&fs.seq, &fs.lock);
+	fs.users = 1;
+	fs.root = *root;
+	task_lock(current);
+	current->fs = &fs;
+	s = d_path(path, buf, buflen);
+	current->fs = mine;
+	task_unlock(current);
+	if (!IS_ERR(s) && !path_is_under(path, root))
+		return ERR_PTR(-EXDEV);
+	return s;
+}
+
+/**
  * crs_container_d_path() - @path as container @c names it
  * @c: current's container
  * @path: a path the kernel resolved
@@ -402,39 +444,23 @@ static bool crs_root_is_current(struct fs_struct *fs, const struct path *root)
  *
  * The path from @c's root (see struct crs_root), whatever root current
  * has: for a task in the container's root it is d_path(); for one in
- * another (chroot, pivot_root, a new mount namespace) d_path() is run
- * with the container's root lent to current (task_lock() keeps other
- * tasks from seeing it), and a file the container's root does not reach
- * (another mount namespace's mounts, a detached mount) has no name.
- * Pseudo files (pipes, sockets, anonymous inodes) keep their d_path()
- * names. While the root is pending, paths are current's d_path().
+ * another (chroot, pivot_root, a new mount namespace) crs_d_path_from()
+ * the container's root. While the root is pending, current's d_path().
  *
  * Context: process context, inside crs_ctx_get(); does not sleep.
- * Return: a pointer into @buf, or ERR_PTR: -ENAMETOOLONG, -EXDEV (not
- * under the container's root), -EAGAIN (not in task context).
+ * Return: as crs_d_path_from().
  */
 char *crs_container_d_path(struct crs_container *c, const struct path *path,
 			   char *buf, int buflen)
 {
 	struct fs_struct *mine = current->fs;
 	struct crs_root *r = c->root;
-	char *s;
 
 	if (!mine)
 		return ERR_PTR(-ENOENT);
-	if (!crs_root_ready(r) || crs_root_is_current(mine, &r->fs.root) ||
-	    (path->dentry->d_op && path->dentry->d_op->d_dname))
+	if (!crs_root_ready(r) || crs_root_is_current(mine, &r->root))
 		return d_path(path, buf, buflen);
-	if (!in_task())
-		return ERR_PTR(-EAGAIN);
-	task_lock(current);
-	current->fs = &r->fs;
-	s = d_path(path, buf, buflen);
-	current->fs = mine;
-	task_unlock(current);
-	if (!IS_ERR(s) && !path_is_under(path, &r->fs.root))
-		return ERR_PTR(-EXDEV);
-	return s;
+	return crs_d_path_from(&r->root, path, buf, buflen);
 }
 
 static void crs_container_free_work(struct work_struct *w)

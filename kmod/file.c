@@ -4,10 +4,12 @@
  *
  * Every decision is made on what the kernel resolved: the struct path of
  * the opened file (or the parent directory plus the name for a directory
- * entry being created, removed or renamed), turned into a string with
- * d_path() relative to the calling task's root, so a container sees its
- * own paths; symlinks, "..", dirfds, /proc/self/fd/N, /proc/self/root,
- * openat2, io_uring and 32-bit calls all arrive here as the same path.
+ * entry being created, removed or renamed), turned into a string from
+ * the container's root (crs_container_d_path()), not the calling task's:
+ * a container sees its own paths, and a chroot or a new mount namespace
+ * inside it cannot rename them; symlinks, "..", dirfds, /proc/self/fd/N,
+ * /proc/self/root, openat2, io_uring and 32-bit calls all arrive here as
+ * the same path.
  *
  * Compiled tables (crs_file_compile): one set per kind (READ, WRITE,
  * Execution). A rule whose file has no wildcard goes into a hash of exact
@@ -94,7 +96,7 @@ struct crs_fset {
 
 struct crs_file_table {
 	u64 id;				/* unique per compiled policy */
-	bool need_resolve;		/* rules name programs or exec files */
+	bool need_resolve;		/* rules name programs or files */
 	unsigned long resolve_after;	/* jiffies: lazy resolution rate limit */
 	struct crs_fset set[__CRS_FK_MAX];
 	struct crs_fkey *keys;
@@ -109,6 +111,18 @@ struct crs_ino {
 	u32 idx;			/* rule index (exec[] only) */
 };
 
+/*
+ * A rule path through a symlink: the file it names is reached, and so
+ * judged, under its real path @canon; a path under @canon is matched
+ * again with @canon replaced by the rule's @lit (crs_alias_match()).
+ */
+struct crs_alias {
+	char *canon;
+	char *lit;
+	u32 canon_len;
+	u32 lit_len;
+};
+
 struct crs_file_bound {
 	struct rcu_head rcu;
 	u64 id;				/* crs_file_table.id */
@@ -118,6 +132,8 @@ struct crs_file_bound {
 	u32 nexec;
 	struct crs_ino *prog;		/* [nrules] or NULL */
 	struct crs_ino *exec;		/* [nexec], sorted by dev, ino */
+	u32 nalias;
+	struct crs_alias *alias;	/* [nalias] */
 };
 
 #include "compat.h"
@@ -264,7 +280,8 @@ int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack)
 		ref = &t->refs[nused];
 		ref->rule = r;
 		ref->idx = i;
-		if (!crs_prog_is_any(r->program))
+		/* a program, or a file whose directories may be symlinks */
+		if (!crs_prog_is_any(r->program) || (r->file && r->file[0] == '/'))
 			t->need_resolve = true;
 		if (!r->file || !strcmp(r->file, "*")) {
 			if (kind != CRS_FK_EXEC) {
@@ -278,8 +295,6 @@ int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack)
 		}
 keyed:
 		len = crs_glob_prefix(r->file, &is_glob);
-		if (kind == CRS_FK_EXEC && !is_glob)
-			t->need_resolve = true;
 		tab = is_glob ? s->glob : s->exact;
 		hash = crs_hash(r->file, len);
 		k = crs_fkey_find(tab, s->bits, r->file, len, hash);
@@ -333,6 +348,13 @@ static struct crs_file_bound *crs_bound(struct crs_container *c)
 
 static void crs_bound_free(struct crs_file_bound *b)
 {
+	u32 i;
+
+	for (i = 0; i < b->nalias; i++) {
+		kfree(b->alias[i].canon);
+		kfree(b->alias[i].lit);
+	}
+	kfree(b->alias);
 	kvfree(b->prog);
 	kvfree(b->exec);
 	kfree(b);
@@ -374,10 +396,16 @@ static void crs_resolve_one(const struct path *root, const char *name,
  * publishes the result under the lock if the container still has the
  * same compiled policy (else the result is dropped).
  */
+enum crs_bind_kind {
+	CRS_BIND_PROGRAM,		/* a rule's program: its inode */
+	CRS_BIND_EXEC,			/* an exact Execution file: its inode */
+	CRS_BIND_ALIAS,			/* a rule file's literal part: its path */
+};
+
 struct crs_bind_name {
 	char *name;
 	u32 idx;			/* rule index */
-	bool exec;			/* an Execution file, else a program */
+	u8 kind;			/* enum crs_bind_kind */
 };
 
 struct crs_bind_req {
@@ -387,6 +415,7 @@ struct crs_bind_req {
 	int gen;			/* crs_container.resolve_gen */
 	u32 nrules;
 	u32 nexec;
+	u32 nalias;
 	u32 nnames;
 	struct crs_bind_name names[];
 };
@@ -436,29 +465,56 @@ static struct crs_policy *crs_bind_policy(struct crs_container *c)
  * (crs_container_lookup_root()); NULL when nothing is to be done or on
  * failure (the hooks then queue a lazy resolution).
  */
+/*
+ * The literal directory part of rule file @file, without a trailing '/'
+ * (all of an exact path): what a symlink could redirect. Its length, 0
+ * when there is none to resolve ("/", "*", relative).
+ */
+static u32 crs_alias_len(const char *file)
+{
+	bool is_glob;
+	u32 len;
+
+	if (!file || file[0] != '/')
+		return 0;
+	len = crs_glob_prefix(file, &is_glob);
+	while (len > 1 && file[len - 1] == '/')
+		len--;
+	return len > 1 ? len : 0;
+}
+
+/* Copy @name[0..@len) into the next entry of @req; false if out of memory */
+static bool crs_bind_add(struct crs_bind_req *req, const char *name, u32 len,
+			 u32 idx, enum crs_bind_kind kind)
+{
+	struct crs_bind_name *bn = &req->names[req->nnames];
+
+	bn->name = kstrndup(name, len, GFP_KERNEL_ACCOUNT);
+	if (!bn->name)
+		return false;
+	bn->idx = idx;
+	bn->kind = kind;
+	req->nnames++;
+	req->nexec += kind == CRS_BIND_EXEC;
+	req->nalias += kind == CRS_BIND_ALIAS;
+	return true;
+}
+
 static struct crs_bind_req *crs_bind_prepare(struct crs_container *c)
 {
 	struct crs_policy *p = crs_bind_policy(c);
 	struct crs_file_bound *old = crs_bound(c);
+	const char *last_alias = NULL;
 	struct crs_bind_req *req;
-	u32 i, n = 0;
+	u32 i, n = 0, len, last_len = 0;
+	bool is_glob;
 
 	lockdep_assert_held(&crs_lock);
 	if (!p || (old && old->id == p->file->id && crs_bound_fresh(old, c)))
 		return NULL;
-	for (i = 0; i < p->nrules; i++) {
-		const struct crs_rule *r = &p->rules[i];
-		int kind = crs_rule_kind(r);
-		bool is_glob;
-
-		if (kind < 0 || r->inactive)
-			continue;
-		n += !crs_prog_is_any(r->program);
-		if (kind == CRS_FK_EXEC && r->file) {
-			crs_glob_prefix(r->file, &is_glob);
-			n += !is_glob;
-		}
-	}
+	/* at most a program, an exact Execution file and an alias per rule */
+	for (i = 0; i < p->nrules; i++)
+		n += 3;
 	req = kzalloc(struct_size(req, names, n), GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return NULL;
@@ -466,35 +522,31 @@ static struct crs_bind_req *crs_bind_prepare(struct crs_container *c)
 	req->id = p->file->id;
 	req->gen = atomic_read(&c->resolve_gen);
 	req->nrules = p->nrules;
-	for (i = 0; i < p->nrules && req->nnames < n; i++) {
+	for (i = 0; i < p->nrules; i++) {
 		const struct crs_rule *r = &p->rules[i];
 		int kind = crs_rule_kind(r);
-		struct crs_bind_name *bn;
-		bool is_glob;
 
 		if (kind < 0 || r->inactive)
 			continue;
-		if (!crs_prog_is_any(r->program)) {
-			bn = &req->names[req->nnames];
-			bn->name = kstrdup(r->program, GFP_KERNEL_ACCOUNT);
-			if (!bn->name)
-				goto err;
-			bn->idx = i;
-			req->nnames++;
-		}
+		if (!crs_prog_is_any(r->program) &&
+		    !crs_bind_add(req, r->program, strlen(r->program), i,
+				  CRS_BIND_PROGRAM))
+			goto err;
 		if (kind == CRS_FK_EXEC && r->file) {
 			crs_glob_prefix(r->file, &is_glob);
-			if (is_glob)
-				continue;
-			bn = &req->names[req->nnames];
-			bn->name = kstrdup(r->file, GFP_KERNEL_ACCOUNT);
-			if (!bn->name)
+			if (!is_glob && !crs_bind_add(req, r->file, strlen(r->file),
+						      i, CRS_BIND_EXEC))
 				goto err;
-			bn->idx = i;
-			bn->exec = true;
-			req->nnames++;
-			req->nexec++;
 		}
+		len = crs_alias_len(r->file);
+		/* rules of one directory usually come together */
+		if (!len || (last_alias && len == last_len &&
+			     !memcmp(last_alias, r->file, len)))
+			continue;
+		if (!crs_bind_add(req, r->file, len, i, CRS_BIND_ALIAS))
+			goto err;
+		last_alias = r->file;
+		last_len = len;
 	}
 	if (crs_container_lookup_root(c, &req->root))
 		goto err;
@@ -502,6 +554,52 @@ static struct crs_bind_req *crs_bind_prepare(struct crs_container *c)
 err:
 	crs_bind_req_free(req);
 	return NULL;
+}
+
+/*
+ * If rule file part @name leads through a symlink in @root, record in
+ * @b the real path it reaches (@buf: PATH_MAX scratch). A name that does
+ * not exist (yet) is tried once more without its last component: the
+ * directory a rule's file will be created in.
+ */
+static void crs_resolve_alias(const struct path *root, const char *name,
+			      struct crs_file_bound *b, char *buf)
+{
+	size_t nl = strlen(name), cl, tail = 0;
+	struct crs_alias *a;
+	struct path path;
+	char *canon;
+
+	if (vfs_path_lookup(root->dentry, root->mnt, name, LOOKUP_FOLLOW, &path)) {
+		const char *slash = strrchr(name, '/');
+
+		if (!slash || slash == name || slash - name >= PATH_MAX)
+			return;
+		tail = nl - (slash - name);
+		memcpy(buf, name, nl - tail);
+		buf[nl - tail] = '\0';
+		if (vfs_path_lookup(root->dentry, root->mnt, buf, LOOKUP_FOLLOW,
+				    &path))
+			return;
+	}
+	canon = crs_d_path_from(root, &path, buf, PATH_MAX);
+	path_put(&path);
+	if (IS_ERR(canon))
+		return;
+	cl = strlen(canon);
+	if (cl == nl - tail && !memcmp(canon, name, cl))
+		return;
+	a = &b->alias[b->nalias];
+	a->canon = kstrdup(canon, GFP_KERNEL_ACCOUNT);
+	a->lit = kstrndup(name, nl - tail, GFP_KERNEL_ACCOUNT);
+	if (!a->canon || !a->lit) {
+		kfree(a->canon);
+		kfree(a->lit);
+		return;
+	}
+	a->canon_len = cl;
+	a->lit_len = nl - tail;
+	b->nalias++;
 }
 
 /*
@@ -514,6 +612,7 @@ static struct crs_file_bound *crs_bind_lookup(const struct crs_bind_req *req)
 	const char *prev = NULL;
 	struct crs_file_bound *b;
 	struct crs_ino last = {};
+	char *buf = NULL;
 	u32 i;
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
@@ -525,6 +624,12 @@ static struct crs_file_bound *crs_bind_lookup(const struct crs_bind_req *req)
 	b->nrules = req->nrules;
 	b->prog = kvcalloc(max(req->nrules, 1U), sizeof(*b->prog), GFP_KERNEL_ACCOUNT);
 	b->exec = kvcalloc(max(req->nexec, 1U), sizeof(*b->exec), GFP_KERNEL_ACCOUNT);
+	if (req->nalias) {
+		b->alias = kcalloc(req->nalias, sizeof(*b->alias), GFP_KERNEL_ACCOUNT);
+		buf = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (!b->alias || !buf)
+			goto err;
+	}
 	if (!b->prog || !b->exec)
 		goto err;
 	for (i = 0; i < req->nnames; i++) {
@@ -532,7 +637,9 @@ static struct crs_file_bound *crs_bind_lookup(const struct crs_bind_req *req)
 
 		if (fatal_signal_pending(current))
 			goto err;
-		if (bn->exec) {
+		if (bn->kind == CRS_BIND_ALIAS) {
+			crs_resolve_alias(&req->root, bn->name, b, buf);
+		} else if (bn->kind == CRS_BIND_EXEC) {
 			crs_resolve_one(&req->root, bn->name, &b->exec[b->nexec]);
 			if (b->exec[b->nexec].ino) {
 				b->exec[b->nexec].idx = bn->idx;
@@ -550,8 +657,10 @@ static struct crs_file_bound *crs_bind_lookup(const struct crs_bind_req *req)
 		cond_resched();
 	}
 	sort(b->exec, b->nexec, sizeof(*b->exec), crs_ino_cmp, NULL);
+	kfree(buf);
 	return b;
 err:
+	kfree(buf);
 	crs_bound_free(b);
 	return NULL;
 }
@@ -885,6 +994,36 @@ static void crs_fset_match(struct crs_fq *q, const struct crs_fset *s,
 		crs_fq_consider(q, ref);
 }
 
+/*
+ * A rule path through a symlink names a file whose path is under the
+ * symlink's target: match @path again with that target (an alias's
+ * canon) put back as the rule wrote it (its lit).
+ */
+static void crs_alias_match(struct crs_fq *q, const struct crs_fset *s,
+			    const char *path)
+{
+	size_t len = strlen(path);
+	char *alt;
+	u32 i;
+
+	for (i = 0; i < q->b->nalias; i++) {
+		const struct crs_alias *a = &q->b->alias[i];
+
+		if (len < a->canon_len || memcmp(path, a->canon, a->canon_len) ||
+		    (path[a->canon_len] != '/' && path[a->canon_len] != '\0'))
+			continue;
+		if (a->lit_len + len - a->canon_len >= PATH_MAX)
+			continue;
+		alt = crs_path_buf(CRS_BUF_ALIAS);
+		if (!alt)
+			return;
+		memcpy(alt, a->lit, a->lit_len);
+		memcpy(alt + a->lit_len, path + a->canon_len,
+		       len - a->canon_len + 1);
+		crs_fset_match(q, s, alt);
+	}
+}
+
 static void crs_exec_match_inode(struct crs_fq *q, const struct inode *inode)
 {
 	struct crs_ino key = { .ino = inode->i_ino, .dev = inode->i_sb->s_dev };
@@ -983,6 +1122,8 @@ static bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
 		return crs_verdict(ctx, NULL, CRS_ACTION_DENY, &obj);
 	}
 	crs_fset_match(&q, &q.t->set[kind], path);
+	if (q.b && q.b->nalias)
+		crs_alias_match(&q, &q.t->set[kind], path);
 	if (kind == CRS_FK_EXEC && exe)
 		crs_exec_match_inode(&q, exe);
 	if (q.deny)
@@ -1085,6 +1226,65 @@ static bool crs_rule_under(const char *rule, const char *dir, size_t dl)
 	return !strncmp(rule, dir, lit);
 }
 
+/* A DENY rule that could name a file under (or at) @dir, or NULL. */
+static const struct crs_rule *crs_deny_under(const struct crs_policy *p,
+					     const char *dir, size_t dl)
+{
+	u32 i;
+
+	for (i = 0; i < p->nrules; i++) {
+		const struct crs_rule *r = &p->rules[i];
+
+		if (r->inactive || !r->file || r->action != CRS_ACTION_DENY ||
+		    crs_rule_kind(r) < 0)
+			continue;
+		if (crs_rule_under(r->file, dir, dl) ||
+		    (strlen(r->file) == dl && !memcmp(r->file, dir, dl)))
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Renaming @dir (@dl bytes) through a symlinked rule path (struct
+ * crs_alias): @dir at or above an alias's real path moves what the rule
+ * names; @dir below it is the rule's path with the target put back.
+ */
+static const struct crs_rule *crs_deny_under_alias(struct crs_ctx *ctx,
+						   const char *dir, size_t dl)
+{
+	struct crs_file_bound *b = crs_bound(ctx->c);
+	const struct crs_rule *r;
+	char *alt;
+	u32 i;
+
+	if (!b || !ctx->p->file || b->id != ctx->p->file->id)
+		return NULL;
+	for (i = 0; i < b->nalias; i++) {
+		const struct crs_alias *a = &b->alias[i];
+
+		if (dl <= a->canon_len && !memcmp(a->canon, dir, dl) &&
+		    (dl == a->canon_len || a->canon[dl] == '/' || dl == 1)) {
+			r = crs_deny_under(ctx->p, a->lit, a->lit_len);
+			if (r)
+				return r;
+		} else if (dl > a->canon_len && dir[a->canon_len] == '/' &&
+			   !memcmp(a->canon, dir, a->canon_len) &&
+			   a->lit_len + dl - a->canon_len < PATH_MAX) {
+			alt = crs_path_buf(CRS_BUF_ALIAS);
+			if (!alt)
+				return NULL;
+			memcpy(alt, a->lit, a->lit_len);
+			memcpy(alt + a->lit_len, dir + a->canon_len,
+			       dl - a->canon_len + 1);
+			r = crs_deny_under(ctx->p, alt, a->lit_len + dl - a->canon_len);
+			if (r)
+				return r;
+		}
+	}
+	return NULL;
+}
+
 /*
  * Renaming directory @dir moves every file under it: a DENY rule (READ,
  * WRITE or Execution, of any program) whose path could name a file under
@@ -1096,23 +1296,16 @@ static bool crs_decide_subtree(struct crs_ctx *ctx, const char *dir)
 {
 	struct crs_object obj = { .type = CRS_RULE_WRITE, .path = dir,
 				  .syscall_nr = -1 };
-	const struct crs_policy *p = ctx->p;
+	const struct crs_rule *r;
 	size_t dl;
-	u32 i;
 
-	if (!dir || !p || ctx->mode == CRS_MODE_INACTIVE)
+	if (!dir || !ctx->p || ctx->mode == CRS_MODE_INACTIVE)
 		return false;
 	dl = strlen(dir);
-	for (i = 0; i < p->nrules; i++) {
-		const struct crs_rule *r = &p->rules[i];
-
-		if (r->inactive || !r->file || r->action != CRS_ACTION_DENY ||
-		    crs_rule_kind(r) < 0)
-			continue;
-		if (crs_rule_under(r->file, dir, dl))
-			return crs_verdict(ctx, r, CRS_ACTION_DENY, &obj);
-	}
-	return false;
+	r = crs_deny_under(ctx->p, dir, dl);
+	if (!r)
+		r = crs_deny_under_alias(ctx, dir, dl);
+	return r ? crs_verdict(ctx, r, CRS_ACTION_DENY, &obj) : false;
 }
 
 /* ---------------------------------------------------------------------- */

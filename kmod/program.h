@@ -37,6 +37,7 @@ enum crs_pathbuf {
 	CRS_BUF_A,
 	CRS_BUF_B,
 	CRS_BUF_LOG,	/* crs_log_denial()'s escaped names */
+	CRS_BUF_ALIAS,	/* a path with a symlinked rule prefix put back */
 	__CRS_BUF_MAX
 };
 

@@ -1038,6 +1038,70 @@ TEST_F(file, a_copied_binary_in_a_chroot_is_not_the_program_it_copies)
 	ctr_stop(&self->c);
 }
 
+/* ---------------------------------------------------------------- */
+/* Rule paths through symlinks. */
+
+static void body_symlinked(void *arg)
+{
+	rec_fd("k8s-token", open(D "/sec2/token", O_RDONLY));
+	rec_fd("k8s-real", open(D "/sec2/..2024_a/token", O_RDONLY));
+	rec_fd("lnk-conf", open(D "/lnk/conf", O_RDONLY));
+	rec_fd("real-conf", open(D "/real/conf", O_RDONLY));
+	rec_fd("real-other", open(D "/real/other", O_RDONLY));
+	rec_fd("real-create", open(D "/real/new", O_WRONLY | O_CREAT, 0644));
+	rec_ret("mv-real", rename(D "/real", D "/real2"));
+	rec_ret("mv-data", rename(D "/sec2/..2024_a", D "/sec2/x"));
+}
+
+static void body_rotated(void *arg)
+{
+	rec_fd("rotated", open(D "/sec2/token", O_RDONLY));
+}
+
+/*
+ * A rule whose path goes through a symlink protects the file it names:
+ * a Kubernetes secret (token -> ..data/token, ..data -> ..2024_a), a
+ * directory link (lnk -> real), a file created later under it, a rename
+ * of the real directory; and it follows the link when the secret is
+ * rotated (..data -> ..2024_b): names are resolved again every 2 s.
+ */
+TEST_F(file, symlinked_rule_paths_protect_the_file_they_name)
+{
+	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/sec2/..2024_a " D "/sec2/..2024_b " D "/real"
+			    " && ln -s ..2024_a " D "/sec2/..data && ln -s ..data/token " D "/sec2/token"
+			    " && ln -s real " D "/lnk"));
+	put_file(D "/sec2/..2024_a/token", SECRET_DATA);
+	put_file(D "/sec2/..2024_b/token", SECRET_DATA);
+	put_file(D "/real/conf", SECRET_DATA);
+	put_file(D "/real/other", PUBLIC_DATA);
+	ASSERT_EQ(0, push("f-symlink", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"token\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/sec2/token\", \"action\": \"DENY\"},"
+			  "{\"name\": \"conf\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/lnk/conf\", \"action\": \"DENY\"},"
+			  "{\"name\": \"lnk\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			  " \"file\": \"" D "/lnk/*\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-symlink", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_symlinked, NULL));
+	EXPECT_EQ(EACCES, get("k8s-token")->err) TH_LOG("read %s", get("k8s-token")->data);
+	EXPECT_EQ(EACCES, get("k8s-real")->err);
+	EXPECT_EQ(EACCES, get("lnk-conf")->err);
+	EXPECT_EQ(EACCES, get("real-conf")->err);
+	EXPECT_EQ(0, get("real-other")->ret);
+	EXPECT_EQ(EACCES, get("real-create")->err);
+	EXPECT_EQ(EACCES, get("mv-real")->err);
+	EXPECT_EQ(EACCES, get("mv-data")->err);
+	/* the kubelet rotates the secret, on the host */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "ln -s ..2024_b " D "/sec2/..data_tmp && mv -T "
+			    D "/sec2/..data_tmp " D "/sec2/..data"));
+	usleep(2500 * 1000);
+	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_rotated, NULL));
+	EXPECT_EQ(EACCES, get("rotated")->err) TH_LOG("read %s", get("rotated")->data);
+	ctr_stop(&self->c);
+}
+
 TEST_F(file, allowlist_default_deny_with_allow_rules)
 {
 
