@@ -430,7 +430,7 @@ static void crs_bind_req_free(struct crs_bind_req *req)
 		path_put(&req->root);
 	if (req->ns)
 		put_pid_ns(req->ns);
-	kfree(req);
+	kvfree(req);
 }
 
 /*
@@ -506,16 +506,15 @@ static struct crs_bind_req *crs_bind_prepare(struct crs_container *c)
 	struct crs_file_bound *old = crs_bound(c);
 	const char *last_alias = NULL;
 	struct crs_bind_req *req;
-	u32 i, n = 0, len, last_len = 0;
+	u32 i, n, len, last_len = 0;
 	bool is_glob;
 
 	lockdep_assert_held(&crs_lock);
 	if (!p || (old && old->id == p->file->id && crs_bound_fresh(old, c)))
 		return NULL;
 	/* at most a program, an exact Execution file and an alias per rule */
-	for (i = 0; i < p->nrules; i++)
-		n += 3;
-	req = kzalloc(struct_size(req, names, n), GFP_KERNEL_ACCOUNT);
+	n = 3 * p->nrules;
+	req = kvzalloc(struct_size(req, names, n), GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return NULL;
 	req->ns = get_pid_ns(c->pidns);
