@@ -100,12 +100,24 @@ struct crs_net_ns {
 	struct net *idle_ref;		/* held while users == 0 */
 };
 
+/*
+ * The socket-owner records charged to one container: each record holds
+ * a reference, so the count outlives the container's unbinding until
+ * its last socket is freed.
+ */
+struct crs_net_quota {
+	refcount_t ref;
+	atomic_t used;			/* records charged */
+	struct rcu_head rcu;
+};
+
 /* c->net_priv: a container's place in its namespace's list. */
 struct crs_net_att {
 	struct list_head node;
 	struct rcu_head rcu;
 	struct crs_container *c;
 	struct crs_net_ns *ns;
+	struct crs_net_quota *quota;
 };
 
 /* The owner of a socket. */
@@ -114,6 +126,7 @@ struct crs_net_sock {
 	struct rcu_head rcu;
 	const struct sock *sk;		/* key; no reference */
 	u64 cid;			/* container id */
+	struct crs_net_quota *quota;	/* charged to; referenced */
 	unsigned long cache;		/* epoch << 4 | mode << 1 | deny; 0 none */
 	u8 dir;				/* CRS_NET_OUT: connected, else IN */
 	char program[];			/* "" if unknown */
@@ -136,6 +149,11 @@ static atomic_t crs_net_hooked = ATOMIC_INIT(0);
 static unsigned int max_sockets = 1 << 20;
 module_param(max_sockets, uint, 0644);
 MODULE_PARM_DESC(max_sockets, "Most sockets whose owner is recorded (default 1048576)");
+
+static unsigned int max_container_sockets = 1 << 16;
+module_param(max_container_sockets, uint, 0644);
+MODULE_PARM_DESC(max_container_sockets,
+		 "Most sockets whose owner is recorded per container; beyond it the container's bind, listen and connect fail with ENOBUFS (default 65536)");
 
 /* Taken with symbol_request() on first use, kept until unload. */
 static struct {
@@ -461,16 +479,40 @@ static const char *crs_net_owner(const struct crs_net_sock *s)
 	return s->program[0] ? s->program : NULL;
 }
 
+static void crs_net_quota_put(struct crs_net_quota *q)
+{
+	if (q && refcount_dec_and_test(&q->ref))
+		kfree_rcu(q, rcu);
+}
+
+static void crs_net_sock_free(struct crs_net_sock *s)
+{
+	atomic_dec(&s->quota->used);
+	crs_net_quota_put(s->quota);
+	kfree(s);
+}
+
 static void crs_net_sock_free_rcu(struct rcu_head *h)
 {
-	kfree(container_of(h, struct crs_net_sock, rcu));
+	crs_net_sock_free(container_of(h, struct crs_net_sock, rcu));
+}
+
+/* What @c's records are charged to; NULL once it is unbound. */
+static struct crs_net_quota *crs_net_quota_of(struct crs_container *c)
+{
+	struct crs_net_att *a = READ_ONCE(c->net_priv);
+
+	return a ? a->quota : NULL;
 }
 
 /*
- * Record (or replace) the owner of @sk. Any context, RCU read lock held.
- * Returns the record, or NULL when out of memory or over max_sockets.
+ * Record (or replace) the owner of @sk, charged to @q. Any context, RCU
+ * read lock held. Returns the record, or NULL when out of memory, over
+ * max_sockets or over @q's max_container_sockets (or @q is NULL): the
+ * callers then fail closed.
  */
-static struct crs_net_sock *crs_net_sock_set(const struct sock *sk, u64 cid,
+static struct crs_net_sock *crs_net_sock_set(const struct sock *sk,
+					     struct crs_net_quota *q, u64 cid,
 					     const char *program, u8 dir,
 					     unsigned long cache)
 {
@@ -483,12 +525,21 @@ static struct crs_net_sock *crs_net_sock_set(const struct sock *sk, u64 cid,
 	if (old && old->cid == cid && old->dir == dir &&
 	    !strcmp(old->program, program))
 		return old;
-	if (!old && atomic_read(&crs_net_nsocks) >= READ_ONCE(max_sockets))
+	if (!q || (!old &&
+		   (atomic_read(&crs_net_nsocks) >= READ_ONCE(max_sockets) ||
+		    atomic_read(&q->used) >= READ_ONCE(max_container_sockets))))
 		return NULL;
 	len = strlen(program) + 1;
 	s = kmalloc(sizeof(*s) + len, GFP_ATOMIC | __GFP_NOWARN);
 	if (!s)
 		return NULL;
+	/* zero: the container was unbound meanwhile */
+	if (!refcount_inc_not_zero(&q->ref)) {
+		kfree(s);
+		return NULL;
+	}
+	atomic_inc(&q->used);
+	s->quota = q;
 	s->sk = sk;
 	s->cid = cid;
 	s->dir = dir;
@@ -497,7 +548,7 @@ static struct crs_net_sock *crs_net_sock_set(const struct sock *sk, u64 cid,
 	if (old) {
 		if (rhashtable_replace_fast(&crs_net_socks, &old->node,
 					    &s->node, crs_net_sock_params)) {
-			kfree(s);
+			crs_net_sock_free(s);
 			return old;
 		}
 		call_rcu(&old->rcu, crs_net_sock_free_rcu);
@@ -505,7 +556,7 @@ static struct crs_net_sock *crs_net_sock_set(const struct sock *sk, u64 cid,
 	}
 	if (rhashtable_lookup_insert_fast(&crs_net_socks, &s->node,
 					  crs_net_sock_params)) {
-		kfree(s);
+		crs_net_sock_free(s);
 		return crs_net_sock_find(sk);
 	}
 	atomic_inc(&crs_net_nsocks);
@@ -534,35 +585,45 @@ static unsigned long crs_net_cache_key(const struct crs_ctx *ctx)
 	return (unsigned long)(epoch << 4 | (u64)ctx->mode << 1);
 }
 
-/* Record current as the owner of @sock in direction @dir (bind, listen). */
-static void crs_net_sock_own(struct socket *sock, u8 dir)
+/*
+ * Record current as the owner of @sock in direction @dir (bind, listen).
+ * False when it could not be recorded (the container's
+ * max_container_sockets, max_sockets, memory): the call then fails with
+ * ENOBUFS, as a socket whose owner is unknown would be judged as nobody's
+ * in a network namespace several containers share.
+ */
+static bool crs_net_sock_own(struct socket *sock, u8 dir)
 {
 	struct crs_ctx ctx;
 	struct sock *sk;
+	bool ok = true;
 
 	if (!atomic_read(&crs_net_hooked) || !sock)
-		return;
+		return true;
 	sk = READ_ONCE(sock->sk);
 	if (!sk || (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
-		return;
+		return true;
 	if (!crs_ctx_get(&ctx))
-		return;
+		return true;
 	if (net_eq(sock_net(sk), ctx.c->net))
-		crs_net_sock_set(sk, ctx.c->id, crs_program_current(&ctx),
-				 dir, 0);
+		ok = crs_net_sock_set(sk, crs_net_quota_of(ctx.c), ctx.c->id,
+				      crs_program_current(&ctx), dir, 0);
 	crs_ctx_put(&ctx);
+	return ok;
 }
 
 int crs_hook_socket_bind(struct pt_regs *regs)
 {
-	crs_net_sock_own((struct socket *)regs->di, CRS_NET_IN);
+	if (!crs_net_sock_own((struct socket *)regs->di, CRS_NET_IN))
+		return crs_hook_deny_errno(regs, ENOBUFS);
 	return 0;
 }
 NOKPROBE_SYMBOL(crs_hook_socket_bind);
 
 int crs_hook_socket_listen(struct pt_regs *regs)
 {
-	crs_net_sock_own((struct socket *)regs->di, CRS_NET_IN);
+	if (!crs_net_sock_own((struct socket *)regs->di, CRS_NET_IN))
+		return crs_hook_deny_errno(regs, ENOBUFS);
 	return 0;
 }
 NOKPROBE_SYMBOL(crs_hook_socket_listen);
@@ -582,7 +643,8 @@ int crs_hook_inet_csk_clone(struct pt_regs *regs)
 	rcu_read_lock();
 	l = crs_net_sock_find(req->rsk_listener);
 	if (l)
-		crs_net_sock_set(newsk, l->cid, l->program, CRS_NET_IN, 0);
+		crs_net_sock_set(newsk, l->quota, l->cid, l->program,
+				 CRS_NET_IN, 0);
 	rcu_read_unlock();
 	return 0;
 }
@@ -867,8 +929,14 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 		if (c && pk.proto == IPPROTO_TCP && sk) {
 			rec = crs_net_sock_find(sk);
 			if (pk.syn || !rec)
-				rec = crs_net_sock_set(sk, c->id, program,
+				rec = crs_net_sock_set(sk, crs_net_quota_of(c),
+						       c->id, program,
 						       CRS_NET_OUT, 0);
+			/* an owner that cannot be recorded: fail closed */
+			if (!rec) {
+				deny = true;
+				goto accept;
+			}
 			else if (rec->dir != CRS_NET_OUT)
 				goto accept;
 			else
@@ -877,7 +945,8 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 			/* its timers resend: they are judged as its owner */
 			rec = crs_net_sock_find(sk);
 			if (!rec)
-				rec = crs_net_sock_set(sk, c->id, program,
+				rec = crs_net_sock_set(sk, crs_net_quota_of(c),
+						       c->id, program,
 						       CRS_NET_OUT, 0);
 		} else if (!c) {
 			goto accept;	/* an ungoverned task's packet */
@@ -952,7 +1021,8 @@ static unsigned int crs_net_in(void *priv, struct sk_buff *skb,
 		} else {
 			c = crs_net_sole(ns);
 			if (c && pk.proto == IPPROTO_TCP && !pk.syn)
-				rec = crs_net_sock_set(full, c->id, NULL,
+				rec = crs_net_sock_set(full, crs_net_quota_of(c),
+						       c->id, NULL,
 						       CRS_NET_IN, 0);
 		}
 		quiet = pk.proto == IPPROTO_TCP && !pk.syn;
@@ -1166,8 +1236,15 @@ int crs_net_attach(struct crs_container *c)
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
+	a->quota = kzalloc(sizeof(*a->quota), GFP_KERNEL_ACCOUNT);
+	if (!a->quota) {
+		kfree(a);
+		return -ENOMEM;
+	}
+	refcount_set(&a->quota->ref, 1);
 	ns = crs_net_ns_get(c->net);
 	if (IS_ERR(ns)) {
+		kfree(a->quota);
 		kfree(a);
 		return PTR_ERR(ns);
 	}
@@ -1195,7 +1272,9 @@ void crs_net_detach(struct crs_container *c)
 		return;
 	list_del_rcu(&a->node);
 	crs_net_ns_put(a->ns);
-	c->net_priv = NULL;
+	WRITE_ONCE(c->net_priv, NULL);
+	/* hooks that found a still use a->quota under RCU: put it after */
+	crs_net_quota_put(a->quota);
 	kfree_rcu(a, rcu);
 }
 
@@ -1206,7 +1285,7 @@ int crs_net_init(void)
 
 static void crs_net_sock_destroy(void *ptr, void *arg)
 {
-	kfree(ptr);
+	crs_net_sock_free(ptr);
 }
 
 /* Context: module exit, every container detached, kprobes removed. */

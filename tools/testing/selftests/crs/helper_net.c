@@ -12,6 +12,7 @@
  *   serve ADDR PORT           TCP server: greets "hello PORT\n", then
  *                             echoes; prints "ready" once listening
  *   userve ADDR PORT          UDP echo server; prints "ready"
+ *   hog N FILE                bind N UDP sockets, write "bound K errno E""
  *   packet IFACE SRC ADDR PORT  a UDP datagram SRC:40000 -> ADDR:PORT
  *                             (IPv4) built by hand and sent on an
  *                             AF_PACKET socket to IFACE's broadcast
@@ -369,6 +370,37 @@ static int do_stream(const char *addr, int port, const char *file)
 	return 0;
 }
 
+/*
+ * Bind up to @n UDP sockets (port 0) and keep them; write "bound K
+ * errno E" (E of the first failure, 0 if none) to @file, then wait to be
+ * killed.
+ */
+static __attribute__((noreturn)) void do_hog(int n, const char *file)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int i, err = 0, bound = 0;
+	FILE *f;
+
+	for (i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+			err = errno;
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		bound++;
+	}
+	f = fopen(file, "w");
+	if (f) {
+		fprintf(f, "bound %d errno %d\n", bound, err);
+		fclose(f);
+	}
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -384,6 +416,8 @@ int main(int argc, char **argv)
 		do_userve(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "packet"))
 		return do_packet(argv[2], argv[3], argv[4], atoi(argv[5]));
+	if (argc == 4 && !strcmp(argv[1], "hog"))
+		do_hog(atoi(argv[2]), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "stream"))
 		return do_stream(argv[2], atoi(argv[3]), argv[4]);
 	fprintf(stderr, "usage: helper_net connect|udp|ping|packet|serve|userve|stream ...\n");

@@ -1004,4 +1004,52 @@ NET_TEST(host_and_other_containers_unaffected)
 	crs_sh(NULL, 0, "%s policy delete " POLICY2 " --force 2>/dev/null", crs_crsnl());
 }
 
+/*
+ * Socket-owner records are charged per container: a container that binds
+ * sockets without end gets ENOBUFS at its own max_container_sockets, and
+ * another container in the same network namespace still has its listener
+ * recorded and judged (with one host-wide cap, the first took every
+ * record and the second's inbound connections went unjudged).
+ */
+NET_TEST(socket_owner_records_are_charged_per_container)
+{
+	char cmd[PATH_MAX + 64], out[128], gmax[32] = "", cmax[32] = "";
+	pid_t a_init, a_mid, hog;
+	struct res r;
+	int bound = -1, err = -1;
+
+	crs_sh(gmax, sizeof(gmax), "cat /sys/module/crs/parameters/max_sockets");
+	crs_sh(cmax, sizeof(cmax), "cat /sys/module/crs/parameters/max_container_sockets 2>/dev/null");
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  IN("no-8080", "DENY", "\"ipAddress\": \"0.0.0.0/0\", \"port\": \"8080\"")));
+	ASSERT_EQ(0, push(POLICY2, "ACTIVE", "ALLOW", ""));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	a_init = ct_start("crs_c", &a_mid);
+	ASSERT_GT(a_init, 0);
+	ASSERT_EQ(0, apply(POLICY2, a_init, NULL));
+	/* from here on no ASSERT: the caps are put back at the end */
+	EXPECT_EQ(0, crs_sh(NULL, 0, "echo 64 > /sys/module/crs/parameters/max_sockets"));
+	crs_sh(NULL, 0, "echo 32 > /sys/module/crs/parameters/max_container_sockets 2>/dev/null");
+	unlink("/tmp/crs_hog");
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s hog %%d %%s", a_init);
+	hog = bg(cmd, helper, 200, "/tmp/crs_hog");
+	for (int i = 0; i < 300 && access("/tmp/crs_hog", F_OK); i++)
+		usleep(100 * 1000);
+	crs_sh(out, sizeof(out), "cat /tmp/crs_hog");
+	sscanf(out, "bound %d errno %d", &bound, &err);
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
+	bg(cmd, helper, 8080, "");
+	EXPECT_TRUE(wait_listen(self->init, 8080));
+	r = in_ns("crs_p", "connect 198.51.100.1 8080");
+	EXPECT_EQ(ECONNREFUSED, r.err) TH_LOG("read '%s' (hog: %s)", r.read, out);
+	EXPECT_EQ(32, bound) TH_LOG("hog: %s", out);
+	EXPECT_EQ(ENOBUFS, err);
+	kill(hog, SIGKILL);
+	ct_stop(a_init, a_mid);
+	crs_sh(NULL, 0, "echo %s > /sys/module/crs/parameters/max_sockets", gmax);
+	if (cmax[0])
+		crs_sh(NULL, 0, "echo %s > /sys/module/crs/parameters/max_container_sockets", cmax);
+	crs_sh(NULL, 0, "%s policy delete " POLICY2 " --force 2>/dev/null", crs_crsnl());
+}
+
 TEST_HARNESS_MAIN
