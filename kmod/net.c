@@ -928,19 +928,20 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 		}
 		if (c && pk.proto == IPPROTO_TCP && sk) {
 			rec = crs_net_sock_find(sk);
-			if (pk.syn || !rec)
+			if (pk.syn || !rec) {
 				rec = crs_net_sock_set(sk, crs_net_quota_of(c),
 						       c->id, program,
 						       CRS_NET_OUT, 0);
-			/* an owner that cannot be recorded: fail closed */
-			if (!rec) {
-				deny = true;
+				/* an owner that cannot be recorded: fail closed */
+				if (!rec) {
+					deny = true;
+					goto accept;
+				}
+			} else if (rec->dir != CRS_NET_OUT) {
 				goto accept;
-			}
-			else if (rec->dir != CRS_NET_OUT)
-				goto accept;
-			else
+			} else {
 				program = crs_net_owner(rec);
+			}
 		} else if (c && sk && crs_net_timer_sends(pk.proto)) {
 			/* its timers resend: they are judged as its owner */
 			rec = crs_net_sock_find(sk);
