@@ -12,6 +12,8 @@
  *   serve ADDR PORT           TCP server: greets "hello PORT\n", then
  *                             echoes; prints "ready" once listening
  *   userve ADDR PORT          UDP echo server; prints "ready"
+ *   sserve ADDR PORT FILE     SCTP listener; FILE: associations accepted
+ *   sconnect ADDR PORT SECS   SCTP connect, wait SECS; prints errno=E
  *   hog N FILE                bind N UDP sockets, write "bound K errno E""
  *   packet IFACE SRC ADDR PORT  a UDP datagram SRC:40000 -> ADDR:PORT
  *                             (IPv4) built by hand and sent on an
@@ -370,6 +372,84 @@ static int do_stream(const char *addr, int port, const char *file)
 	return 0;
 }
 
+/* Write @count to @file (the whole file). */
+static void put_count(const char *file, long count)
+{
+	FILE *f = fopen(file, "w");
+
+	if (f) {
+		fprintf(f, "%ld\n", count);
+		fclose(f);
+	}
+}
+
+/*
+ * SCTP one-to-one listener: writes to @file how many associations it
+ * has accepted (0 once listening); "noproto" when SCTP is missing.
+ */
+static __attribute__((noreturn)) void do_sserve(const char *addr, int port,
+						 const char *file)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	long count = 0;
+	int fd, af;
+
+	af = parse(addr, port, &ss, &len);
+	fd = socket(af, SOCK_STREAM, IPPROTO_SCTP);
+	if (fd < 0) {
+		FILE *f = fopen(file, "w");
+
+		if (f) {
+			fprintf(f, "noproto %d\n", errno);
+			fclose(f);
+		}
+		exit(4);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 16))
+		exit(3);
+	put_count(file, 0);
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+
+		if (c >= 0)
+			put_count(file, ++count);
+	}
+}
+
+/*
+ * SCTP connect, non-blocking, waiting @secs for the association; the
+ * socket's error after it ("errno=E", 0 when it came up), then the
+ * socket is kept open for another @secs (its INIT timer keeps resending).
+ */
+static int do_sconnect(const char *addr, int port, int secs)
+{
+	struct sockaddr_storage ss;
+	socklen_t len, el = sizeof(int);
+	struct pollfd p;
+	int fd, err = 0;
+
+	fd = socket(parse(addr, port, &ss, &len), SOCK_STREAM, IPPROTO_SCTP);
+	if (fd < 0)
+		return printf("errno=%d\n", errno), 1;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (connect(fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS) {
+		printf("errno=%d\n", errno);
+		sleep(secs);
+		return 0;
+	}
+	p.fd = fd;
+	p.events = POLLOUT;
+	if (poll(&p, 1, secs * 1000) <= 0)
+		err = ETIMEDOUT;
+	else
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	printf("errno=%d\n", err);
+	fflush(stdout);
+	sleep(secs);
+	return 0;
+}
+
 /*
  * Bind up to @n UDP sockets (port 0) and keep them; write "bound K
  * errno E" (E of the first failure, 0 if none) to @file, then wait to be
@@ -416,6 +496,10 @@ int main(int argc, char **argv)
 		do_userve(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "packet"))
 		return do_packet(argv[2], argv[3], argv[4], atoi(argv[5]));
+	if (argc == 5 && !strcmp(argv[1], "sserve"))
+		do_sserve(argv[2], atoi(argv[3]), argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "sconnect"))
+		return do_sconnect(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "hog"))
 		do_hog(atoi(argv[2]), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "stream"))

@@ -1052,4 +1052,45 @@ NET_TEST(socket_owner_records_are_charged_per_container)
 	crs_sh(NULL, 0, "%s policy delete " POLICY2 " --force 2>/dev/null", crs_crsnl());
 }
 
+/*
+ * SCTP resends its INIT from a timer (softirq), not from the task: a
+ * denied first INIT must not be followed by a resend that gets through.
+ * The peer must never accept the association, and a port rule applies
+ * to SCTP's ports.
+ */
+NET_TEST(sctp_timer_resends_are_judged_as_their_owner)
+{
+	char out[64] = "";
+	pid_t srv;
+	struct res r;
+
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
+			  OUT("no-sctp-9", "DENY", "\"ipAddress\": \"192.0.2.10\", \"port\": \"9\"")));
+	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
+	unlink("/tmp/crs_sctp");
+	srv = bg("ip netns exec crs_p %s sserve 192.0.2.10 %d %s", helper, 9, "/tmp/crs_sctp");
+	for (int i = 0; i < 100 && access("/tmp/crs_sctp", F_OK); i++)
+		usleep(100 * 1000);
+	crs_sh(out, sizeof(out), "cat /tmp/crs_sctp");
+	if (!strncmp(out, "noproto", 7)) {
+		kill(srv, SIGKILL);
+		SKIP(return, "no SCTP in this kernel: %s", out);
+	}
+	ASSERT_EQ(0, atoi(out)) TH_LOG("server: %s", out);
+	/* resend the INIT every ~100 ms instead of every 3 s */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "ip netns exec crs_c sysctl -qw net.sctp.rto_initial=100 "
+			    "net.sctp.rto_min=50 net.sctp.max_init_retransmits=20"));
+	r = in_ct(self->init, NULL, "sconnect 192.0.2.10 9 2");
+	EXPECT_NE(0, r.err);
+	crs_sh(out, sizeof(out), "cat /tmp/crs_sctp");
+	EXPECT_EQ(0, atoi(out)) TH_LOG("associations accepted: %s", out);
+	/* a port the rule does not name comes up */
+	kill(srv, SIGKILL);
+	srv = bg("ip netns exec crs_p %s sserve 192.0.2.10 %d %s", helper, 10, "/tmp/crs_sctp");
+	usleep(500 * 1000);
+	r = in_ct(self->init, NULL, "sconnect 192.0.2.10 10 1");
+	EXPECT_EQ(0, r.err);
+	kill(srv, SIGKILL);
+}
+
 TEST_HARNESS_MAIN
