@@ -507,27 +507,33 @@ static struct crs_net_quota *crs_net_quota_of(struct crs_container *c)
 
 /*
  * Record (or replace) the owner of @sk, charged to @q. Any context, RCU
- * read lock held. Returns the record, or NULL when out of memory, over
- * max_sockets or over @q's max_container_sockets (or @q is NULL): the
- * callers then fail closed.
+ * read lock held. Returns the record, or NULL: then *@full (if not NULL)
+ * says whether it was for want of room (out of memory, max_sockets, @q's
+ * max_container_sockets: the callers fail closed) or because @q's
+ * container is being unbound (@q NULL or released: judged as before).
  */
 static struct crs_net_sock *crs_net_sock_set(const struct sock *sk,
 					     struct crs_net_quota *q, u64 cid,
 					     const char *program, u8 dir,
-					     unsigned long cache)
+					     unsigned long cache, bool *full)
 {
 	struct crs_net_sock *s, *old;
 	size_t len;
 
+	if (full)
+		*full = false;
 	if (!program)
 		program = "";
 	old = crs_net_sock_find(sk);
 	if (old && old->cid == cid && old->dir == dir &&
 	    !strcmp(old->program, program))
 		return old;
-	if (!q || (!old &&
-		   (atomic_read(&crs_net_nsocks) >= READ_ONCE(max_sockets) ||
-		    atomic_read(&q->used) >= READ_ONCE(max_container_sockets))))
+	if (!q)
+		return NULL;
+	if (full)
+		*full = true;
+	if (!old && (atomic_read(&crs_net_nsocks) >= READ_ONCE(max_sockets) ||
+		     atomic_read(&q->used) >= READ_ONCE(max_container_sockets)))
 		return NULL;
 	len = strlen(program) + 1;
 	s = kmalloc(sizeof(*s) + len, GFP_ATOMIC | __GFP_NOWARN);
@@ -536,6 +542,8 @@ static struct crs_net_sock *crs_net_sock_set(const struct sock *sk,
 	/* zero: the container was unbound meanwhile */
 	if (!refcount_inc_not_zero(&q->ref)) {
 		kfree(s);
+		if (full)
+			*full = false;
 		return NULL;
 	}
 	atomic_inc(&q->used);
@@ -596,7 +604,7 @@ static bool crs_net_sock_own(struct socket *sock, u8 dir)
 {
 	struct crs_ctx ctx;
 	struct sock *sk;
-	bool ok = true;
+	bool full = false;
 
 	if (!atomic_read(&crs_net_hooked) || !sock)
 		return true;
@@ -606,10 +614,10 @@ static bool crs_net_sock_own(struct socket *sock, u8 dir)
 	if (!crs_ctx_get(&ctx))
 		return true;
 	if (net_eq(sock_net(sk), ctx.c->net))
-		ok = crs_net_sock_set(sk, crs_net_quota_of(ctx.c), ctx.c->id,
-				      crs_program_current(&ctx), dir, 0);
+		crs_net_sock_set(sk, crs_net_quota_of(ctx.c), ctx.c->id,
+				 crs_program_current(&ctx), dir, 0, &full);
 	crs_ctx_put(&ctx);
-	return ok;
+	return !full;
 }
 
 int crs_hook_socket_bind(struct pt_regs *regs)
@@ -644,7 +652,7 @@ int crs_hook_inet_csk_clone(struct pt_regs *regs)
 	l = crs_net_sock_find(req->rsk_listener);
 	if (l)
 		crs_net_sock_set(newsk, l->quota, l->cid, l->program,
-				 CRS_NET_IN, 0);
+				 CRS_NET_IN, 0, NULL);
 	rcu_read_unlock();
 	return 0;
 }
@@ -903,6 +911,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 	struct crs_pkt pk;
 	struct sock *sk;
 	bool deny = false;
+	bool full = false;
 	bool quiet;
 	int set;
 
@@ -931,9 +940,9 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 			if (pk.syn || !rec) {
 				rec = crs_net_sock_set(sk, crs_net_quota_of(c),
 						       c->id, program,
-						       CRS_NET_OUT, 0);
+						       CRS_NET_OUT, 0, &full);
 				/* an owner that cannot be recorded: fail closed */
-				if (!rec) {
+				if (!rec && full) {
 					deny = true;
 					goto accept;
 				}
@@ -948,7 +957,7 @@ static unsigned int crs_net_out(void *priv, struct sk_buff *skb,
 			if (!rec)
 				rec = crs_net_sock_set(sk, crs_net_quota_of(c),
 						       c->id, program,
-						       CRS_NET_OUT, 0);
+						       CRS_NET_OUT, 0, NULL);
 		} else if (!c) {
 			goto accept;	/* an ungoverned task's packet */
 		}
@@ -1024,7 +1033,7 @@ static unsigned int crs_net_in(void *priv, struct sk_buff *skb,
 			if (c && pk.proto == IPPROTO_TCP && !pk.syn)
 				rec = crs_net_sock_set(full, crs_net_quota_of(c),
 						       c->id, NULL,
-						       CRS_NET_IN, 0);
+						       CRS_NET_IN, 0, NULL);
 		}
 		quiet = pk.proto == IPPROTO_TCP && !pk.syn;
 		/* a listener's cache is no flow's */
