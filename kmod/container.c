@@ -238,6 +238,7 @@ struct crs_root {
 	spinlock_t lock;	/* serializes the capture */
 	struct path root;	/* valid once set */
 	struct path rootfs;	/* until set: where names resolve */
+	struct dentry *before;	/* until set: the binder's root directory */
 	bool set;		/* root valid; set once (release/acquire) */
 };
 
@@ -286,6 +287,8 @@ static struct crs_root *crs_root_new(struct task_struct *task,
 	/* the same directory: a runtime's new mount namespace copies mounts */
 	if (rootfs && !crs_task_root(current, &mine)) {
 		pending = troot.dentry == mine.dentry;
+		if (pending)
+			r->before = dget(mine.dentry);
 		path_put(&mine);
 	}
 	if (pending) {
@@ -307,6 +310,7 @@ static void crs_root_free(struct crs_root *r)
 		path_put(&r->root);
 	if (r->rootfs.mnt)
 		path_put(&r->rootfs);
+	dput(r->before);
 	kfree(r);
 }
 
@@ -318,9 +322,9 @@ static void crs_root_free(struct crs_root *r)
  *
  * Only a container bound with the OCI bundle's root file system, before
  * the runtime pivoted, has a pending root; the first call after the bind
- * sets it (the runtime's pivot_root, chroot, or the first exec) and asks
- * for the container's names to be resolved again there. Later calls do
- * nothing.
+ * sets it (the runtime's pivot_root, chroot, or the first exec outside
+ * the binder's root directory) and asks for the container's names to be
+ * resolved again there. Later calls do nothing.
  *
  * Context: inside crs_ctx_get(); does not sleep.
  */
@@ -334,20 +338,26 @@ void crs_container_root_capture(struct crs_container *c,
 	if (!r || crs_root_ready(r) || (!root && !fs))
 		return;
 	spin_lock(&r->lock);
-	if (!r->set) {
-		if (root) {
-			path_get(root);
-			r->root = *root;
-		} else {
-			spin_lock(&fs->lock);
+	if (root && !r->set) {
+		path_get(root);
+		r->root = *root;
+		done = true;
+	} else if (!r->set) {
+		spin_lock(&fs->lock);
+		/*
+		 * an exec still in the binder's root directory is the
+		 * runtime's own (an OCI createContainer hook), not the
+		 * container's entry: wait for the pivot
+		 */
+		if (fs->root.dentry != r->before) {
 			r->root = fs->root;
 			path_get(&r->root);
-			spin_unlock(&fs->lock);
+			done = true;
 		}
-		/* readers test set (crs_root_ready()) before root */
-		smp_store_release(&r->set, true);
-		done = true;
+		spin_unlock(&fs->lock);
 	}
+	if (done)	/* readers test set (crs_root_ready()) before root */
+		smp_store_release(&r->set, true);
 	spin_unlock(&r->lock);
 	if (done)
 		atomic_inc(&c->resolve_gen);
@@ -402,13 +412,14 @@ static bool crs_root_is_current(struct fs_struct *fs, const struct path *root)
  * (task_lock() keeps other tasks, which read task->fs under it, from
  * seeing it; d_path() only reads the root from it). A file @root does
  * not reach (a mount of another mount namespace, a detached mount) has
- * no name. Pseudo files (pipes, sockets, anonymous inodes) keep their
- * d_path() names.
+ * no name. Pseudo files (pipes, sockets, anonymous inodes) and files of
+ * kernel-internal mounts (memfd, SysV shm) keep their d_path() names.
  *
  * Context: task context, no spinlock held but RCU (and, on !PREEMPT_RT,
  * disabled preemption) allowed; does not sleep.
  * Return: a pointer into @buf, or ERR_PTR: -ENAMETOOLONG, -EXDEV (not
- * under @root), -EAGAIN (not in task context).
+ * under @root), -EAGAIN (not in task context, or bottom halves or
+ * interrupts disabled: then it does not try).
  */
 char *crs_d_path_from(const struct path *root, const struct path *path,
 		      char *buf, int buflen)
@@ -416,9 +427,12 @@ char *crs_d_path_from(const struct path *root, const struct path *path,
 	struct fs_struct fs, *mine = current->fs;
 	char *s;
 
-	if (path->dentry->d_op && path->dentry->d_op->d_dname)
+	/* pseudo files and kernel-internal mounts (memfd, SysV shm) */
+	if ((path->dentry->d_op && path->dentry->d_op->d_dname) ||
+	    (path->mnt->mnt_flags & MNT_INTERNAL))
 		return d_path(path, buf, buflen);
-	if (!mine || !in_task())
+	/* task_lock() is not taken with bottom halves or interrupts off */
+	if (!mine || !in_task() || softirq_count() || irqs_disabled())
 		return ERR_PTR(-EAGAIN);
 	memset(&fs, 0, sizeof(fs));
 	spin_lock_init(&fs.lock);
@@ -736,6 +750,8 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	if (ret) {
 		crs_level_add(ns, -1);
 		crs_net_detach(c);
+		/* netfilter hooks may have found c through the namespace */
+		synchronize_rcu();
 		goto err_ns;
 	}
 	crs_lookup_changed();

@@ -354,7 +354,7 @@ static void crs_bound_free(struct crs_file_bound *b)
 		kfree(b->alias[i].canon);
 		kfree(b->alias[i].lit);
 	}
-	kfree(b->alias);
+	kvfree(b->alias);
 	kvfree(b->prog);
 	kvfree(b->exec);
 	kfree(b);
@@ -437,9 +437,11 @@ static void crs_bind_req_free(struct crs_bind_req *req)
  * Names are resolved again once the container's root is taken (its
  * resolve_gen moved) and at most every CRS_RESOLVE_AGE while the
  * container makes decisions, so a rule that names a file replaced since
- * (a new /bin/sh) follows it.
+ * (a new /bin/sh, a rotated secret) follows it. The container cannot use
+ * this to drop a binding: renaming or removing a symlink or directory a
+ * DENY rule's path goes through is denied (crs_decide_subtree()).
  */
-#define CRS_RESOLVE_AGE (2 * HZ)
+#define CRS_RESOLVE_AGE (5 * HZ)
 
 static bool crs_bound_fresh(const struct crs_file_bound *b,
 			    struct crs_container *c)
@@ -596,7 +598,8 @@ static void crs_resolve_alias(const struct path *root, const char *name,
 		kfree(a->lit);
 		return;
 	}
-	a->canon_len = cl;
+	/* "/" is kept as "": every path is under it */
+	a->canon_len = cl == 1 ? 0 : cl;
 	a->lit_len = nl - tail;
 	b->nalias++;
 }
@@ -624,7 +627,7 @@ static struct crs_file_bound *crs_bind_lookup(const struct crs_bind_req *req)
 	b->prog = kvcalloc(max(req->nrules, 1U), sizeof(*b->prog), GFP_KERNEL_ACCOUNT);
 	b->exec = kvcalloc(max(req->nexec, 1U), sizeof(*b->exec), GFP_KERNEL_ACCOUNT);
 	if (req->nalias) {
-		b->alias = kcalloc(req->nalias, sizeof(*b->alias), GFP_KERNEL_ACCOUNT);
+		b->alias = kvcalloc(req->nalias, sizeof(*b->alias), GFP_KERNEL_ACCOUNT);
 		buf = kmalloc(PATH_MAX, GFP_KERNEL);
 		if (!b->alias || !buf)
 			goto err;
@@ -664,6 +667,72 @@ err:
 	return NULL;
 }
 
+#define CRS_ALIAS_MAX 4096	/* aliases kept per container and policy */
+
+/*
+ * Keep in @b what @old (the same policy) had bound: a name the container
+ * re-pointed since (a symlink it renamed, a directory it moved) keeps
+ * covering the file it covered, so re-resolution never drops a binding;
+ * a file it names now (a rotated secret) is added. Program bindings keep
+ * the old inode; Execution inodes and aliases are the union (aliases at
+ * most CRS_ALIAS_MAX). On allocation failure @b keeps only what it has.
+ */
+static void crs_bound_merge(struct crs_file_bound *b,
+			    const struct crs_file_bound *old)
+{
+	struct crs_ino *exec;
+	struct crs_alias *alias;
+	u32 i, j, n;
+
+	for (i = 0; i < b->nrules && i < old->nrules; i++)
+		if (old->prog[i].ino)
+			b->prog[i] = old->prog[i];
+	exec = kvcalloc(b->nexec + old->nexec + 1, sizeof(*exec),
+			GFP_KERNEL_ACCOUNT);
+	if (exec) {
+		memcpy(exec, b->exec, b->nexec * sizeof(*exec));
+		memcpy(exec + b->nexec, old->exec, old->nexec * sizeof(*exec));
+		n = b->nexec + old->nexec;
+		sort(exec, n, sizeof(*exec), crs_ino_cmp, NULL);
+		for (i = 0, j = 0; i < n; i++)
+			if (!j || crs_ino_cmp(&exec[j - 1], &exec[i]))
+				exec[j++] = exec[i];
+		kvfree(b->exec);
+		b->exec = exec;
+		b->nexec = j;
+	}
+	n = b->nalias + old->nalias;
+	if (!old->nalias || n > CRS_ALIAS_MAX)
+		return;
+	alias = kvcalloc(n, sizeof(*alias), GFP_KERNEL_ACCOUNT);
+	if (!alias)
+		return;
+	memcpy(alias, b->alias, b->nalias * sizeof(*alias));
+	n = b->nalias;
+	for (i = 0; i < old->nalias; i++) {
+		const struct crs_alias *a = &old->alias[i];
+
+		for (j = 0; j < b->nalias; j++)
+			if (!strcmp(alias[j].canon, a->canon) &&
+			    !strcmp(alias[j].lit, a->lit))
+				break;
+		if (j < b->nalias)
+			continue;
+		alias[n] = *a;
+		alias[n].canon = kstrdup(a->canon, GFP_KERNEL_ACCOUNT);
+		alias[n].lit = kstrdup(a->lit, GFP_KERNEL_ACCOUNT);
+		if (!alias[n].canon || !alias[n].lit) {
+			kfree(alias[n].canon);
+			kfree(alias[n].lit);
+			continue;
+		}
+		n++;
+	}
+	kvfree(b->alias);
+	b->alias = alias;
+	b->nalias = n;
+}
+
 /* Publish @b if @req's container still has the policy it was made for. */
 static void crs_bind_commit(const struct crs_bind_req *req,
 			    struct crs_file_bound *b)
@@ -679,6 +748,8 @@ static void crs_bind_commit(const struct crs_bind_req *req,
 		crs_bound_free(b);
 		return;
 	}
+	if (old && old->id == req->id)
+		crs_bound_merge(b, old);
 	/* publish b only once built; readers use crs_bound() */
 	smp_store_release((struct crs_file_bound **)&c->file_priv, b);
 	/* hooks may still read old's arrays under RCU */
@@ -891,6 +962,7 @@ struct crs_fq {
 	bool prog_done;
 	const struct crs_rule *deny, *allow;
 	u32 deny_idx, allow_idx;
+	bool deny_only;			/* an alias pass: ALLOW rules ignored */
 };
 
 static const struct crs_program *crs_fq_prog(struct crs_fq *q)
@@ -954,7 +1026,7 @@ static void crs_fq_consider(struct crs_fq *q, const struct crs_fref *ref)
 			q->deny_idx = ref->idx;
 		}
 	} else {
-		if (q->allow && q->allow_idx <= ref->idx)
+		if (q->deny_only || (q->allow && q->allow_idx <= ref->idx))
 			return;
 		if (crs_prog_matches(q, r, ref->idx)) {
 			q->allow = r;
@@ -996,7 +1068,9 @@ static void crs_fset_match(struct crs_fq *q, const struct crs_fset *s,
 /*
  * A rule path through a symlink names a file whose path is under the
  * symlink's target: match @path again with that target (an alias's
- * canon) put back as the rule wrote it (its lit).
+ * canon) put back as the rule wrote it (its lit). DENY rules only: the
+ * container controls its symlinks, and a link it made must not turn an
+ * ALLOW rule onto a file (ln -s /etc /app/cache; cat /app/cache/shadow).
  */
 static void crs_alias_match(struct crs_fq *q, const struct crs_fset *s,
 			    const char *path)
@@ -1019,7 +1093,9 @@ static void crs_alias_match(struct crs_fq *q, const struct crs_fset *s,
 		memcpy(alt, a->lit, a->lit_len);
 		memcpy(alt + a->lit_len, path + a->canon_len,
 		       len - a->canon_len + 1);
+		q->deny_only = true;
 		crs_fset_match(q, s, alt);
+		q->deny_only = false;
 	}
 }
 
@@ -1397,12 +1473,18 @@ int crs_hook_dir_entry(struct pt_regs *regs)
 	const struct dentry *d = (const struct dentry *)CRS_ARG(regs, 1);
 	struct crs_ctx ctx;
 	bool deny = false;
+	const char *path;
 
 	if (!crs_ctx_get(&ctx))
 		return 0;
-	if (crs_governed(&ctx))
-		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
-				       crs_path_at(&ctx, dir, d, crs_path_buf(CRS_BUF_A)));
+	if (crs_governed(&ctx)) {
+		path = crs_path_at(&ctx, dir, d, crs_path_buf(CRS_BUF_A));
+		deny = crs_decide_path(&ctx, CRS_FK_WRITE, path);
+		/* removing a directory or symlink a DENY rule goes through */
+		if (!deny && d_really_is_positive(d) &&
+		    (d_is_dir(d) || d_is_symlink(d)))
+			deny = crs_decide_subtree(&ctx, path);
+	}
 	crs_ctx_put(&ctx);
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
@@ -1463,8 +1545,13 @@ int crs_hook_path_rename(struct pt_regs *regs)
 			deny = crs_decide_rw(&ctx, dst);
 		else if (!deny)
 			deny = crs_decide_path(&ctx, CRS_FK_WRITE, dst);
-		/* a directory moves its files; one moved in replaces them */
-		if (!deny && (d_is_dir(od) || d_is_dir(nd)))
+		/*
+		 * a directory moves its files, one moved in replaces them;
+		 * a symlink moved or replaced re-points every rule path
+		 * through it
+		 */
+		if (!deny && (d_is_dir(od) || d_is_dir(nd) ||
+			      d_is_symlink(od) || d_is_symlink(nd)))
 			deny = crs_decide_subtree(&ctx, src) ||
 			       crs_decide_subtree(&ctx, dst);
 	}

@@ -153,7 +153,7 @@ MODULE_PARM_DESC(max_sockets, "Most sockets whose owner is recorded (default 104
 static unsigned int max_container_sockets = 1 << 16;
 module_param(max_container_sockets, uint, 0644);
 MODULE_PARM_DESC(max_container_sockets,
-		 "Most sockets whose owner is recorded per container; beyond it the container's bind, listen and connect fail with ENOBUFS (default 65536)");
+		 "Most sockets whose owner is recorded per container; beyond it the container's bind and listen fail with ENOBUFS and its connections are refused (default 65536)");
 
 /* Taken with symbol_request() on first use, kept until unload. */
 static struct {
@@ -485,16 +485,26 @@ static void crs_net_quota_put(struct crs_net_quota *q)
 		kfree_rcu(q, rcu);
 }
 
-static void crs_net_sock_free(struct crs_net_sock *s)
+/* A record no longer in the table: its container may make another. */
+static void crs_net_sock_uncharge(struct crs_net_sock *s)
 {
 	atomic_dec(&s->quota->used);
-	crs_net_quota_put(s->quota);
-	kfree(s);
 }
 
 static void crs_net_sock_free_rcu(struct rcu_head *h)
 {
-	crs_net_sock_free(container_of(h, struct crs_net_sock, rcu));
+	struct crs_net_sock *s = container_of(h, struct crs_net_sock, rcu);
+
+	crs_net_quota_put(s->quota);
+	kfree(s);
+}
+
+/* A record never published, or at unload: uncharge and free now. */
+static void crs_net_sock_free(struct crs_net_sock *s)
+{
+	crs_net_sock_uncharge(s);
+	crs_net_quota_put(s->quota);
+	kfree(s);
 }
 
 /* What @c's records are charged to; NULL once it is unbound. */
@@ -559,6 +569,7 @@ static struct crs_net_sock *crs_net_sock_set(const struct sock *sk,
 			crs_net_sock_free(s);
 			return old;
 		}
+		crs_net_sock_uncharge(old);
 		call_rcu(&old->rcu, crs_net_sock_free_rcu);
 		return s;
 	}
@@ -580,6 +591,7 @@ static void crs_net_sock_forget(const struct sock *sk)
 	if (s && !rhashtable_remove_fast(&crs_net_socks, &s->node,
 					 crs_net_sock_params)) {
 		atomic_dec(&crs_net_nsocks);
+		crs_net_sock_uncharge(s);
 		call_rcu(&s->rcu, crs_net_sock_free_rcu);
 	}
 	rcu_read_unlock();

@@ -189,7 +189,9 @@ const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 	struct mm_struct *mm = current->mm;
 	struct crs_program *e, *n;
 	struct file *exe;
-	char *buf, *s;
+	bool cache = true;
+	const char *s;
+	char *buf;
 	size_t len;
 
 	if (!mm || !current->fs)
@@ -209,11 +211,20 @@ const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 		goto out;
 	/* from the container's root: a copy run in a chroot is not spoofed */
 	s = crs_container_d_path(ctx->c, &exe->f_path, buf, PATH_MAX);
-	if (IS_ERR(s))
-		goto out;
+	/*
+	 * No name from the container's root (an executable of another
+	 * mount namespace, or a path too long): "?", which no rule's
+	 * program equals, but the inode still matches a rule's program
+	 * resolved to it. Not cached when only this context could not
+	 * name it (-EAGAIN: bottom halves disabled).
+	 */
+	if (IS_ERR(s)) {
+		cache = PTR_ERR(s) != -EAGAIN;
+		s = "?";
+	}
 	len = strlen(s);
 	n = NULL;
-	if (atomic_read(&crs_prog_count) < READ_ONCE(program_cache_max))
+	if (cache && atomic_read(&crs_prog_count) < READ_ONCE(program_cache_max))
 		n = kmalloc(sizeof(*n) + len + 1, GFP_ATOMIC | __GFP_NOWARN);
 	if (!n)
 		n = crs_prog_scratch();

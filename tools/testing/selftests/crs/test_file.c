@@ -1051,19 +1051,25 @@ static void body_symlinked(void *arg)
 	rec_fd("real-create", open(D "/real/new", O_WRONLY | O_CREAT, 0644));
 	rec_ret("mv-real", rename(D "/real", D "/real2"));
 	rec_ret("mv-data", rename(D "/sec2/..2024_a", D "/sec2/x"));
+	/* the symlink a rule goes through: neither moved nor removed */
+	rec_ret("mv-lnk", rename(D "/lnk", D "/lnk2"));
+	rec_ret("rm-lnk", unlink(D "/lnk"));
 }
 
 static void body_rotated(void *arg)
 {
 	rec_fd("rotated", open(D "/sec2/token", O_RDONLY));
+	/* the old target stays covered: bindings are never dropped */
+	rec_fd("old-target", open(D "/sec2/..2024_a/token", O_RDONLY));
 }
 
 /*
  * A rule whose path goes through a symlink protects the file it names:
  * a Kubernetes secret (token -> ..data/token, ..data -> ..2024_a), a
  * directory link (lnk -> real), a file created later under it, a rename
- * of the real directory; and it follows the link when the secret is
- * rotated (..data -> ..2024_b): names are resolved again every 2 s.
+ * of the real directory or of the link itself; it follows the link when
+ * the secret is rotated (..data -> ..2024_b: names are resolved again
+ * every 5 s) and keeps covering the old target.
  */
 TEST_F(file, symlinked_rule_paths_protect_the_file_they_name)
 {
@@ -1092,13 +1098,60 @@ TEST_F(file, symlinked_rule_paths_protect_the_file_they_name)
 	EXPECT_EQ(EACCES, get("real-create")->err);
 	EXPECT_EQ(EACCES, get("mv-real")->err);
 	EXPECT_EQ(EACCES, get("mv-data")->err);
+	EXPECT_EQ(EACCES, get("mv-lnk")->err);
+	EXPECT_EQ(EACCES, get("rm-lnk")->err);
 	/* the kubelet rotates the secret, on the host */
 	ASSERT_EQ(0, crs_sh(NULL, 0, "ln -s ..2024_b " D "/sec2/..data_tmp && mv -T "
 			    D "/sec2/..data_tmp " D "/sec2/..data"));
-	usleep(2500 * 1000);
+	usleep(5500 * 1000);
 	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
 	ASSERT_EQ(0, ctr_run(&self->c, body_rotated, NULL));
 	EXPECT_EQ(EACCES, get("rotated")->err) TH_LOG("read %s", get("rotated")->data);
+	EXPECT_EQ(EACCES, get("old-target")->err);
+	ctr_stop(&self->c);
+}
+
+static void body_widen(void *arg)
+{
+	rec_ret("rmdir", rmdir(D "/app/cache"));
+	rec_ret("ln", symlink(D "/priv", D "/app/cache"));
+}
+
+static void body_widened(void *arg)
+{
+	rec_fd("via-link", open(D "/app/cache/secret", O_RDONLY));
+	rec_fd("cached", open(D "/app/cache2/file", O_RDONLY));
+}
+
+/*
+ * A symlink the container makes cannot carry an ALLOW rule onto another
+ * file: with an ALLOW READ rule on /app/cache/ files and default DENY, replacing
+ * /app/cache by a link to a private directory does not make its files
+ * readable (the rule is resolved again through the new link, but only
+ * DENY rules follow links).
+ */
+TEST_F(file, a_symlink_the_container_makes_does_not_widen_an_allow_rule)
+{
+	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/app/cache " D "/app/cache2 " D "/priv"));
+	put_file(D "/priv/secret", SECRET_DATA);
+	put_file(D "/app/cache2/file", PUBLIC_DATA);
+	ASSERT_EQ(0, push("f-widen", "ACTIVE", "DENY", "ALLOW",
+			  "{\"name\": \"cache\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/app/cache/*\", \"action\": \"ALLOW\"},"
+			  "{\"name\": \"cache2\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/app/cache2/*\", \"action\": \"ALLOW\"},"
+			  "{\"name\": \"app\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			  " \"file\": \"" D "/app/*\", \"action\": \"ALLOW\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-widen", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_widen, NULL));
+	EXPECT_EQ(0, get("rmdir")->ret) TH_LOG("errno %d", get("rmdir")->err);
+	EXPECT_EQ(0, get("ln")->ret) TH_LOG("errno %d", get("ln")->err);
+	usleep(5500 * 1000);
+	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_widened, NULL));
+	EXPECT_EQ(EACCES, get("via-link")->err) TH_LOG("read %s", get("via-link")->data);
+	EXPECT_EQ(0, get("cached")->ret);
 	ctr_stop(&self->c);
 }
 
