@@ -273,6 +273,9 @@ int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack)
 		u32 len, hash;
 
 		kind = crs_rule_kind(r);
+		/* any rule's program is resolved (network, syscall too) */
+		if (!r->inactive && !crs_prog_is_any(r->program))
+			t->need_resolve = true;
 		if (kind < 0 || r->inactive)
 			continue;
 		s = &t->set[kind];
@@ -527,12 +530,14 @@ static struct crs_bind_req *crs_bind_prepare(struct crs_container *c)
 		const struct crs_rule *r = &p->rules[i];
 		int kind = crs_rule_kind(r);
 
-		if (kind < 0 || r->inactive)
+		if (r->inactive)
 			continue;
 		if (!crs_prog_is_any(r->program) &&
 		    !crs_bind_add(req, r->program, strlen(r->program), i,
 				  CRS_BIND_PROGRAM))
 			goto err;
+		if (kind < 0)
+			continue;
 		if (kind == CRS_FK_EXEC && r->file) {
 			crs_glob_prefix(r->file, &is_glob);
 			if (!is_glob && !crs_bind_add(req, r->file, strlen(r->file),

@@ -969,6 +969,60 @@ TEST_F(file, a_different_root_does_not_change_which_rule_matches)
 	ctr_stop(&self->c);
 }
 
+static char *const bb_catpub[] = { "busybox", "cat", D "/public", NULL };
+
+/* busybox cat, exec'd in a new mount namespace of a user namespace */
+static int userns_cat(void)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return 120;
+	if (null >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	execv("/bin/busybox", bb_catpub);
+	return 121;
+}
+
+static int plain_cat(void)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	if (null >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	execv("/bin/busybox", bb_catpub);
+	return 121;
+}
+
+static void body_userns_program(void *arg)
+{
+	rec_status("plain", as_docker(plain_cat));
+	rec_status("userns", as_docker(userns_cat));
+}
+
+/*
+ * An executable exec'd in a new mount namespace is out of the container's
+ * root and has no name there; it is still the same program by inode, so
+ * a rule naming it applies (a SYSCALL rule with a program: busybox cat
+ * fails, exit 1, when its openat() is denied).
+ */
+TEST_F(file, a_program_in_another_mount_namespace_is_still_itself)
+{
+	ASSERT_EQ(0, push("f-nsprog", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"no-open\", \"ruleType\": \"SYSCALL\", \"syscall\": \"openat\","
+			  " \"program\": \"/bin/busybox\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-nsprog", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_userns_program, NULL));
+	EXPECT_EQ(1, get("plain")->err);
+	EXPECT_EQ(1, get("userns")->err);
+	ctr_stop(&self->c);
+}
+
 static char *const bb_cat_jail[] = { "busybox", "cat", D "/jail/data", NULL };
 static char *const bb_cat_data[] = { "busybox", "cat", "/data", NULL };
 static char *const bb_true[] = { "busybox", "true", NULL };
