@@ -540,20 +540,16 @@ static struct crs_net_sock *crs_net_sock_set(const struct sock *sk,
 		return old;
 	if (!q)
 		return NULL;
-	if (full)
-		*full = true;
 	if (!old && (atomic_read(&crs_net_nsocks) >= READ_ONCE(max_sockets) ||
 		     atomic_read(&q->used) >= READ_ONCE(max_container_sockets)))
-		return NULL;
+		goto no_room;
 	len = strlen(program) + 1;
 	s = kmalloc(sizeof(*s) + len, GFP_ATOMIC | __GFP_NOWARN);
 	if (!s)
-		return NULL;
+		goto no_room;
 	/* zero: the container was unbound meanwhile */
 	if (!refcount_inc_not_zero(&q->ref)) {
 		kfree(s);
-		if (full)
-			*full = false;
 		return NULL;
 	}
 	atomic_inc(&q->used);
@@ -580,6 +576,10 @@ static struct crs_net_sock *crs_net_sock_set(const struct sock *sk,
 	}
 	atomic_inc(&crs_net_nsocks);
 	return s;
+no_room:
+	if (full)
+		*full = true;
+	return NULL;
 }
 
 static void crs_net_sock_forget(const struct sock *sk)
