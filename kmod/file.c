@@ -1662,28 +1662,29 @@ NOKPROBE_SYMBOL(crs_hook_bprm_check);
  * other container, and every later call, nothing: a chroot or pivot_root
  * does not change the root paths are judged from (crs_container_d_path()).
  */
-int crs_hook_path_chroot(struct pt_regs *regs)
+/* Take a pending container root from the hooked call's argument @n. */
+static int crs_hook_capture_root(struct pt_regs *regs, unsigned int n)
 {
-	const struct path *p = (const struct path *)CRS_ARG(regs, 0);
+	const struct path *root = (const struct path *)CRS_ARG(regs, n);
 	struct crs_ctx ctx;
 
 	if (!crs_ctx_get(&ctx))
 		return 0;
-	crs_container_root_capture(ctx.c, p);
+	crs_container_root_capture(ctx.c, root);
 	crs_ctx_put(&ctx);
 	return 0;
 }
+NOKPROBE_SYMBOL(crs_hook_capture_root);
+
+int crs_hook_path_chroot(struct pt_regs *regs)
+{
+	return crs_hook_capture_root(regs, 0);
+}
 NOKPROBE_SYMBOL(crs_hook_path_chroot);
 
+/* the new root is the second argument */
 int crs_hook_sb_pivotroot(struct pt_regs *regs)
 {
-	const struct path *new_root = (const struct path *)CRS_ARG(regs, 1);
-	struct crs_ctx ctx;
-
-	if (!crs_ctx_get(&ctx))
-		return 0;
-	crs_container_root_capture(ctx.c, new_root);
-	crs_ctx_put(&ctx);
-	return 0;
+	return crs_hook_capture_root(regs, 1);
 }
 NOKPROBE_SYMBOL(crs_hook_sb_pivotroot);
