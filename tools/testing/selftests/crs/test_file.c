@@ -971,32 +971,30 @@ TEST_F(file, a_different_root_does_not_change_which_rule_matches)
 
 static char *const bb_catpub[] = { "busybox", "cat", D "/public", NULL };
 
+/* exec busybox (@in_jail: the jail's copy, chrooted); 100 + errno if refused */
+static int run_busybox(int in_jail, char *const *argv)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	if (null >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	if (in_jail && enter_jail())
+		return 121;
+	execv("/bin/busybox", argv);
+	return 100 + errno;
+}
+
 /* busybox cat, exec'd in a new mount namespace of a user namespace */
 static int userns_cat(void)
 {
-	int null = open("/dev/null", O_WRONLY);
-
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
 		return 120;
-	if (null >= 0) {
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	execv("/bin/busybox", bb_catpub);
-	return 121;
+	return run_busybox(0, bb_catpub);
 }
 
-static int plain_cat(void)
-{
-	int null = open("/dev/null", O_WRONLY);
-
-	if (null >= 0) {
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	execv("/bin/busybox", bb_catpub);
-	return 121;
-}
+static int plain_cat(void) { return run_busybox(0, bb_catpub); }
 
 static void body_userns_program(void *arg)
 {
@@ -1026,21 +1024,6 @@ TEST_F(file, a_program_in_another_mount_namespace_is_still_itself)
 static char *const bb_cat_jail[] = { "busybox", "cat", D "/jail/data", NULL };
 static char *const bb_cat_data[] = { "busybox", "cat", "/data", NULL };
 static char *const bb_true[] = { "busybox", "true", NULL };
-
-/* exec busybox (@in_jail: the jail's copy, chrooted); 100 + errno if refused */
-static int run_busybox(int in_jail, char *const *argv)
-{
-	int null = open("/dev/null", O_WRONLY);
-
-	if (null >= 0) {
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	if (in_jail && enter_jail())
-		return 121;
-	execv("/bin/busybox", argv);
-	return 100 + errno;
-}
 
 static int host_cat(void) { return run_busybox(0, bb_cat_jail); }
 static int jail_cat(void) { return run_busybox(1, bb_cat_data); }
