@@ -512,20 +512,32 @@ static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
 	return 0;
 }
 
-/* The policy mode override in @tb, or CRS_MODE_KEEP. */
-static int crs_container_mode(struct nlattr **tb)
+/*
+ * The policy mode override in @tb; absent: CRS_MODE_KEEP, or none (-1)
+ * with CRS_APPLY_F_RESET.
+ */
+static int crs_container_mode(struct nlattr **tb, u32 flags)
 {
-	return tb[CRS_CONTAINER_A_POLICY_MODE] ?
-	       nla_get_u8(tb[CRS_CONTAINER_A_POLICY_MODE]) : CRS_MODE_KEEP;
+	if (tb[CRS_CONTAINER_A_POLICY_MODE])
+		return nla_get_u8(tb[CRS_CONTAINER_A_POLICY_MODE]);
+	return flags & CRS_APPLY_F_RESET ? -1 : CRS_MODE_KEEP;
 }
 
-/* Apply log mode and learning settings present in @tb. */
-static void crs_container_modes(struct crs_container *c, struct nlattr **tb)
+/*
+ * Apply log mode and learning settings present in @tb; with
+ * CRS_APPLY_F_RESET, absent ones return to a new container's.
+ */
+static void crs_container_modes(struct crs_container *c, struct nlattr **tb,
+				u32 flags)
 {
 	if (tb[CRS_CONTAINER_A_LOG_MODE])
 		WRITE_ONCE(c->log_mode, nla_get_u8(tb[CRS_CONTAINER_A_LOG_MODE]));
+	else if (flags & CRS_APPLY_F_RESET)
+		WRITE_ONCE(c->log_mode, CRS_LOG_POLICY_MONITOR_DENY);
 	if (tb[CRS_CONTAINER_A_LEARNING])
 		WRITE_ONCE(c->learning, nla_get_u8(tb[CRS_CONTAINER_A_LEARNING]));
+	else if (flags & CRS_APPLY_F_RESET)
+		WRITE_ONCE(c->learning, 0);
 	crs_containers_gen++;
 }
 
@@ -568,8 +580,8 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(c);
 		goto out;
 	}
-	crs_container_modes(c, tb);
-	crs_container_set_policy(c, slot, crs_container_mode(tb));
+	crs_container_modes(c, tb, flags);
+	crs_container_set_policy(c, slot, crs_container_mode(tb, flags));
 	ns = get_pid_ns(c->pidns);
 out:
 	mutex_unlock(&crs_lock);
@@ -635,10 +647,10 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(c)) {
 		ret = PTR_ERR(c);
 	} else {
-		crs_container_modes(c, tb);
+		crs_container_modes(c, tb, flags);
 		crs_container_set_policy(c, rcu_dereference_protected(c->slot,
 					 lockdep_is_held(&crs_lock)),
-					 crs_container_mode(tb));
+					 crs_container_mode(tb, flags));
 	}
 	mutex_unlock(&crs_lock);
 	if (rootfs.mnt)

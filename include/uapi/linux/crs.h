@@ -55,6 +55,9 @@
  *   container holds a reference on the module: rmmod is refused at once
  *   ("in use"; delete_module(2) fails with EWOULDBLOCK) until every
  *   container is detached or has exited.
+ *   Modes the request does not carry are kept, unless CRS_APPLY_F_RESET,
+ *   which returns them to a new container's: no policy mode override,
+ *   log mode CRS_LOG_POLICY_MONITOR_DENY, learning off.
  *   -ESRCH no such pid, -ENOENT no such policy, -EPERM initial pid
  *   namespace without CRS_APPLY_F_HOST.
  *
@@ -69,7 +72,8 @@
  * CRS_CMD_SET_CONTAINER: CRS_A_CONTAINER {CRS_CONTAINER_A_PID and any of
  *   POLICY_MODE, LOG_MODE, LEARNING}. A container with no policy is
  *   created when PID's pid namespace is not bound yet (learning with no
- *   policy applied), subject to the same CRS_APPLY_F_HOST rule.
+ *   policy applied), subject to the same CRS_APPLY_F_HOST rule;
+ *   CRS_APPLY_F_RESET as for CRS_CMD_APPLY.
  *
  * CRS_CMD_GET_LEARNED: dump; CRS_A_CONTAINER {CRS_CONTAINER_A_PID}.
  *   One CRS_A_LEARNED (nested crs_learned_attr) per recorded tuple.
@@ -145,7 +149,8 @@ enum crs_del_flag {
 /* CRS_A_FLAGS bits of CRS_CMD_APPLY and CRS_CMD_SET_CONTAINER. */
 enum crs_apply_flag {
 	CRS_APPLY_F_HOST = 1U << 0,	/* allow the initial pid namespace */
-	__CRS_APPLY_F_ALL = CRS_APPLY_F_HOST
+	CRS_APPLY_F_RESET = 1U << 1,	/* modes not in the request: defaults */
+	__CRS_APPLY_F_ALL = CRS_APPLY_F_HOST | CRS_APPLY_F_RESET
 };
 
 /* Attributes nested in CRS_A_STATUS; all counters u64 unless stated. */
