@@ -26,6 +26,7 @@ struct crsnl_container_req {
 	int want_name;
 	int policy_mode, log_mode, learning;	/* -1: leave alone */
 	int host;
+	int reset;	/* CRS_APPLY_F_RESET: modes not given return to defaults */
 	int root_fd;	/* the OCI bundle's root file system; -1: none */
 };
 #define CRSNL_CONTAINER_REQ_INIT \
@@ -40,6 +41,19 @@ int crsnl_container_opts(const char *what, int argc, char **argv,
 			 struct crsnl_container_req *req);
 int crsnl_container_call(const char *what, uint8_t cmd,
 			 const struct crsnl_container_req *req);
+int sync_main(int argc, char **argv);
+
+/* The policies in the kernel (CRS_CMD_GET_POLICY dump). */
+struct crs_ipc;
+struct crs_policy_list;
+int crsnl_get_policies(struct crs_ipc *ipc, const char *what,
+		       struct crs_policy_list *l);
+/* Push one policy; 0, or 1 after printing the kernel's error. */
+struct crs_policy;
+int crsnl_push_policy(struct crs_ipc *ipc, const struct crs_policy *p,
+		      const char *file);
+/* Delete an unused policy: 0, -EBUSY (in use; nothing printed), or 1 (printed). */
+int crsnl_delete_policy(struct crs_ipc *ipc, const char *name);
 
 
 #endif

@@ -19,6 +19,7 @@ static const struct crsnl_cmd commands[] = {
 	{ "container", container_main, "list containers, resolve a pid, set per-container modes" },
 	{ "events", events_main, "print audit events as JSON lines or text" },
 	{ "oci-hook", oci_hook_main, "OCI runtime hook: apply the policy a container's annotations name" },
+	{ "sync", sync_main, "make the kernel match /etc/crs: policies and image bindings" },
 	{ "learn", learn_main, "learn a container's behaviour and export it as a policy" },
 };
 

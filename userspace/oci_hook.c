@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * crsnl oci-hook: an OCI runtime hook (createRuntime or prestart) that
- * binds a container to a crs policy named by its annotations, before the
- * container's process runs its first instruction.
+ * binds a container to a crs policy chosen by the image it runs (the
+ * bindings in /etc/crs/bindings.json) and, where the bindings allow, by
+ * its own crs.* annotations, before the container's process runs its
+ * first instruction.
  *
  * The runtime (runc, crun, podman, CRI-O) writes the OCI state on stdin:
  *
@@ -14,17 +16,32 @@
  * which is where createRuntime and prestart hooks run; crs binds that
  * process's pid namespace (the same call as 'crsnl policy apply').
  *
+ * The image. containers/storage (podman, CRI-O) records it: the
+ * container's entry in STORAGE/DRIVER-containers/containers.json names
+ * the image id, whose entry in DRIVER-images/images.json has the names
+ * and the digest. The storage is found above the bundle (podman's bundle
+ * is STORAGE/DRIVER-containers/ID/userdata), else under --storage-root
+ * (default /var/lib/containers/storage). These files are written by the
+ * engine, not by whoever starts the container, so they are preferred.
+ * Only when the container is not there (containerd, plain runc) the
+ * annotations io.kubernetes.cri.image-name (containerd's CRI plugin) and
+ * io.kubernetes.cri-o.ImageName are used: whoever writes a plain runc
+ * bundle chooses its annotations, and so its binding.
+ *
  * Annotations: crs.policy (policy name), crs.policy-mode, crs.log-mode,
- * crs.learning. No crs.* annotation (or crs.learning off alone): exit 0,
- * nothing done. crs.learning on without crs.policy: the container is
- * learned with no policy (the same call as 'crsnl learn start'). The
- * bind holds the runtime's own last steps in the container too (runc
- * init after createRuntime, runc exec): see README "Running containers
- * with crs". Any problem (bad
- * JSON, no pid, an unknown crs.* key or value, no such policy, the
- * module not loaded) is one line on stderr and exit status 1, which makes
- * the runtime abort the start: a container asking for crs never runs
- * unprotected.
+ * crs.learning; what they may change is bindings.json "annotations". No
+ * binding and no crs.* annotation: exit 0, nothing done. Learning without
+ * a policy: the container is learned (the same call as 'crsnl learn
+ * start'). The bind holds the runtime's own last steps in the container
+ * too (runc init after createRuntime, runc exec): see README "Running
+ * containers with crs". Any problem (bad JSON, no pid, an unknown crs.*
+ * key or value, a bindings file with an error, no such policy, the
+ * module not loaded) is one line on stderr and exit status 1, which
+ * makes the runtime abort the start: a container crs should govern never
+ * runs unprotected.
+ *
+ * Each bound container is recorded in RUN_DIR/containers/ID.json (default
+ * /run/crs) so that 'crsnl sync' can re-apply changed bindings to it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,36 +53,41 @@
 #include <json-c/json.h>
 
 #include "cmdutil.h"
+#include "config.h"
 #include "crsnl.h"
 #include "ipc.h"
 #include "policy.h"
 
 #define STATE_MAX (1 << 20)	/* annotations can be large; 1 MiB is plenty */
-
-#define ANN_POLICY	"crs.policy"
-#define ANN_MODE	"crs.policy-mode"
-#define ANN_LOG		"crs.log-mode"
-#define ANN_LEARNING	"crs.learning"
+#define STORAGE_ROOT "/var/lib/containers/storage"
+#define MAX_REFS 32
 
 static void oci_hook_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: crsnl oci-hook < STATE.json\n\n"
+		"Usage: crsnl oci-hook [--config-dir DIR] [--run-dir DIR]\n"
+		"                      [--storage-root DIR] < STATE.json\n\n"
 		"OCI runtime hook (createRuntime or prestart): read the container's\n"
 		"OCI state on stdin and bind the container (its pid namespace) to the\n"
-		"policy named by the annotation crs.policy, with the optional\n"
-		"annotations crs.policy-mode (ACTIVE, PERMISSIVE, INACTIVE),\n"
-		"crs.log-mode (NONE ... ALL) and crs.learning (on, off). crs.learning\n"
-		"on alone learns the container with no policy. Without crs.*\n"
-		"annotations it does nothing. Any error exits 1, so the runtime does\n"
-		"not start the container.\n\n"
+		"policy that DIR/bindings.json (default " CRS_CONFIG_DIR ") binds its image to,\n"
+		"or that its annotations name where the bindings allow: crs.policy,\n"
+		"crs.policy-mode (ACTIVE, PERMISSIVE, INACTIVE), crs.log-mode (NONE ...\n"
+		"ALL), crs.learning (on, off). Without a bindings file the annotations\n"
+		"alone decide, and a container without crs.* annotations is left alone.\n"
+		"Any error exits 1, so the runtime does not start the container.\n"
+		"The image comes from containers/storage (podman, CRI-O; STORAGE above\n"
+		"the bundle or --storage-root, default " STORAGE_ROOT ") or the\n"
+		"annotation io.kubernetes.cri.image-name (containerd).\n"
+		"--run-dir (default " CRS_RUN_DIR ") keeps a record per container for\n"
+		"'crsnl sync'.\n\n"
 		"runc config.json:\n"
 		"  \"annotations\": {\"crs.policy\": \"web-server\"},\n"
-		"  \"hooks\": {\"createRuntime\": [{\"path\": \"/usr/local/sbin/crsnl\",\n"
+		"  \"hooks\": {\"createRuntime\": [{\"path\": \"/usr/sbin/crsnl\",\n"
 		"                                \"args\": [\"crsnl\", \"oci-hook\"]}]}\n"
 		"podman, CRI-O: install oci-hooks.d/crs.json in\n"
 		"/usr/share/containers/oci/hooks.d/, then for example\n"
-		"  podman run --annotation crs.policy=web-server IMAGE\n");
+		"  podman run docker.io/library/nginx:latest   (bound by image)\n"
+		"  podman run --annotation crs.policy-mode=ACTIVE IMAGE\n");
 }
 
 /* Read all of stdin into a NUL-terminated buffer; NULL after printing why. */
@@ -79,103 +101,6 @@ static char *read_state(void)
 		return NULL;
 	}
 	return buf;
-}
-
-/* String value of annotation KEY, NULL if absent; *bad set if not a string. */
-static const char *annotation(struct json_object *ann, const char *key,
-			      const char *id, int *bad)
-{
-	struct json_object *v;
-
-	if (!ann || !json_object_object_get_ex(ann, key, &v))
-		return NULL;
-	if (!json_object_is_type(v, json_type_string)) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\" is not a string\n",
-			id, key);
-		*bad = 1;
-		return NULL;
-	}
-	return json_object_get_string(v);
-}
-
-/* Fill req from the annotations. 0: act; 1: nothing to do; -1: error printed. */
-static int parse_annotations(struct json_object *ann, const char *id,
-			     struct crsnl_container_req *req)
-{
-	const char *policy, *mode, *log, *learning;
-	int bad = 0, any = 0, m;
-
-	if (ann) {
-		json_object_object_foreach(ann, key, val) {
-			(void)val;
-			if (strncmp(key, "crs.", 4))
-				continue;
-			any = 1;
-			if (strcmp(key, ANN_POLICY) && strcmp(key, ANN_MODE) &&
-			    strcmp(key, ANN_LOG) && strcmp(key, ANN_LEARNING)) {
-				fprintf(stderr, "crsnl: oci-hook: container \"%s\": unknown annotation \"%s\" (expected %s, %s, %s or %s)\n",
-					id, key, ANN_POLICY, ANN_MODE, ANN_LOG,
-					ANN_LEARNING);
-				return -1;
-			}
-		}
-	}
-	if (!any)
-		return 1;
-	policy = annotation(ann, ANN_POLICY, id, &bad);
-	mode = annotation(ann, ANN_MODE, id, &bad);
-	log = annotation(ann, ANN_LOG, id, &bad);
-	learning = annotation(ann, ANN_LEARNING, id, &bad);
-	if (bad)
-		return -1;
-	if (policy && !*policy) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\" is empty\n",
-			id, ANN_POLICY);
-		return -1;
-	}
-	req->name = policy;
-	if (mode) {
-		m = crs_mode_parse(mode);
-		if (m < 0) {
-			fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\": \"%s\": expected ACTIVE, PERMISSIVE or INACTIVE\n",
-				id, ANN_MODE, mode);
-			return -1;
-		}
-		req->policy_mode = m;
-	}
-	if (log) {
-		m = crs_log_mode_parse(log);
-		if (m < 0) {
-			fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\": \"%s\": expected NONE, POLICY_MONITOR, POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL, BEHAVIOR or ALL\n",
-				id, ANN_LOG, log);
-			return -1;
-		}
-		req->log_mode = m;
-	}
-	if (learning) {
-		m = crsnl_parse_onoff(learning);
-		if (m < 0) {
-			fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\": \"%s\": expected on or off\n",
-				id, ANN_LEARNING, learning);
-			return -1;
-		}
-		req->learning = m;
-	}
-	if (policy || req->learning == 1) {
-		if (!policy && req->policy_mode >= 0) {
-			fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\" needs \"%s\"\n",
-				id, ANN_MODE, ANN_POLICY);
-			return -1;
-		}
-		return 0;
-	}
-	/* crs.learning off alone asks for nothing; a mode alone is a mistake. */
-	if (req->policy_mode >= 0 || req->log_mode >= 0) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": annotation \"%s\" needs \"%s\" (or \"%s\": on)\n",
-			id, mode ? ANN_MODE : ANN_LOG, ANN_POLICY, ANN_LEARNING);
-		return -1;
-	}
-	return 1;
 }
 
 #define CONFIG_MAX (16 << 20)	/* config.json; far larger than any real one */
@@ -230,18 +155,219 @@ out:
 	return fd;
 }
 
+
+struct refs {
+	char *v[MAX_REFS];
+	size_t n;
+	char source[4200];
+};
+
+static void refs_add(struct refs *r, const char *ref)
+{
+	char norm[CRS_IMAGE_REF_MAX], err[256];
+	size_t i;
+
+	if (r->n == MAX_REFS ||
+	    crs_image_normalize(ref, norm, sizeof(norm), err, sizeof(err)))
+		return;
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i], norm))
+			return;
+	r->v[r->n] = strdup(norm);
+	if (r->v[r->n])
+		r->n++;
+}
+
+static void refs_free(struct refs *r)
+{
+	while (r->n)
+		free(r->v[--r->n]);
+}
+
+/* The JSON array in PATH; NULL if it cannot be read or is not an array. */
+static struct json_object *read_array(const char *path)
+{
+	struct json_object *o;
+	char err[512], *buf;
+	size_t len;
+
+	if (crsnl_read_file(path, CRSNL_FILE_MAX, &buf, &len, err, sizeof(err)))
+		return NULL;
+	o = json_tokener_parse(buf);
+	free(buf);
+	if (o && !json_object_is_type(o, json_type_array)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* The element of @arr whose "id" is @id. */
+static struct json_object *find_id(struct json_object *arr, const char *id)
+{
+	struct json_object *e, *v;
+	size_t i;
+
+	for (i = 0; arr && i < json_object_array_length(arr); i++) {
+		e = json_object_array_get_idx(arr, i);
+		if (json_object_object_get_ex(e, "id", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    !strcmp(json_object_get_string(v), id))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Look the container up in DIR/containers.json (DIR ends in
+ * "-containers"), its image in the sibling "-images"/images.json.
+ * 1: found (refs filled), 0: not there.
+ */
+static int storage_lookup(const char *dir, const char *id, struct refs *r)
+{
+	struct json_object *cts, *imgs = NULL, *c, *img, *v, *names;
+	char path[4096];
+	const char *image_id, *digest = NULL;
+	size_t len = strlen(dir), i;
+	int found = 0;
+
+	if (len < 11 || strcmp(dir + len - 11, "-containers"))
+		return 0;
+	snprintf(path, sizeof(path), "%s/containers.json", dir);
+	cts = read_array(path);
+	c = find_id(cts, id);
+	if (!c || !json_object_object_get_ex(c, "image", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		goto out;
+	image_id = json_object_get_string(v);
+	found = 1;
+	snprintf(r->source, sizeof(r->source), "%s, image %.12s", path, image_id);
+	snprintf(path, sizeof(path), "%.*s-images/images.json",
+		 (int)(len - 11), dir);
+	imgs = read_array(path);
+	img = find_id(imgs, image_id);
+	if (!img)
+		goto out;
+	if (json_object_object_get_ex(img, "digest", &v) &&
+	    json_object_is_type(v, json_type_string))
+		digest = json_object_get_string(v);
+	if (!json_object_object_get_ex(img, "names", &names) ||
+	    !json_object_is_type(names, json_type_array))
+		goto out;
+	for (i = 0; i < json_object_array_length(names); i++) {
+		char byd[CRS_IMAGE_REF_MAX + 128];
+		const char *n;
+		char *at;
+
+		v = json_object_array_get_idx(names, i);
+		if (!json_object_is_type(v, json_type_string))
+			continue;
+		n = json_object_get_string(v);
+		refs_add(r, n);
+		if (!digest || strchr(n, '@'))
+			continue;
+		/* REPO@DIGEST too, so "...@sha256:*" patterns match */
+		snprintf(byd, sizeof(byd), "%s", n);
+		at = strrchr(byd, '/');
+		at = strchr(at ? at : byd, ':');
+		if (at)
+			*at = 0;
+		snprintf(byd + strlen(byd), sizeof(byd) - strlen(byd), "@%s",
+			 digest);
+		refs_add(r, byd);
+	}
+out:
+	json_object_put(cts);
+	json_object_put(imgs);
+	return found;
+}
+
+/* The image references of the container; r->n == 0 when none is known. */
+static void image_refs(struct json_object *state, struct json_object *ann,
+		       const char *id, const char *storage_root,
+		       struct refs *r)
+{
+	static const char *const cri[] = {
+		"io.kubernetes.cri.image-name",
+		"io.kubernetes.cri-o.ImageName",
+	};
+	char dir[4096], *slash;
+	struct json_object *v;
+	size_t i;
+	int up;
+
+	snprintf(r->source, sizeof(r->source), "no image name found");
+	if (json_object_object_get_ex(state, "bundle", &v) &&
+	    json_object_is_type(v, json_type_string)) {
+		snprintf(dir, sizeof(dir), "%s", json_object_get_string(v));
+		for (up = 0; up < 4; up++) {
+			slash = strrchr(dir, '/');
+			if (!slash || slash == dir)
+				break;
+			*slash = 0;
+			if (storage_lookup(dir, id, r))
+				return;
+		}
+	}
+	if (storage_root) {
+		static const char *const drivers[] = {
+			"overlay", "vfs", "btrfs", "zfs", "aufs",
+		};
+
+		for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+			snprintf(dir, sizeof(dir), "%s/%s-containers",
+				 storage_root, drivers[i]);
+			if (storage_lookup(dir, id, r))
+				return;
+		}
+	}
+	for (i = 0; ann && i < sizeof(cri) / sizeof(cri[0]); i++) {
+		if (json_object_object_get_ex(ann, cri[i], &v) &&
+		    json_object_is_type(v, json_type_string)) {
+			refs_add(r, json_object_get_string(v));
+			snprintf(r->source, sizeof(r->source), "annotation %s",
+				 cri[i]);
+			return;
+		}
+	}
+}
+
+/* "bindings[2] (image "docker.io/library/nginx:*")", "default", "annotations" */
+static void binding_label(const struct crs_config *cfg,
+			  const struct crs_binding *b, int index, char *buf,
+			  size_t len)
+{
+	if (!b)
+		snprintf(buf, len, "annotations");
+	else if (index < 0)
+		snprintf(buf, len, "%s/bindings.json default", cfg->dir);
+	else
+		snprintf(buf, len, "%s/bindings.json bindings[%d] (image \"%s\")",
+			 cfg->dir, index, b->image);
+}
+
 int oci_hook_main(int argc, char **argv)
 {
 	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
 	struct json_object *state = NULL, *v, *ann = NULL;
+	const char *config_dir = CRS_CONFIG_DIR, *run_dir = CRS_RUN_DIR;
+	const char *storage_root = STORAGE_ROOT;
+	struct crs_decision annd, d;
+	const struct crs_binding *b = NULL;
+	struct crs_config cfg = { 0 };
+	struct refs refs = { .n = 0 };
 	enum json_tokener_error jerr;
+	char label[600], blabel[1200], what[2400], err[1024];
 	const char *id = "?";
-	char what[512];
-	char *buf;
+	bool given;
 	int64_t pid;
-	int ret = 1, r;
+	int ret = 1, r, index = -1;
+	char *buf = NULL;
 
 	static const struct option lo[] = {
+		{ "config-dir", required_argument, NULL, 'c' },
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "storage-root", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -249,11 +375,22 @@ int oci_hook_main(int argc, char **argv)
 
 	optind = 0;
 	while ((c = crsnl_getopt("oci-hook", argc, argv, ":h", lo)) != -1) {
-		if (c == 'h') {
+		switch (c) {
+		case 'c':
+			config_dir = optarg;
+			break;
+		case 'r':
+			run_dir = optarg;
+			break;
+		case 's':
+			storage_root = optarg;
+			break;
+		case 'h':
 			oci_hook_usage(stdout);
 			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
-		return CRSNL_EXIT_USAGE;
 	}
 	if (optind < argc)
 		return crsnl_usage_error("oci-hook", "unexpected argument \"%s\" (the OCI state comes on stdin)",
@@ -271,46 +408,73 @@ int oci_hook_main(int argc, char **argv)
 	if (json_object_object_get_ex(state, "id", &v) &&
 	    json_object_is_type(v, json_type_string))
 		id = json_object_get_string(v);
+	snprintf(label, sizeof(label), "crsnl: oci-hook: container \"%s\"", id);
 	if (json_object_object_get_ex(state, "annotations", &ann) &&
 	    !json_object_is_type(ann, json_type_object)) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": \"annotations\" is not an object\n",
-			id);
+		fprintf(stderr, "%s: \"annotations\" is not an object\n", label);
 		goto out;
 	}
-	r = parse_annotations(ann, id, &req);
+	if (crs_annotations_parse(ann, label, &annd, &given, stderr))
+		goto out;
+	if (crs_config_load_bindings(config_dir, &cfg, stderr)) {
+		fprintf(stderr, "%s: %s/bindings.json has errors: not started\n",
+			label, config_dir);
+		goto out;
+	}
+	if (cfg.has_bindings) {
+		image_refs(state, ann, id, storage_root, &refs);
+		b = crs_config_match(&cfg, (const char *const *)refs.v, refs.n,
+				     &index);
+	}
+	binding_label(&cfg, b, index, blabel, sizeof(blabel));
+	if (crs_config_decide(&cfg, b, &annd, given, &d, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", label, err);
+		goto out;
+	}
+	r = crs_decision_check(&d, label, stderr);
 	if (r) {
 		ret = r > 0 ? 0 : 1;
 		goto out;
 	}
 	if (!json_object_object_get_ex(state, "pid", &v) ||
 	    !json_object_is_type(v, json_type_int)) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": the OCI state has no \"pid\" (run the hook as createRuntime or prestart)\n",
-			id);
+		fprintf(stderr, "%s: the OCI state has no \"pid\" (run the hook as createRuntime or prestart)\n",
+			label);
 		goto out;
 	}
 	pid = json_object_get_int64(v);
 	if (pid < 1 || pid > INT32_MAX) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": \"pid\" %lld is not a process id\n",
-			id, (long long)pid);
+		fprintf(stderr, "%s: \"pid\" %lld is not a process id\n",
+			label, (long long)pid);
 		goto out;
 	}
 	req.pid = (uint32_t)pid;
 	req.root_fd = open_rootfs(state, id);
 	if (req.root_fd < 0)
 		goto out;
+	req.name = d.policy[0] ? d.policy : NULL;
+	req.policy_mode = d.policy_mode;
+	req.log_mode = d.log_mode;
+	req.learning = d.learning;
 	if (req.name) {
 		snprintf(what, sizeof(what),
-			 "oci-hook: container \"%s\": apply policy \"%s\"", id,
-			 req.name);
+			 "oci-hook: container \"%s\": apply policy \"%s\"%s%s", id,
+			 req.name, b ? " from " : "", b ? blabel : "");
 		ret = crsnl_container_call(what, CRS_CMD_APPLY, &req);
 	} else {
 		snprintf(what, sizeof(what),
-			 "oci-hook: container \"%s\": learning on", id);
+			 "oci-hook: container \"%s\": learning on%s%s", id,
+			 b ? " from " : "", b ? blabel : "");
 		ret = crsnl_container_call(what, CRS_CMD_SET_CONTAINER, &req);
 	}
+	if (!ret)
+		crs_record_save(run_dir, id, req.pid,
+				(const char *const *)refs.v, refs.n, ann, &d);
 out:
 	if (req.root_fd >= 0)
 		close(req.root_fd);
+	refs_free(&refs);
+	crs_config_free(&cfg);
 	json_object_put(state);
 	free(buf);
 	return ret;

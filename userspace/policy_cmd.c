@@ -103,6 +103,46 @@ static int push_emit(struct nl_msg *msg, void *arg)
 	return ps->err;
 }
 
+int crsnl_push_policy(struct crs_ipc *ipc, const struct crs_policy *p,
+		      const char *file)
+{
+	struct push_state ps = { .ipc = ipc };
+	char what[4200];
+	int r = crs_policy_encode(p, ipc->family, push_emit, &ps);
+
+	if (r) {
+		snprintf(what, sizeof(what), "policy push %s", file);
+		crs_ipc_perror(ipc, what, r);
+		return 1;
+	}
+	return 0;
+}
+
+int crsnl_delete_policy(struct crs_ipc *ipc, const char *name)
+{
+	struct nl_msg *msg;
+	struct nlattr *pol;
+	char what[400];
+	int ret;
+
+	msg = crs_ipc_msg(ipc, CRS_CMD_DEL_POLICY, 0);
+	if (!msg)
+		return oom();
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
+	if (!pol || nla_put_string(msg, CRS_POLICY_A_NAME, name)) {
+		nlmsg_free(msg);
+		return oom();
+	}
+	nla_nest_end(msg, pol);
+	ret = crs_ipc_call(ipc, msg, NULL, NULL);
+	if (ret && ret != -EBUSY) {
+		snprintf(what, sizeof(what), "policy delete \"%s\"", name);
+		crs_ipc_perror(ipc, what, ret);
+		return 1;
+	}
+	return ret;
+}
+
 static void push_help(FILE *f)
 {
 	fprintf(f,
@@ -127,7 +167,7 @@ static int cmd_push(int argc, char **argv)
 	const char *what = "policy push";
 	struct crs_policy *pols;
 	struct crs_ipc ipc;
-	char err[1024], what2[4200];
+	char err[1024];
 	int c, i, n, bad = 0, ret = 0, from_module;
 	unsigned int max_rules;
 	char **files;
@@ -172,12 +212,7 @@ static int cmd_push(int argc, char **argv)
 	}
 	crs_ipc_open_or_die(&ipc);
 	for (i = 0; i < n; i++) {
-		struct push_state ps = { .ipc = &ipc };
-		int r = crs_policy_encode(&pols[i], ipc.family, push_emit, &ps);
-
-		if (r) {
-			snprintf(what2, sizeof(what2), "policy push %s", files[i]);
-			crs_ipc_perror(&ipc, what2, r);
+		if (crsnl_push_policy(&ipc, &pols[i], files[i])) {
 			ret = 1;
 			break;
 		}
@@ -385,6 +420,19 @@ nomem:
 			return 1;
 		}
 	}
+	return 0;
+}
+
+int crsnl_get_policies(struct crs_ipc *ipc, const char *what,
+		       struct crs_policy_list *l)
+{
+	struct collect c;
+
+	if (get_policies(ipc, what, NULL, 0, &c)) {
+		crs_policy_list_free(&c.l);
+		return 1;
+	}
+	*l = c.l;
 	return 0;
 }
 
@@ -688,7 +736,9 @@ int crsnl_container_call(const char *what, uint8_t cmd,
 		goto nomem;
 	nla_nest_end(msg, ct);
 	if (cmd != CRS_CMD_DETACH &&
-	    nla_put_u32(msg, CRS_A_FLAGS, req->host ? CRS_APPLY_F_HOST : 0))
+	    nla_put_u32(msg, CRS_A_FLAGS,
+			(req->host ? CRS_APPLY_F_HOST : 0) |
+			(req->reset ? CRS_APPLY_F_RESET : 0)))
 		goto nomem;
 	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
 	if (ret)

@@ -5,7 +5,7 @@
 # sums; a build failure is reported as one failed test.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-if ! make -s -C "$here/.." unit/test_policy >&2; then
+if ! make -s -C "$here/.." unit/test_policy unit/test_config >&2; then
 	echo "TAP version 13"
 	echo "1..1"
 	echo "not ok 1 userspace unit tests build"
@@ -15,5 +15,6 @@ fi
 cd "$here"
 rc=0
 ./test_policy || rc=1
+./test_config || rc=1
 bash ./test_cli.sh || rc=1
 exit $rc

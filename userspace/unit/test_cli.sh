@@ -150,7 +150,7 @@ comp() {	# comp WORDS...: completions of the last word
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$top/userspace/completion/crsnl" "$@" 2>&1
 }
 c=$(comp crsnl "")
-ok completion_commands "$([ "$(sort <<<"$c" | tr '\n' ' ')" = "--help --version container events learn oci-hook policy status " ]; echo $?)" "$c"
+ok completion_commands "$([ "$(sort <<<"$c" | tr '\n' ' ')" = "--help --version container events learn oci-hook policy status sync " ]; echo $?)" "$c"
 c=$(comp crsnl policy "")
 ok completion_policy_subcommands "$([ "$(sort <<<"$c" | tr '\n' ' ')" = "apply check delete detach import-seccomp list push show " ]; echo $?)" "$c"
 c=$(comp crsnl policy apply web --log "")
