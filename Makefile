@@ -129,6 +129,7 @@ demo: setup
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 HOOKSDIR ?= /usr/share/containers/oci/hooks.d
+SYSTEMDDIR ?= /etc/systemd/system
 DKMS_SRC ?= /usr/src/crs-$(CRS_VERSION)
 DKMS_FILES := Kbuild Makefile VERSION dkms.conf kmod include
 
@@ -138,6 +139,14 @@ install-tools: crsnl
 	install -d $(DESTDIR)$(HOOKSDIR)
 	sed 's|"/usr/local/sbin/crsnl"|"$(SBINDIR)/crsnl"|' oci-hooks.d/crs.json \
 		> $(DESTDIR)$(HOOKSDIR)/crs.json
+	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)/etc/crs/policies
+	for u in crs.service crs-events.service; do \
+		sed 's|/usr/sbin/crsnl|$(SBINDIR)/crsnl|' systemd/$$u \
+			> $(DESTDIR)$(SYSTEMDDIR)/$$u; done
+	install -D -m 0644 systemd/modules-load.d/crs.conf \
+		$(DESTDIR)/etc/modules-load.d/crs.conf
+	install -D -m 0644 systemd/modprobe.d/crs.conf \
+		$(DESTDIR)/etc/modprobe.d/crs.conf
 
 # crs.ko into /lib/modules/$(KVER)/extra, plus the tools.
 install: module install-tools
