@@ -17,6 +17,8 @@ PKGS=(
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev libseccomp-dev
 	gcc-multilib libc6-dev-i386
 	iproute2 util-linux libcap2-bin nftables runc
+	# real engines in the VM tests (test_engines.sh): podman with runc and crun
+	podman crun conmon golang-github-containers-common catatonit
 	dkms sparse gnuplot-nox python3 perl linux-perf
 	# the checking kernel (make check-debug)
 	flex bison libelf-dev libssl-dev
