@@ -239,6 +239,8 @@ struct crs_root {
 	struct path root;	/* valid once set */
 	struct path rootfs;	/* until set: where names resolve */
 	struct dentry *before;	/* until set: the binder's root directory */
+	char *rootfs_name;	/* until set: d_path() of rootfs at the bind */
+	int rootfs_len;
 	bool set;		/* root valid; set once (release/acquire) */
 };
 
@@ -292,9 +294,18 @@ static struct crs_root *crs_root_new(struct task_struct *task,
 		path_put(&mine);
 	}
 	if (pending) {
+		char *buf = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT), *name;
+
 		path_put(&troot);
 		r->rootfs = *rootfs;
 		path_get(&r->rootfs);
+		/* the runtime's own steps before the pivot: see below */
+		name = buf ? d_path(rootfs, buf, PATH_MAX) : ERR_PTR(-ENOMEM);
+		if (!IS_ERR(name) && strlen(name) > 1) {
+			r->rootfs_len = strlen(name);
+			r->rootfs_name = kstrdup(name, GFP_KERNEL_ACCOUNT);
+		}
+		kfree(buf);
 	} else {
 		r->root = troot;
 		r->set = true;
@@ -311,6 +322,7 @@ static void crs_root_free(struct crs_root *r)
 	if (r->rootfs.mnt)
 		path_put(&r->rootfs);
 	dput(r->before);
+	kfree(r->rootfs_name);
 	kfree(r);
 }
 
@@ -459,7 +471,11 @@ char *crs_d_path_from(const struct path *root, const struct path *path,
  * The path from @c's root (see struct crs_root), whatever root current
  * has: for a task in the container's root it is d_path(); for one in
  * another (chroot, pivot_root, a new mount namespace) crs_d_path_from()
- * the container's root. While the root is pending, current's d_path().
+ * the container's root. While the root is pending (only the runtime
+ * runs: its init before the pivot, createContainer hooks), current's
+ * d_path(), with a file in the bundle's root file system named as the
+ * container will name it: the runtime's open of ".../rootfs" is "/",
+ * the same for every container of an image, so learning sees one name.
  *
  * Context: process context, inside crs_ctx_get(); does not sleep.
  * Return: as crs_d_path_from().
@@ -470,11 +486,26 @@ char *crs_container_d_path(struct crs_container *c, const struct path *path,
 	struct fs_struct *mine = current->fs;
 	struct crs_root *r = c->root;
 
+	char *s;
+
 	if (!mine)
 		return ERR_PTR(-ENOENT);
-	if (!crs_root_ready(r) || crs_root_is_current(mine, &r->root))
-		return d_path(path, buf, buflen);
-	return crs_d_path_from(&r->root, path, buf, buflen);
+	if (crs_root_ready(r)) {
+		if (crs_root_is_current(mine, &r->root))
+			return d_path(path, buf, buflen);
+		return crs_d_path_from(&r->root, path, buf, buflen);
+	}
+	s = d_path(path, buf, buflen);
+	if (IS_ERR(s) || !r || !r->rootfs_name ||
+	    strncmp(s, r->rootfs_name, r->rootfs_len))
+		return s;
+	s += r->rootfs_len;
+	if (*s == '/')
+		return s;
+	if (*s)
+		return s - r->rootfs_len;	/* ".../rootfs2": not under it */
+	*--s = '/';
+	return s;
 }
 
 static void crs_container_free_work(struct work_struct *w)

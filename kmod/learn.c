@@ -41,6 +41,7 @@
 #include <linux/jhash.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
@@ -92,7 +93,18 @@ struct crs_learn_set {
 	struct crs_learn_entry *first;
 	struct crs_learn_entry **tail;
 	struct hlist_head *buckets;	/* 1 << CRS_LEARN_BITS */
+	refcount_t ref;			/* containers, and crs_learn_sets */
+	/* named sets only (crs_learn_attach()), under crs_lock */
+	struct list_head named;
+	u64 id;
+	char *name;			/* NULL: a container's own set */
 };
+
+/* Named sets: one per image binding that learns; freed at unload. */
+#define CRS_LEARN_SETS_MAX 256
+static LIST_HEAD(crs_learn_sets);
+static unsigned int crs_learn_nsets;
+static u64 crs_learn_next_id = 1;
 
 static atomic64_t crs_learn_bytes = ATOMIC64_INIT(0);
 /* Sightings lost because even the set could not be allocated. */
@@ -167,18 +179,14 @@ static struct crs_learn_entry *crs_learn_find(struct crs_learn_set *s, u32 hash,
 }
 NOKPROBE_SYMBOL(crs_learn_find);
 
-static struct crs_learn_set *crs_learn_set_get(struct crs_container *c)
+static struct crs_learn_set *crs_learn_set_alloc(gfp_t gfp)
 {
-	/* pairs with the cmpxchg_release() that publishes the set */
-	struct crs_learn_set *s = smp_load_acquire(&c->learn), *old;
+	struct crs_learn_set *s = kzalloc(sizeof(*s), gfp | __GFP_NOWARN);
 
-	if (s)
-		return s;
-	s = kzalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
 	if (!s)
 		return NULL;
 	s->buckets = kcalloc(1 << CRS_LEARN_BITS, sizeof(*s->buckets),
-			     GFP_ATOMIC | __GFP_NOWARN);
+			     gfp | __GFP_NOWARN);
 	if (!s->buckets) {
 		kfree(s);
 		return NULL;
@@ -186,10 +194,47 @@ static struct crs_learn_set *crs_learn_set_get(struct crs_container *c)
 	spin_lock_init(&s->lock);
 	s->tail = &s->first;
 	s->mem = sizeof(*s) + (sizeof(*s->buckets) << CRS_LEARN_BITS);
+	refcount_set(&s->ref, 1);
+	INIT_LIST_HEAD(&s->named);
+	return s;
+}
+NOKPROBE_SYMBOL(crs_learn_set_alloc);
+
+/* Free a set no recorder can reach (or one never published). */
+static void crs_learn_set_free(struct crs_learn_set *s, bool accounted)
+{
+	struct crs_learn_entry *e, *n;
+
+	for (e = s->first; e; e = n) {
+		n = e->next;
+		kfree(e);
+	}
+	if (accounted)
+		atomic64_sub(s->mem, &crs_learn_bytes);
+	kfree(s->name);
+	kfree(s->buckets);
+	kfree(s);
+}
+
+static void crs_learn_set_put(struct crs_learn_set *s)
+{
+	if (refcount_dec_and_test(&s->ref))
+		crs_learn_set_free(s, true);
+}
+
+static struct crs_learn_set *crs_learn_set_get(struct crs_container *c)
+{
+	/* pairs with the cmpxchg_release() that publishes the set */
+	struct crs_learn_set *s = smp_load_acquire(&c->learn), *old;
+
+	if (s)
+		return s;
+	s = crs_learn_set_alloc(GFP_ATOMIC);
+	if (!s)
+		return NULL;
 	old = cmpxchg_release(&c->learn, NULL, s);
 	if (old) {
-		kfree(s->buckets);
-		kfree(s);
+		crs_learn_set_free(s, false);
 		return old;
 	}
 	atomic64_add(s->mem, &crs_learn_bytes);
@@ -304,18 +349,95 @@ NOKPROBE_SYMBOL(crs_learn_record);
 void crs_learn_free(struct crs_container *c)
 {
 	struct crs_learn_set *s = c->learn;
-	struct crs_learn_entry *e, *n;
 
 	if (!s)
 		return;
-	for (e = s->first; e; e = n) {
-		n = e->next;
-		kfree(e);
-	}
-	atomic64_sub(s->mem, &crs_learn_bytes);
-	kfree(s->buckets);
-	kfree(s);
 	c->learn = NULL;
+	crs_learn_set_put(s);
+}
+
+static struct crs_learn_set *crs_learn_find_named(const char *name, u64 id)
+{
+	struct crs_learn_set *s;
+
+	lockdep_assert_held(&crs_lock);
+	list_for_each_entry(s, &crs_learn_sets, named)
+		if (name ? !strcmp(s->name, name) : s->id == id)
+			return s;
+	return NULL;
+}
+
+/**
+ * crs_learn_attach() - make @c learn into the named set @name
+ * @c: container, not learning yet or already learning into @name
+ * @name: the set's name (an image binding's pattern)
+ * @extack: for the error message
+ *
+ * The set is created at its first use and kept, with what it learned,
+ * after every container that learned into it has gone, until
+ * crs_learn_exit().
+ *
+ * Context: crs_lock held; process context (allocates GFP_KERNEL).
+ * Return: 0; -EBUSY when @c already learns into another set or has
+ * learned on its own; -ENOSPC at CRS_LEARN_SETS_MAX sets; -ENOMEM.
+ */
+int crs_learn_attach(struct crs_container *c, const char *name,
+		     struct netlink_ext_ack *extack)
+{
+	struct crs_learn_set *s, *cur;
+
+	lockdep_assert_held(&crs_lock);
+	s = crs_learn_find_named(name, 0);
+	/* pairs with the cmpxchg_release() that publishes a set */
+	cur = smp_load_acquire(&c->learn);
+	if (cur && cur == s)
+		return 0;
+	if (cur) {
+		NL_SET_ERR_MSG(extack, "the container already learns into another set");
+		return -EBUSY;
+	}
+	if (!s) {
+		if (crs_learn_nsets >= CRS_LEARN_SETS_MAX) {
+			NL_SET_ERR_MSG(extack, "too many learning sets");
+			return -ENOSPC;
+		}
+		s = crs_learn_set_alloc(GFP_KERNEL);
+		if (!s)
+			return -ENOMEM;
+		s->name = kstrdup(name, GFP_KERNEL);
+		if (!s->name) {
+			crs_learn_set_free(s, false);
+			return -ENOMEM;
+		}
+		s->id = crs_learn_next_id++;
+		atomic64_add(s->mem, &crs_learn_bytes);
+		list_add_tail(&s->named, &crs_learn_sets);
+		crs_learn_nsets++;
+	}
+	refcount_inc(&s->ref);
+	if (cmpxchg_release(&c->learn, NULL, s)) {
+		/* a recorder gave the container its own set meanwhile */
+		refcount_dec(&s->ref);
+		NL_SET_ERR_MSG(extack, "the container already learns into another set");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * crs_learn_exit() - free the named learning sets
+ *
+ * Context: module unload, after every container was freed.
+ */
+void crs_learn_exit(void)
+{
+	struct crs_learn_set *s, *n;
+
+	list_for_each_entry_safe(s, n, &crs_learn_sets, named) {
+		list_del(&s->named);
+		crs_learn_set_put(s);
+	}
+	crs_learn_nsets = 0;
 }
 
 /**
@@ -350,9 +472,14 @@ u64 crs_learn_mem(void)
 
 static const struct nla_policy crs_learn_ct_policy[CRS_CONTAINER_A_MAX + 1] = {
 	[CRS_CONTAINER_A_PID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CRS_CONTAINER_A_LEARN_SET] = { .type = NLA_NUL_STRING,
+					.len = CRS_LEARN_SET_MAX - 1 },
 };
 
-/* cb->args: 0 container id, 1 index of the next tuple */
+/*
+ * cb->args: 0 container id (or named set id), 1 index of the next
+ * tuple, 2 set when the dump is of a named set
+ */
 int crs_learn_nl_start(struct netlink_callback *cb)
 {
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
@@ -368,6 +495,24 @@ int crs_learn_nl_start(struct netlink_callback *cb)
 			       crs_learn_ct_policy, cb->extack);
 	if (ret)
 		return ret;
+	if (tb[CRS_CONTAINER_A_LEARN_SET]) {
+		struct crs_learn_set *s;
+
+		mutex_lock(&crs_lock);
+		s = crs_learn_find_named(nla_data(tb[CRS_CONTAINER_A_LEARN_SET]), 0);
+		if (s) {
+			cb->args[0] = s->id;
+			cb->args[1] = 0;
+			cb->args[2] = 1;
+		}
+		mutex_unlock(&crs_lock);
+		if (!s) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, tb[CRS_CONTAINER_A_LEARN_SET],
+					    "no such learning set");
+			return -ENOENT;
+		}
+		return 0;
+	}
 	if (!tb[CRS_CONTAINER_A_PID]) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "missing pid");
 		return -EINVAL;
@@ -437,6 +582,13 @@ int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int ret = 0;
 
 	mutex_lock(&crs_lock);
+	if (cb->args[2]) {
+		/* a named set lives until unload */
+		s = crs_learn_find_named(NULL, cb->args[0]);
+		if (!s)
+			goto out;
+		goto walk;
+	}
 	list_for_each_entry(c, &crs_containers, list) {
 		if (c->id == cb->args[0] && !c->dead) {
 			found = c;
@@ -452,6 +604,7 @@ int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	s = smp_load_acquire(&found->learn);
 	if (!s)
 		goto out;
+walk:
 	/* pairs with the smp_store_release() that publishes an entry */
 	e = smp_load_acquire(&s->first);
 	for (; e; idx++) {

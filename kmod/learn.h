@@ -17,6 +17,12 @@ struct sk_buff;
 void crs_learn_stats(struct crs_container *c, u32 *count, u64 *overflow);
 /* Bytes held by every container's learning set. Context: any. */
 u64 crs_learn_mem(void);
+/* Learn into a named set (crs_lock held). 0, -EBUSY, -ENOSPC, -ENOMEM. */
+struct netlink_ext_ack;
+int crs_learn_attach(struct crs_container *c, const char *name,
+		     struct netlink_ext_ack *extack);
+/* Free the named sets at unload. */
+void crs_learn_exit(void);
 
 /* CRS_CMD_GET_LEARNED as a dump: .start and .dumpit of its genl_ops. */
 int crs_learn_nl_start(struct netlink_callback *cb);

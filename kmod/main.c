@@ -8,6 +8,7 @@
 
 #include "compat.h"
 #include "crs.h"
+#include "learn.h"
 
 struct crs_stats crs_stats;
 struct workqueue_struct *crs_wq;
@@ -112,6 +113,7 @@ static void __exit crs_exit(void)
 	crs_container_exit();
 	rcu_barrier();		/* queue_rcu_work callbacks have queued */
 	destroy_workqueue(crs_wq);	/* drains deferred frees */
+	crs_learn_exit();		/* named sets: their containers are gone */
 	crs_policy_exit();
 	crs_stats_exit();
 	pr_info("unloaded\n");

@@ -459,6 +459,8 @@ static const struct nla_policy crs_container_policy[CRS_CONTAINER_A_MAX + 1] = {
 	[CRS_CONTAINER_A_LOG_MODE]	= NLA_POLICY_MAX(NLA_U8, __CRS_LOG_MAX - 1),
 	[CRS_CONTAINER_A_LEARNING]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[CRS_CONTAINER_A_ROOT_FD]	= { .type = NLA_U32 },
+	[CRS_CONTAINER_A_LEARN_SET]	= { .type = NLA_NUL_STRING,
+					    .len = CRS_LEARN_SET_MAX - 1 },
 };
 
 /*
@@ -580,6 +582,12 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(c);
 		goto out;
 	}
+	if (tb[CRS_CONTAINER_A_LEARN_SET]) {
+		ret = crs_learn_attach(c, nla_data(tb[CRS_CONTAINER_A_LEARN_SET]),
+				       info->extack);
+		if (ret)
+			goto out;
+	}
 	crs_container_modes(c, tb, flags);
 	crs_container_set_policy(c, slot, crs_container_mode(tb, flags));
 	ns = get_pid_ns(c->pidns);
@@ -644,6 +652,12 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 		c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
 				       flags & CRS_APPLY_F_HOST,
 				       rootfs.mnt ? &rootfs : NULL, info->extack);
+	if (!IS_ERR(c) && tb[CRS_CONTAINER_A_LEARN_SET]) {
+		ret = crs_learn_attach(c, nla_data(tb[CRS_CONTAINER_A_LEARN_SET]),
+				       info->extack);
+		if (ret)
+			c = ERR_PTR(ret);
+	}
 	if (IS_ERR(c)) {
 		ret = PTR_ERR(c);
 	} else {

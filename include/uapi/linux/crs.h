@@ -75,7 +75,8 @@
  *   policy applied), subject to the same CRS_APPLY_F_HOST rule;
  *   CRS_APPLY_F_RESET as for CRS_CMD_APPLY.
  *
- * CRS_CMD_GET_LEARNED: dump; CRS_A_CONTAINER {CRS_CONTAINER_A_PID}.
+ * CRS_CMD_GET_LEARNED: dump; CRS_A_CONTAINER {CRS_CONTAINER_A_PID, or
+ *   CRS_CONTAINER_A_LEARN_SET: a named set; -ENOENT if there is none}.
  *   One CRS_A_LEARNED (nested crs_learned_attr) per recorded tuple.
  *
  * CRS_CMD_EVENT: sent by the kernel on CRS_MCGRP_AUDIT (policy verdicts)
@@ -94,6 +95,7 @@
 
 /* Limits shared by both sides. */
 #define CRS_NAME_MAX		128	/* policy and rule names, incl. NUL */
+#define CRS_LEARN_SET_MAX	512	/* learning set names, incl. NUL */
 #define CRS_DESC_MAX		1024	/* policy description, incl. NUL */
 #define CRS_PATH_MAX		4096	/* file and program, incl. NUL */
 
@@ -396,6 +398,16 @@ enum crs_container_attr {
 	 * bound already. -EBADF not an open fd, -ENOTDIR not a directory.
 	 */
 	CRS_CONTAINER_A_ROOT_FD,	/* u32: fd of the root fs (apply, set) */
+	/*
+	 * string, 1..CRS_LEARN_SET_MAX-1 bytes: apply and set: the container
+	 * learns into the named learning set, shared by every container
+	 * given the same name (an image binding's pattern), created at its
+	 * first use and kept after its containers exit, until the module is
+	 * unloaded. At most 256 sets (-ENOSPC). -EBUSY when the container
+	 * already learns into another set, or has learned on its own.
+	 * get-learned: dump that set instead of a container's.
+	 */
+	CRS_CONTAINER_A_LEARN_SET,	/* string: learning set (apply, set, get-learned) */
 	__CRS_CONTAINER_A_MAX
 };
 #define CRS_CONTAINER_A_MAX (__CRS_CONTAINER_A_MAX - 1)
