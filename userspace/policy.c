@@ -1031,6 +1031,27 @@ static int json_lint(const char *label, const char *t, char *err,
 				struct lint_level *l = &lv[depth];
 				unsigned int k;
 
+				/*
+				 * "polic\u0079" is "policy" to json-c: compared
+				 * as text it would pass as another field
+				 */
+				if (memchr(t + i + 1, '\\', n - 2)) {
+					lint_where(lv, depth, where, sizeof(where));
+					snprintf(err, errlen,
+						 "%s: %s%sfield name \"%.*s\" has an escape: write it plainly",
+						 label, where, *where ? ": " : "",
+						 (int)(n - 2), t + i + 1);
+					ret = -1;
+					break;
+				}
+				if (l->nkeys == LINT_KEYS) {
+					lint_where(lv, depth, where, sizeof(where));
+					snprintf(err, errlen, "%s: %s%smore than %d fields",
+						 label, where, *where ? ": " : "",
+						 LINT_KEYS);
+					ret = -1;
+					break;
+				}
 				for (k = 0; k < l->nkeys; k++) {
 					if (l->klen[k] == n - 2 &&
 					    !memcmp(l->keys[k], t + i + 1, n - 2))
@@ -1045,10 +1066,8 @@ static int json_lint(const char *label, const char *t, char *err,
 					ret = -1;
 					break;
 				}
-				if (l->nkeys < LINT_KEYS) {
-					l->keys[l->nkeys] = t + i + 1;
-					l->klen[l->nkeys++] = n - 2;
-				}
+				l->keys[l->nkeys] = t + i + 1;
+				l->klen[l->nkeys++] = n - 2;
 				l->key = t + i + 1;
 				l->key_len = n - 2;
 				want_key = false;
