@@ -76,8 +76,8 @@ int crs_image_normalize(const char *ref, char *out, size_t outlen,
 		const char *colon = strchr(digest + 1, ':');
 
 		if (!colon || colon == digest + 1 || strlen(colon + 1) < 32 ||
-		    strchr(colon + 1, '@') || strchr(colon + 1, ':')) {
-			snprintf(err, errlen, "digest \"%s\" is not ALGORITHM:HEX",
+		    strspn(colon + 1, "0123456789abcdef") != strlen(colon + 1)) {
+			snprintf(err, errlen, "digest \"%s\" is not ALGORITHM:HEX (lower case)",
 				 digest + 1);
 			return -1;
 		}
@@ -92,8 +92,11 @@ int crs_image_normalize(const char *ref, char *out, size_t outlen,
 		}
 	}
 	slash = strchr(name, '/');
+	/* as Docker's ParseNormalizedNamed: a dot, a port, localhost or upper case */
+	for (p = name; slash && p < slash && !isupper((unsigned char)*p); p++)
+		;
 	if (slash && (memchr(name, '.', slash - name) ||
-		      memchr(name, ':', slash - name) ||
+		      memchr(name, ':', slash - name) || p < slash ||
 		      !strncmp(name, "localhost/", 10))) {
 		*slash = 0;
 		domain = name;
@@ -101,6 +104,18 @@ int crs_image_normalize(const char *ref, char *out, size_t outlen,
 	} else {
 		domain = "docker.io";
 		path = name;
+	}
+	if (domain == name) {
+		/* host names are case-blind; "quay.io.", "quay.io:443" are quay.io */
+		size_t dl = strlen(name);
+		char *q;
+
+		for (q = name; *q; q++)
+			*q = (char)tolower((unsigned char)*q);
+		if (dl > 4 && !strcmp(name + dl - 4, ":443"))
+			name[dl -= 4] = 0;
+		if (dl > 1 && name[dl - 1] == '.')
+			name[--dl] = 0;
 	}
 	if (!strcmp(domain, "index.docker.io"))
 		domain = "docker.io";
@@ -174,6 +189,18 @@ int crs_image_pattern_check(const char *pattern, char *why, size_t whylen)
 	if (pattern[n] && n < sizeof(first)) {
 		memcpy(first, pattern, n);
 		first[n] = 0;
+		if (!strpbrk(first, "*?[")) {
+			for (p = first; *p; p++) {
+				if (isupper((unsigned char)*p)) {
+					snprintf(why, whylen, "never matches: registries are normalized to lower case");
+					return -1;
+				}
+			}
+			if (!strcmp(first, "index.docker.io")) {
+				snprintf(why, whylen, "never matches: index.docker.io is normalized to docker.io");
+				return -1;
+			}
+		}
 		if (!strpbrk(first, "*?[") && !strchr(first, '.') &&
 		    !strchr(first, ':') && strcmp(first, "localhost")) {
 			snprintf(why, whylen, "never matches: \"%s\" is not a registry (write \"docker.io/%s\")",
@@ -255,7 +282,7 @@ static void bad(struct bctx *c, const char *field, const char *fmt, ...)
 
 static bool policy_name_ok(const char *s)
 {
-	return *s && strlen(s) < sizeof(((struct crs_decision *)0)->policy);
+	return *s && strlen(s) < CRS_NAME_MAX;
 }
 
 /* One element of "bindings" (is_default: the "default" object). */
@@ -306,7 +333,7 @@ static void parse_binding(struct bctx *c, struct json_object *o,
 		if (v && !json_object_is_type(v, json_type_string))
 			bad(c, field, "expected a policy name or null");
 		else if (v && !policy_name_ok(json_object_get_string(v)))
-			bad(c, field, "\"%s\": expected 1-255 bytes",
+			bad(c, field, "\"%s\": expected 1-127 bytes",
 			    json_object_get_string(v));
 		else if (v)
 			b->policy = xstrdup(json_object_get_string(v));
@@ -316,8 +343,8 @@ static void parse_binding(struct bctx *c, struct json_object *o,
 		if (!json_object_is_type(v, json_type_string) ||
 		    (b->policy_mode = crs_mode_parse(json_object_get_string(v))) < 0)
 			bad(c, field, "expected \"ACTIVE\", \"PERMISSIVE\" or \"INACTIVE\"");
-		else if (!b->policy && has_policy)
-			bad(c, field, "set with \"policy\": null");
+		else if (!b->policy)
+			bad(c, field, "set without a policy");
 	}
 	snprintf(field, sizeof(field), "%s.logMode", at);
 	if (json_object_object_get_ex(o, "logMode", &v) &&
@@ -334,6 +361,10 @@ static void parse_binding(struct bctx *c, struct json_object *o,
 	if (!has_policy && b->learning != 1) {
 		snprintf(field, sizeof(field), "%s.policy", at);
 		bad(c, field, "missing (a policy name; null for none; or \"learning\": true alone)");
+	}
+	if (has_policy && !b->policy && b->learning != 1 && b->log_mode >= 0) {
+		snprintf(field, sizeof(field), "%s.logMode", at);
+		bad(c, field, "set with \"policy\": null (nothing is logged for a container crs does not govern)");
 	}
 	snprintf(field, sizeof(field), "%s.annotationPolicies", at);
 	if (json_object_object_get_ex(o, "annotationPolicies", &v)) {
@@ -770,7 +801,7 @@ int crs_annotations_parse(struct json_object *ann, const char *label,
 	if (badp)
 		return -1;
 	if (policy && !policy_name_ok(policy)) {
-		fprintf(errf, "%s: annotation \"%s\" is empty or longer than 255 bytes\n",
+		fprintf(errf, "%s: annotation \"%s\" is empty or longer than 127 bytes\n",
 			label, ANN_POLICY);
 		return -1;
 	}

@@ -28,6 +28,7 @@ struct crsnl_container_req {
 	int host;
 	int reset;	/* CRS_APPLY_F_RESET: modes not given return to defaults */
 	int root_fd;	/* the OCI bundle's root file system; -1: none */
+	const char *learn_set;	/* learn into this named set (an image's) */
 };
 #define CRSNL_CONTAINER_REQ_INIT \
 	{ .policy_mode = -1, .log_mode = -1, .learning = -1, .root_fd = -1 }

@@ -25,6 +25,9 @@
  * - --collapse N: N or more READ (or WRITE) rules of one program in one
  *   directory become one rule for the glob DIR + "/" + "*" (glob_match:
  *   the star also crosses "/").
+ * - --image: the set of every container of an image binding. A path
+ *   component of 64 hex digits (a container id: the runtime's own
+ *   /run/runc/ID/exec.fifo) becomes "*", as each container has its own.
  * - --merge: the existing policy keeps its name, description, mode,
  *   defaults, ignoredSyscalls and every rule; learned rules are added
  *   unless an equal rule (same content and action) is already there. A
@@ -69,8 +72,8 @@ static void learn_usage(FILE *f)
 	fprintf(f,
 		"Usage: crsnl learn start --pid PID [--log-mode L] [--host]\n"
 		"       crsnl learn stop --pid PID\n"
-		"       crsnl learn show --pid PID [--json]\n"
-		"       crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
+		"       crsnl learn show --pid PID|--image PATTERN [--json]\n"
+		"       crsnl learn export --pid PID|--image PATTERN [-o FILE] [--name NAME]\n"
 		"                          [--merge EXISTING.json] [--collapse N]\n\n"
 		"'crsnl learn SUBCOMMAND --help' shows examples.\n");
 }
@@ -196,8 +199,12 @@ static void tuples_free(struct tuples *ts)
 	memset(ts, 0, sizeof(*ts));
 }
 
-/* The learned set of PID's container; 0, or 1 after printing why. */
-static int fetch(const char *what, uint32_t pid, struct tuples *ts)
+/*
+ * The learned set of PID's container, or the named set @set (an image
+ * binding's pattern); 0, or 1 after printing why.
+ */
+static int fetch(const char *what, uint32_t pid, const char *set,
+		 struct tuples *ts)
 {
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
@@ -209,7 +216,8 @@ static int fetch(const char *what, uint32_t pid, struct tuples *ts)
 	if (!msg)
 		goto nomem;
 	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	if (!ct || nla_put_u32(msg, CRS_CONTAINER_A_PID, pid)) {
+	if (!ct || (set ? nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, set) :
+		    nla_put_u32(msg, CRS_CONTAINER_A_PID, pid))) {
 		nlmsg_free(msg);
 		goto nomem;
 	}
@@ -423,11 +431,12 @@ static int cmd_show(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "pid", required_argument, NULL, 'p' },
+		{ "image", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *what = "learn show";
+	const char *what = "learn show", *image = NULL;
 	struct json_object *doc, *arr;
 	struct tuples ts = { 0 };
 	struct cinfo ci;
@@ -444,12 +453,18 @@ static int cmd_show(int argc, char **argv)
 			if (crsnl_parse_pid(what, optarg, &pid))
 				return CRSNL_EXIT_USAGE;
 			break;
+		case 'i':
+			image = optarg;
+			break;
 		case 'j':
 			json = true;
 			break;
 		case 'h':
-			printf("Usage: crsnl learn show --pid PID [--json]\n\n"
-			       "Print the tuples the container of process PID has learned, one a\n"
+			printf("Usage: crsnl learn show --pid PID [--json]\n"
+			       "       crsnl learn show --image PATTERN [--json]\n\n"
+			       "Print the tuples the container of process PID has learned, or every\n"
+			       "container of the image binding PATTERN (bindings.json \"learning\":\n"
+			       "true; \"default\" for the default binding), one a\n"
 			       "line: TYPE PROGRAM OBJECT (program \"*\" when unknown). --json\n"
 			       "prints one JSON object: {\"container\", \"learning\", \"not_recorded\",\n"
 			       "\"tuples\": [{\"type\", \"program\", \"file\", \"family\", \"address\",\n"
@@ -462,14 +477,18 @@ static int cmd_show(int argc, char **argv)
 	}
 	if (optind < argc)
 		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
-	if (!pid)
-		return crsnl_usage_error(what, "missing --pid PID");
-	if (container_info(what, pid, &ci) || fetch(what, pid, &ts))
+	if (!pid == !image)
+		return crsnl_usage_error(what, "give --pid PID or --image PATTERN");
+	memset(&ci, 0, sizeof(ci));
+	if ((pid && container_info(what, pid, &ci)) || fetch(what, pid, image, &ts))
 		return 1;
 	if (json) {
 		doc = json_object_new_object();
 		arr = json_object_new_array();
-		json_object_object_add(doc, "container", json_object_new_uint64(ci.id));
+		if (image)
+			json_object_object_add(doc, "image", json_object_new_string(image));
+		else
+			json_object_object_add(doc, "container", json_object_new_uint64(ci.id));
 		json_object_object_add(doc, "learning", json_object_new_boolean(ci.learning));
 		json_object_object_add(doc, "not_recorded",
 				       json_object_new_uint64(ci.overflow));
@@ -485,9 +504,12 @@ static int cmd_show(int argc, char **argv)
 		tuple_text(&ts.v[i], line, sizeof(line));
 		printf("%s\n", line);
 	}
-	printf("# container %" PRIu64 ": %zu tuples, learning %s, %" PRIu64
-	       " not recorded (set full)\n", ci.id, ts.n,
-	       ci.learning ? "on" : "off", ci.overflow);
+	if (image)
+		printf("# image %s: %zu tuples\n", image, ts.n);
+	else
+		printf("# container %" PRIu64 ": %zu tuples, learning %s, %" PRIu64
+		       " not recorded (set full)\n", ci.id, ts.n,
+		       ci.learning ? "on" : "off", ci.overflow);
 	tuples_free(&ts);
 	return crsnl_output_done(what);
 }
@@ -775,6 +797,26 @@ static char *glob_escape(const char *s)
 }
 
 /*
+ * In an image's set each container has its own id: a path component of
+ * 64 hex digits (a container id, as in the runtime's own
+ * /run/runc/ID/exec.fifo) becomes "*". Returns @file, changed in place.
+ */
+static char *generalize_ids(char *file)
+{
+	char *c = file, *e;
+
+	while ((c = strchr(c, '/'))) {
+		c++;
+		e = strchrnul(c, '/');
+		if (e - c == 64 && strspn(c, "0123456789abcdef") >= 64) {
+			c[0] = '*';
+			memmove(c + 1, e, strlen(e) + 1);
+		}
+	}
+	return file;
+}
+
+/*
  * Fill @r (ALLOW) from @t; 0 ok, 1 no rule for this tuple (why says
  * why, or "" when that is expected and not worth a warning).
  */
@@ -951,6 +993,7 @@ static int cmd_export(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "pid", required_argument, NULL, 'p' },
+		{ "image", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "merge", required_argument, NULL, 'm' },
@@ -960,7 +1003,7 @@ static int cmd_export(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *what = "learn export", *out = NULL, *name = NULL;
-	const char *merge = NULL;
+	const char *merge = NULL, *image = NULL;
 	struct strset keys = { 0 }, names = { 0 };
 	struct tuples ts = { 0 };
 	struct crs_policy p, check;
@@ -978,6 +1021,9 @@ static int cmd_export(int argc, char **argv)
 		case 'p':
 			if (crsnl_parse_pid(what, optarg, &pid))
 				return CRSNL_EXIT_USAGE;
+			break;
+		case 'i':
+			image = optarg;
 			break;
 		case 'o':
 			out = optarg;
@@ -1005,8 +1051,13 @@ static int cmd_export(int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
-		       "                          [--merge EXISTING.json] [--collapse N] [--no-base]\n\n"
-		       "Write what the container of process PID has learned as a policy that\n"
+		       "                          [--merge EXISTING.json] [--collapse N] [--no-base]\n"
+		       "       crsnl learn export --image PATTERN [...]\n\n"
+		       "Write what the container of process PID has learned, or every container\n"
+		       "started from an image whose binding learns (bindings.json \"learning\":\n"
+		       "true; PATTERN is the binding's \"image\", \"default\" for the default;\n"
+		       "there a path component of 64 hex digits, a container id, becomes \"*\"),\n"
+		       "as a policy that\n"
 		       "crsnl policy push accepts: policyMode ACTIVE, every default DENY, one\n"
 		       "ALLOW rule per learned tuple, named after what it allows\n"
 		       "(read-etc-hostname, connect-tcp-10.0.0.5-5432, syscall-openat, ...).\n"
@@ -1024,7 +1075,8 @@ static int cmd_export(int argc, char **argv)
 		       "                make or skip from one run to the next)\n\n"
 		       "Examples:\n"
 		       "  crsnl learn export --pid 4242 -o web.json --name web\n"
-		       "  crsnl learn export --pid 4242 --merge base.json --collapse 5 -o web.json\n");
+		       "  crsnl learn export --pid 4242 --merge base.json --collapse 5 -o web.json\n"
+		       "  crsnl learn export --image 'docker.io/library/nginx:*' --name web -o web.json\n");
 			return 0;
 		default:
 			return CRSNL_EXIT_USAGE;
@@ -1032,8 +1084,8 @@ static int cmd_export(int argc, char **argv)
 	}
 	if (optind < argc)
 		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
-	if (!pid)
-		return crsnl_usage_error(what, "missing --pid PID");
+	if (!pid == !image)
+		return crsnl_usage_error(what, "give --pid PID or --image PATTERN");
 	memset(&p, 0, sizeof(p));
 	if (merge) {
 		if (crs_policy_parse_file(merge, &p, err, sizeof(err))) {
@@ -1041,9 +1093,19 @@ static int cmd_export(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (container_info(what, pid, &ci) || fetch(what, pid, &ts))
+	memset(&ci, 0, sizeof(ci));
+	if ((pid && container_info(what, pid, &ci)) || fetch(what, pid, image, &ts))
 		goto out;
-	if (!merge) {
+	if (!merge && image) {
+		p.mode = CRS_MODE_ACTIVE;
+		p.def_network = p.def_file = p.def_execute = p.def_syscall =
+			CRS_ACTION_DENY;
+		if (asprintf(&p.name, "learned-image") < 0 ||
+		    asprintf(&p.description,
+			     "learned from the containers of image %s by crsnl learn export",
+			     image) < 0)
+			goto nomem;
+	} else if (!merge) {
 		p.mode = CRS_MODE_ACTIVE;
 		p.def_network = p.def_file = p.def_execute = p.def_syscall =
 			CRS_ACTION_DENY;
@@ -1077,6 +1139,8 @@ static int cmd_export(int argc, char **argv)
 			crs_rule_free(r);
 			p.n_rules--;
 			skipped++;
+		} else if (image && r->file) {
+			generalize_ids(r->file);
 		}
 	}
 	if (collapse_n && collapse(&p, first, (unsigned int)collapse_n))

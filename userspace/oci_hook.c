@@ -40,6 +40,11 @@
  * makes the runtime abort the start: a container crs should govern never
  * runs unprotected.
  *
+ * A binding with "learning": true learns every container of its images
+ * into one set named after the binding's pattern ("default" for the
+ * default binding), which outlives the containers: 'crsnl learn export
+ * --image PATTERN'.
+ *
  * Each bound container is recorded in RUN_DIR/containers/ID.json (default
  * /run/crs) so that 'crsnl sync' can re-apply changed bindings to it.
  */
@@ -159,7 +164,7 @@ out:
 struct refs {
 	char *v[MAX_REFS];
 	size_t n;
-	char source[4200];
+	char source[4400];
 };
 
 static void refs_add(struct refs *r, const char *ref)
@@ -210,7 +215,8 @@ static struct json_object *find_id(struct json_object *arr, const char *id)
 
 	for (i = 0; arr && i < json_object_array_length(arr); i++) {
 		e = json_object_array_get_idx(arr, i);
-		if (json_object_object_get_ex(e, "id", &v) &&
+		if (json_object_is_type(e, json_type_object) &&
+		    json_object_object_get_ex(e, "id", &v) &&
 		    json_object_is_type(v, json_type_string) &&
 		    !strcmp(json_object_get_string(v), id))
 			return e;
@@ -218,108 +224,186 @@ static struct json_object *find_id(struct json_object *arr, const char *id)
 	return NULL;
 }
 
+/* REF with its tag replaced by @DIGEST, so "...@sha256:*" patterns match */
+static void refs_add_digest(struct refs *r, const char *ref, const char *digest)
+{
+	char byd[CRS_IMAGE_REF_MAX + 128], *at;
+
+	if (!digest || strchr(ref, '@'))
+		return;
+	snprintf(byd, sizeof(byd), "%s", ref);
+	at = strrchr(byd, '/');
+	at = strchr(at ? at : byd, ':');
+	if (at)
+		*at = 0;
+	snprintf(byd + strlen(byd), sizeof(byd) - strlen(byd), "@%s", digest);
+	refs_add(r, byd);
+}
+
+/* The image @image_id in DIR/images.json: its names and digest. */
+static int storage_image(const char *dir, const char *image_id,
+			 const char *own_name, struct refs *r)
+{
+	struct json_object *imgs, *img, *v, *names;
+	const char *digest = NULL;
+	char path[4200];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/images.json", dir);
+	imgs = read_array(path);
+	img = find_id(imgs, image_id);
+	if (!img) {
+		json_object_put(imgs);
+		return 0;
+	}
+	if (json_object_object_get_ex(img, "digest", &v) &&
+	    json_object_is_type(v, json_type_string))
+		digest = json_object_get_string(v);
+	if (own_name) {
+		/* the name the container was created from, not every tag */
+		refs_add(r, own_name);
+		refs_add_digest(r, own_name, digest);
+	} else if (json_object_object_get_ex(img, "names", &names) &&
+		   json_object_is_type(names, json_type_array)) {
+		for (i = 0; i < json_object_array_length(names); i++) {
+			v = json_object_array_get_idx(names, i);
+			if (!json_object_is_type(v, json_type_string))
+				continue;
+			refs_add(r, json_object_get_string(v));
+			refs_add_digest(r, json_object_get_string(v), digest);
+		}
+	}
+	json_object_put(imgs);
+	return 1;
+}
+
 /*
- * Look the container up in DIR/containers.json (DIR ends in
- * "-containers"), its image in the sibling "-images"/images.json.
+ * Look the container up in containers/storage's DIR (named
+ * DRIVER-containers): containers.json, or volatile-containers.json (podman
+ * run --rm, transient stores). Its image: the name it was created from
+ * (the entry's metadata "image-name"), with the image's digest from
+ * DRIVER-images/images.json next to DIR or under @graph.
  * 1: found (refs filled), 0: not there.
  */
-static int storage_lookup(const char *dir, const char *id, struct refs *r)
+static int storage_lookup(const char *dir, const char *id, const char *graph,
+			  struct refs *r)
 {
-	struct json_object *cts, *imgs = NULL, *c, *img, *v, *names;
-	char path[4096];
-	const char *image_id, *digest = NULL;
+	static const char *const files[] = {
+		"containers.json", "volatile-containers.json",
+	};
+	struct json_object *cts = NULL, *c = NULL, *v, *md = NULL;
+	const char *image_id, *own = NULL, *drv;
+	char path[4200];
 	size_t len = strlen(dir), i;
 	int found = 0;
 
 	if (len < 11 || strcmp(dir + len - 11, "-containers"))
 		return 0;
-	snprintf(path, sizeof(path), "%s/containers.json", dir);
-	cts = read_array(path);
-	c = find_id(cts, id);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]) && !c; i++) {
+		json_object_put(cts);
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		cts = read_array(path);
+		c = find_id(cts, id);
+	}
 	if (!c || !json_object_object_get_ex(c, "image", &v) ||
 	    !json_object_is_type(v, json_type_string))
 		goto out;
 	image_id = json_object_get_string(v);
 	found = 1;
 	snprintf(r->source, sizeof(r->source), "%s, image %.12s", path, image_id);
-	snprintf(path, sizeof(path), "%.*s-images/images.json",
-		 (int)(len - 11), dir);
-	imgs = read_array(path);
-	img = find_id(imgs, image_id);
-	if (!img)
-		goto out;
-	if (json_object_object_get_ex(img, "digest", &v) &&
+	if (json_object_object_get_ex(c, "metadata", &v) &&
 	    json_object_is_type(v, json_type_string))
-		digest = json_object_get_string(v);
-	if (!json_object_object_get_ex(img, "names", &names) ||
-	    !json_object_is_type(names, json_type_array))
+		md = json_tokener_parse(json_object_get_string(v));
+	if (md && json_object_object_get_ex(md, "image-name", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    *json_object_get_string(v))
+		own = json_object_get_string(v);
+	/* the sibling DRIVER-images, else the graph root's */
+	snprintf(path, sizeof(path), "%.*s-images", (int)(len - 11), dir);
+	if (storage_image(path, image_id, own, r))
 		goto out;
-	for (i = 0; i < json_object_array_length(names); i++) {
-		char byd[CRS_IMAGE_REF_MAX + 128];
-		const char *n;
-		char *at;
-
-		v = json_object_array_get_idx(names, i);
-		if (!json_object_is_type(v, json_type_string))
-			continue;
-		n = json_object_get_string(v);
-		refs_add(r, n);
-		if (!digest || strchr(n, '@'))
-			continue;
-		/* REPO@DIGEST too, so "...@sha256:*" patterns match */
-		snprintf(byd, sizeof(byd), "%s", n);
-		at = strrchr(byd, '/');
-		at = strchr(at ? at : byd, ':');
-		if (at)
-			*at = 0;
-		snprintf(byd + strlen(byd), sizeof(byd) - strlen(byd), "@%s",
-			 digest);
-		refs_add(r, byd);
-	}
+	drv = strrchr(dir, '/');
+	drv = drv ? drv + 1 : dir;
+	snprintf(path, sizeof(path), "%s/%.*s-images", graph,
+		 (int)(strlen(drv) - 11), drv);
+	if (!storage_image(path, image_id, own, r) && own)
+		refs_add(r, own);
 out:
+	json_object_put(md);
 	json_object_put(cts);
-	json_object_put(imgs);
 	return found;
 }
 
-/* The image references of the container; r->n == 0 when none is known. */
-static void image_refs(struct json_object *state, struct json_object *ann,
-		       const char *id, const char *storage_root,
-		       struct refs *r)
+/*
+ * Is the bundle in a containers/storage layout, DIR/DRIVER-containers/ID/
+ * userdata? Then the engine keeps the container's image there, and not
+ * finding it must not fall back to annotations its creator wrote.
+ */
+static bool storage_bundle(const char *bundle, const char *id)
+{
+	char tail[600];
+	const char *p;
+	size_t n;
+
+	snprintf(tail, sizeof(tail), "/%s/userdata", id);
+	n = strlen(bundle);
+	while (n > 1 && bundle[n - 1] == '/')
+		n--;
+	if (n <= strlen(tail) || strncmp(bundle + n - strlen(tail), tail, strlen(tail)))
+		return false;
+	p = bundle + n - strlen(tail);
+	return p - bundle >= 11 && !strncmp(p - 11, "-containers", 11);
+}
+
+/*
+ * The image references of the container; r->n == 0 when none is known.
+ * -1 after printing why when the bundle is containers/storage's and the
+ * container is not in it.
+ */
+static int image_refs(struct json_object *state, struct json_object *ann,
+		      const char *id, const char *storage_root,
+		      struct refs *r)
 {
 	static const char *const cri[] = {
 		"io.kubernetes.cri.image-name",
 		"io.kubernetes.cri-o.ImageName",
 	};
+	static const char *const drivers[] = {
+		"overlay", "vfs", "btrfs", "zfs", "aufs",
+	};
+	static const char *const roots[] = { NULL, "/run/containers/storage" };
 	char dir[4096], *slash;
+	const char *bundle = "";
 	struct json_object *v;
-	size_t i;
+	size_t i, j;
 	int up;
 
 	snprintf(r->source, sizeof(r->source), "no image name found");
 	if (json_object_object_get_ex(state, "bundle", &v) &&
 	    json_object_is_type(v, json_type_string)) {
-		snprintf(dir, sizeof(dir), "%s", json_object_get_string(v));
+		bundle = json_object_get_string(v);
+		snprintf(dir, sizeof(dir), "%s", bundle);
 		for (up = 0; up < 4; up++) {
 			slash = strrchr(dir, '/');
 			if (!slash || slash == dir)
 				break;
 			*slash = 0;
-			if (storage_lookup(dir, id, r))
-				return;
+			if (storage_lookup(dir, id, storage_root, r))
+				return 0;
 		}
 	}
-	if (storage_root) {
-		static const char *const drivers[] = {
-			"overlay", "vfs", "btrfs", "zfs", "aufs",
-		};
-
+	for (j = 0; j < sizeof(roots) / sizeof(roots[0]); j++) {
 		for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
 			snprintf(dir, sizeof(dir), "%s/%s-containers",
-				 storage_root, drivers[i]);
-			if (storage_lookup(dir, id, r))
-				return;
+				 roots[j] ? roots[j] : storage_root, drivers[i]);
+			if (storage_lookup(dir, id, storage_root, r))
+				return 0;
 		}
+	}
+	if (storage_bundle(bundle, id)) {
+		fprintf(stderr, "crsnl: oci-hook: container \"%s\": the bundle %s is containers/storage's, but the container is in none of its containers.json (--storage-root %s): its image is unknown\n",
+			id, bundle, storage_root);
+		return -1;
 	}
 	for (i = 0; ann && i < sizeof(cri) / sizeof(cri[0]); i++) {
 		if (json_object_object_get_ex(ann, cri[i], &v) &&
@@ -327,9 +411,10 @@ static void image_refs(struct json_object *state, struct json_object *ann,
 			refs_add(r, json_object_get_string(v));
 			snprintf(r->source, sizeof(r->source), "annotation %s",
 				 cri[i]);
-			return;
+			return 0;
 		}
 	}
+	return 0;
 }
 
 /* "bindings[2] (image "docker.io/library/nginx:*")", "default", "annotations" */
@@ -421,23 +506,26 @@ int oci_hook_main(int argc, char **argv)
 			label, config_dir);
 		goto out;
 	}
-	if (cfg.has_bindings) {
-		image_refs(state, ann, id, storage_root, &refs);
+	/* the image, also without bindings: sync may bind it later */
+	if (image_refs(state, ann, id, storage_root, &refs) && cfg.has_bindings)
+		goto out;
+	if (cfg.has_bindings)
 		b = crs_config_match(&cfg, (const char *const *)refs.v, refs.n,
 				     &index);
-	}
 	binding_label(&cfg, b, index, blabel, sizeof(blabel));
 	if (crs_config_decide(&cfg, b, &annd, given, &d, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", label, err);
 		goto out;
 	}
 	r = crs_decision_check(&d, label, stderr);
-	if (r) {
-		ret = r > 0 ? 0 : 1;
+	if (r < 0)
 		goto out;
-	}
 	if (!json_object_object_get_ex(state, "pid", &v) ||
 	    !json_object_is_type(v, json_type_int)) {
+		if (r > 0) {	/* nothing to do, nothing to record */
+			ret = 0;
+			goto out;
+		}
 		fprintf(stderr, "%s: the OCI state has no \"pid\" (run the hook as createRuntime or prestart)\n",
 			label);
 		goto out;
@@ -449,6 +537,13 @@ int oci_hook_main(int argc, char **argv)
 		goto out;
 	}
 	req.pid = (uint32_t)pid;
+	if (r > 0) {
+		/* not governed; recorded so that sync can bind it later */
+		crs_record_save(run_dir, id, req.pid,
+				(const char *const *)refs.v, refs.n, ann, &d);
+		ret = 0;
+		goto out;
+	}
 	req.root_fd = open_rootfs(state, id);
 	if (req.root_fd < 0)
 		goto out;
@@ -456,6 +551,9 @@ int oci_hook_main(int argc, char **argv)
 	req.policy_mode = d.policy_mode;
 	req.log_mode = d.log_mode;
 	req.learning = d.learning;
+	/* a binding that learns: one set per binding, kept after exit */
+	if (b && b->learning == 1 && d.learning == 1)
+		req.learn_set = b->image ? b->image : "default";
 	if (req.name) {
 		snprintf(what, sizeof(what),
 			 "oci-hook: container \"%s\": apply policy \"%s\"%s%s", id,

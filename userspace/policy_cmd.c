@@ -732,7 +732,9 @@ int crsnl_container_call(const char *what, uint8_t cmd,
 	    (req->learning >= 0 &&
 	     nla_put_u8(msg, CRS_CONTAINER_A_LEARNING, (uint8_t)req->learning)) ||
 	    (req->root_fd >= 0 &&
-	     nla_put_u32(msg, CRS_CONTAINER_A_ROOT_FD, (uint32_t)req->root_fd)))
+	     nla_put_u32(msg, CRS_CONTAINER_A_ROOT_FD, (uint32_t)req->root_fd)) ||
+	    (req->learn_set &&
+	     nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, req->learn_set)))
 		goto nomem;
 	nla_nest_end(msg, ct);
 	if (cmd != CRS_CMD_DETACH &&

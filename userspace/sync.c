@@ -73,6 +73,29 @@ static int mkdir_p(const char *dir)
 	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* Field 22 of /proc/PID/stat: when the process started; 0 if gone. */
+static unsigned long long start_of(uint32_t pid)
+{
+	char p[64], buf[1024], *s;
+	unsigned long long t = 0;
+	FILE *f;
+	int i;
+
+	snprintf(p, sizeof(p), "/proc/%u/stat", pid);
+	f = fopen(p, "r");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	s = strrchr(buf, ')');		/* the name may hold spaces */
+	for (i = 2; s && i < 22; i++)
+		s = strchr(s + 1, ' ');
+	if (s)
+		t = strtoull(s + 1, NULL, 10);
+	return t;
+}
+
 static unsigned long long pidns_of(uint32_t pid)
 {
 	char p[64];
@@ -123,11 +146,14 @@ static void decision_from_json(struct json_object *o, struct crs_decision *d)
 	    json_object_is_type(v, json_type_string))
 		snprintf(d->policy, sizeof(d->policy), "%s",
 			 json_object_get_string(v));
-	if (json_object_object_get_ex(o, "policyMode", &v))
+	if (json_object_object_get_ex(o, "policyMode", &v) &&
+	    json_object_is_type(v, json_type_string))
 		d->policy_mode = crs_mode_parse(json_object_get_string(v));
-	if (json_object_object_get_ex(o, "logMode", &v))
+	if (json_object_object_get_ex(o, "logMode", &v) &&
+	    json_object_is_type(v, json_type_string))
 		d->log_mode = crs_log_mode_parse(json_object_get_string(v));
-	if (json_object_object_get_ex(o, "learning", &v))
+	if (json_object_object_get_ex(o, "learning", &v) &&
+	    json_object_is_type(v, json_type_boolean))
 		d->learning = json_object_get_boolean(v);
 }
 
@@ -150,6 +176,7 @@ void crs_record_save(const char *run_dir, const char *id, uint32_t pid,
 	json_object_object_add(o, "id", json_object_new_string(id));
 	json_object_object_add(o, "pid", json_object_new_int64(pid));
 	json_object_object_add(o, "pidns", json_object_new_uint64(pidns_of(pid)));
+	json_object_object_add(o, "start", json_object_new_uint64(start_of(pid)));
 	arr = json_object_new_array();
 	for (i = 0; i < n_refs; i++)
 		json_object_array_add(arr, json_object_new_string(refs[i]));
@@ -206,7 +233,8 @@ struct plan {
 	char **push_why;
 	char **managed;			/* policies.json */
 	size_t n_managed;
-	bool *del;			/* per managed */
+	bool *del;			/* per managed: to delete */
+	bool *deleted;			/* per managed: deleted */
 	struct ctr *ctrs;
 	size_t n_ctrs;
 };
@@ -268,7 +296,7 @@ static int save_managed(const struct plan *p, const char *run_dir)
 	for (i = 0; i < p->cfg.n_policies; i++)
 		json_object_array_add(arr, json_object_new_string(p->cfg.policies[i].name));
 	for (i = 0; i < p->n_managed; i++)
-		if (!p->del[i] && !cfg_has(p, p->managed[i]) &&
+		if (!p->deleted[i] && !cfg_has(p, p->managed[i]) &&
 		    kernel_policy(p, p->managed[i]))
 			json_object_array_add(arr, json_object_new_string(p->managed[i]));
 	json_object_object_add(o, "policies", arr);
@@ -285,7 +313,7 @@ static void plan_containers(struct plan *p, const char *run_dir)
 	struct json_object *o, *v, *arr, *ann;
 	const char *refs[32];
 	struct dirent *de;
-	size_t len, n;
+	size_t len, n, i;
 	DIR *d;
 
 	snprintf(dir, sizeof(dir), "%s/containers", run_dir);
@@ -331,8 +359,11 @@ static void plan_containers(struct plan *p, const char *run_dir)
 		snprintf(c->id, sizeof(c->id), "%s", json_object_get_string(v));
 		c->pid = json_object_object_get_ex(o, "pid", &v) ?
 			 (uint32_t)json_object_get_int64(v) : 0;
+		/* the same process: pid, pid namespace and start time */
 		if (!c->pid || !json_object_object_get_ex(o, "pidns", &v) ||
-		    pidns_of(c->pid) != json_object_get_uint64(v)) {
+		    pidns_of(c->pid) != json_object_get_uint64(v) ||
+		    !json_object_object_get_ex(o, "start", &v) ||
+		    start_of(c->pid) != json_object_get_uint64(v)) {
 			c->gone = true;
 			json_object_put(o);
 			continue;
@@ -342,14 +373,18 @@ static void plan_containers(struct plan *p, const char *run_dir)
 		n = 0;
 		if (json_object_object_get_ex(o, "images", &arr) &&
 		    json_object_is_type(arr, json_type_array)) {
-			for (; n < json_object_array_length(arr) && n < 32; n++)
-				refs[n] = json_object_get_string(json_object_array_get_idx(arr, n));
+			for (i = 0; i < json_object_array_length(arr) && n < 32; i++) {
+				v = json_object_array_get_idx(arr, i);
+				if (json_object_is_type(v, json_type_string))
+					refs[n++] = json_object_get_string(v);
+			}
 		}
 		b = p->cfg.has_bindings ?
 		    crs_config_match(&p->cfg, refs, n, &index) : NULL;
 		snprintf(label, sizeof(label), "container \"%s\"", c->id);
 		ann = NULL;
 		json_object_object_get_ex(o, "annotations", &ann);
+		snprintf(err, sizeof(err), "a crs.* annotation is malformed");
 		if (crs_annotations_parse(ann, label, &annd, &given, stderr) ||
 		    crs_config_decide(&p->cfg, b, &annd, given, &c->now, err,
 				      sizeof(err))) {
@@ -358,6 +393,12 @@ static void plan_containers(struct plan *p, const char *run_dir)
 				 err);
 			crs_config_decide(&p->cfg, b, &annd, false, &c->now,
 					  err, sizeof(err));
+			if (!c->now.policy[0] && c->now.learning != 1) {
+				/* never loosen to nothing for that: keep it */
+				c->now = c->old;
+				fprintf(stderr, "crsnl: sync: container %s: no binding applies and its annotations are no longer allowed (%s): left as it is\n",
+					c->id, err);
+			}
 		}
 		c->change = !crs_decision_equal(&c->old, &c->now);
 		json_object_put(o);
@@ -410,6 +451,10 @@ static int apply_ctr(const struct ctr *c)
 	}
 	if (c->now.learning == 1)
 		return crsnl_container_call(what, CRS_CMD_SET_CONTAINER, &req);
+	if (c->old.learning == 1) {
+		req.learning = 0;
+		return crsnl_container_call(what, CRS_CMD_SET_CONTAINER, &req);
+	}
 	return 0;
 }
 
@@ -506,7 +551,8 @@ int sync_main(int argc, char **argv)
 	p.push_why = calloc(p.cfg.n_policies + 1, sizeof(*p.push_why));
 	load_managed(&p, run_dir);
 	p.del = calloc(p.n_managed + 1, sizeof(*p.del));
-	if (!p.push || !p.push_why || !p.del) {
+	p.deleted = calloc(p.n_managed + 1, sizeof(*p.deleted));
+	if (!p.push || !p.push_why || !p.del || !p.deleted) {
 		fprintf(stderr, "crsnl: out of memory\n");
 		return 1;
 	}
@@ -595,6 +641,7 @@ int sync_main(int argc, char **argv)
 		} else if (r) {
 			ret = 1;
 		} else {
+			p.deleted[i] = true;
 			printf("deleted policy \"%s\" (no longer in %s/policies)\n",
 			       p.managed[i], dir);
 		}
@@ -624,6 +671,7 @@ done:
 		free(p.managed[i]);
 	free(p.managed);
 	free(p.del);
+	free(p.deleted);
 	for (i = 0; i < p.n_ctrs; i++)
 		free(p.ctrs[i].path);
 	free(p.ctrs);

@@ -35,6 +35,12 @@ TEST(normalize_follows_docker)
 		     norm("quay.io/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
 	EXPECT_STREQ("quay.io/a/b:t@sha256:0123456789abcdef0123456789abcdef",
 		     norm("quay.io/a/b:t@sha256:0123456789abcdef0123456789abcdef"));
+	EXPECT_STREQ("quay.io/team/app:1", norm("QUAY.IO/team/app:1"));
+	EXPECT_STREQ("quay.io/team/app:1", norm("quay.io:443/team/app:1"));
+	EXPECT_STREQ("quay.io/team/app:1", norm("quay.io./team/app:1"));
+	EXPECT_STREQ("myreg/foo:latest", norm("MyReg/foo"));
+	EXPECT_STREQ("ERROR", norm("quay.io/a/b@sha256:0123456789ABCDEF0123456789abcdef0123"));
+	EXPECT_STREQ("ERROR", norm("quay.io/a/b@sha256:zz23456789abcdef0123456789abcdef0123"));
 	EXPECT_STREQ("ERROR", norm("Nginx"));
 	EXPECT_STREQ("ERROR", norm("nginx:"));
 	EXPECT_STREQ("ERROR", norm("a b"));
@@ -53,7 +59,8 @@ TEST(patterns_that_cannot_match_are_refused)
 	static const char *const bad[] = {
 		"nginx:*", "library/nginx:*", "docker.io/nginx:*", "nginx",
 		"docker.io/library/nginx", "quay.io/a/b", "quay.io/Org/app:*",
-		"quay.io/a/b:[x", "quay.io/a b:*", "",
+		"quay.io/a/b:[x", "quay.io/a b:*", "", "Quay.io/team/*",
+		"index.docker.io/library/nginx:*",
 	};
 	char why[512];
 	size_t i;
