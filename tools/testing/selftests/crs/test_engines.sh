@@ -16,7 +16,7 @@ W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
 n=0 pass=0 fail=0 skip=0
-TOTAL=24
+TOTAL=29
 
 result() {	# result OK NAME [DIAG]
 	n=$((n + 1))
@@ -282,7 +282,84 @@ result "$([ $r -eq 0 ] && grep -q 'deleted policy "batch"' <<<"$o" &&
 "$CRSNL" policy delete hand-pushed >/dev/null 2>&1
 P rm -f -t 0 longweb >/dev/null 2>&1
 
-# 22-24. Boot: the module and the configuration through the commands the
+# 22. A container no binding covered when it started is recorded; a
+#     default added later reaches it at the next sync.
+echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC/bindings.json"
+policy batch /etc/group
+"$CRSNL" sync >/dev/null 2>&1
+P run -d --name latebatch --network none --runtime runc registry.example.com/team/batch:2 sleep 600 >/dev/null 2>&1
+o1=$(P exec latebatch cat /etc/group 2>&1)
+cat > "$ETC/bindings.json" <<'EOF'
+{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}],
+ "default": {"policy": "batch"}}
+EOF
+o=$("$CRSNL" sync 2>&1); r=$?
+o2=$(P exec latebatch cat /etc/group 2>&1)
+P rm -f -t 0 latebatch >/dev/null 2>&1
+echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC/bindings.json"
+"$CRSNL" sync >/dev/null 2>&1
+result "$(grep -q '^root:' <<<"$o1" && [ $r -eq 0 ] && grep -q 're-applied container .*: policy batch' <<<"$o" &&
+	grep -q "can't open '/etc/group': Permission denied" <<<"$o2" && echo 1)" \
+	sync_binds_a_container_that_started_unbound "$o1; exit $r: $o; $o2"
+
+# 23. A bundle in containers/storage's layout whose container the storage
+#     does not list: the image is unknown, and the creator's annotation is
+#     not taken instead.
+mkdir -p "$W/store/vfs-containers/ghost/userdata"
+o=$(echo "{\"id\": \"ghost\", \"pid\": $$, \"bundle\": \"$W/store/vfs-containers/ghost/userdata\",
+	  \"annotations\": {\"io.kubernetes.cri.image-name\": \"localhost/crs-web:1.0\"}}" |
+	"$CRSNL" oci-hook --storage-root "$W/store" 2>&1); r=$?
+result "$([ $r -eq 1 ] && grep -q 'is in none of its containers.json' <<<"$o" && echo 1)" \
+	storage_bundle_without_its_container_fails_closed "exit $r: $o"
+
+# 24-26. Learning per image: two containers of one image each do half of
+#        a workload; their image's set outlives both; one export; then
+#        both halves run under it with no denial and an unseen read is
+#        denied.
+cat > "$ETC/bindings.json" <<'EOF'
+{"bindings": [{"image": "localhost/crs-web:*", "learning": true}]}
+EOF
+prun runc localhost/crs-web:1.0 sh -c 'cat /etc/passwd >/dev/null && echo half1'
+o1=$out
+prun runc localhost/crs-web:1.0 sh -c 'cat /etc/group >/dev/null && echo half2'
+o1+=" $out"
+show=$("$CRSNL" learn show --image 'localhost/crs-web:*' 2>&1)
+"$CRSNL" learn export --image 'localhost/crs-web:*' --name learned-web \
+	-o "$ETC/policies/learned-web.json" > "$W/export.log" 2>&1
+cat > "$ETC/bindings.json" <<'EOF'
+{"bindings": [{"image": "localhost/crs-web:*", "policy": "learned-web"}]}
+EOF
+"$CRSNL" sync > "$W/sync.log" 2>&1
+result "$(grep -q half1 <<<"$o1" && grep -q half2 <<<"$o1" &&
+	grep -q 'READ .*/etc/passwd' <<<"$show" && grep -q 'READ .*/etc/group' <<<"$show" &&
+	grep -q 'pushed policy "learned-web"' "$W/sync.log" && echo 1)" \
+	image_learning_keeps_one_set_for_every_container_of_the_image \
+	"$o1; $(tail -5 <<<"$show"); $(cat "$W/export.log" "$W/sync.log")"
+"$CRSNL" events --outcome DENIED -o "$W/denied.log" > /dev/null 2>&1 &
+evpid=$!
+sleep 1
+prun runc localhost/crs-web:1.0 sh -c 'cat /etc/passwd >/dev/null && echo half1'
+o2=$out rc2=$rc
+prun runc localhost/crs-web:1.0 sh -c 'cat /etc/group >/dev/null && echo half2'
+o2+=" $out" rc2=$((rc2 + rc))
+sleep 1
+den=$(cat "$W/denied.log" 2>/dev/null)
+result "$([ $rc2 -eq 0 ] && grep -q half1 <<<"$o2" && grep -q half2 <<<"$o2" &&
+	! grep -q 'DENIED' <<<"$den" && echo 1)" \
+	both_halves_run_under_the_exported_policy_without_a_denial \
+	"$o2; $(head -c 1500 <<<"$den")"
+# the same listener sees this one: it was listening all along
+prun runc localhost/crs-web:1.0 sh -c 'cat /etc/hosts; echo done'
+sleep 1
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+result "$(grep -q "can't open '/etc/hosts': Permission denied" <<<"$out" &&
+	grep 'DENIED' "$W/denied.log" | grep -q '/etc/hosts' && echo 1)" \
+	an_action_neither_half_did_is_denied "exit $rc: $out; $(head -c 1500 "$W/denied.log")"
+rm -f "$ETC/policies/learned-web.json"
+echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC/bindings.json"
+"$CRSNL" sync >/dev/null 2>&1
+
+# 27-29. Boot: the module and the configuration through the commands the
 #        units run (modules-load.d, crs.service's ExecStart lines), then a
 #        podman container governed by image and crs-events.service's
 #        listener receiving its denial.
@@ -325,7 +402,7 @@ else
 	done
 fi
 
-for p in web strict batch; do "$CRSNL" policy delete "$p" --force >/dev/null 2>&1; done
+for p in web strict batch learned-web; do "$CRSNL" policy delete "$p" --force >/dev/null 2>&1; done
 P rm -a -f >/dev/null 2>&1
 P rmi -a -f >/dev/null 2>&1
 rm -rf "$W" "$ETC" "$RUN"

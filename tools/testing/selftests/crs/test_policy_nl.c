@@ -388,4 +388,33 @@ TEST(apply_root_fd_must_be_an_open_directory)
 	crs_conn_close(&c);
 }
 
+TEST(learning_set_names_are_checked)
+{
+	char longname[CRS_LEARN_SET_MAX + 8];
+	struct crs_conn c;
+	struct nl_msg *m;
+	struct nlattr *ct;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	/* a set that was never created */
+	m = crs_conn_msg(&c, CRS_CMD_GET_LEARNED, NLM_F_DUMP);
+	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, "docker.io/library/none:*");
+	nla_nest_end(m, ct);
+	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_STREQ("no such learning set", c.extack);
+	/* a name longer than CRS_LEARN_SET_MAX - 1 */
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	m = crs_conn_msg(&c, CRS_CMD_SET_CONTAINER, 0);
+	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_u32(m, CRS_CONTAINER_A_PID, getpid());
+	nla_put_u8(m, CRS_CONTAINER_A_LEARNING, 1);
+	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, longname);
+	nla_nest_end(m, ct);
+	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(0, crs_status_value(CRS_STATUS_A_CONTAINERS));
+	crs_conn_close(&c);
+}
+
 TEST_HARNESS_MAIN
