@@ -368,59 +368,108 @@ static struct crs_learn_set *crs_learn_find_named(const char *name, u64 id)
 }
 
 /**
- * crs_learn_attach() - make @c learn into the named set @name
- * @c: container, not learning yet or already learning into @name
- * @name: the set's name (an image binding's pattern)
+ * crs_learn_named() - the named learning set @name, created if need be
+ * @name: the set's name (an image binding's pattern), not empty
  * @extack: for the error message
  *
- * The set is created at its first use and kept, with what it learned,
- * after every container that learned into it has gone, until
- * crs_learn_exit().
+ * The set is kept, with what it learned, after every container that
+ * learned into it has gone, until crs_learn_delete() or crs_learn_exit().
+ * Called before the container is bound, so that binding it cannot fail
+ * for the set's sake.
  *
  * Context: crs_lock held; process context (allocates GFP_KERNEL).
- * Return: 0; -EBUSY when @c already learns into another set or has
- * learned on its own; -ENOSPC at CRS_LEARN_SETS_MAX sets; -ENOMEM.
+ * Return: the set (the list holds it while crs_lock is held), or
+ * ERR_PTR: -EINVAL empty name, -ENOSPC at CRS_LEARN_SETS_MAX sets,
+ * -ENOMEM.
  */
-int crs_learn_attach(struct crs_container *c, const char *name,
+struct crs_learn_set *crs_learn_named(const char *name,
+				      struct netlink_ext_ack *extack)
+{
+	struct crs_learn_set *s;
+
+	lockdep_assert_held(&crs_lock);
+	if (!*name) {
+		NL_SET_ERR_MSG(extack, "empty learning set name");
+		return ERR_PTR(-EINVAL);
+	}
+	s = crs_learn_find_named(name, 0);
+	if (s)
+		return s;
+	if (crs_learn_nsets >= CRS_LEARN_SETS_MAX) {
+		NL_SET_ERR_MSG(extack, "too many learning sets (delete one: crsnl learn delete)");
+		return ERR_PTR(-ENOSPC);
+	}
+	s = crs_learn_set_alloc(GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->name = kstrdup(name, GFP_KERNEL);
+	if (!s->name) {
+		crs_learn_set_free(s, false);
+		return ERR_PTR(-ENOMEM);
+	}
+	s->id = crs_learn_next_id++;
+	atomic64_add(s->mem, &crs_learn_bytes);
+	list_add_tail(&s->named, &crs_learn_sets);
+	crs_learn_nsets++;
+	return s;
+}
+
+/**
+ * crs_learn_attach() - make @c learn into the named set @s
+ * @c: container
+ * @s: from crs_learn_named(), crs_lock held since
+ * @extack: for the error message
+ *
+ * A container bound just now (learning off, no set) always succeeds.
+ *
+ * Context: crs_lock held. Return: 0; -EBUSY when @c already learns into
+ * another set or has learned on its own.
+ */
+int crs_learn_attach(struct crs_container *c, struct crs_learn_set *s,
 		     struct netlink_ext_ack *extack)
 {
-	struct crs_learn_set *s, *cur;
+	struct crs_learn_set *cur;
+
+	lockdep_assert_held(&crs_lock);
+	/* pairs with the cmpxchg_release() that publishes a set */
+	cur = smp_load_acquire(&c->learn);
+	if (cur == s)
+		return 0;
+	if (!cur) {
+		refcount_inc(&s->ref);
+		cur = cmpxchg_release(&c->learn, NULL, s);
+		if (!cur)
+			return 0;
+		/* a recorder gave the container its own set meanwhile */
+		refcount_dec(&s->ref);
+	}
+	NL_SET_ERR_MSG(extack, "the container already learns into another set");
+	return -EBUSY;
+}
+
+/**
+ * crs_learn_delete() - forget the named set @name
+ * @name: its name
+ * @extack: for the error message
+ *
+ * Containers still learning into it keep it until they go; the name is
+ * free at once (the next container given it starts a new set).
+ *
+ * Context: crs_lock held. Return: 0, -ENOENT if there is no such set.
+ */
+int crs_learn_delete(const char *name, struct netlink_ext_ack *extack)
+{
+	struct crs_learn_set *s;
 
 	lockdep_assert_held(&crs_lock);
 	s = crs_learn_find_named(name, 0);
-	/* pairs with the cmpxchg_release() that publishes a set */
-	cur = smp_load_acquire(&c->learn);
-	if (cur && cur == s)
-		return 0;
-	if (cur) {
-		NL_SET_ERR_MSG(extack, "the container already learns into another set");
-		return -EBUSY;
-	}
 	if (!s) {
-		if (crs_learn_nsets >= CRS_LEARN_SETS_MAX) {
-			NL_SET_ERR_MSG(extack, "too many learning sets");
-			return -ENOSPC;
-		}
-		s = crs_learn_set_alloc(GFP_KERNEL);
-		if (!s)
-			return -ENOMEM;
-		s->name = kstrdup(name, GFP_KERNEL);
-		if (!s->name) {
-			crs_learn_set_free(s, false);
-			return -ENOMEM;
-		}
-		s->id = crs_learn_next_id++;
-		atomic64_add(s->mem, &crs_learn_bytes);
-		list_add_tail(&s->named, &crs_learn_sets);
-		crs_learn_nsets++;
+		NL_SET_ERR_MSG(extack, "no such learning set");
+		return -ENOENT;
 	}
-	refcount_inc(&s->ref);
-	if (cmpxchg_release(&c->learn, NULL, s)) {
-		/* a recorder gave the container its own set meanwhile */
-		refcount_dec(&s->ref);
-		NL_SET_ERR_MSG(extack, "the container already learns into another set");
-		return -EBUSY;
-	}
+	list_del_init(&s->named);
+	crs_learn_nsets--;
+	crs_learn_set_put(s);
 	return 0;
 }
 

@@ -17,10 +17,14 @@ struct sk_buff;
 void crs_learn_stats(struct crs_container *c, u32 *count, u64 *overflow);
 /* Bytes held by every container's learning set. Context: any. */
 u64 crs_learn_mem(void);
-/* Learn into a named set (crs_lock held). 0, -EBUSY, -ENOSPC, -ENOMEM. */
+/* Named learning sets (image bindings); crs_lock held. See learn.c. */
 struct netlink_ext_ack;
-int crs_learn_attach(struct crs_container *c, const char *name,
+struct crs_learn_set;
+struct crs_learn_set *crs_learn_named(const char *name,
+				      struct netlink_ext_ack *extack);
+int crs_learn_attach(struct crs_container *c, struct crs_learn_set *s,
 		     struct netlink_ext_ack *extack);
+int crs_learn_delete(const char *name, struct netlink_ext_ack *extack);
 /* Free the named sets at unload. */
 void crs_learn_exit(void);
 

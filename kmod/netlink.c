@@ -543,8 +543,18 @@ static void crs_container_modes(struct crs_container *c, struct nlattr **tb,
 	crs_containers_gen++;
 }
 
+/* The named learning set @tb asks for (created if need be), or NULL. */
+static struct crs_learn_set *crs_container_learn_set(struct nlattr **tb,
+						     struct netlink_ext_ack *extack)
+{
+	if (!tb[CRS_CONTAINER_A_LEARN_SET])
+		return NULL;
+	return crs_learn_named(nla_data(tb[CRS_CONTAINER_A_LEARN_SET]), extack);
+}
+
 static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 {
+	struct crs_learn_set *set = NULL;
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
 	struct pid_namespace *ns = NULL;
 	struct crs_policy_slot *slot;
@@ -575,6 +585,12 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOENT;
 		goto out;
 	}
+	/* before the bind: a new container is never left half made */
+	set = crs_container_learn_set(tb, info->extack);
+	if (IS_ERR(set)) {
+		ret = PTR_ERR(set);
+		goto out;
+	}
 	c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
 			       flags & CRS_APPLY_F_HOST,
 			       rootfs.mnt ? &rootfs : NULL, info->extack);
@@ -582,10 +598,9 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(c);
 		goto out;
 	}
-	if (tb[CRS_CONTAINER_A_LEARN_SET]) {
-		ret = crs_learn_attach(c, nla_data(tb[CRS_CONTAINER_A_LEARN_SET]),
-				       info->extack);
-		if (ret)
+	if (set) {
+		ret = crs_learn_attach(c, set, info->extack);
+		if (ret)	/* only a container bound before */
 			goto out;
 	}
 	crs_container_modes(c, tb, flags);
@@ -624,8 +639,35 @@ static int crs_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int crs_nl_del_learned(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	int ret;
+
+	if (!info->attrs[CRS_A_CONTAINER]) {
+		NL_SET_ERR_MSG(info->extack, "missing container attribute");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX,
+			       info->attrs[CRS_A_CONTAINER],
+			       crs_container_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[CRS_CONTAINER_A_LEARN_SET]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_CONTAINER],
+				    "missing learning set name");
+		return -EINVAL;
+	}
+	mutex_lock(&crs_lock);
+	ret = crs_learn_delete(nla_data(tb[CRS_CONTAINER_A_LEARN_SET]),
+			       info->extack);
+	mutex_unlock(&crs_lock);
+	return ret;
+}
+
 static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 {
+	struct crs_learn_set *set = NULL;
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
 	struct crs_container *c;
 	struct path rootfs;
@@ -647,15 +689,17 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	mutex_lock(&crs_lock);
 	crs_container_reap();
-	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]), NULL);
-	if (IS_ERR(c))
+	/* before the bind: a new container is never left half made */
+	set = crs_container_learn_set(tb, info->extack);
+	c = IS_ERR(set) ? ERR_CAST(set) :
+	    crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]), NULL);
+	if (IS_ERR(c) && !IS_ERR(set))
 		c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
 				       flags & CRS_APPLY_F_HOST,
 				       rootfs.mnt ? &rootfs : NULL, info->extack);
-	if (!IS_ERR(c) && tb[CRS_CONTAINER_A_LEARN_SET]) {
-		ret = crs_learn_attach(c, nla_data(tb[CRS_CONTAINER_A_LEARN_SET]),
-				       info->extack);
-		if (ret)
+	if (!IS_ERR(c) && set) {
+		ret = crs_learn_attach(c, set, info->extack);
+		if (ret)	/* only a container bound before */
 			c = ERR_PTR(ret);
 	}
 	if (IS_ERR(c)) {
@@ -885,6 +929,11 @@ static const struct genl_ops crs_genl_ops[] = {
 		.cmd = CRS_CMD_GET_LEARNED,
 		.start = crs_nl_learned_start,
 		.dumpit = crs_nl_learned_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = CRS_CMD_DEL_LEARNED,
+		.doit = crs_nl_del_learned,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -79,6 +79,10 @@
  *   CRS_CONTAINER_A_LEARN_SET: a named set; -ENOENT if there is none}.
  *   One CRS_A_LEARNED (nested crs_learned_attr) per recorded tuple.
  *
+ * CRS_CMD_DEL_LEARNED: CRS_A_CONTAINER {CRS_CONTAINER_A_LEARN_SET}:
+ *   forget a named learning set (containers still learning into it keep
+ *   it until they go). -ENOENT if there is none.
+ *
  * CRS_CMD_EVENT: sent by the kernel on CRS_MCGRP_AUDIT (policy verdicts)
  *   and CRS_MCGRP_LEARN (BEHAVIOR events). Attributes: CRS_A_EVENT
  *   (nested crs_event_attr).
@@ -111,6 +115,7 @@ enum crs_cmd {
 	CRS_CMD_SET_CONTAINER,
 	CRS_CMD_GET_LEARNED,
 	CRS_CMD_EVENT,
+	CRS_CMD_DEL_LEARNED,
 	__CRS_CMD_MAX
 };
 #define CRS_CMD_MAX (__CRS_CMD_MAX - 1)
