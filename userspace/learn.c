@@ -74,7 +74,8 @@ static void learn_usage(FILE *f)
 		"       crsnl learn stop --pid PID\n"
 		"       crsnl learn show --pid PID|--image PATTERN [--json]\n"
 		"       crsnl learn export --pid PID|--image PATTERN [-o FILE] [--name NAME]\n"
-		"                          [--merge EXISTING.json] [--collapse N]\n\n"
+		"                          [--merge EXISTING.json] [--collapse N]\n"
+		"       crsnl learn delete --image PATTERN\n\n"
 		"'crsnl learn SUBCOMMAND --help' shows examples.\n");
 }
 
@@ -1200,6 +1201,59 @@ nomem:
 	goto out;
 }
 
+static int cmd_delete(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "image", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *what = "learn delete", *image = NULL;
+	struct crs_ipc ipc;
+	struct nl_msg *msg;
+	struct nlattr *ct;
+	int c, ret;
+
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
+		switch (c) {
+		case 'i':
+			image = optarg;
+			break;
+		case 'h':
+			printf("Usage: crsnl learn delete --image PATTERN\n\n"
+			       "Forget what the containers of the image binding PATTERN learned\n"
+			       "(bindings.json \"learning\": true; \"default\" for the default\n"
+			       "binding). Containers still running keep learning into the old set\n"
+			       "until they exit; the next container starts a new one. At most 256\n"
+			       "sets exist at once.\n\n"
+			       "Example:\n  crsnl learn delete --image 'docker.io/library/nginx:*'\n");
+			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	if (!image)
+		return crsnl_usage_error(what, "missing --image PATTERN");
+	crs_ipc_open_or_die(&ipc);
+	msg = crs_ipc_msg(&ipc, CRS_CMD_DEL_LEARNED, 0);
+	ct = msg ? nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED) : NULL;
+	if (!ct || nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, image)) {
+		nlmsg_free(msg);
+		crs_ipc_close(&ipc);
+		fprintf(stderr, "crsnl: out of memory\n");
+		return 1;
+	}
+	nla_nest_end(msg, ct);
+	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
+	if (ret)
+		crs_ipc_perror(&ipc, what, ret);
+	crs_ipc_close(&ipc);
+	return ret ? 1 : 0;
+}
+
 int learn_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -1219,6 +1273,8 @@ int learn_main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "export"))
 		return cmd_export(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "delete"))
+		return cmd_delete(argc - 1, argv + 1);
 	fprintf(stderr, "crsnl: learn: unknown subcommand \"%s\" (see crsnl learn --help)\n",
 		argv[1]);
 	return CRSNL_EXIT_USAGE;

@@ -16,7 +16,7 @@ W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
 n=0 pass=0 fail=0 skip=0
-TOTAL=29
+TOTAL=30
 
 result() {	# result OK NAME [DIAG]
 	n=$((n + 1))
@@ -312,7 +312,7 @@ o=$(echo "{\"id\": \"ghost\", \"pid\": $$, \"bundle\": \"$W/store/vfs-containers
 result "$([ $r -eq 1 ] && grep -q 'is in none of its containers.json' <<<"$o" && echo 1)" \
 	storage_bundle_without_its_container_fails_closed "exit $r: $o"
 
-# 24-26. Learning per image: two containers of one image each do half of
+# 24-27. Learning per image: two containers of one image each do half of
 #        a workload; their image's set outlives both; one export; then
 #        both halves run under it with no denial and an unseen read is
 #        denied.
@@ -355,11 +355,17 @@ kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
 result "$(grep -q "can't open '/etc/hosts': Permission denied" <<<"$out" &&
 	grep 'DENIED' "$W/denied.log" | grep -q '/etc/hosts' && echo 1)" \
 	an_action_neither_half_did_is_denied "exit $rc: $out; $(head -c 1500 "$W/denied.log")"
+o=$("$CRSNL" learn delete --image 'localhost/crs-web:*' 2>&1); r=$?
+o2=$("$CRSNL" learn show --image 'localhost/crs-web:*' 2>&1); r2=$?
+o3=$("$CRSNL" learn delete --image 'localhost/crs-web:*' 2>&1); r3=$?
+result "$([ $r -eq 0 ] && [ $r2 -eq 1 ] && grep -q 'no such learning set' <<<"$o2" &&
+	[ $r3 -eq 1 ] && grep -q 'no such learning set' <<<"$o3" && echo 1)" \
+	learn_delete_forgets_the_image_set "$r $o; $r2 $o2; $r3 $o3"
 rm -f "$ETC/policies/learned-web.json"
 echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC/bindings.json"
 "$CRSNL" sync >/dev/null 2>&1
 
-# 27-29. Boot: the module and the configuration through the commands the
+# 28-30. Boot: the module and the configuration through the commands the
 #        units run (modules-load.d, crs.service's ExecStart lines), then a
 #        podman container governed by image and crs-events.service's
 #        listener receiving its denial.
@@ -394,7 +400,9 @@ if [ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && rmmod crs; then
 	kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
 	result "$(grep -q 'DENIED' "$W/events.log" && grep -q '/etc/group' "$W/events.log" && echo 1)" \
 		events_unit_receives_the_denial "$(head -c 2000 "$W/events.log")"
-	rm -f /usr/sbin/crsnl /etc/modules-load.d/crs.conf /etc/modprobe.d/crs.conf
+	rm -f /usr/sbin/crsnl /etc/modules-load.d/crs.conf /etc/modprobe.d/crs.conf \
+		"/lib/modules/$kver/extra/crs.ko"
+	depmod -a "$kver"	# leave no crs.ko installed for test_pkg
 else
 	for t in boot_commands_load_the_module_and_sync after_boot_a_podman_container_is_governed_by_image events_unit_receives_the_denial; do
 		n=$((n + 1)); skip=$((skip + 1))

@@ -413,6 +413,21 @@ TEST(learning_set_names_are_checked)
 	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, longname);
 	nla_nest_end(m, ct);
 	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	/* an empty name; deleting a set that does not exist */
+	m = crs_conn_msg(&c, CRS_CMD_SET_CONTAINER, 0);
+	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_u32(m, CRS_CONTAINER_A_PID, getpid());
+	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, "");
+	nla_nest_end(m, ct);
+	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_STREQ("empty learning set name", c.extack);
+	m = crs_conn_msg(&c, CRS_CMD_DEL_LEARNED, 0);
+	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, "docker.io/library/none:*");
+	nla_nest_end(m, ct);
+	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_STREQ("no such learning set", c.extack);
+	/* no container was made by any of these */
 	EXPECT_EQ(0, crs_status_value(CRS_STATUS_A_CONTAINERS));
 	crs_conn_close(&c);
 }
