@@ -493,25 +493,36 @@ static int crs_container_rootfs(struct nlattr **tb, struct path *root,
 	return 0;
 }
 
-static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
+/*
+ * CRS_A_CONTAINER into @tb; it must hold @need: CRS_CONTAINER_A_PID or
+ * CRS_CONTAINER_A_LEARN_SET.
+ */
+static int crs_parse_container_need(struct genl_info *info, struct nlattr **tb,
+				    int need)
 {
+	struct nlattr *ct = info->attrs[CRS_A_CONTAINER];
 	int ret;
 
-	if (!info->attrs[CRS_A_CONTAINER]) {
+	if (!ct) {
 		NL_SET_ERR_MSG(info->extack, "missing container attribute");
 		return -EINVAL;
 	}
-	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX,
-			       info->attrs[CRS_A_CONTAINER],
+	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX, ct,
 			       crs_container_policy, info->extack);
 	if (ret)
 		return ret;
-	if (!tb[CRS_CONTAINER_A_PID]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_CONTAINER],
-				    "missing pid");
-		return -EINVAL;
-	}
-	return 0;
+	if (tb[need])
+		return 0;
+	if (need == CRS_CONTAINER_A_PID)
+		NL_SET_ERR_MSG_ATTR(info->extack, ct, "missing pid");
+	else
+		NL_SET_ERR_MSG_ATTR(info->extack, ct, "missing learning set name");
+	return -EINVAL;
+}
+
+static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
+{
+	return crs_parse_container_need(info, tb, CRS_CONTAINER_A_PID);
 }
 
 /*
@@ -644,20 +655,9 @@ static int crs_nl_del_learned(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
 	int ret;
 
-	if (!info->attrs[CRS_A_CONTAINER]) {
-		NL_SET_ERR_MSG(info->extack, "missing container attribute");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX,
-			       info->attrs[CRS_A_CONTAINER],
-			       crs_container_policy, info->extack);
+	ret = crs_parse_container_need(info, tb, CRS_CONTAINER_A_LEARN_SET);
 	if (ret)
 		return ret;
-	if (!tb[CRS_CONTAINER_A_LEARN_SET]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_CONTAINER],
-				    "missing learning set name");
-		return -EINVAL;
-	}
 	mutex_lock(&crs_lock);
 	ret = crs_learn_delete(nla_data(tb[CRS_CONTAINER_A_LEARN_SET]),
 			       info->extack);
