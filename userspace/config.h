@@ -125,6 +125,8 @@ void crs_record_save(const char *run_dir, const char *id, uint32_t pid,
 		     const char *const *refs, size_t n_refs,
 		     struct json_object *ann, const struct crs_decision *d);
 void crs_record_update(const char *path, const struct crs_decision *d);
+/* The poststop hook's: the container ID is gone. */
+void crs_record_remove(const char *run_dir, const char *id);
 bool crs_decision_equal(const struct crs_decision *a,
 			const struct crs_decision *b);
 

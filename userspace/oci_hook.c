@@ -45,8 +45,9 @@
  * default binding), which outlives the containers: 'crsnl learn export
  * --image PATTERN'.
  *
- * Each bound container is recorded in RUN_DIR/containers/ID.json (default
- * /run/crs) so that 'crsnl sync' can re-apply changed bindings to it.
+ * Each container is recorded in RUN_DIR/containers/ID.json (default
+ * /run/crs) so that 'crsnl sync' can re-apply changed bindings to it; run
+ * as a poststop hook (state "status": "stopped") it removes the record.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -494,6 +495,14 @@ int oci_hook_main(int argc, char **argv)
 	    json_object_is_type(v, json_type_string))
 		id = json_object_get_string(v);
 	snprintf(label, sizeof(label), "crsnl: oci-hook: container \"%s\"", id);
+	if (json_object_object_get_ex(state, "status", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    !strcmp(json_object_get_string(v), "stopped")) {
+		/* poststop: the container is gone, so is its record */
+		crs_record_remove(run_dir, id);
+		ret = 0;
+		goto out;
+	}
 	if (json_object_object_get_ex(state, "annotations", &ann) &&
 	    !json_object_is_type(ann, json_type_object)) {
 		fprintf(stderr, "%s: \"annotations\" is not an object\n", label);

@@ -196,6 +196,17 @@ void crs_record_save(const char *run_dir, const char *id, uint32_t pid,
 	json_object_put(o);
 }
 
+void crs_record_remove(const char *run_dir, const char *id)
+{
+	char path[4400];
+
+	if (!id_ok(id))
+		return;
+	snprintf(path, sizeof(path), "%s/containers/%s.json", run_dir, id);
+	if (unlink(path) && errno != ENOENT)
+		fprintf(stderr, "crsnl: oci-hook: %s: %s\n", path, strerror(errno));
+}
+
 void crs_record_update(const char *path, const struct crs_decision *d)
 {
 	char err[512], *buf;

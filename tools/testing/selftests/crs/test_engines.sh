@@ -112,11 +112,16 @@ for rt in runc crun; do
 		podman_${rt}_container_is_governed_by_its_image_from_the_first_instruction "exit $rc: $out"
 done
 
-# 5. The hook recorded the image it found in containers/storage.
-rec=$(cat "$RUN"/containers/*.json 2>/dev/null)
-result "$(grep -q '"images":\[ *"localhost/crs-web:1.0"' <<<"$rec" &&
-	grep -q '"policy":"web"' <<<"$rec" && echo 1)" \
-	hook_takes_the_image_from_containers_storage "$rec"
+# 5. The hook recorded the image it found in containers/storage, and its
+#    poststop run removes the record when the container is gone.
+P run -d --name rec --network none --runtime runc localhost/crs-web:1.0 sleep 600 >/dev/null 2>&1
+cid=$(P inspect --format '{{.Id}}' rec 2>/dev/null)
+rec=$(cat "$RUN/containers/$cid.json" 2>&1)
+P rm -f -t 0 rec >/dev/null 2>&1
+for _ in $(seq 50); do [ -e "$RUN/containers/$cid.json" ] || break; sleep 0.2; done
+result "$([ -n "$cid" ] && grep -q '"images":\[ *"localhost/crs-web:1.0"' <<<"$rec" &&
+	grep -q '"policy":"web"' <<<"$rec" && [ ! -e "$RUN/containers/$cid.json" ] && echo 1)" \
+	hook_records_the_image_from_containers_storage_until_poststop "$cid: $rec; $(ls "$RUN/containers")"
 
 # 6. An image no binding matches, and no default: unconfined.
 prun runc registry.example.com/team/batch:2 cat /etc/group /etc/passwd
