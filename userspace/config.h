@@ -125,6 +125,16 @@ void crs_record_save(const char *run_dir, const char *id, uint32_t pid,
 		     const char *const *refs, size_t n_refs,
 		     struct json_object *ann, const struct crs_decision *d);
 void crs_record_update(const char *path, const struct crs_decision *d);
+/* What an event's container is, from the hook's records. */
+struct crs_workload {
+	unsigned long long pidns;	/* the event's "container" */
+	char id[256];			/* the engine's container id */
+	char image[CRS_IMAGE_REF_MAX];	/* normalized, "" unknown */
+	char pod[256], pod_namespace[256], name[256];	/* Kubernetes */
+};
+/* Read up to @max records of RUN_DIR/containers; their number. */
+size_t crs_records_load(const char *run_dir, struct crs_workload *w,
+			size_t max);
 /* The poststop hook's: the container ID is gone. */
 void crs_record_remove(const char *run_dir, const char *id);
 bool crs_decision_equal(const struct crs_decision *a,

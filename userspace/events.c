@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include <json-c/json.h>
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
@@ -42,8 +43,10 @@
 #include <netlink/attr.h>
 
 #include "cmdutil.h"
+#include "config.h"
 #include "crsnl.h"
 #include "ipc.h"
+#include "syscalls.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -62,6 +65,7 @@ struct events_opts {
 	double timeout;		/* <= 0: none */
 	int rcvbuf;
 	const char *output;	/* -o: append here */
+	const char *run_dir;	/* the OCI hook's records, for workload fields */
 };
 
 static const char *const outcome_names[] = {
@@ -104,6 +108,11 @@ static void events_usage(FILE *f)
 		"  --learn          also subscribe to behavior (learning) events\n"
 		"  --buffer BYTES   socket receive buffer (default 32 MiB)\n"
 		"  -o, --output OUT append the lines to file OUT (\"-\": stdout)\n"
+		"  --run-dir DIR    the OCI hook's records (default " CRS_RUN_DIR "): JSON\n"
+		"                   events of a container the hook saw also carry\n"
+		"                   \"container_id\", \"image\" and, from CRI annotations,\n"
+		"                   \"pod\", \"namespace\", \"container_name\"; every JSON\n"
+		"                   event carries \"host\", and \"syscall_name\" with \"syscall\"\n"
 		"Losses print a gap line, {\"lost\": N} or \"N events lost\", and do\n"
 		"not count toward --count. Lines are written out when the queue is drained,\n"
 		"and at least every 100 ms; SIGINT/SIGTERM stop the listener after writing\n"
@@ -147,6 +156,7 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 		{ "learn", no_argument, NULL, 'l' },
 		{ "buffer", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "run-dir", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -159,6 +169,7 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 	o->pid = -1;
 	o->outcome = -1;
 	o->rcvbuf = EVENTS_RCVBUF;
+	o->run_dir = CRS_RUN_DIR;
 	optind = 0;
 	while ((c = crsnl_getopt("events", argc, argv, ":o:h", lopts)) != -1) {
 		switch (c) {
@@ -209,6 +220,9 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 			break;
 		case 'o':
 			o->output = optarg;
+			break;
+		case 'r':
+			o->run_dir = optarg;
 			break;
 		case 'h':
 			events_usage(stdout);
@@ -341,18 +355,68 @@ static void format_addr(struct nlattr **tb, char *buf, size_t len)
 		inet_ntop(AF_INET6, nla_data(a), buf, len);
 }
 
+/*
+ * Workloads: the hook's records, read again at most once a second when
+ * an event names a container not among them.
+ */
+#define WORKLOADS_MAX 4096
+static struct crs_workload workloads[WORKLOADS_MAX];
+static size_t n_workloads;
+static double workloads_read;
+static const char *events_run_dir = CRS_RUN_DIR;
+
+static double now_s(void);
+
+static const struct crs_workload *workload_of(uint64_t container)
+{
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n_workloads; i++)
+			if (workloads[i].pidns == container)
+				return &workloads[i];
+		if (pass || now_s() - workloads_read < 1.0)
+			break;
+		workloads_read = now_s();
+		n_workloads = crs_records_load(events_run_dir, workloads,
+					       WORKLOADS_MAX);
+	}
+	return NULL;
+}
+
+static void add_str(struct json_object *j, const char *key, const char *v)
+{
+	if (v && *v)
+		json_object_object_add(j, key, json_object_new_string(v));
+}
+
 static void print_json(struct nlattr **tb)
 {
 	struct json_object *j = json_object_new_object();
 	char t[64], addr[INET6_ADDRSTRLEN], pb[8];
+	const struct crs_workload *w;
+	static char host[256];
 	uint8_t fam;
+
+	if (!host[0] && gethostname(host, sizeof(host) - 1))
+		snprintf(host, sizeof(host), "?");
 
 	format_time(get_u64(tb, CRS_EVENT_A_TIME_REAL), t, sizeof(t));
 	json_object_object_add(j, "time", json_object_new_string(t));
 	json_object_object_add(j, "time_mono", json_object_new_int64(
 		(int64_t)get_u64(tb, CRS_EVENT_A_TIME_MONO)));
+	json_object_object_add(j, "host", json_object_new_string(host));
 	json_object_object_add(j, "container", json_object_new_uint64(
 		get_u64(tb, CRS_EVENT_A_CONTAINER)));
+	w = workload_of(get_u64(tb, CRS_EVENT_A_CONTAINER));
+	if (w) {
+		add_str(j, "container_id", w->id);
+		add_str(j, "image", w->image);
+		add_str(j, "pod", w->pod);
+		add_str(j, "namespace", w->pod_namespace);
+		add_str(j, "container_name", w->name);
+	}
 	json_object_object_add(j, "pid", json_object_new_int64(
 		get_u32(tb, CRS_EVENT_A_PID)));
 	json_object_object_add(j, "tgid", json_object_new_int64(
@@ -366,6 +430,12 @@ static void print_json(struct nlattr **tb)
 	if (tb[CRS_EVENT_A_SYSCALL_NR]) {
 		json_object_object_add(j, "syscall", json_object_new_int64(
 			get_u32(tb, CRS_EVENT_A_SYSCALL_NR)));
+		add_str(j, "syscall_name",
+			get_u8(tb, CRS_EVENT_A_ARCH) == CRS_ARCH_I386 ?
+			crs_syscall_name_i386((int)get_u32(tb, CRS_EVENT_A_SYSCALL_NR)) :
+			get_u8(tb, CRS_EVENT_A_ARCH) == CRS_ARCH_X86_64 ?
+			crs_syscall_name_x86_64((int)get_u32(tb, CRS_EVENT_A_SYSCALL_NR)) :
+			NULL);
 		json_object_object_add(j, "arch", json_object_new_string(
 			NAME_OF(arch_names, get_u8(tb, CRS_EVENT_A_ARCH))));
 	}
@@ -515,6 +585,7 @@ int events_main(int argc, char **argv)
 	ret = events_parse(argc, argv, &o);
 	if (ret)
 		return ret < 0 ? CRSNL_EXIT_USAGE : ret;
+	events_run_dir = o.run_dir;
 	crs_ipc_open_or_die(&ipc);
 	fd = nl_socket_get_fd(ipc.sk);
 	/* past rmem_max needs CAP_NET_ADMIN, which every command needs anyway */

@@ -157,11 +157,21 @@ static void decision_from_json(struct json_object *o, struct crs_decision *d)
 		d->learning = json_object_get_boolean(v);
 }
 
+/* Kubernetes names as containerd's CRI plugin and CRI-O annotate them. */
+static const char *const k8s_keys[][2] = {
+	{ "io.kubernetes.cri.sandbox-name", "pod" },
+	{ "io.kubernetes.pod.name", "pod" },
+	{ "io.kubernetes.cri.sandbox-namespace", "namespace" },
+	{ "io.kubernetes.pod.namespace", "namespace" },
+	{ "io.kubernetes.cri.container-name", "container" },
+	{ "io.kubernetes.container.name", "container" },
+};
+
 void crs_record_save(const char *run_dir, const char *id, uint32_t pid,
 		     const char *const *refs, size_t n_refs,
 		     struct json_object *ann, const struct crs_decision *d)
 {
-	struct json_object *o, *a, *arr;
+	struct json_object *o, *a, *arr, *k8s;
 	char dir[4096], path[4400];
 	size_t i;
 
@@ -190,10 +200,77 @@ void crs_record_save(const char *run_dir, const char *id, uint32_t pid,
 	}
 	json_object_object_add(o, "annotations", a);
 	json_object_object_add(o, "applied", decision_json(d));
+	k8s = json_object_new_object();
+	for (i = 0; ann && i < sizeof(k8s_keys) / sizeof(k8s_keys[0]); i++) {
+		struct json_object *v;
+
+		if (json_object_object_get_ex(ann, k8s_keys[i][0], &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    !json_object_object_get_ex(k8s, k8s_keys[i][1], NULL))
+			json_object_object_add(k8s, k8s_keys[i][1],
+					       json_object_get(v));
+	}
+	json_object_object_add(o, "kubernetes", k8s);
 	if (mkdir_p(dir) || write_json(path, o))
 		fprintf(stderr, "crsnl: oci-hook: container \"%s\": bound, but %s: %s: 'crsnl sync' will not re-apply its binding\n",
 			id, path, strerror(errno));
 	json_object_put(o);
+}
+
+static void copy_str(struct json_object *o, const char *key, char *buf,
+		     size_t len)
+{
+	struct json_object *v;
+
+	if (o && json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_string))
+		snprintf(buf, len, "%s", json_object_get_string(v));
+}
+
+size_t crs_records_load(const char *run_dir, struct crs_workload *w,
+			size_t max)
+{
+	char dir[4096], path[4400], err[256], *buf;
+	struct json_object *o, *v;
+	struct dirent *de;
+	size_t n = 0, len;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/containers", run_dir);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (n < max && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (crsnl_read_file(path, 1 << 20, &buf, &len, err, sizeof(err)))
+			continue;
+		o = json_tokener_parse(buf);
+		free(buf);
+		if (!o || !json_object_object_get_ex(o, "pidns", &v)) {
+			json_object_put(o);
+			continue;
+		}
+		memset(&w[n], 0, sizeof(w[n]));
+		w[n].pidns = json_object_get_uint64(v);
+		copy_str(o, "id", w[n].id, sizeof(w[n].id));
+		if (json_object_object_get_ex(o, "images", &v) &&
+		    json_object_is_type(v, json_type_array) &&
+		    json_object_array_length(v) &&
+		    json_object_is_type(json_object_array_get_idx(v, 0),
+					json_type_string))
+			snprintf(w[n].image, sizeof(w[n].image), "%s",
+				 json_object_get_string(json_object_array_get_idx(v, 0)));
+		json_object_object_get_ex(o, "kubernetes", &v);
+		copy_str(v, "pod", w[n].pod, sizeof(w[n].pod));
+		copy_str(v, "namespace", w[n].pod_namespace, sizeof(w[n].pod_namespace));
+		copy_str(v, "container", w[n].name, sizeof(w[n].name));
+		json_object_put(o);
+		n++;
+	}
+	closedir(d);
+	return n;
 }
 
 void crs_record_remove(const char *run_dir, const char *id)

@@ -16,7 +16,7 @@ W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
 n=0 pass=0 fail=0 skip=0
-TOTAL=30
+TOTAL=31
 
 result() {	# result OK NAME [DIAG]
 	n=$((n + 1))
@@ -161,11 +161,23 @@ result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
 cat > "$ETC/bindings.json" <<'EOF'
 {"bindings": [{"image": "docker.io/library/nginx:*", "policy": "web"}]}
 EOF
-crs_bundle "$W/cri" cri '{"io.kubernetes.cri.image-name": "nginx"}' createRuntime /bin/cat /etc/passwd
+"$CRSNL" events --outcome DENIED -o "$W/cri-events.log" > /dev/null 2>&1 &
+evpid=$!
+sleep 1
+crs_bundle "$W/cri" cri '{"io.kubernetes.cri.image-name": "nginx",
+	"io.kubernetes.cri.sandbox-name": "web-7d4f", "io.kubernetes.cri.sandbox-namespace": "shop",
+	"io.kubernetes.cri.container-name": "nginx"}' createRuntime /bin/cat /etc/passwd
 out=$(cd "$W/cri" && timeout -k 10 120 runc run cri 2>&1 </dev/null); rc=$?
 crs_rm cri
+sleep 1
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
 result "$([ $rc -ne 0 ] && grep -q 'Permission denied' <<<"$out" && echo 1)" \
 	runc_cri_image_annotation_is_normalized_and_bound "exit $rc: $out"
+ev=$(grep '/etc/passwd' "$W/cri-events.log" | head -1)
+result "$(grep -q '"container_id":"cri"' <<<"$ev" && grep -q '"image":"docker.io/library/nginx:latest"' <<<"$ev" &&
+	grep -q '"pod":"web-7d4f"' <<<"$ev" && grep -q '"namespace":"shop"' <<<"$ev" &&
+	grep -q '"container_name":"nginx"' <<<"$ev" && grep -q "\"host\":\"$(hostname)\"" <<<"$ev" && echo 1)" \
+	events_name_the_container_image_and_pod "$ev"
 
 # 13. The default binding governs every image no pattern matches.
 cat > "$ETC/bindings.json" <<'EOF'
@@ -403,7 +415,8 @@ if [ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && rmmod crs; then
 		after_boot_a_podman_container_is_governed_by_image "exit $rc: $out"
 	sleep 1
 	kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
-	result "$(grep -q 'DENIED' "$W/events.log" && grep -q '/etc/group' "$W/events.log" && echo 1)" \
+	result "$(grep -q 'DENIED' "$W/events.log" && grep '/etc/group' "$W/events.log" |
+		grep -q '"image":"localhost/crs-web:1.0"' && echo 1)" \
 		events_unit_receives_the_denial "$(head -c 2000 "$W/events.log")"
 	rm -f /usr/sbin/crsnl /etc/modules-load.d/crs.conf /etc/modprobe.d/crs.conf \
 		"/lib/modules/$kver/extra/crs.ko"
