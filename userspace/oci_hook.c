@@ -357,13 +357,13 @@ static bool storage_bundle(const char *bundle, const char *id)
 }
 
 /*
- * The image references of the container; r->n == 0 when none is known.
- * -1 after printing why when the bundle is containers/storage's and the
- * container is not in it.
+ * The image references of the container; r->n == 0 when none is known
+ * (then only the default binding applies). A bundle in containers/
+ * storage's layout is never named by annotations, found there or not.
  */
-static int image_refs(struct json_object *state, struct json_object *ann,
-		      const char *id, const char *storage_root,
-		      struct refs *r)
+static void image_refs(struct json_object *state, struct json_object *ann,
+		       const char *id, const char *storage_root,
+		       struct refs *r)
 {
 	static const char *const cri[] = {
 		"io.kubernetes.cri.image-name",
@@ -390,7 +390,7 @@ static int image_refs(struct json_object *state, struct json_object *ann,
 				break;
 			*slash = 0;
 			if (storage_lookup(dir, id, storage_root, r))
-				return 0;
+				return;
 		}
 	}
 	for (j = 0; j < sizeof(roots) / sizeof(roots[0]); j++) {
@@ -398,13 +398,18 @@ static int image_refs(struct json_object *state, struct json_object *ann,
 			snprintf(dir, sizeof(dir), "%s/%s-containers",
 				 roots[j] ? roots[j] : storage_root, drivers[i]);
 			if (storage_lookup(dir, id, storage_root, r))
-				return 0;
+				return;
 		}
 	}
 	if (storage_bundle(bundle, id)) {
-		fprintf(stderr, "crsnl: oci-hook: container \"%s\": the bundle %s is containers/storage's, but the container is in none of its containers.json (--storage-root %s): its image is unknown\n",
-			id, bundle, storage_root);
-		return -1;
+		/*
+		 * the engine's container without a storage entry (podman
+		 * --rootfs): no image, and not the one an annotation claims
+		 */
+		snprintf(r->source, sizeof(r->source),
+			 "not in containers/storage (--storage-root %s): no image",
+			 storage_root);
+		return;
 	}
 	for (i = 0; ann && i < sizeof(cri) / sizeof(cri[0]); i++) {
 		if (json_object_object_get_ex(ann, cri[i], &v) &&
@@ -412,10 +417,10 @@ static int image_refs(struct json_object *state, struct json_object *ann,
 			refs_add(r, json_object_get_string(v));
 			snprintf(r->source, sizeof(r->source), "annotation %s",
 				 cri[i]);
-			return 0;
+			return;
 		}
 	}
-	return 0;
+	return;
 }
 
 /* "bindings[2] (image "docker.io/library/nginx:*")", "default", "annotations" */
@@ -516,8 +521,7 @@ int oci_hook_main(int argc, char **argv)
 		goto out;
 	}
 	/* the image, also without bindings: sync may bind it later */
-	if (image_refs(state, ann, id, storage_root, &refs) && cfg.has_bindings)
-		goto out;
+	image_refs(state, ann, id, storage_root, &refs);
 	if (cfg.has_bindings)
 		b = crs_config_match(&cfg, (const char *const *)refs.v, refs.n,
 				     &index);
