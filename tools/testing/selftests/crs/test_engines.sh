@@ -16,7 +16,7 @@ W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
 n=0 pass=0 fail=0 skip=0
-TOTAL=31
+TOTAL=32
 
 result() {	# result OK NAME [DIAG]
 	n=$((n + 1))
@@ -341,6 +341,15 @@ echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC
 result "$([ $r -eq 0 ] && [ -z "$o" ] && [ $r2 -eq 1 ] &&
 	grep -qF 'apply policy "batch" from /etc/crs/bindings.json default' <<<"$o2" && echo 1)" \
 	storage_bundle_without_its_container_ignores_the_image_annotation "exit $r: $o; exit $r2: $o2"
+# the same outside containers/storage: CRI-O's annotation names the image
+mkdir -p "$W/crio/rootfs"
+cp "$W/store/vfs-containers/ghost/userdata/config.json" "$W/crio/"
+o=$(echo "{\"id\": \"crio\", \"pid\": $$, \"bundle\": \"$W/crio\",
+	  \"annotations\": {\"io.kubernetes.cri-o.ImageName\": \"localhost/crs-web:1.0\"}}" |
+	"$CRSNL" oci-hook --storage-root "$W/store" --run-dir "$W/run" 2>&1); r=$?
+result "$([ $r -eq 1 ] &&
+	grep -qF 'apply policy "web" from /etc/crs/bindings.json bindings[0]' <<<"$o" && echo 1)" \
+	crio_image_annotation_names_the_image_outside_the_storage "exit $r: $o"
 
 # 24-27. Learning per image: two containers of one image each do half of
 #        a workload; their image's set outlives both; one export; then
