@@ -60,14 +60,6 @@ int crsnl_output_to(const char *what, const char *path);
 /* Flush stdout; 0, or 1 after printing the write error. */
 int crsnl_output_done(const char *what);
 
-/*
- * @s for one-line text output, in @buf (@len bytes, NUL-terminated):
- * '\\', space, control and non-ASCII bytes become \xHH (\\ for '\\'), so a
- * name from a container can neither end the line nor forge a field.
- * Truncated to fit. Returns @buf.
- */
-const char *crsnl_text_escape(const char *s, char *buf, size_t len);
-
 /* The kernel's max_rules: the loaded module's parameter, else the default. */
 unsigned int crsnl_max_rules(int *from_module);
 
