@@ -165,7 +165,6 @@ out:
 struct refs {
 	char *v[MAX_REFS];
 	size_t n;
-	char source[4400];
 };
 
 static void refs_add(struct refs *r, const char *ref)
@@ -311,7 +310,6 @@ static int storage_lookup(const char *dir, const char *id, const char *graph,
 		goto out;
 	image_id = json_object_get_string(v);
 	found = 1;
-	snprintf(r->source, sizeof(r->source), "%s, image %.12s", path, image_id);
 	if (json_object_object_get_ex(c, "metadata", &v) &&
 	    json_object_is_type(v, json_type_string))
 		md = json_tokener_parse(json_object_get_string(v));
@@ -379,7 +377,6 @@ static void image_refs(struct json_object *state, struct json_object *ann,
 	size_t i, j;
 	int up;
 
-	snprintf(r->source, sizeof(r->source), "no image name found");
 	if (json_object_object_get_ex(state, "bundle", &v) &&
 	    json_object_is_type(v, json_type_string)) {
 		bundle = json_object_get_string(v);
@@ -406,17 +403,12 @@ static void image_refs(struct json_object *state, struct json_object *ann,
 		 * the engine's container without a storage entry (podman
 		 * --rootfs): no image, and not the one an annotation claims
 		 */
-		snprintf(r->source, sizeof(r->source),
-			 "not in containers/storage (--storage-root %s): no image",
-			 storage_root);
 		return;
 	}
 	for (i = 0; ann && i < sizeof(cri) / sizeof(cri[0]); i++) {
 		if (json_object_object_get_ex(ann, cri[i], &v) &&
 		    json_object_is_type(v, json_type_string)) {
 			refs_add(r, json_object_get_string(v));
-			snprintf(r->source, sizeof(r->source), "annotation %s",
-				 cri[i]);
 			return;
 		}
 	}
