@@ -508,10 +508,20 @@ char *crs_container_d_path(struct crs_container *c, const struct path *path,
 	return s;
 }
 
+/* Unheard audit events of containers freed before they were reported. */
+atomic64_t crs_containers_unheard_gone = ATOMIC64_INIT(0);
+
 static void crs_container_free_work(struct work_struct *w)
 {
 	struct crs_container *c = container_of(to_rcu_work(w),
 					       struct crs_container, free_work);
+	struct crs_container_stats sum;
+
+	/* no hook runs for @c any more, and the event worker skips it */
+	crs_container_stats_sum(c, &sum);
+	if (sum.events_unheard > c->unheard_reported)
+		atomic64_add(sum.events_unheard - c->unheard_reported,
+			     &crs_containers_unheard_gone);
 
 	crs_learn_free(c);
 	crs_file_unbind(c);
@@ -839,6 +849,7 @@ void crs_container_stats_sum(struct crs_container *c,
 		sum->denied += READ_ONCE(s->denied);
 		sum->monitored += READ_ONCE(s->monitored);
 		sum->events_lost += READ_ONCE(s->events_lost);
+		sum->events_unheard += READ_ONCE(s->events_unheard);
 	}
 }
 

@@ -60,6 +60,7 @@ struct crs_stats {
 	struct percpu_counter events_sent;
 	struct percpu_counter events_lost;
 	struct percpu_counter unnamed;	/* paths d_path() could not name */
+	struct percpu_counter events_unheard;	/* produced with no listener */
 };
 
 extern struct crs_stats crs_stats;
@@ -160,6 +161,7 @@ struct crs_container_stats {
 	u64 denied;
 	u64 monitored;
 	u64 events_lost;
+	u64 events_unheard;	/* audit events produced with no listener */
 };
 
 /* A bound container: a pid namespace we hold a reference to. */
@@ -180,6 +182,7 @@ struct crs_container {
 	bool learning;
 	bool dead;			/* unbound; being freed */
 	struct crs_container_stats __percpu *stats;
+	u64 unheard_reported;		/* of stats->events_unheard; crs_lock */
 	void *learn;			/* learning set, owned by learn.c */
 	void *net_priv;			/* owned by net.c */
 	void *file_priv;		/* owned by file.c (resolved programs) */
@@ -234,6 +237,7 @@ u32 crs_policy_count(u32 *nrules, u64 *mem);
 
 /* container.c */
 extern struct list_head crs_containers;
+extern atomic64_t crs_containers_unheard_gone;
 extern u64 crs_containers_gen;
 int crs_container_init(void);
 void crs_container_exit(void);

@@ -21,8 +21,14 @@
  * losses reported equal the events emitted, exactly. With several
  * listeners, a delivery any one of them missed is reported to all.
  *
- * No listener, no event: while nobody listens on a group, emit returns at
- * once; nothing is queued, sent or counted as lost.
+ * No listener, no event, but a count: while nobody listens on "audit",
+ * emit only counts the event as unheard, per container and globally
+ * (nothing is queued or sent), and the worker, polling once a second
+ * while such counts are unreported, sends each container's count in a
+ * loss record of its own (CRS_EVENT_A_UNHEARD) once a listener has
+ * subscribed. Containers unbound before that are reported together, in
+ * one record without a container. BEHAVIOR events ("learn") are not
+ * counted: learning records what they carry in its learning set anyway.
  */
 #include <linux/cred.h>
 #include <linux/kprobes.h>
@@ -95,6 +101,10 @@ static void crs_event_work_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(crs_event_work, crs_event_work_fn);
 
 #define CRS_EVENT_RETRY_MS 20
+#define CRS_EVENT_UNHEARD_POLL_MS 1000
+
+/* Of crs_stats.events_unheard, announced in loss records; worker only. */
+static u64 crs_unheard_reported;
 
 static void crs_ring_write(u64 off, const void *src, size_t n)
 {
@@ -142,6 +152,21 @@ static void crs_count_lost(struct crs_container *c)
 }
 NOKPROBE_SYMBOL(crs_count_lost);
 
+/*
+ * An audit event of @c nobody listened for: counted (the container's
+ * count first, crs_event_report_unheard() reads them the other way
+ * round) and reported by the worker once someone listens.
+ */
+static void crs_count_unheard(struct crs_container *c)
+{
+	this_cpu_inc(c->stats->events_unheard);
+	percpu_counter_inc(&crs_stats.events_unheard);
+	if (!delayed_work_pending(&crs_event_work))
+		queue_delayed_work(crs_wq, &crs_event_work,
+				   msecs_to_jiffies(CRS_EVENT_UNHEARD_POLL_MS));
+}
+NOKPROBE_SYMBOL(crs_count_unheard);
+
 /**
  * crs_event_emit() - queue an audit (or behavior) event
  * @ctx: the decision context
@@ -166,9 +191,13 @@ void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
 	unsigned long flags;
 	u64 off;
 
-	if (!READ_ONCE(crs_event_running) ||
-	    genl_has_listeners(crs_netlink_family(), &init_net, group) <= 0)
+	if (!READ_ONCE(crs_event_running))
 		return;
+	if (genl_has_listeners(crs_netlink_family(), &init_net, group) <= 0) {
+		if (group == CRS_EVENT_GRP_AUDIT)
+			crs_count_unheard(ctx->c);
+		return;
+	}
 
 	memset(&r, 0, sizeof(r));
 	r.time_real = ktime_get_real_ns();
@@ -260,20 +289,31 @@ static u64 crs_ring_take_dropped(u8 group)
 	return n;
 }
 
-/* Count @n deliveries lost for container @id (if it is still bound). */
-static void crs_container_lost(u64 id, u64 n)
+/*
+ * Count @n events of container @id (if it is still bound) lost, or with
+ * @unheard sent when no listener was left, which the worker reports.
+ */
+static void crs_container_lost(u64 id, u64 n, bool unheard)
 {
 	struct crs_container *c;
 
 	if (!n)
 		return;
+	if (unheard)
+		percpu_counter_add(&crs_stats.events_unheard, n);
 	mutex_lock(&crs_lock);
 	list_for_each_entry(c, &crs_containers, list) {
 		if (c->id == id && !c->dead) {
-			this_cpu_add(c->stats->events_lost, n);
-			break;
+			if (unheard)
+				this_cpu_add(c->stats->events_unheard, n);
+			else
+				this_cpu_add(c->stats->events_lost, n);
+			goto out;
 		}
 	}
+	if (unheard)	/* unbound since: reported with the others gone */
+		atomic64_add(n, &crs_containers_unheard_gone);
+out:
 	mutex_unlock(&crs_lock);
 }
 
@@ -389,6 +429,7 @@ static void crs_event_flush(struct crs_event_batch *b)
 {
 	u64 id = 0, n = 0;
 	unsigned int i;
+	bool unheard;
 	int ret;
 
 	if (!b->skb)
@@ -398,19 +439,26 @@ static void crs_event_flush(struct crs_event_batch *b)
 	b->skb = NULL;
 	if (!ret) {
 		percpu_counter_add(&crs_stats.events_sent, b->n);
-	} else if (ret != -ESRCH) {
-		/* nobody left to tell on -ESRCH; else announce it later */
-		crs_event_pending[b->group] += b->lost + b->n;
-		percpu_counter_add(&crs_stats.events_lost, b->n);
+	} else if (ret != -ESRCH || b->group == CRS_EVENT_GRP_AUDIT) {
+		/*
+		 * -ESRCH: the last listener left: audit events are then
+		 * unheard (reported to the next one), the rest dropped.
+		 * Else lost: announced in the next event or loss record.
+		 */
+		unheard = ret == -ESRCH;
+		if (!unheard) {
+			crs_event_pending[b->group] += b->lost + b->n;
+			percpu_counter_add(&crs_stats.events_lost, b->n);
+		}
 		for (i = 0; i < b->n; i++) {
 			if (n && id != b->container[i]) {
-				crs_container_lost(id, n);
+				crs_container_lost(id, n, unheard);
 				n = 0;
 			}
 			id = b->container[i];
 			n++;
 		}
-		crs_container_lost(id, n);
+		crs_container_lost(id, n, unheard);
 	}
 	b->n = 0;
 	b->lost = 0;
@@ -430,7 +478,10 @@ static void crs_event_add(struct crs_event_batch *b,
 	lost = crs_event_pending[g] + r->lost;
 	if (!b->skb) {
 		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0) {
+			/* the listener left after emit saw it */
 			crs_event_pending[g] = 0;
+			if (g == CRS_EVENT_GRP_AUDIT)
+				crs_container_lost(r->container, 1, true);
 			return;
 		}
 		b->skb = genlmsg_new(max_t(size_t, NLMSG_DEFAULT_SIZE,
@@ -449,7 +500,79 @@ static void crs_event_add(struct crs_event_batch *b,
 drop:
 	crs_event_pending[g] = lost + 1;
 	percpu_counter_inc(&crs_stats.events_lost);
-	crs_container_lost(r->container, 1);
+	crs_container_lost(r->container, 1, false);
+}
+
+/* Multicast one record: @n events of container @id (0: unbound) unheard. */
+static int crs_event_send_unheard(u64 id, u64 n)
+{
+	const struct genl_family *fam = crs_netlink_family();
+	struct sk_buff *skb = genlmsg_new(128, GFP_KERNEL);
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, fam, 0, CRS_CMD_EVENT);
+	nest = hdr ? nla_nest_start(skb, CRS_A_EVENT) : NULL;
+	if (!nest ||
+	    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_REAL, ktime_get_real_ns(),
+			      CRS_EVENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_MONO, ktime_get_ns(),
+			      CRS_EVENT_A_PAD) ||
+	    (id && nla_put_u64_64bit(skb, CRS_EVENT_A_CONTAINER, id,
+				     CRS_EVENT_A_PAD)) ||
+	    nla_put_u64_64bit(skb, CRS_EVENT_A_UNHEARD, n, CRS_EVENT_A_PAD)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return genlmsg_multicast(fam, skb, 0, CRS_EVENT_GRP_AUDIT, GFP_KERNEL);
+}
+
+/*
+ * Report the audit events nobody heard, one loss record a container, if
+ * someone listens now. Returns true while some remain unreported.
+ */
+static bool crs_event_report_unheard(void)
+{
+	u64 total = percpu_counter_sum(&crs_stats.events_unheard);
+	struct crs_container_stats sum;
+	struct crs_container *c;
+	bool left = false;
+	u64 gone;
+
+	if (total <= crs_unheard_reported)
+		return false;
+	if (genl_has_listeners(crs_netlink_family(), &init_net,
+			       CRS_EVENT_GRP_AUDIT) <= 0)
+		return true;
+	mutex_lock(&crs_lock);
+	list_for_each_entry(c, &crs_containers, list) {
+		crs_container_stats_sum(c, &sum);
+		if (sum.events_unheard == c->unheard_reported)
+			continue;
+		if (crs_event_send_unheard(c->id, sum.events_unheard -
+					   c->unheard_reported)) {
+			left = true;
+			continue;
+		}
+		crs_unheard_reported += sum.events_unheard - c->unheard_reported;
+		c->unheard_reported = sum.events_unheard;
+	}
+	mutex_unlock(&crs_lock);
+	gone = atomic64_read(&crs_containers_unheard_gone);
+	if (gone) {
+		if (crs_event_send_unheard(0, gone)) {
+			left = true;
+		} else {
+			atomic64_sub(gone, &crs_containers_unheard_gone);
+			crs_unheard_reported += gone;
+		}
+	}
+	/* a container unbound but not yet freed: its count comes soon */
+	return left || crs_unheard_reported < total;
 }
 
 static void crs_event_work_fn(struct work_struct *w)
@@ -490,9 +613,14 @@ static void crs_event_work_fn(struct work_struct *w)
 		if (crs_event_pending[g])
 			retry = true;
 	}
-	if (retry && READ_ONCE(crs_event_running))
+	if (!READ_ONCE(crs_event_running))
+		return;
+	if (retry)
 		queue_delayed_work(crs_wq, &crs_event_work,
 				   msecs_to_jiffies(CRS_EVENT_RETRY_MS));
+	else if (crs_event_report_unheard())
+		queue_delayed_work(crs_wq, &crs_event_work,
+				   msecs_to_jiffies(CRS_EVENT_UNHEARD_POLL_MS));
 }
 
 /**

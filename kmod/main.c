@@ -18,7 +18,7 @@ static int crs_stats_init(void)
 	struct percpu_counter *c[] = {
 		&crs_stats.allowed, &crs_stats.denied, &crs_stats.monitored,
 		&crs_stats.events_sent, &crs_stats.events_lost,
-		&crs_stats.unnamed,
+		&crs_stats.unnamed, &crs_stats.events_unheard,
 	};
 	int i, ret;
 
@@ -41,6 +41,7 @@ static void crs_stats_exit(void)
 	percpu_counter_destroy(&crs_stats.events_sent);
 	percpu_counter_destroy(&crs_stats.events_lost);
 	percpu_counter_destroy(&crs_stats.unnamed);
+	percpu_counter_destroy(&crs_stats.events_unheard);
 }
 
 static int __init crs_init(void)

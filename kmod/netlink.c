@@ -92,6 +92,9 @@ static int crs_put_status(struct sk_buff *skb)
 			      CRS_STATUS_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_UNNAMED,
 			      percpu_counter_sum(&crs_stats.unnamed),
+			      CRS_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_STATUS_A_EVENTS_UNHEARD,
+			      percpu_counter_sum(&crs_stats.events_unheard),
 			      CRS_STATUS_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -762,6 +765,8 @@ static int crs_put_container(struct sk_buff *skb, u32 portid, u32 seq,
 			      CRS_CONTAINER_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_EVENTS_LOST, sum.events_lost,
 			      CRS_CONTAINER_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_EVENTS_UNHEARD,
+			      sum.events_unheard, CRS_CONTAINER_A_PAD) ||
 	    nla_put_u32(skb, CRS_CONTAINER_A_LEARNED, learned) ||
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_LEARN_OVERFLOW,
 			      learn_overflow, CRS_CONTAINER_A_PAD)) {

@@ -105,6 +105,7 @@ static struct json_object *container_json(struct nlattr **ct)
 	json_u64(o, "denied", ct, CRS_CONTAINER_A_DENIED);
 	json_u64(o, "monitored", ct, CRS_CONTAINER_A_MONITORED);
 	json_u64(o, "events_lost", ct, CRS_CONTAINER_A_EVENTS_LOST);
+	json_u64(o, "events_unheard", ct, CRS_CONTAINER_A_EVENTS_UNHEARD);
 	json_u32(o, "learned", ct, CRS_CONTAINER_A_LEARNED);
 	json_u64(o, "learn_overflow", ct, CRS_CONTAINER_A_LEARN_OVERFLOW);
 	return o;
@@ -188,7 +189,7 @@ static int cmd_list(int argc, char **argv)
 			       "--json prints one JSON array of container objects (\"id\", \"netns\",\n"
 			       "\"pid\", \"level\", \"policy\", \"policy_mode\", \"effective_mode\",\n"
 			       "\"log_mode\", \"learning\", \"allowed\", \"denied\", \"monitored\",\n"
-			       "\"events_lost\", \"learned\", \"learn_overflow\").\n\n"
+			       "\"events_lost\", \"events_unheard\", \"learned\", \"learn_overflow\").\n\n"
 			       "Examples:\n"
 			       "  crsnl container list\n"
 			       "  crsnl container list --pid 4242 --json\n");

@@ -183,6 +183,12 @@ enum crs_status_attr {
 	 * rule of that kind: each judged as if a DENY rule matched
 	 */
 	CRS_STATUS_A_UNNAMED,		/* u64: such accesses, all containers */
+	/*
+	 * audit events produced while no listener was subscribed to the
+	 * "audit" group: not sent; each container's count is announced in a
+	 * loss record (CRS_EVENT_A_UNHEARD) once a listener subscribes
+	 */
+	CRS_STATUS_A_EVENTS_UNHEARD,	/* u64: such events, all containers */
 	__CRS_STATUS_A_MAX
 };
 #define CRS_STATUS_A_MAX (__CRS_STATUS_A_MAX - 1)
@@ -413,6 +419,8 @@ enum crs_container_attr {
 	 * get-learned: dump that set instead of a container's.
 	 */
 	CRS_CONTAINER_A_LEARN_SET,	/* string: learning set (apply, set, get-learned) */
+	/* audit events produced while no listener was subscribed (get) */
+	CRS_CONTAINER_A_EVENTS_UNHEARD,	/* u64 (get) */
 	__CRS_CONTAINER_A_MAX
 };
 #define CRS_CONTAINER_A_MAX (__CRS_CONTAINER_A_MAX - 1)
@@ -457,6 +465,14 @@ enum crs_event_attr {
 	CRS_EVENT_A_RULE,	/* string: deciding rule, or "default" */
 	CRS_EVENT_A_LOST,	/* u64: events lost just before this one */
 	CRS_EVENT_A_PAD,
+	/*
+	 * u64: in a loss record only: audit events of CRS_EVENT_A_CONTAINER
+	 * (absent: of containers since unbound) produced while no listener
+	 * was subscribed to "audit", since the last such record. Sent, one
+	 * record a container, within a second of a listener subscribing;
+	 * TIME_REAL and TIME_MONO are then the time of the report.
+	 */
+	CRS_EVENT_A_UNHEARD,	/* u64: events nobody heard (loss record) */
 	__CRS_EVENT_A_MAX
 };
 #define CRS_EVENT_A_MAX (__CRS_EVENT_A_MAX - 1)
