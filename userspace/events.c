@@ -11,6 +11,16 @@
  * recv() only says that our buffer overflowed; the exact number arrives
  * with the next gap line, so ENOBUFS prints nothing and we go on.
  *
+ * Unheard events. While no listener is subscribed, the kernel counts the
+ * audit events it could not send, per container, and sends each count
+ * in a loss record once one subscribes (CRS_EVENT_A_UNHEARD): printed as
+ * {"lost": N, "reason": "no listener", "container": ID, ...} with the
+ * workload fields, or "N events of container ID lost: no listener".
+ *
+ * --output FILE appends to FILE; with --max-size it is rotated as
+ * logrotate would (FILE -> FILE.1 -> ... -> FILE.N, the oldest removed)
+ * when it has reached that size, checked each time output is written.
+ *
  * Output is written when the socket has been drained, at least every
  * 100 ms while it is not, and on exit (a burst costs a few writes, not
  * one per line); SIGINT and SIGTERM end the listener cleanly, flushing
@@ -34,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
@@ -65,6 +76,8 @@ struct events_opts {
 	double timeout;		/* <= 0: none */
 	int rcvbuf;
 	const char *output;	/* -o: append here */
+	unsigned long long max_size;	/* rotate --output at this size; 0 never */
+	unsigned int max_files;		/* rotated files kept */
 	const char *run_dir;	/* the OCI hook's records, for workload fields */
 };
 
@@ -98,7 +111,7 @@ static void events_usage(FILE *f)
 		"Usage: crsnl events [--format json|text] [--pid PID] [--container ID]\n"
 		"                    [--outcome ALLOWED|DENIED|MONITOR|BEHAVIOR]\n"
 		"                    [--count N] [--timeout SECONDS] [--learn] [--buffer BYTES]\n"
-		"                    [-o OUT]\n\n"
+		"                    [-o OUT [--max-size SIZE] [--max-files N]]\n\n"
 		"Print audit events as they happen, one a line (JSON by default).\n"
 		"  --pid PID        only events of this process or thread (initial pid namespace)\n"
 		"  --container ID   only events of this container (pid namespace inode)\n"
@@ -108,19 +121,25 @@ static void events_usage(FILE *f)
 		"  --learn          also subscribe to behavior (learning) events\n"
 		"  --buffer BYTES   socket receive buffer (default 32 MiB)\n"
 		"  -o, --output OUT append the lines to file OUT (\"-\": stdout)\n"
+		"  --max-size SIZE  rotate OUT once it has SIZE bytes (suffix K, M, G):\n"
+		"                   OUT becomes OUT.1, OUT.1 becomes OUT.2 ..., the oldest\n"
+		"                   beyond --max-files (default 5) is removed\n"
 		"  --run-dir DIR    the OCI hook's records (default " CRS_RUN_DIR "): JSON\n"
 		"                   events of a container the hook saw also carry\n"
 		"                   \"container_id\", \"image\" and, from CRI annotations,\n"
 		"                   \"pod\", \"namespace\", \"container_name\"; every JSON\n"
 		"                   event carries \"host\", and \"syscall_name\" with \"syscall\"\n"
 		"Losses print a gap line, {\"lost\": N} or \"N events lost\", and do\n"
-		"not count toward --count. Lines are written out when the queue is drained,\n"
+		"not count toward --count. Events produced while no listener was attached\n"
+		"come as one line a container once this one subscribes:\n"
+		"{\"lost\": N, \"reason\": \"no listener\", \"container\": ID, ...}. Lines are written out when the queue is drained,\n"
 		"and at least every 100 ms; SIGINT/SIGTERM stop the listener after writing\n"
 		"what it received (a second one kills it).\n\n"
 		"Examples:\n"
 		"  crsnl events\n"
 		"  crsnl events --format text --outcome DENIED\n"
-		"  crsnl events --container 4026532139 --count 1 --timeout 10\n");
+		"  crsnl events --container 4026532139 --count 1 --timeout 10\n"
+		"  crsnl events -o /var/log/crs/events.jsonl --max-size 100M --max-files 10\n");
 }
 
 static int parse_outcome(const char *s)
@@ -144,6 +163,41 @@ static int parse_ull(const char *s, unsigned long long *v)
 	return errno || *end ? -1 : 0;
 }
 
+/* A byte count with an optional K, M or G (powers of 1024). */
+static int parse_size(const char *s, unsigned long long *v)
+{
+	unsigned long long mul = 1;
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end) {
+		if (end[1])
+			return -1;
+		switch (*end) {
+		case 'k': case 'K':
+			mul = 1ULL << 10;
+			break;
+		case 'm': case 'M':
+			mul = 1ULL << 20;
+			break;
+		case 'g': case 'G':
+			mul = 1ULL << 30;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (*v > ~0ULL / mul)
+		return -1;
+	*v *= mul;
+	return 0;
+}
+
 static int events_parse(int argc, char **argv, struct events_opts *o)
 {
 	static const struct option lopts[] = {
@@ -157,6 +211,8 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 		{ "buffer", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "run-dir", required_argument, NULL, 'r' },
+		{ "max-size", required_argument, NULL, 'S' },
+		{ "max-files", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -170,6 +226,7 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 	o->outcome = -1;
 	o->rcvbuf = EVENTS_RCVBUF;
 	o->run_dir = CRS_RUN_DIR;
+	o->max_files = 5;
 	optind = 0;
 	while ((c = crsnl_getopt("events", argc, argv, ":o:h", lopts)) != -1) {
 		switch (c) {
@@ -224,6 +281,19 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 		case 'r':
 			o->run_dir = optarg;
 			break;
+		case 'S':
+			if (parse_size(optarg, &o->max_size) || o->max_size < 4096)
+				return crsnl_usage_error("events",
+					"--max-size: \"%s\" is not a size of at least 4096 bytes (e.g. 4096, 512K, 100M, 1G)",
+					optarg);
+			break;
+		case 'F':
+			if (parse_ull(optarg, &v) || !v || v > 1000)
+				return crsnl_usage_error("events",
+					"--max-files: \"%s\" is not a number 1..1000",
+					optarg);
+			o->max_files = (unsigned int)v;
+			break;
 		case 'h':
 			events_usage(stdout);
 			exit(0);
@@ -233,6 +303,10 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 	}
 	if (optind < argc) {
 		crsnl_usage_error("events", "unexpected argument \"%s\"", argv[optind]);
+		return -1;
+	}
+	if (o->max_size && (!o->output || !strcmp(o->output, "-"))) {
+		crsnl_usage_error("events", "--max-size needs --output FILE");
 		return -1;
 	}
 	if (o->output && strcmp(o->output, "-") &&
@@ -269,6 +343,7 @@ static const struct nla_policy event_policy[CRS_EVENT_A_MAX + 1] = {
 	[CRS_EVENT_A_POLICY] = { .type = NLA_STRING },
 	[CRS_EVENT_A_RULE] = { .type = NLA_STRING },
 	[CRS_EVENT_A_LOST] = { .type = NLA_U64 },
+	[CRS_EVENT_A_UNHEARD] = { .type = NLA_U64 },
 };
 
 static const char *proto_name(unsigned int p, char *buf, size_t len)
@@ -391,25 +466,10 @@ static void add_str(struct json_object *j, const char *key, const char *v)
 		json_object_object_add(j, key, json_object_new_string(v));
 }
 
-static void print_json(struct nlattr **tb)
+static void add_workload(struct json_object *j, uint64_t container)
 {
-	struct json_object *j = json_object_new_object();
-	char t[64], addr[INET6_ADDRSTRLEN], pb[8];
-	const struct crs_workload *w;
-	static char host[256];
-	uint8_t fam;
+	const struct crs_workload *w = workload_of(container);
 
-	if (!host[0] && gethostname(host, sizeof(host) - 1))
-		snprintf(host, sizeof(host), "?");
-
-	format_time(get_u64(tb, CRS_EVENT_A_TIME_REAL), t, sizeof(t));
-	json_object_object_add(j, "time", json_object_new_string(t));
-	json_object_object_add(j, "time_mono", json_object_new_int64(
-		(int64_t)get_u64(tb, CRS_EVENT_A_TIME_MONO)));
-	json_object_object_add(j, "host", json_object_new_string(host));
-	json_object_object_add(j, "container", json_object_new_uint64(
-		get_u64(tb, CRS_EVENT_A_CONTAINER)));
-	w = workload_of(get_u64(tb, CRS_EVENT_A_CONTAINER));
 	if (w) {
 		add_str(j, "container_id", w->id);
 		add_str(j, "image", w->image);
@@ -417,6 +477,65 @@ static void print_json(struct nlattr **tb)
 		add_str(j, "namespace", w->pod_namespace);
 		add_str(j, "container_name", w->name);
 	}
+}
+
+static const char *host_name(void)
+{
+	static char host[256];
+
+	if (!host[0] && gethostname(host, sizeof(host) - 1))
+		snprintf(host, sizeof(host), "?");
+	return host;
+}
+
+/* A loss record of events nobody listened for (CRS_EVENT_A_UNHEARD). */
+static void print_unheard(const struct events_opts *o, struct nlattr **tb)
+{
+	uint64_t n = get_u64(tb, CRS_EVENT_A_UNHEARD);
+	struct json_object *j;
+	char t[64];
+
+	format_time(get_u64(tb, CRS_EVENT_A_TIME_REAL), t, sizeof(t));
+	if (!o->json) {
+		if (tb[CRS_EVENT_A_CONTAINER])
+			printf("%s %" PRIu64 " events of container %" PRIu64
+			       " lost: no listener\n", t, n,
+			       get_u64(tb, CRS_EVENT_A_CONTAINER));
+		else
+			printf("%s %" PRIu64 " events of containers since gone lost: no listener\n",
+			       t, n);
+		return;
+	}
+	j = json_object_new_object();
+	json_object_object_add(j, "lost", json_object_new_uint64(n));
+	json_object_object_add(j, "reason",
+			       json_object_new_string("no listener"));
+	json_object_object_add(j, "time", json_object_new_string(t));
+	json_object_object_add(j, "host", json_object_new_string(host_name()));
+	if (tb[CRS_EVENT_A_CONTAINER]) {
+		json_object_object_add(j, "container", json_object_new_uint64(
+			get_u64(tb, CRS_EVENT_A_CONTAINER)));
+		add_workload(j, get_u64(tb, CRS_EVENT_A_CONTAINER));
+	}
+	printf("%s\n", json_object_to_json_string_ext(j,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+static void print_json(struct nlattr **tb)
+{
+	struct json_object *j = json_object_new_object();
+	char t[64], addr[INET6_ADDRSTRLEN], pb[8];
+	uint8_t fam;
+
+	format_time(get_u64(tb, CRS_EVENT_A_TIME_REAL), t, sizeof(t));
+	json_object_object_add(j, "time", json_object_new_string(t));
+	json_object_object_add(j, "time_mono", json_object_new_int64(
+		(int64_t)get_u64(tb, CRS_EVENT_A_TIME_MONO)));
+	json_object_object_add(j, "host", json_object_new_string(host_name()));
+	json_object_object_add(j, "container", json_object_new_uint64(
+		get_u64(tb, CRS_EVENT_A_CONTAINER)));
+	add_workload(j, get_u64(tb, CRS_EVENT_A_CONTAINER));
 	json_object_object_add(j, "pid", json_object_new_int64(
 		get_u32(tb, CRS_EVENT_A_PID)));
 	json_object_object_add(j, "tgid", json_object_new_int64(
@@ -526,6 +645,12 @@ static int handle_msg(const struct events_opts *o, struct nlmsghdr *nlh)
 	    nla_parse_nested(ev, CRS_EVENT_A_MAX, tb[CRS_A_EVENT],
 			     (struct nla_policy *)event_policy))
 		return 0;
+	if (ev[CRS_EVENT_A_UNHEARD]) {
+		if (!o->has_container || !ev[CRS_EVENT_A_CONTAINER] ||
+		    get_u64(ev, CRS_EVENT_A_CONTAINER) == o->container)
+			print_unheard(o, ev);
+		return 0;
+	}
 	if (ev[CRS_EVENT_A_LOST] && nla_get_u64(ev[CRS_EVENT_A_LOST]))
 		print_lost(o, nla_get_u64(ev[CRS_EVENT_A_LOST]));
 	if (!ev[CRS_EVENT_A_OUTCOME] || !event_wanted(o, ev))
@@ -543,6 +668,40 @@ static volatile sig_atomic_t events_stop;
 static void events_on_signal(int sig __attribute__((unused)))
 {
 	events_stop = 1;
+}
+
+/*
+ * Write out what was printed; rotate --output once it has --max-size
+ * bytes. -1 (printed) when it cannot go on writing.
+ */
+static int events_write_out(const struct events_opts *o)
+{
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	struct stat st;
+	unsigned int i;
+
+	fflush(stdout);
+	if (!o->max_size || fstat(fileno(stdout), &st) ||
+	    (unsigned long long)st.st_size < o->max_size)
+		return 0;
+	for (i = o->max_files; i > 0; i--) {
+		if (i > 1)
+			snprintf(from, sizeof(from), "%s.%u", o->output, i - 1);
+		else
+			snprintf(from, sizeof(from), "%s", o->output);
+		snprintf(to, sizeof(to), "%s.%u", o->output, i);
+		if (rename(from, to) && errno != ENOENT) {
+			fprintf(stderr, "crsnl events: rotating %s to %s: %s\n",
+				from, to, strerror(errno));
+			break;
+		}
+	}
+	if (!freopen(o->output, "a", stdout)) {
+		fprintf(stderr, "crsnl events: --output %s: %s\n", o->output,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static double now_s(void)
@@ -578,7 +737,7 @@ int events_main(int argc, char **argv)
 	unsigned long long printed = 0;
 	int ret;
 	double deadline = 0, last_flush;
-	bool drained = false;
+	bool drained = false, out_failed = false;
 	sigset_t stopsigs;
 	int fd, one = 1;
 
@@ -650,7 +809,10 @@ int events_main(int argc, char **argv)
 		if (!drained) {
 			n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 			if (n < 0 && errno == EAGAIN) {
-				fflush(stdout);
+				if (events_write_out(&o)) {
+					out_failed = true;
+					break;
+				}
 				last_flush = now_s();
 				drained = true;
 				continue;
@@ -670,7 +832,10 @@ int events_main(int argc, char **argv)
 			continue;
 		}
 		if (now_s() - last_flush > 0.1) {
-			fflush(stdout);
+			if (events_write_out(&o)) {
+				out_failed = true;
+				break;
+			}
 			last_flush = now_s();
 		}
 		if (n < 0) {
@@ -692,7 +857,7 @@ int events_main(int argc, char **argv)
 		}
 	}
 	crs_ipc_close(&ipc);
-	if (crsnl_output_done("events"))
+	if (out_failed || crsnl_output_done("events"))
 		return 1;
 	if (o.count && printed < o.count)
 		return 1;
