@@ -140,7 +140,7 @@ install-tools: crsnl
 	sed 's|"/usr/local/sbin/crsnl"|"$(SBINDIR)/crsnl"|' oci-hooks.d/crs.json \
 		> $(DESTDIR)$(HOOKSDIR)/crs.json
 	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)/etc/crs/policies
-	for u in crs.service crs-events.service; do \
+	for u in crs.service crs-events.service crs-metrics.service crs-metrics.timer; do \
 		sed 's|/usr/sbin/crsnl|$(SBINDIR)/crsnl|' systemd/$$u \
 			> $(DESTDIR)$(SYSTEMDDIR)/$$u; done
 	install -D -m 0644 systemd/modules-load.d/crs.conf \

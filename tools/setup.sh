@@ -24,6 +24,8 @@ PKGS=(
 	flex bison libelf-dev libssl-dev
 	debhelper lintian man-db
 	python3-yaml python3-jsonschema linux-source-6.12
+	# parses crsnl status --format prometheus in test_engines.sh
+	python3-prometheus-client
 )
 
 missing=()

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-/* crsnl status: module version and counters. */
+/*
+ * crsnl status: module version and counters, as text, JSON, or in the
+ * Prometheus text exposition format (for node_exporter's textfile
+ * collector): the module's counters, and per container its verdict and
+ * event counters, labelled with what the OCI hook recorded of it.
+ */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "cmdutil.h"
+#include "config.h"
 #include "crsnl.h"
 #include "ipc.h"
+#include "policy.h"
 
 static const char *const counter_names[CRS_STATUS_A_MAX + 1] = {
 	[CRS_STATUS_A_POLICIES] = "policies",
@@ -25,29 +35,41 @@ static const char *const counter_names[CRS_STATUS_A_MAX + 1] = {
 	[CRS_STATUS_A_PROGRAMS] = "programs",
 	[CRS_STATUS_A_HOOKS] = "hooks",
 	[CRS_STATUS_A_UNNAMED] = "unnamed_paths",
+	[CRS_STATUS_A_EVENTS_UNHEARD] = "events_unheard",
+};
+
+enum status_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+
+/* One bound container, as CRS_CMD_GET_CONTAINER dumped it. */
+struct ct_row {
+	uint64_t id, allowed, denied, monitored, lost, unheard;
+	uint32_t learned;
+	int mode;
+	char policy[CRS_NAME_MAX];
 };
 
 struct status_out {
-	bool json;
+	enum status_format fmt;
 	struct json_object *doc;
+	char version[64];
+	bool has[CRS_STATUS_A_MAX + 1];
+	uint64_t v[CRS_STATUS_A_MAX + 1];
+	struct ct_row *ct;
+	size_t n_ct, cap_ct;
+	bool ct_oom;
 };
 
-static int print_status(struct nl_msg *msg, void *arg)
+static int on_status(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[CRS_A_MAX + 1], *st[CRS_STATUS_A_MAX + 1];
 	struct status_out *so = arg;
-	uint64_t v;
 	int i;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL))
 		return NL_SKIP;
-	if (tb[CRS_A_VERSION]) {
-		if (so->json)
-			json_object_object_add(so->doc, "version",
-					       json_object_new_string(nla_get_string(tb[CRS_A_VERSION])));
-		else
-			printf("version: %s\n", nla_get_string(tb[CRS_A_VERSION]));
-	}
+	if (tb[CRS_A_VERSION])
+		snprintf(so->version, sizeof(so->version), "%s",
+			 nla_get_string(tb[CRS_A_VERSION]));
 	if (!tb[CRS_A_STATUS] ||
 	    nla_parse_nested(st, CRS_STATUS_A_MAX, tb[CRS_A_STATUS], NULL))
 		return NL_OK;
@@ -55,69 +77,387 @@ static int print_status(struct nl_msg *msg, void *arg)
 		if (!st[i] || !counter_names[i])
 			continue;
 		if (nla_len(st[i]) == 8)
-			v = nla_get_u64(st[i]);
+			so->v[i] = nla_get_u64(st[i]);
 		else if (nla_len(st[i]) == 4)
-			v = nla_get_u32(st[i]);
+			so->v[i] = nla_get_u32(st[i]);
 		else
 			continue;
-		if (so->json)
-			json_object_object_add(so->doc, counter_names[i],
-					       json_object_new_uint64(v));
-		else
-			printf("%s: %" PRIu64 "\n", counter_names[i], v);
+		so->has[i] = true;
 	}
 	return NL_OK;
+}
+
+static uint64_t ct_u64(struct nlattr **ct, int a)
+{
+	return ct[a] && nla_len(ct[a]) == 8 ? nla_get_u64(ct[a]) : 0;
+}
+
+static int on_container(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
+	struct status_out *so = arg;
+	struct ct_row *r;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL) ||
+	    !tb[CRS_A_CONTAINER] ||
+	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
+		return NL_SKIP;
+	if (so->n_ct == so->cap_ct) {
+		size_t cap = so->cap_ct ? 2 * so->cap_ct : 64;
+		struct ct_row *v = realloc(so->ct, cap * sizeof(*v));
+
+		if (!v) {
+			so->ct_oom = true;
+			return NL_STOP;
+		}
+		so->ct = v;
+		so->cap_ct = cap;
+	}
+	r = &so->ct[so->n_ct++];
+	memset(r, 0, sizeof(*r));
+	r->id = ct_u64(ct, CRS_CONTAINER_A_ID);
+	r->allowed = ct_u64(ct, CRS_CONTAINER_A_ALLOWED);
+	r->denied = ct_u64(ct, CRS_CONTAINER_A_DENIED);
+	r->monitored = ct_u64(ct, CRS_CONTAINER_A_MONITORED);
+	r->lost = ct_u64(ct, CRS_CONTAINER_A_EVENTS_LOST);
+	r->unheard = ct_u64(ct, CRS_CONTAINER_A_EVENTS_UNHEARD);
+	if (ct[CRS_CONTAINER_A_LEARNED] && nla_len(ct[CRS_CONTAINER_A_LEARNED]) == 4)
+		r->learned = nla_get_u32(ct[CRS_CONTAINER_A_LEARNED]);
+	r->mode = ct[CRS_CONTAINER_A_EFFECTIVE_MODE] ?
+		  nla_get_u8(ct[CRS_CONTAINER_A_EFFECTIVE_MODE]) : -1;
+	if (ct[CRS_CONTAINER_A_POLICY])
+		snprintf(r->policy, sizeof(r->policy), "%s",
+			 nla_get_string(ct[CRS_CONTAINER_A_POLICY]));
+	return NL_OK;
+}
+
+/* A label value: \ " and newline escaped, as the exposition format says. */
+static void prom_label(const char *name, const char *v, bool comma)
+{
+	printf("%s%s=\"", comma ? "," : "", name);
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			printf("\\%c", *v);
+		else if (*v == '\n')
+			printf("\\n");
+		else
+			putchar(*v);
+	}
+	putchar('"');
+}
+
+static void prom_head(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void prom_global(const struct status_out *so, const char *name,
+			const char *type, const char *help, int a)
+{
+	if (!so->has[a])
+		return;
+	prom_head(name, type, help);
+	printf("%s %" PRIu64 "\n", name, so->v[a]);
+}
+
+/* The labels that say which workload a container is. */
+static void prom_ct_labels(const struct ct_row *r,
+			   const struct crs_workload *w)
+{
+	char id[32];
+
+	snprintf(id, sizeof(id), "%" PRIu64, r->id);
+	prom_label("container", id, false);
+	prom_label("container_id", w ? w->id : "", true);
+	prom_label("image", w ? w->image : "", true);
+	prom_label("pod", w ? w->pod : "", true);
+	prom_label("namespace", w ? w->pod_namespace : "", true);
+	prom_label("container_name", w ? w->name : "", true);
+	prom_label("policy", r->policy, true);
+}
+
+#define WORKLOADS_MAX 4096
+
+static const struct crs_workload *workload_find(const struct crs_workload *w,
+						size_t n, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].pidns == id)
+			return &w[i];
+	return NULL;
+}
+
+static void print_prometheus(const struct status_out *so, const char *run_dir)
+{
+	static struct crs_workload w[WORKLOADS_MAX];
+	static const char *const verdicts[] = { "allowed", "denied",
+						"monitored" };
+	size_t nw = crs_records_load(run_dir, w, WORKLOADS_MAX), i, j, k;
+	const struct crs_workload *wl;
+
+	prom_head("crs_up", "gauge", "1: the crs module answered.");
+	printf("crs_up 1\n");
+	prom_head("crs_info", "gauge", "The loaded module's version.");
+	printf("crs_info{");
+	prom_label("version", so->version, false);
+	printf("} 1\n");
+	prom_global(so, "crs_policies", "gauge", "Policies stored in the kernel.",
+		    CRS_STATUS_A_POLICIES);
+	prom_global(so, "crs_containers", "gauge", "Containers bound.",
+		    CRS_STATUS_A_CONTAINERS);
+	prom_global(so, "crs_rules", "gauge", "Rules in all stored policies.",
+		    CRS_STATUS_A_RULES);
+	prom_global(so, "crs_programs", "gauge", "Cached program identities.",
+		    CRS_STATUS_A_PROGRAMS);
+	prom_global(so, "crs_hooks", "gauge", "Hooks installed.",
+		    CRS_STATUS_A_HOOKS);
+	prom_head("crs_verdicts_total", "counter",
+		  "Verdicts in all containers since the module was loaded.");
+	for (k = 0; k < 3; k++)
+		if (so->has[CRS_STATUS_A_ALLOWED + k])
+			printf("crs_verdicts_total{verdict=\"%s\"} %" PRIu64 "\n",
+			       verdicts[k], so->v[CRS_STATUS_A_ALLOWED + k]);
+	prom_global(so, "crs_events_sent_total", "counter",
+		    "Audit and behavior events delivered to netlink.",
+		    CRS_STATUS_A_EVENTS_SENT);
+	prom_global(so, "crs_events_lost_total", "counter",
+		    "Events dropped: queue full or a listener's socket buffer full.",
+		    CRS_STATUS_A_EVENTS_LOST);
+	prom_global(so, "crs_events_unheard_total", "counter",
+		    "Audit events produced while no listener was attached.",
+		    CRS_STATUS_A_EVENTS_UNHEARD);
+	prom_global(so, "crs_unnamed_paths_total", "counter",
+		    "File accesses whose path the kernel could not name, judged as denied.",
+		    CRS_STATUS_A_UNNAMED);
+	prom_head("crs_memory_bytes", "gauge", "Kernel memory held by crs, by use.");
+	if (so->has[CRS_STATUS_A_MEM_POLICY])
+		printf("crs_memory_bytes{use=\"policy\"} %" PRIu64 "\n",
+		       so->v[CRS_STATUS_A_MEM_POLICY]);
+	if (so->has[CRS_STATUS_A_MEM_LEARN])
+		printf("crs_memory_bytes{use=\"learning\"} %" PRIu64 "\n",
+		       so->v[CRS_STATUS_A_MEM_LEARN]);
+	if (so->has[CRS_STATUS_A_MEM_EVENTS])
+		printf("crs_memory_bytes{use=\"events\"} %" PRIu64 "\n",
+		       so->v[CRS_STATUS_A_MEM_EVENTS]);
+
+	prom_head("crs_policy_containers", "gauge",
+		  "Containers bound to the policy.");
+	for (i = 0; i < so->n_ct; i++) {
+		size_t n = 0;
+
+		if (!so->ct[i].policy[0])
+			continue;
+		for (j = 0; j < i; j++)
+			if (!strcmp(so->ct[j].policy, so->ct[i].policy))
+				break;
+		if (j < i)
+			continue;	/* printed with the first */
+		for (j = i; j < so->n_ct; j++)
+			n += !strcmp(so->ct[j].policy, so->ct[i].policy);
+		printf("crs_policy_containers{");
+		prom_label("policy", so->ct[i].policy, false);
+		printf("} %zu\n", n);
+	}
+
+	prom_head("crs_container_verdicts_total", "counter",
+		  "Verdicts in the container; sum by (policy) for a policy's.");
+	for (i = 0; i < so->n_ct; i++) {
+		const uint64_t v[] = { so->ct[i].allowed, so->ct[i].denied,
+				       so->ct[i].monitored };
+
+		wl = workload_find(w, nw, so->ct[i].id);
+		for (k = 0; k < 3; k++) {
+			printf("crs_container_verdicts_total{");
+			prom_ct_labels(&so->ct[i], wl);
+			printf(",verdict=\"%s\"} %" PRIu64 "\n", verdicts[k], v[k]);
+		}
+	}
+	prom_head("crs_container_events_lost_total", "counter",
+		  "Events of the container dropped (queue or socket buffer full).");
+	for (i = 0; i < so->n_ct; i++) {
+		wl = workload_find(w, nw, so->ct[i].id);
+		printf("crs_container_events_lost_total{");
+		prom_ct_labels(&so->ct[i], wl);
+		printf("} %" PRIu64 "\n", so->ct[i].lost);
+	}
+	prom_head("crs_container_events_unheard_total", "counter",
+		  "Audit events of the container produced while no listener was attached.");
+	for (i = 0; i < so->n_ct; i++) {
+		wl = workload_find(w, nw, so->ct[i].id);
+		printf("crs_container_events_unheard_total{");
+		prom_ct_labels(&so->ct[i], wl);
+		printf("} %" PRIu64 "\n", so->ct[i].unheard);
+	}
+	prom_head("crs_container_learned", "gauge",
+		  "Distinct behaviors the container's learning set holds.");
+	for (i = 0; i < so->n_ct; i++) {
+		wl = workload_find(w, nw, so->ct[i].id);
+		printf("crs_container_learned{");
+		prom_ct_labels(&so->ct[i], wl);
+		printf("} %u\n", so->ct[i].learned);
+	}
+}
+
+static void print_plain(struct status_out *so)
+{
+	int i;
+
+	if (so->fmt == FMT_JSON) {
+		so->doc = json_object_new_object();
+		if (so->version[0])
+			json_object_object_add(so->doc, "version",
+					       json_object_new_string(so->version));
+	} else if (so->version[0]) {
+		printf("version: %s\n", so->version);
+	}
+	for (i = 1; i <= CRS_STATUS_A_MAX; i++) {
+		if (!so->has[i])
+			continue;
+		if (so->fmt == FMT_JSON)
+			json_object_object_add(so->doc, counter_names[i],
+					       json_object_new_uint64(so->v[i]));
+		else
+			printf("%s: %" PRIu64 "\n", counter_names[i], so->v[i]);
+	}
+	if (so->fmt == FMT_JSON) {
+		puts(json_object_to_json_string_ext(so->doc, JSON_C_TO_STRING_PLAIN));
+		json_object_put(so->doc);
+	}
+}
+
+static void status_help(void)
+{
+	printf("Usage: crsnl status [--format text|json|prometheus] [--json]\n"
+	       "                    [--run-dir DIR] [-o OUT]\n\n"
+	       "Print the module version, object counts, verdict and event\n"
+	       "counters, and memory use by category.\n"
+	       "  --format json     one JSON object (\"version\" and one number per\n"
+	       "                    counter); --json is the same\n"
+	       "  --format prometheus\n"
+	       "                    the Prometheus text format, for node_exporter's\n"
+	       "                    textfile collector: the counters above (crs_*), and per\n"
+	       "                    bound container crs_container_verdicts_total{verdict},\n"
+	       "                    crs_container_events_lost_total,\n"
+	       "                    crs_container_events_unheard_total and\n"
+	       "                    crs_container_learned, labelled container (pid\n"
+	       "                    namespace inode), container_id, image, pod, namespace,\n"
+	       "                    container_name (from the OCI hook's records, \"\" when\n"
+	       "                    unknown) and policy; crs_policy_containers{policy}\n"
+	       "  --run-dir DIR     the OCI hook's records (default " CRS_RUN_DIR ")\n"
+	       "  -o, --output OUT  write to OUT, replaced at once (a temporary file\n"
+	       "                    renamed), as the textfile collector wants\n\n"
+	       "Examples:\n  crsnl status\n  crsnl status --json\n"
+	       "  crsnl status --format prometheus -o /var/lib/prometheus/node-exporter/crs.prom\n");
 }
 
 int status_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *what = "status", *run_dir = CRS_RUN_DIR, *out = NULL;
 	struct status_out so = { 0 };
+	char tmp[4096];
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	int c, ret;
+	int c, ret, tries;
 
 	optind = 0;
-	while ((c = crsnl_getopt("status", argc, argv, ":h", lo)) != -1) {
-		if (c == 'j') {
-			so.json = true;
-			continue;
-		}
-		if (c == 'h') {
-			printf("Usage: crsnl status [--json]\n\n"
-			       "Print the module version, object counts, verdict and event\n"
-			       "counters, and memory use by category. --json prints them as one\n"
-			       "JSON object (\"version\" and one number per counter).\n\n"
-			       "Examples:\n  crsnl status\n  crsnl status --json\n");
+	while ((c = crsnl_getopt(what, argc, argv, ":o:h", lo)) != -1) {
+		switch (c) {
+		case 'j':
+			so.fmt = FMT_JSON;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				so.fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				so.fmt = FMT_JSON;
+			else if (!strcmp(optarg, "prometheus"))
+				so.fmt = FMT_PROMETHEUS;
+			else
+				return crsnl_usage_error(what,
+					"--format: \"%s\" is not text, json or prometheus",
+					optarg);
+			break;
+		case 'r':
+			run_dir = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			status_help();
 			return 0;
+		default:
+			return CRSNL_EXIT_USAGE;
 		}
-		return CRSNL_EXIT_USAGE;
 	}
 	if (optind < argc)
-		return crsnl_usage_error("status", "unexpected argument \"%s\"",
+		return crsnl_usage_error(what, "unexpected argument \"%s\"",
 					 argv[optind]);
 	crs_ipc_open_or_die(&ipc);
 	msg = crs_ipc_msg(&ipc, CRS_CMD_GET_STATUS, 0);
-	if (!msg) {
+	if (!msg)
+		goto nomem;
+	ret = crs_ipc_call(&ipc, msg, on_status, &so);
+	for (tries = 0; !ret && so.fmt == FMT_PROMETHEUS && tries < 5; tries++) {
+		msg = crs_ipc_msg(&ipc, CRS_CMD_GET_CONTAINER, NLM_F_DUMP);
+		if (!msg)
+			goto nomem;
+		so.n_ct = 0;
+		ret = crs_ipc_call(&ipc, msg, on_container, &so);
+		if (ret != -EAGAIN)
+			break;	/* -EAGAIN: the list changed while dumping */
+	}
+	crs_ipc_close(&ipc);
+	if (ret) {
+		crs_ipc_perror(&ipc, what, ret);
+		free(so.ct);
+		return 1;
+	}
+	if (so.ct_oom) {
+		free(so.ct);
 		fprintf(stderr, "crsnl: out of memory\n");
 		return 1;
 	}
-	if (so.json)
-		so.doc = json_object_new_object();
-	ret = crs_ipc_call(&ipc, msg, print_status, &so);
-	crs_ipc_close(&ipc);
-	if (ret) {
-		crs_ipc_perror(&ipc, "status", ret);
-		json_object_put(so.doc);
+	if (out && strcmp(out, "-")) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out,
+			     (long)getpid()) >= (int)sizeof(tmp)) {
+			free(so.ct);
+			fprintf(stderr, "crsnl: %s: --output: path too long\n", what);
+			return 1;
+		}
+		if (crsnl_output_to(what, tmp)) {
+			free(so.ct);
+			return 1;
+		}
+	}
+	if (so.fmt == FMT_PROMETHEUS)
+		print_prometheus(&so, run_dir);
+	else
+		print_plain(&so);
+	free(so.ct);
+	if (crsnl_output_done(what)) {
+		if (out && strcmp(out, "-"))
+			unlink(tmp);
 		return 1;
 	}
-	if (so.json) {
-		puts(json_object_to_json_string_ext(so.doc, JSON_C_TO_STRING_PLAIN));
-		json_object_put(so.doc);
+	if (out && strcmp(out, "-") && rename(tmp, out)) {
+		fprintf(stderr, "crsnl: %s: %s: %s\n", what, out, strerror(errno));
+		unlink(tmp);
+		return 1;
 	}
-	return crsnl_output_done("status");
+	return 0;
+nomem:
+	crs_ipc_close(&ipc);
+	fprintf(stderr, "crsnl: out of memory\n");
+	return 1;
 }
