@@ -16,7 +16,7 @@ W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
 n=0 pass=0 fail=0 skip=0
-TOTAL=32
+TOTAL=38
 
 result() {	# result OK NAME [DIAG]
 	n=$((n + 1))
@@ -404,10 +404,117 @@ rm -f "$ETC/policies/learned-web.json"
 echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC/bindings.json"
 "$CRSNL" sync >/dev/null 2>&1
 
-# 28-30. Boot: the module and the configuration through the commands the
+# 28-29. Audit events nobody heard (no listener attached) are counted per
+#        container and come, when a listener subscribes, as one loss record
+#        naming the workload; again after the listener restarts.
+P run -d --name unheard --network none --runtime runc localhost/crs-web:1.0 \
+	sh -c 'cat /etc/group; cat /etc/group; sleep 600' >/dev/null 2>&1
+ucid=$(P inspect --format '{{.Id}}' unheard 2>/dev/null)
+upid=$(P inspect --format '{{.State.Pid}}' unheard 2>/dev/null)
+ctjson() {	# ctjson KEY: the unheard container's counter KEY
+	"$CRSNL" container list --pid "$upid" --json 2>/dev/null |
+		python3 -c "import json,sys; print(json.load(sys.stdin)[0]['$1'])" 2>/dev/null
+}
+sleep 2
+u1=$(ctjson events_unheard)
+"$CRSNL" events -o "$W/unheard1.log" > /dev/null 2>&1 &
+evpid=$!
+sleep 3
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+rec=$(grep '"reason":"no listener"' "$W/unheard1.log" | grep -F "\"container_id\":\"$ucid\"")
+result "$([ -n "$ucid" ] && [ "${u1:-0}" -ge 2 ] && [ "$(wc -l <<<"$rec")" = 1 ] &&
+	grep -q "^{\"lost\":$u1," <<<"$rec" && grep -q '"image":"localhost/crs-web:1.0"' <<<"$rec" &&
+	grep -q "\"host\":\"$(hostname)\"" <<<"$rec" && echo 1)" \
+	events_nobody_heard_come_as_one_loss_record_naming_the_workload \
+	"unheard $u1; $(cat "$W/unheard1.log")"
+P exec unheard cat /etc/group >/dev/null 2>&1
+P exec unheard cat /etc/group >/dev/null 2>&1
+u2=$(ctjson events_unheard)
+"$CRSNL" events -o "$W/unheard2.log" > /dev/null 2>&1 &
+evpid=$!
+sleep 3
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+rec=$(grep '"reason":"no listener"' "$W/unheard2.log" | grep -F "\"container_id\":\"$ucid\"")
+result "$([ -n "$u2" ] && [ $((u2 - u1)) -ge 2 ] && [ "$(wc -l <<<"$rec")" = 1 ] &&
+	grep -q "^{\"lost\":$((u2 - u1))," <<<"$rec" && echo 1)" \
+	a_restarted_listener_gets_the_count_of_what_it_missed \
+	"unheard $u1 then $u2; $(cat "$W/unheard2.log")"
+
+# 30-31. --output rotates at --max-size, keeping --max-files; bad values
+#        are refused.
+"$CRSNL" events -o "$W/rot.log" --max-size 4096 --max-files 2 > /dev/null 2>&1 &
+evpid=$!
+sleep 1
+P exec unheard sh -c 'for i in $(seq 60); do cat /etc/group 2>/dev/null; sleep 0.05; done' >/dev/null 2>&1
+sleep 1
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+rot_ok=1
+for f in "$W/rot.log.1" "$W/rot.log.2"; do
+	s=$(stat -c %s "$f" 2>/dev/null || echo 0)
+	[ "$s" -ge 4096 ] && [ "$s" -lt 16384 ] || rot_ok=0
+done
+[ -e "$W/rot.log.3" ] && rot_ok=0
+cat "$W"/rot.log* | python3 -c '
+import json, sys
+n = 0
+for line in sys.stdin:
+    e = json.loads(line)
+    assert e["outcome"] == "DENIED" and e["path"] == "/etc/group", line
+    n += 1
+assert n >= 10, n' 2>"$W/rot.err" || rot_ok=0
+result "$rot_ok" events_output_rotates_at_max_size_keeping_max_files \
+	"$(ls -l "$W"/rot.log* 2>&1; cat "$W/rot.err")"
+o1=$("$CRSNL" events -o "$W/x.log" --max-size 100 2>&1); r1=$?
+o2=$("$CRSNL" events --max-size 1M 2>&1); r2=$?
+o3=$("$CRSNL" events -o "$W/x.log" --max-size 1M --max-files 0 2>&1); r3=$?
+result "$([ $r1 -eq 2 ] && grep -q 'max-size: "100" is not a size of at least 4096' <<<"$o1" &&
+	[ $r2 -eq 2 ] && grep -q 'max-size needs --output FILE' <<<"$o2" &&
+	[ $r3 -eq 2 ] && grep -q 'max-files: "0"' <<<"$o3" && echo 1)" \
+	events_rotation_options_are_checked "$r1 $o1; $r2 $o2; $r3 $o3"
+
+# 32. crsnl status --format prometheus, for node_exporter's textfile
+#     collector: parsed by the Prometheus client library's own parser.
+denied=$(ctjson denied)
+unheard=$(ctjson events_unheard)
+o=$("$CRSNL" status --format prometheus -o "$W/crs.prom" 2>&1); r=$?
+p=$(/usr/bin/python3 - "$W/crs.prom" "$ucid" "$denied" "$unheard" 2>&1 <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+path, cid, denied, unheard = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+s = {}
+types = {}
+for fam in text_string_to_metric_families(open(path).read()):
+    types[fam.name] = fam.type
+    for x in fam.samples:
+        s.setdefault(x.name, []).append((x.labels, x.value))
+def one(name, **want):
+    got = [v for l, v in s.get(name, []) if all(l.get(k) == w for k, w in want.items())]
+    assert len(got) == 1, (name, want, s.get(name))
+    return got[0]
+assert one("crs_up") == 1
+assert types["crs_verdicts"] == "counter" and types["crs_container_verdicts"] == "counter"
+lab = dict(container_id=cid, image="localhost/crs-web:1.0", policy="web")
+assert one("crs_container_verdicts_total", verdict="denied", **lab) == denied, "denied"
+assert one("crs_container_events_unheard_total", **lab) == unheard, "unheard"
+assert one("crs_container_events_lost_total", **lab) == 0
+assert one("crs_verdicts_total", verdict="denied") >= denied
+assert one("crs_memory_bytes", use="policy") > 0
+assert one("crs_policy_containers", policy="web") >= 1
+assert one("crs_events_unheard_total") >= unheard
+print("parsed", sum(len(v) for v in s.values()), "samples")
+PY
+)
+pr=$?
+result "$([ $r -eq 0 ] && [ $pr -eq 0 ] && [ "${denied:-0}" -ge 2 ] &&
+	! ls "$W"/crs.prom.tmp.* >/dev/null 2>&1 && echo 1)" \
+	status_prometheus_output_parses_with_per_container_labels \
+	"exit $r: $o; denied $denied unheard $unheard; $p; $(head -c 3000 "$W/crs.prom")"
+P rm -f -t 0 unheard >/dev/null 2>&1
+
+# 33-36. Boot: the module and the configuration through the commands the
 #        units run (modules-load.d, crs.service's ExecStart lines), then a
 #        podman container governed by image and crs-events.service's
-#        listener receiving its denial.
+#        listener receiving its denial; crs-metrics.service writing its file.
 "$CRSNL" sync >/dev/null 2>&1
 kver=$(uname -r)
 if [ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && rmmod crs; then
@@ -440,11 +547,17 @@ if [ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && rmmod crs; then
 	result "$(grep -q 'DENIED' "$W/events.log" && grep '/etc/group' "$W/events.log" |
 		grep -q '"image":"localhost/crs-web:1.0"' && echo 1)" \
 		events_unit_receives_the_denial "$(head -c 2000 "$W/events.log")"
+	m_cmd=$(sed -n 's/^ExecStart=//p' "$CRS_TOP/systemd/crs-metrics.service" |
+		sed "s|/var/lib/prometheus/node-exporter|$W|")
+	sh -c "$m_cmd" > "$W/metrics.log" 2>&1
+	result "$(grep -q '^crs_up 1$' "$W/crs.prom" && grep -q '^crs_containers ' "$W/crs.prom" && echo 1)" \
+		metrics_unit_writes_the_textfile "$m_cmd: $(cat "$W/metrics.log"; head -c 1000 "$W/crs.prom")"
 	rm -f /usr/sbin/crsnl /etc/modules-load.d/crs.conf /etc/modprobe.d/crs.conf \
 		"/lib/modules/$kver/extra/crs.ko"
 	depmod -a "$kver"	# leave no crs.ko installed for test_pkg
 else
-	for t in boot_commands_load_the_module_and_sync after_boot_a_podman_container_is_governed_by_image events_unit_receives_the_denial; do
+	for t in boot_commands_load_the_module_and_sync after_boot_a_podman_container_is_governed_by_image \
+		events_unit_receives_the_denial metrics_unit_writes_the_textfile; do
 		n=$((n + 1)); skip=$((skip + 1))
 		echo "ok $n engines.$t # SKIP crs.ko is in use"
 	done
