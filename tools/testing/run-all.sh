@@ -72,6 +72,16 @@ rc=$?
 tail -n 20 build/deb.log
 result "make deb (dpkg-buildpackage, lintian clean)" "$([ $rc -eq 0 ] && echo 1)"
 
+# 1d. deploy/kubernetes/: the manifests' structure and the ConfigMap's
+#     policies (check-kubernetes.py, crsnl's validation when built), and
+#     crs-agent.sh against a fake crsnl (test-crs-agent.sh); no cluster
+/usr/bin/python3 tools/testing/check-kubernetes.py > build/check-kubernetes.log 2>&1
+cat build/check-kubernetes.log
+count_tap build/check-kubernetes.log
+sh tools/testing/test-crs-agent.sh > build/test-crs-agent.log 2>&1
+cat build/test-crs-agent.log
+count_tap build/test-crs-agent.log
+
 # 2. the VM suite
 bash $vm -t 2400 -o build/vm/suite -- bash tools/testing/vm/suite.sh > build/suite.log 2>&1
 rc=$?
