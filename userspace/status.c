@@ -6,6 +6,7 @@
  * event counters, labelled with what the OCI hook recorded of it.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -42,8 +43,7 @@ enum status_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
 /* One bound container, as CRS_CMD_GET_CONTAINER dumped it. */
 struct ct_row {
-	uint64_t id, allowed, denied, monitored, lost, unheard;
-	uint32_t learned;
+	uint64_t id, allowed, denied, monitored, lost, unheard, learned;
 	int mode;
 	char policy[CRS_NAME_MAX];
 };
@@ -178,6 +178,22 @@ static void prom_ct_labels(const struct ct_row *r,
 
 #define WORKLOADS_MAX 4096
 
+/* Per container metrics of one value (besides the verdicts). */
+static const struct {
+	const char *name, *type, *help;
+	size_t off;		/* of a uint64_t in struct ct_row */
+} ct_metrics[] = {
+	{ "crs_container_events_lost_total", "counter",
+	  "Events of the container dropped (queue or socket buffer full).",
+	  offsetof(struct ct_row, lost) },
+	{ "crs_container_events_unheard_total", "counter",
+	  "Audit events of the container produced while no listener was attached.",
+	  offsetof(struct ct_row, unheard) },
+	{ "crs_container_learned", "gauge",
+	  "Distinct behaviors the container's learning set holds.",
+	  offsetof(struct ct_row, learned) },
+};
+
 static const struct crs_workload *workload_find(const struct crs_workload *w,
 						size_t n, uint64_t id)
 {
@@ -274,29 +290,15 @@ static void print_prometheus(const struct status_out *so, const char *run_dir)
 			printf(",verdict=\"%s\"} %" PRIu64 "\n", verdicts[k], v[k]);
 		}
 	}
-	prom_head("crs_container_events_lost_total", "counter",
-		  "Events of the container dropped (queue or socket buffer full).");
-	for (i = 0; i < so->n_ct; i++) {
-		wl = workload_find(w, nw, so->ct[i].id);
-		printf("crs_container_events_lost_total{");
-		prom_ct_labels(&so->ct[i], wl);
-		printf("} %" PRIu64 "\n", so->ct[i].lost);
-	}
-	prom_head("crs_container_events_unheard_total", "counter",
-		  "Audit events of the container produced while no listener was attached.");
-	for (i = 0; i < so->n_ct; i++) {
-		wl = workload_find(w, nw, so->ct[i].id);
-		printf("crs_container_events_unheard_total{");
-		prom_ct_labels(&so->ct[i], wl);
-		printf("} %" PRIu64 "\n", so->ct[i].unheard);
-	}
-	prom_head("crs_container_learned", "gauge",
-		  "Distinct behaviors the container's learning set holds.");
-	for (i = 0; i < so->n_ct; i++) {
-		wl = workload_find(w, nw, so->ct[i].id);
-		printf("crs_container_learned{");
-		prom_ct_labels(&so->ct[i], wl);
-		printf("} %u\n", so->ct[i].learned);
+	for (j = 0; j < sizeof(ct_metrics) / sizeof(ct_metrics[0]); j++) {
+		prom_head(ct_metrics[j].name, ct_metrics[j].type,
+			  ct_metrics[j].help);
+		for (i = 0; i < so->n_ct; i++) {
+			printf("%s{", ct_metrics[j].name);
+			prom_ct_labels(&so->ct[i], workload_find(w, nw, so->ct[i].id));
+			printf("} %" PRIu64 "\n", *(const uint64_t *)
+			       ((const char *)&so->ct[i] + ct_metrics[j].off));
+		}
 	}
 }
 

@@ -415,12 +415,15 @@ ctjson() {	# ctjson KEY: the unheard container's counter KEY
 	"$CRSNL" container list --pid "$upid" --json 2>/dev/null |
 		python3 -c "import json,sys; print(json.load(sys.stdin)[0]['$1'])" 2>/dev/null
 }
+listen_a_while() {	# listen_a_while FILE: a listener joins for 3 s
+	"$CRSNL" events -o "$1" > /dev/null 2>&1 &
+	local pid=$!
+	sleep 3
+	kill $pid 2>/dev/null; wait $pid 2>/dev/null
+}
 sleep 2
 u1=$(ctjson events_unheard)
-"$CRSNL" events -o "$W/unheard1.log" > /dev/null 2>&1 &
-evpid=$!
-sleep 3
-kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+listen_a_while "$W/unheard1.log"
 rec=$(grep '"reason":"no listener"' "$W/unheard1.log" | grep -F "\"container_id\":\"$ucid\"")
 result "$([ -n "$ucid" ] && [ "${u1:-0}" -ge 2 ] && [ "$(wc -l <<<"$rec")" = 1 ] &&
 	grep -q "^{\"lost\":$u1," <<<"$rec" && grep -q '"image":"localhost/crs-web:1.0"' <<<"$rec" &&
@@ -430,10 +433,7 @@ result "$([ -n "$ucid" ] && [ "${u1:-0}" -ge 2 ] && [ "$(wc -l <<<"$rec")" = 1 ]
 P exec unheard cat /etc/group >/dev/null 2>&1
 P exec unheard cat /etc/group >/dev/null 2>&1
 u2=$(ctjson events_unheard)
-"$CRSNL" events -o "$W/unheard2.log" > /dev/null 2>&1 &
-evpid=$!
-sleep 3
-kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+listen_a_while "$W/unheard2.log"
 rec=$(grep '"reason":"no listener"' "$W/unheard2.log" | grep -F "\"container_id\":\"$ucid\"")
 result "$([ -n "$u2" ] && [ $((u2 - u1)) -ge 2 ] && [ "$(wc -l <<<"$rec")" = 1 ] &&
 	grep -q "^{\"lost\":$((u2 - u1))," <<<"$rec" && echo 1)" \
