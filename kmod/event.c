@@ -2,8 +2,8 @@
 /*
  * crs: audit events.
  *
- * crs_event_emit() runs in the hooked path (a kprobe pre-handler with
- * preemption disabled, or netfilter in softirq). It copies the event into
+ * crs_event_emit() runs in the hooked path (an ftrace hook handler, see
+ * hooks.h, or netfilter in softirq). It copies the event into
  * a preallocated byte ring under a spinlock and kicks a work item: it
  * never sleeps and never allocates. The work item, in process context,
  * turns each record into a CRS_CMD_EVENT message and multicasts it on
@@ -178,7 +178,7 @@ NOKPROBE_SYMBOL(crs_count_unheard);
  * one (softirq: inbound packets) they are 0. The program is @obj's when
  * the caller knows it (the socket's owner), else current's in a task.
  *
- * Context: any (kprobe handler, softirq), inside crs_ctx_get(); does not
+ * Context: any (hook handler, softirq), inside crs_ctx_get(); does not
  * sleep or allocate.
  */
 void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,

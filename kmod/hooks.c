@@ -134,7 +134,7 @@ NOKPROBE_SYMBOL(crs_ret_arg2);
 
 /**
  * crs_hook_deny_errno() - make the hooked function return -@err
- * @regs: the pre-handler's registers
+ * @regs: the hook handler's registers
  * @err: a positive errno, 1..MAX_ERRNO
  *
  * Only for hooked functions whose second argument the caller does not
@@ -142,7 +142,7 @@ NOKPROBE_SYMBOL(crs_ret_arg2);
  * is passed to the landing function in that argument's register.
  *
  * Context: a hook handler (see hooks.h).
- * Return: 1, the value the pre-handler must return.
+ * Return: 1, the value the hook handler must return.
  */
 int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err)
 {
@@ -154,11 +154,11 @@ NOKPROBE_SYMBOL(crs_hook_deny_errno);
 
 /**
  * crs_hook_deny() - make the hooked function return @err without running
- * @regs: the pre-handler's registers
+ * @regs: the hook handler's registers
  * @err: -EACCES or -EPERM (anything else is taken as -EACCES)
  *
  * Context: a hook handler (see hooks.h).
- * Return: 1, the value the pre-handler must return.
+ * Return: 1, the value the hook handler must return.
  */
 int crs_hook_deny(struct pt_regs *regs, long err)
 {

@@ -19,8 +19,8 @@
  * packets arrive in softirq, where current is nobody in particular).
  * Syscalls the policy ignores (ignoredSyscalls) are not learned.
  *
- * Hot path. crs_learn_record() runs in kprobe handlers (preemption off)
- * and netfilter (softirq): a tuple already known costs one hash and a
+ * Hot path. crs_learn_record() runs in hook handlers (see hooks.h) and
+ * netfilter (softirq): a tuple already known costs one hash and a
  * lockless walk of one bucket (RCU; entries are never removed while the
  * container lives). A new tuple is allocated GFP_ATOMIC outside the lock,
  * then inserted under the set's spinlock after a second look. The set is
@@ -250,7 +250,7 @@ NOKPROBE_SYMBOL(crs_learn_set_get);
  * The first sighting of a tuple emits a BEHAVIOR event on the "learn"
  * group when the container's log mode is BEHAVIOR or ALL.
  *
- * Context: any (kprobe handler, softirq), inside crs_ctx_get(); does not
+ * Context: any (hook handler, softirq), inside crs_ctx_get(); does not
  * sleep; allocates GFP_ATOMIC, bounded by learn_max and learn_mem_kb.
  */
 void crs_learn_record(struct crs_ctx *ctx, const struct crs_object *obj)

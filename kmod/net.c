@@ -143,7 +143,7 @@ static struct rhashtable crs_net_socks;
 static atomic_t crs_net_nsocks = ATOMIC_INIT(0);
 static LIST_HEAD(crs_net_namespaces);
 static atomic64_t crs_net_epoch = ATOMIC64_INIT(0);
-/* Namespaces hooked; the kprobe handlers return at once while 0. */
+/* Namespaces hooked; the hook handlers return at once while 0. */
 static atomic_t crs_net_hooked = ATOMIC_INIT(0);
 
 static unsigned int max_sockets = 1 << 20;

@@ -183,7 +183,7 @@ static void crs_log_denial(struct crs_ctx *ctx, const struct crs_rule *rule,
  * still call this with @rule NULL and CRS_ACTION_ALLOW so learning sees
  * the access; nothing is then counted.
  *
- * Context: any (kprobe handler, softirq); does not sleep or allocate.
+ * Context: any (hook handler, softirq); does not sleep or allocate.
  * Return: true if the caller must deny the access.
  */
 bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
