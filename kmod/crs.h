@@ -337,6 +337,7 @@ void crs_syscall_free(struct crs_policy *p);
 /* event.c */
 int crs_event_init(void);
 void crs_event_exit(void);
+void crs_event_listener_joined(void);
 void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
 		    u8 outcome, const struct crs_object *obj);
 u64 crs_event_mem(void);

@@ -23,12 +23,15 @@
  *
  * No listener, no event, but a count: while nobody listens on "audit",
  * emit only counts the event as unheard, per container and globally
- * (nothing is queued or sent), and the worker, polling once a second
- * while such counts are unreported, sends each container's count in a
- * loss record of its own (CRS_EVENT_A_UNHEARD) once a listener has
- * subscribed. Containers unbound before that are reported together, in
- * one record without a container. BEHAVIOR events ("learn") are not
- * counted: learning records what they carry in its learning set anyway.
+ * (nothing is queued or sent), and a work item of its own, polling while
+ * such counts are unreported (after 1 s, backing off to 16 s; at once
+ * when a listener calls crs_event_listener_joined()), sends each
+ * container's count in a loss record of its own (CRS_EVENT_A_UNHEARD)
+ * once a listener has subscribed. Containers unbound before that are
+ * reported together, in one record without a container. A record a full
+ * listener missed (-ENOBUFS) is not sent again: its count goes into the
+ * next gap, to all. BEHAVIOR events ("learn") are not counted: learning
+ * records what they carry in its learning set anyway.
  */
 #include <linux/cred.h>
 #include <linux/kprobes.h>
@@ -103,8 +106,25 @@ static DECLARE_DELAYED_WORK(crs_event_work, crs_event_work_fn);
 #define CRS_EVENT_RETRY_MS 20
 #define CRS_EVENT_UNHEARD_POLL_MS 1000
 
-/* Of crs_stats.events_unheard, announced in loss records; worker only. */
+/*
+ * Unheard events: reported by a work item of their own, so that looking
+ * for a listener never holds back crs_event_work. Of
+ * crs_stats.events_unheard, crs_unheard_reported have been announced
+ * (under crs_lock).
+ */
 static u64 crs_unheard_reported;
+static void crs_unheard_work_fn(struct work_struct *w);
+static DECLARE_DELAYED_WORK(crs_unheard_work, crs_unheard_work_fn);
+
+/* Look for a listener to report unheard events to, in a second. */
+static void crs_unheard_poll(void)
+{
+	if (READ_ONCE(crs_event_running) &&
+	    !delayed_work_pending(&crs_unheard_work))
+		queue_delayed_work(crs_wq, &crs_unheard_work,
+				   msecs_to_jiffies(CRS_EVENT_UNHEARD_POLL_MS));
+}
+NOKPROBE_SYMBOL(crs_unheard_poll);
 
 static void crs_ring_write(u64 off, const void *src, size_t n)
 {
@@ -161,9 +181,7 @@ static void crs_count_unheard(struct crs_container *c)
 {
 	this_cpu_inc(c->stats->events_unheard);
 	percpu_counter_inc(&crs_stats.events_unheard);
-	if (!delayed_work_pending(&crs_event_work))
-		queue_delayed_work(crs_wq, &crs_event_work,
-				   msecs_to_jiffies(CRS_EVENT_UNHEARD_POLL_MS));
+	crs_unheard_poll();
 }
 NOKPROBE_SYMBOL(crs_count_unheard);
 
@@ -315,6 +333,8 @@ static void crs_container_lost(u64 id, u64 n, bool unheard)
 		atomic64_add(n, &crs_containers_unheard_gone);
 out:
 	mutex_unlock(&crs_lock);
+	if (unheard)
+		crs_unheard_poll();
 }
 
 static int crs_event_fill(struct sk_buff *skb, const struct crs_event_rec *r,
@@ -532,47 +552,113 @@ static int crs_event_send_unheard(u64 id, u64 n)
 }
 
 /*
- * Report the audit events nobody heard, one loss record a container, if
- * someone listens now. Returns true while some remain unreported.
+ * Unheard events whose loss record some listener's full socket missed
+ * (-ENOBUFS): crs_event_work announces them to all in a gap, as it does
+ * any delivery a listener missed.
  */
-static bool crs_event_report_unheard(void)
+static atomic64_t crs_unheard_missed = ATOMIC64_INIT(0);
+
+/*
+ * Send a loss record of unheard events: false when nobody got it (no
+ * listener left, no memory). -ENOBUFS means some listener's buffer was
+ * full: the others got it, and sending it again would repeat it to them,
+ * so the full one learns of them from the next gap instead.
+ */
+static bool crs_event_unheard_sent(u64 id, u64 n)
 {
-	u64 total = percpu_counter_sum(&crs_stats.events_unheard);
+	int ret = crs_event_send_unheard(id, n);
+
+	if (ret == -ENOBUFS) {
+		atomic64_add(n, &crs_unheard_missed);
+		if (READ_ONCE(crs_event_running))
+			mod_delayed_work(crs_wq, &crs_event_work, 0);
+		return true;
+	}
+	return !ret;
+}
+
+/*
+ * Report the audit events nobody heard, one loss record a container, if
+ * someone listens now. Returns 0 when all are reported, -ESRCH while
+ * nobody listens, -EAGAIN when some remain.
+ */
+static int crs_event_report_unheard(void)
+{
 	struct crs_container_stats sum;
 	struct crs_container *c;
 	bool left = false;
-	u64 gone;
+	u64 total, gone;
+	int ret = 0;
 
-	if (total <= crs_unheard_reported)
-		return false;
-	if (genl_has_listeners(crs_netlink_family(), &init_net,
-			       CRS_EVENT_GRP_AUDIT) <= 0)
-		return true;
 	mutex_lock(&crs_lock);
+	total = percpu_counter_sum(&crs_stats.events_unheard);
+	if (total <= crs_unheard_reported)
+		goto out;
+	if (genl_has_listeners(crs_netlink_family(), &init_net,
+			       CRS_EVENT_GRP_AUDIT) <= 0) {
+		ret = -ESRCH;
+		goto out;
+	}
 	list_for_each_entry(c, &crs_containers, list) {
 		crs_container_stats_sum(c, &sum);
 		if (sum.events_unheard == c->unheard_reported)
 			continue;
-		if (crs_event_send_unheard(c->id, sum.events_unheard -
-					   c->unheard_reported)) {
+		if (!crs_event_unheard_sent(c->id, sum.events_unheard -
+					    c->unheard_reported)) {
 			left = true;
 			continue;
 		}
 		crs_unheard_reported += sum.events_unheard - c->unheard_reported;
 		c->unheard_reported = sum.events_unheard;
 	}
-	mutex_unlock(&crs_lock);
 	gone = atomic64_read(&crs_containers_unheard_gone);
 	if (gone) {
-		if (crs_event_send_unheard(0, gone)) {
-			left = true;
-		} else {
+		if (crs_event_unheard_sent(0, gone)) {
 			atomic64_sub(gone, &crs_containers_unheard_gone);
 			crs_unheard_reported += gone;
+		} else {
+			left = true;
 		}
 	}
 	/* a container unbound but not yet freed: its count comes soon */
-	return left || crs_unheard_reported < total;
+	if (left || crs_unheard_reported < total)
+		ret = -EAGAIN;
+out:
+	mutex_unlock(&crs_lock);
+	return ret;
+}
+
+/*
+ * While nobody listens, look again after 2, 4 ... up to 16 seconds (a
+ * listener that calls crs_event_listener_joined() need not wait).
+ */
+static void crs_unheard_work_fn(struct work_struct *w)
+{
+	static unsigned int wait_ms = CRS_EVENT_UNHEARD_POLL_MS;
+	int ret = crs_event_report_unheard();
+
+	if (ret == -ESRCH)
+		wait_ms = min(2 * wait_ms, 16U * CRS_EVENT_UNHEARD_POLL_MS);
+	else
+		wait_ms = CRS_EVENT_UNHEARD_POLL_MS;
+	if (ret && READ_ONCE(crs_event_running))
+		queue_delayed_work(crs_wq, &crs_unheard_work,
+				   msecs_to_jiffies(wait_ms));
+}
+
+/**
+ * crs_event_listener_joined() - report unheard events now, not at the poll
+ *
+ * A listener that has just subscribed sends CRS_CMD_GET_STATUS (crsnl
+ * events does) to get the loss records of the events nobody heard at
+ * once; others get them at the next poll (within 16 s).
+ *
+ * Context: process context.
+ */
+void crs_event_listener_joined(void)
+{
+	if (READ_ONCE(crs_event_running))
+		mod_delayed_work(crs_wq, &crs_unheard_work, 0);
 }
 
 static void crs_event_work_fn(struct work_struct *w)
@@ -583,6 +669,8 @@ static void crs_event_work_fn(struct work_struct *w)
 	u64 lost;
 	u8 g;
 
+	crs_event_pending[CRS_EVENT_GRP_AUDIT] +=
+		atomic64_xchg(&crs_unheard_missed, 0);
 	while (crs_ring_pop()) {
 		crs_event_add(&b, r);
 		cond_resched();
@@ -613,14 +701,9 @@ static void crs_event_work_fn(struct work_struct *w)
 		if (crs_event_pending[g])
 			retry = true;
 	}
-	if (!READ_ONCE(crs_event_running))
-		return;
-	if (retry)
+	if (retry && READ_ONCE(crs_event_running))
 		queue_delayed_work(crs_wq, &crs_event_work,
 				   msecs_to_jiffies(CRS_EVENT_RETRY_MS));
-	else if (crs_event_report_unheard())
-		queue_delayed_work(crs_wq, &crs_event_work,
-				   msecs_to_jiffies(CRS_EVENT_UNHEARD_POLL_MS));
 }
 
 /**
@@ -669,6 +752,7 @@ void crs_event_exit(void)
 	WRITE_ONCE(crs_event_running, false);
 	flush_delayed_work(&crs_event_work);
 	cancel_delayed_work_sync(&crs_event_work);
+	cancel_delayed_work_sync(&crs_unheard_work);
 	kvfree(crs_ring);
 	kfree(crs_event_buf);
 	crs_ring = NULL;

@@ -115,6 +115,8 @@ static int crs_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&crs_lock);
 	crs_container_reap();
 	mutex_unlock(&crs_lock);
+	/* a listener that just joined asks: its loss records now */
+	crs_event_listener_joined();
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;

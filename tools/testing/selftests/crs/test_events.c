@@ -1399,12 +1399,13 @@ TEST_F_TIMEOUT(flood, overload_with_a_slow_listener_adds_up_exactly, 300)
  * first listener joins, after a listener restarts, and for a container
  * gone in the meantime (a record without a container).
  */
-static int unheard_record(struct listener *l, uint64_t *lost, int64_t *id)
+static int unheard_record(struct listener *l, uint64_t *lost, int64_t *id,
+			  int ms)
 {
 	char line[4096];
 	json_object *j;
 
-	if (read_line(l, l->out, line, sizeof(line), 10000) != 1)
+	if (read_line(l, l->out, line, sizeof(line), ms) != 1)
 		return -1;
 	j = json_tokener_parse(line);
 	if (!j || !jhas(j, "lost") || !jhas(j, "reason") ||
@@ -1445,7 +1446,7 @@ TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 1
 	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)a.id);
 	ASSERT_EQ(0, listener_start(&l, args));
 	l.unheard = true;
-	ASSERT_EQ(0, unheard_record(&l, &lost, &id));
+	ASSERT_EQ(0, unheard_record(&l, &lost, &id, 10000));
 	EXPECT_EQ((uint64_t)n1, lost);
 	EXPECT_EQ((int64_t)a.id, id);
 	/* once: nothing more */
@@ -1457,7 +1458,7 @@ TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 1
 	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)b.id);
 	ASSERT_EQ(0, listener_start(&l, args));
 	l.unheard = true;
-	ASSERT_EQ(0, unheard_record(&l, &lost, &id));
+	ASSERT_EQ(0, unheard_record(&l, &lost, &id, 10000));
 	EXPECT_EQ((uint64_t)n2, lost);
 	EXPECT_EQ((int64_t)b.id, id);
 	EXPECT_EQ(-1, read_line(&l, l.out, line, sizeof(line), 2500));
@@ -1481,7 +1482,7 @@ TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 1
 	usleep(500 * 1000);
 	ASSERT_EQ(0, listener_start(&l, ""));
 	l.unheard = true;
-	ASSERT_EQ(0, unheard_record(&l, &lost, &id));
+	ASSERT_EQ(0, unheard_record(&l, &lost, &id, 10000));
 	EXPECT_EQ((uint64_t)n3, lost);
 	EXPECT_EQ(-1, id);
 	EXPECT_EQ(-1, read_line(&l, l.out, line, sizeof(line), 2500));
@@ -1490,6 +1491,144 @@ TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 1
 		  crs_status_value(CRS_STATUS_A_EVENTS_UNHEARD) - unheard0);
 	ct_stop(&a);
 	ct_stop(&b);
+	crs_delete_policy(mixed_policy.name);
+}
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* Joined to "audit" with the smallest buffer, never read. */
+static struct nl_sock *stuck_listener(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int grp, one = 1, small = 1;
+
+	if (!sk)
+		return NULL;
+	if (genl_connect(sk))
+		goto err;
+	grp = genl_ctrl_resolve_grp(sk, CRS_GENL_NAME, CRS_MCGRP_AUDIT);
+	if (grp < 0 ||
+	    setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &small,
+		       sizeof(small)) ||
+	    setsockopt(nl_socket_get_fd(sk), SOL_NETLINK,
+		       NETLINK_BROADCAST_ERROR, &one, sizeof(one)) ||
+	    nl_socket_add_membership(sk, grp))
+		goto err;
+	return sk;
+err:
+	nl_socket_free(sk);
+	return NULL;
+}
+
+#define STUCK_CTS 6
+
+/*
+ * A listener whose buffer is full must not make the others get the same
+ * loss record again and again: the kernel resent it each second while
+ * any listener missed it (-ENOBUFS), so a container's count came many
+ * times.
+ */
+TEST_F_TIMEOUT(flood, a_full_listener_does_not_make_loss_records_repeat, 120)
+{
+	int n = 2, i, k, seen[STUCK_CTS] = { 0 };
+	struct ct ct[STUCK_CTS];
+	struct listener l = { 0 };
+	struct nl_sock *stuck;
+	uint64_t lost;
+	int64_t id;
+
+	ASSERT_EQ(0, push_policy(&mixed_policy));
+	for (i = 0; i < STUCK_CTS; i++) {
+		ASSERT_EQ(0, ct_start(&ct[i], body_denied_mkdirs, &n,
+				      mixed_policy.name, CRS_LOG_POLICY_DENY, -1));
+		EXPECT_EQ(0, ct_run(&ct[i]));
+	}
+	stuck = stuck_listener();
+	ASSERT_NE(NULL, stuck);
+	ASSERT_EQ(0, listener_start(&l, ""));
+	l.unheard = true;
+	/* records until 4 s of silence: each container's exactly once */
+	for (k = 0; k < 200 && !unheard_record(&l, &lost, &id, 4000); k++)
+		for (i = 0; i < STUCK_CTS; i++)
+			if (id == (int64_t)ct[i].id) {
+				seen[i]++;
+				EXPECT_EQ((uint64_t)n, lost);
+			}
+	for (i = 0; i < STUCK_CTS; i++)
+		EXPECT_EQ(1, seen[i]);
+	listener_stop(&l, true);
+	nl_socket_free(stuck);
+	for (i = 0; i < STUCK_CTS; i++)
+		ct_stop(&ct[i]);
+	crs_delete_policy(mixed_policy.name);
+}
+
+/*
+ * While unheard counts wait for a listener, events still go out at once
+ * when one joins: the poll for a listener used to arm the event work a
+ * second ahead, holding back every event queued meanwhile.
+ */
+TEST_F_TIMEOUT(flood, events_are_not_held_back_while_unheard_counts_wait, 120)
+{
+	int n = 3, one = 1;
+	struct ct a, b;
+	struct listener l = { 0 };
+	char line[4096], args[128];
+	json_object *j;
+	int64_t got;
+
+	ASSERT_EQ(0, push_policy(&mixed_policy));
+	ASSERT_EQ(0, ct_start(&a, body_denied_mkdirs, &n, mixed_policy.name,
+			      CRS_LOG_POLICY_DENY, -1));
+	ASSERT_EQ(0, ct_start(&b, body_denied_mkdirs, &one, mixed_policy.name,
+			      CRS_LOG_POLICY_DENY, -1));
+	EXPECT_EQ(0, ct_run(&a));	/* unheard: the poll is armed */
+	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)b.id);
+	ASSERT_EQ(0, listener_start(&l, args));
+	EXPECT_EQ(0, ct_run(&b));
+	ASSERT_EQ(1, read_line(&l, l.out, line, sizeof(line), 5000));
+	got = now_ms();
+	j = json_tokener_parse(line);
+	ASSERT_NE(NULL, j);
+	TH_LOG("delivered %lld ms after the verdict",
+	       (long long)(got - (int64_t)(jint(j, "time_mono") / 1000000)));
+	EXPECT_GT(250, got - (int64_t)(jint(j, "time_mono") / 1000000));
+	json_object_put(j);
+	listener_stop(&l, true);
+	ct_stop(&a);
+	ct_stop(&b);
+	crs_delete_policy(mixed_policy.name);
+}
+
+/*
+ * SIGTERM prints what the kernel had already delivered to the listener's
+ * socket: it used to leave with it unread, and those events were counted
+ * sent but never printed.
+ */
+TEST_F_TIMEOUT(flood, sigterm_prints_what_was_already_delivered, 120)
+{
+	int n = 50, seen = 0;
+	struct ct ct;
+	struct listener l = { 0 };
+	char line[4096], args[128];
+
+	ASSERT_EQ(0, push_policy(&mixed_policy));
+	ASSERT_EQ(0, ct_start(&ct, body_denied_mkdirs, &n, mixed_policy.name,
+			      CRS_LOG_POLICY_DENY, -1));
+	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)ct.id);
+	ASSERT_EQ(0, listener_start(&l, args));
+	kill(l.pid, SIGSTOP);
+	EXPECT_EQ(0, ct_run(&ct));
+	usleep(1000 * 1000);	/* all delivered to the stopped listener */
+	kill(l.pid, SIGTERM);
+	kill(l.pid, SIGCONT);
+	while (read_line(&l, l.out, line, sizeof(line), 10000) == 1)
+		seen += strstr(line, "\"outcome\":\"DENIED\"") != NULL;
+	EXPECT_EQ(n, seen);
+	EXPECT_EQ(0, listener_stop(&l, false));
+	ct_stop(&ct);
 	crs_delete_policy(mixed_policy.name);
 }
 
