@@ -78,6 +78,7 @@ struct events_opts {
 	const char *output;	/* -o: append here */
 	unsigned long long max_size;	/* rotate --output at this size; 0 never */
 	unsigned int max_files;		/* rotated files kept */
+	int max_files_set;
 	const char *run_dir;	/* the OCI hook's records, for workload fields */
 };
 
@@ -156,7 +157,7 @@ static int parse_ull(const char *s, unsigned long long *v)
 {
 	char *end;
 
-	if (!*s || *s == '-')
+	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, 0);
@@ -169,7 +170,7 @@ static int parse_size(const char *s, unsigned long long *v)
 	unsigned long long mul = 1;
 	char *end;
 
-	if (!*s || *s == '-')
+	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, 10);
@@ -293,6 +294,7 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 					"--max-files: \"%s\" is not a number 1..1000",
 					optarg);
 			o->max_files = (unsigned int)v;
+			o->max_files_set = 1;
 			break;
 		case 'h':
 			events_usage(stdout);
@@ -309,11 +311,9 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 		crsnl_usage_error("events", "--max-size needs --output FILE");
 		return -1;
 	}
-	if (o->output && strcmp(o->output, "-") &&
-	    !freopen(o->output, "a", stdout)) {
-		fprintf(stderr, "crsnl: events: --output %s: %s\n", o->output,
-			strerror(errno));
-		return 1;
+	if (o->max_files_set && !o->max_size) {
+		crsnl_usage_error("events", "--max-files needs --max-size");
+		return -1;
 	}
 	return 0;
 bad:
@@ -646,8 +646,10 @@ static int handle_msg(const struct events_opts *o, struct nlmsghdr *nlh)
 			     (struct nla_policy *)event_policy))
 		return 0;
 	if (ev[CRS_EVENT_A_UNHEARD]) {
-		if (!o->has_container || !ev[CRS_EVENT_A_CONTAINER] ||
-		    get_u64(ev, CRS_EVENT_A_CONTAINER) == o->container)
+		/* of a container, not of a pid: not shown with --pid */
+		if (o->pid < 0 &&
+		    (!o->has_container || (ev[CRS_EVENT_A_CONTAINER] &&
+		     get_u64(ev, CRS_EVENT_A_CONTAINER) == o->container)))
 			print_unheard(o, ev);
 		return 0;
 	}
@@ -674,7 +676,7 @@ static void events_on_signal(int sig __attribute__((unused)))
  * Write out what was printed; rotate --output once it has --max-size
  * bytes. -1 (printed) when it cannot go on writing.
  */
-static int events_write_out(const struct events_opts *o)
+static int events_write_out(struct events_opts *o)
 {
 	char from[PATH_MAX + 16], to[PATH_MAX + 16];
 	struct stat st;
@@ -691,9 +693,10 @@ static int events_write_out(const struct events_opts *o)
 			snprintf(from, sizeof(from), "%s", o->output);
 		snprintf(to, sizeof(to), "%s.%u", o->output, i);
 		if (rename(from, to) && errno != ENOENT) {
-			fprintf(stderr, "crsnl events: rotating %s to %s: %s\n",
+			fprintf(stderr, "crsnl events: rotating %s to %s: %s; not rotating any more\n",
 				from, to, strerror(errno));
-			break;
+			o->max_size = 0;
+			return 0;
 		}
 	}
 	if (!freopen(o->output, "a", stdout)) {
@@ -712,7 +715,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int subscribe(struct crs_ipc *ipc, const char *group)
+static int subscribe(struct crs_ipc *ipc, const char *group, int *id)
 {
 	int grp = genl_ctrl_resolve_grp(ipc->sk, CRS_GENL_NAME, group);
 
@@ -726,7 +729,48 @@ static int subscribe(struct crs_ipc *ipc, const char *group)
 			group);
 		return -1;
 	}
+	*id = grp;
 	return 0;
+}
+
+/*
+ * Subscribed: ask for the status, which has the kernel send the loss
+ * records of events nobody heard at once instead of at its next poll.
+ */
+static void announce_listener(void)
+{
+	struct crs_ipc ipc;
+	struct nl_msg *msg;
+
+	if (crs_ipc_open(&ipc))
+		return;
+	msg = crs_ipc_msg(&ipc, CRS_CMD_GET_STATUS, 0);
+	if (msg)
+		crs_ipc_call(&ipc, msg, NULL, NULL);
+	crs_ipc_close(&ipc);
+}
+
+/* Print every message already queued on the socket. */
+static void drain(const struct events_opts *o, struct crs_ipc *ipc, char *buf,
+		  size_t size)
+{
+	int fd = nl_socket_get_fd(ipc->sk);
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		n = recv(fd, buf, size, MSG_DONTWAIT);
+		if (n < 0 && (errno == ENOBUFS || errno == EINTR))
+			continue;
+		if (n <= 0)
+			return;
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len))
+			if (nlh->nlmsg_type == ipc->family)
+				handle_msg(o, nlh);
+	}
 }
 
 int events_main(int argc, char **argv)
@@ -739,7 +783,7 @@ int events_main(int argc, char **argv)
 	double deadline = 0, last_flush;
 	bool drained = false, out_failed = false;
 	sigset_t stopsigs;
-	int fd, one = 1;
+	int fd, one = 1, grp_audit = -1, grp_learn = -1;
 
 	ret = events_parse(argc, argv, &o);
 	if (ret)
@@ -754,23 +798,27 @@ int events_main(int argc, char **argv)
 			   sizeof(o.rcvbuf));
 	/* let the kernel count the events our full buffer made it drop */
 	setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
-	if (subscribe(&ipc, CRS_MCGRP_AUDIT) ||
-	    (o.learn && subscribe(&ipc, CRS_MCGRP_LEARN))) {
+	if (subscribe(&ipc, CRS_MCGRP_AUDIT, &grp_audit) ||
+	    (o.learn && subscribe(&ipc, CRS_MCGRP_LEARN, &grp_learn))) {
 		crs_ipc_close(&ipc);
 		return 1;
 	}
-	/* like tcpdump: scripts may wait for this line before acting */
-	fprintf(stderr, "crsnl events: listening on %s%s\n", CRS_MCGRP_AUDIT,
-		o.learn ? " and " CRS_MCGRP_LEARN : "");
-	if (o.timeout > 0)
-		deadline = now_s() + o.timeout;
+	if (o.output && strcmp(o.output, "-") &&
+	    !freopen(o.output, "a", stdout)) {
+		fprintf(stderr, "crsnl: events: --output %s: %s\n", o.output,
+			strerror(errno));
+		crs_ipc_close(&ipc);
+		return 1;
+	}
 	{
 		/*
 		 * SA_RESTART: an interrupted write() of our output resumes
 		 * instead of tearing a line. SA_RESETHAND: a second signal
 		 * kills, e.g. a listener stuck writing to a full pipe. The
 		 * signals are blocked except inside ppoll(), so one cannot
-		 * slip in between the events_stop test and the wait.
+		 * slip in between the events_stop test and the wait. Set
+		 * before the line below: a script that signals as soon as it
+		 * reads it must not kill us unflushed.
 		 */
 		struct sigaction sa = { .sa_handler = events_on_signal,
 					.sa_flags = SA_RESTART | SA_RESETHAND };
@@ -781,6 +829,12 @@ int events_main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
+	announce_listener();
+	/* like tcpdump: scripts may wait for this line before acting */
+	fprintf(stderr, "crsnl events: listening on %s%s\n", CRS_MCGRP_AUDIT,
+		o.learn ? " and " CRS_MCGRP_LEARN : "");
+	if (o.timeout > 0)
+		deadline = now_s() + o.timeout;
 	last_flush = now_s();
 
 	while (!events_stop && (!o.count || printed < o.count)) {
@@ -855,6 +909,17 @@ int events_main(int argc, char **argv)
 			if (o.count && printed >= o.count)
 				break;
 		}
+	}
+	if (events_stop && !out_failed) {
+		/*
+		 * Stopped: leave the groups (what comes next is the next
+		 * listener's, as unheard), then print what was already
+		 * delivered to us instead of dropping it with the socket.
+		 */
+		nl_socket_drop_membership(ipc.sk, grp_audit);
+		if (grp_learn >= 0)
+			nl_socket_drop_membership(ipc.sk, grp_learn);
+		drain(&o, &ipc, buf, sizeof(buf));
 	}
 	crs_ipc_close(&ipc);
 	if (out_failed || crsnl_output_done("events"))

@@ -179,6 +179,22 @@ for o in $(grep -ho '{ "[a-z-]*", \(no\|required\)_argument' "$top"/userspace/*.
 done
 ok man_page_lists_every_option "$([ -z "$miss" ]; echo $?)" "missing:$miss"
 
+# events: sizes and counts are digits; --max-files needs --max-size
+run events -o "$T/ev.log" --max-size ' -1'
+ok events_max_size_refuses_a_sign_or_blank "$([ $rc = 2 ] && grep -q 'max-size: " -1" is not a size' <<<"$err" && [ ! -e "$T/ev.log" ]; echo $?)" "$rc $err"
+run events -o "$T/ev.log" --max-files 3
+ok events_max_files_needs_max_size "$([ $rc = 2 ] && grep -q 'max-files needs --max-size' <<<"$err"; echo $?)" "$rc $err"
+# status --format prometheus without the module (this host cannot load
+# it): the file says crs_up 0 instead of keeping a stale crs_up 1
+if [ ! -d /sys/module/crs ]; then
+	printf 'crs_up 1\n' > "$T/crs.prom"
+	run status --format prometheus -o "$T/crs.prom"
+	ok status_prometheus_without_module_writes_crs_up_0 "$([ $rc = 1 ] && grep -qx 'crs_up 0' "$T/crs.prom" &&
+		grep -q 'not loaded' <<<"$err" && ! ls "$T"/crs.prom.tmp.* >/dev/null 2>&1; echo $?)" "$rc $err; $(cat "$T/crs.prom")"
+	run status --format prometheus -o "$T/nodir/crs.prom"
+	ok status_output_error_names_the_path_given "$([ $rc = 1 ] && grep -q -- "--output $T/nodir/crs.prom: No such file" <<<"$err"; echo $?)" "$rc $err"
+fi
+
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ $fail = 0 ]
