@@ -131,17 +131,58 @@ static int on_container(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* A label value: \ " and newline escaped, as the exposition format says. */
+/* Length of the valid UTF-8 sequence at @s, or 0. */
+static int utf8_len(const unsigned char *s)
+{
+	int n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong 3- and 4-byte forms, surrogates, above U+10FFFF */
+	if ((n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) ||
+			(s[0] == 0xed && s[1] >= 0xa0))) ||
+	    (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) ||
+			(s[0] == 0xf4 && s[1] >= 0x90))))
+		return 0;
+	return n;
+}
+
+/*
+ * A label value: \ " and newline escaped, as the exposition format says;
+ * bytes that are not UTF-8 (a name cut short, or a container's) become
+ * U+FFFD, which the format's parsers require.
+ */
 static void prom_label(const char *name, const char *v, bool comma)
 {
+	const unsigned char *p = (const unsigned char *)v;
+	int n;
+
 	printf("%s%s=\"", comma ? "," : "", name);
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			printf("\\%c", *v);
-		else if (*v == '\n')
-			printf("\\n");
-		else
-			putchar(*v);
+	while (*p) {
+		n = utf8_len(p);
+		if (!n) {
+			fputs("\xef\xbf\xbd", stdout);
+			p++;
+		} else if (*p == '\\' || *p == '"') {
+			printf("\\%c", *p++);
+		} else if (*p == '\n') {
+			fputs("\\n", stdout);
+			p++;
+		} else {
+			fwrite(p, 1, (size_t)n, stdout);
+			p += n;
+		}
 	}
 	putchar('"');
 }
@@ -354,6 +395,37 @@ static void status_help(void)
 	       "  crsnl status --format prometheus -o /var/lib/prometheus/node-exporter/crs.prom\n");
 }
 
+/* -o OUT: write to @tmp, renamed to OUT by status_output_done(). */
+static int status_output(const char *what, const char *out, const char *tmp)
+{
+	if (!out || !strcmp(out, "-"))
+		return 0;
+	if (!freopen(tmp, "w", stdout)) {
+		fprintf(stderr, "crsnl: %s: --output %s: %s\n", what, out,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int status_output_done(const char *what, const char *out,
+			      const char *tmp)
+{
+	bool file = out && strcmp(out, "-");
+
+	if (crsnl_output_done(what)) {
+		if (file)
+			unlink(tmp);
+		return 1;
+	}
+	if (file && rename(tmp, out)) {
+		fprintf(stderr, "crsnl: %s: %s: %s\n", what, out, strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	return 0;
+}
+
 int status_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -405,7 +477,25 @@ int status_main(int argc, char **argv)
 	if (optind < argc)
 		return crsnl_usage_error(what, "unexpected argument \"%s\"",
 					 argv[optind]);
-	crs_ipc_open_or_die(&ipc);
+	if (out && strcmp(out, "-") &&
+	    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out,
+		     (long)getpid()) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "crsnl: %s: --output: path too long\n", what);
+		return 1;
+	}
+	if (so.fmt == FMT_PROMETHEUS && crs_ipc_open(&ipc)) {
+		/* say so in the file too, so that a stale one cannot say up */
+		fprintf(stderr, "crsnl: the crs kernel module is not loaded (no generic netlink family \"%s\")\n",
+			CRS_GENL_NAME);
+		if (status_output(what, out, tmp))
+			return 1;
+		prom_head("crs_up", "gauge", "1: the crs module answered.");
+		printf("crs_up 0\n");
+		status_output_done(what, out, tmp);
+		return 1;
+	}
+	if (so.fmt != FMT_PROMETHEUS)
+		crs_ipc_open_or_die(&ipc);
 	msg = crs_ipc_msg(&ipc, CRS_CMD_GET_STATUS, 0);
 	if (!msg)
 		goto nomem;
@@ -430,34 +520,16 @@ int status_main(int argc, char **argv)
 		fprintf(stderr, "crsnl: out of memory\n");
 		return 1;
 	}
-	if (out && strcmp(out, "-")) {
-		if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out,
-			     (long)getpid()) >= (int)sizeof(tmp)) {
-			free(so.ct);
-			fprintf(stderr, "crsnl: %s: --output: path too long\n", what);
-			return 1;
-		}
-		if (crsnl_output_to(what, tmp)) {
-			free(so.ct);
-			return 1;
-		}
+	if (status_output(what, out, tmp)) {
+		free(so.ct);
+		return 1;
 	}
 	if (so.fmt == FMT_PROMETHEUS)
 		print_prometheus(&so, run_dir);
 	else
 		print_plain(&so);
 	free(so.ct);
-	if (crsnl_output_done(what)) {
-		if (out && strcmp(out, "-"))
-			unlink(tmp);
-		return 1;
-	}
-	if (out && strcmp(out, "-") && rename(tmp, out)) {
-		fprintf(stderr, "crsnl: %s: %s: %s\n", what, out, strerror(errno));
-		unlink(tmp);
-		return 1;
-	}
-	return 0;
+	return status_output_done(what, out, tmp);
 nomem:
 	crs_ipc_close(&ipc);
 	fprintf(stderr, "crsnl: out of memory\n");

@@ -16,7 +16,7 @@ W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
 n=0 pass=0 fail=0 skip=0
-TOTAL=38
+TOTAL=41
 
 result() {	# result OK NAME [DIAG]
 	n=$((n + 1))
@@ -404,7 +404,7 @@ rm -f "$ETC/policies/learned-web.json"
 echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC/bindings.json"
 "$CRSNL" sync >/dev/null 2>&1
 
-# 28-29. Audit events nobody heard (no listener attached) are counted per
+# 30-31. Audit events nobody heard (no listener attached) are counted per
 #        container and come, when a listener subscribes, as one loss record
 #        naming the workload; again after the listener restarts.
 P run -d --name unheard --network none --runtime runc localhost/crs-web:1.0 \
@@ -440,7 +440,7 @@ result "$([ -n "$u2" ] && [ $((u2 - u1)) -ge 2 ] && [ "$(wc -l <<<"$rec")" = 1 ]
 	a_restarted_listener_gets_the_count_of_what_it_missed \
 	"unheard $u1 then $u2; $(cat "$W/unheard2.log")"
 
-# 30-31. --output rotates at --max-size, keeping --max-files; bad values
+# 32-33. --output rotates at --max-size, keeping --max-files; bad values
 #        are refused.
 "$CRSNL" events -o "$W/rot.log" --max-size 4096 --max-files 2 > /dev/null 2>&1 &
 evpid=$!
@@ -472,7 +472,21 @@ result "$([ $r1 -eq 2 ] && grep -q 'max-size: "100" is not a size of at least 40
 	[ $r3 -eq 2 ] && grep -q 'max-files: "0"' <<<"$o3" && echo 1)" \
 	events_rotation_options_are_checked "$r1 $o1; $r2 $o2; $r3 $o3"
 
-# 32. crsnl status --format prometheus, for node_exporter's textfile
+# 34. A rotation that cannot rename says so once and goes on writing
+#     (it used to retry, and complain, at every write).
+mkdir -p "$W/rotf.log.1"
+"$CRSNL" events -o "$W/rotf.log" --max-size 4096 --max-files 1 > /dev/null 2> "$W/rotf.err" &
+evpid=$!
+sleep 1
+P exec unheard sh -c 'for i in $(seq 40); do cat /etc/group 2>/dev/null; sleep 0.02; done' >/dev/null 2>&1
+sleep 1
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+result "$([ "$(grep -c 'not rotating any more' "$W/rotf.err")" = 1 ] && [ -d "$W/rotf.log.1" ] &&
+	[ "$(grep -c '"outcome":"DENIED"' "$W/rotf.log")" -ge 40 ] && echo 1)" \
+	events_rotation_that_cannot_rename_warns_once_and_keeps_writing \
+	"$(head -5 "$W/rotf.err"); $(wc -l < "$W/rotf.log") lines"
+
+# 35. crsnl status --format prometheus, for node_exporter's textfile
 #     collector: parsed by the Prometheus client library's own parser.
 denied=$(ctjson denied)
 unheard=$(ctjson events_unheard)
@@ -509,9 +523,69 @@ result "$([ $r -eq 0 ] && [ $pr -eq 0 ] && [ "${denied:-0}" -ge 2 ] &&
 	! ls "$W"/crs.prom.tmp.* >/dev/null 2>&1 && echo 1)" \
 	status_prometheus_output_parses_with_per_container_labels \
 	"exit $r: $o; denied $denied unheard $unheard; $p; $(head -c 3000 "$W/crs.prom")"
+# 36. Label values from a container's record are escaped and kept UTF-8
+#     (a byte that is not UTF-8 would make node_exporter drop the file).
+rec="$RUN/containers/$ucid.json"
+cp "$rec" "$W/rec.saved"
+/usr/bin/python3 - "$rec" <<'PY'
+import sys
+p = sys.argv[1]
+b = open(p, 'rb').read()
+assert b'"localhost/crs-web:1.0"' in b
+b = b.replace(b'"localhost/crs-web:1.0"', b'"localhost/cr\xffs\\"q\\\\x\\nweb:\xe2\x82"', 1)
+open(p, 'wb').write(b)
+PY
+"$CRSNL" status --format prometheus -o "$W/crs2.prom" > "$W/crs2.err" 2>&1
+p=$(/usr/bin/python3 - "$W/crs2.prom" "$ucid" 2>&1 <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+text = open(sys.argv[1], encoding='utf-8', errors='strict').read()
+imgs = [x.labels['image'] for f in text_string_to_metric_families(text)
+        for x in f.samples if x.labels.get('container_id') == sys.argv[2]]
+assert imgs and all(i == 'localhost/cr\ufffds"q\\x\nweb:\ufffd\ufffd' for i in imgs), imgs
+print(len(imgs), "samples")
+PY
+)
+pr=$?
+cp "$W/rec.saved" "$rec"
+result "$([ $pr -eq 0 ] && echo 1)" status_prometheus_labels_are_escaped_and_utf8 \
+	"$p; $(cat "$W/crs2.err"); $(grep -a container_id "$W/crs2.prom" | head -3)"
 P rm -f -t 0 unheard >/dev/null 2>&1
 
-# 33-36. Boot: the module and the configuration through the commands the
+# 37. A SYSCALL denial's event names the syscall beside its number, with
+#     the workload, from a podman container (crun).
+cat > "$ETC/policies/nomkdir.json" <<'EOF'
+{"name": "nomkdir", "policyMode": "ACTIVE",
+ "rules": [{"name": "no-mkdir", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdir", "action": "DENY"},
+	   {"name": "no-mkdirat", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdirat", "action": "DENY"}]}
+EOF
+cp "$ETC/bindings.json" "$W/bindings.saved"
+cat > "$ETC/bindings.json" <<'EOF'
+{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"},
+	      {"image": "registry.example.com/team/*", "policy": "nomkdir"}]}
+EOF
+"$CRSNL" sync > "$W/sync-sys.log" 2>&1
+"$CRSNL" events --outcome DENIED -o "$W/sys.log" > /dev/null 2>&1 &
+evpid=$!
+sleep 1
+P run -d --name sysev --network none --runtime crun registry.example.com/team/batch:2 \
+	sh -c 'mkdir /tmp/newdir; sleep 600' >/dev/null 2>&1
+scid=$(P inspect --format '{{.Id}}' sysev 2>/dev/null)
+sleep 2
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
+P rm -f -t 0 sysev >/dev/null 2>&1
+ev=$(grep -F "\"container_id\":\"$scid\"" "$W/sys.log" | grep '"type":"SYSCALL"' | head -1)
+result "$([ -n "$scid" ] && { grep -q '"syscall":83,"syscall_name":"mkdir"' <<<"$ev" ||
+	grep -q '"syscall":258,"syscall_name":"mkdirat"' <<<"$ev"; } &&
+	grep -q '"image":"registry.example.com/team/batch:2"' <<<"$ev" &&
+	grep -q "\"host\":\"$(hostname)\"" <<<"$ev" && echo 1)" \
+	syscall_events_name_the_syscall_and_the_workload \
+	"$scid: $(cat "$W/sync-sys.log"; head -c 2000 "$W/sys.log")"
+cp "$W/bindings.saved" "$ETC/bindings.json"
+rm -f "$ETC/policies/nomkdir.json"
+"$CRSNL" sync >/dev/null 2>&1
+
+# 38-41. Boot: the module and the configuration through the commands the
 #        units run (modules-load.d, crs.service's ExecStart lines), then a
 #        podman container governed by image and crs-events.service's
 #        listener receiving its denial; crs-metrics.service writing its file.
