@@ -19,7 +19,9 @@
  * LOST) is sent once the queue is empty, and retried until it gets
  * through. So, for a listener alone on its group, events received plus
  * losses reported equal the events emitted, exactly. With several
- * listeners, a delivery any one of them missed is reported to all.
+ * listeners, a delivery any one of them missed is reported to all; each
+ * report carries the group's loss total since load, so a listener can
+ * tell a report resent for another one from a new loss.
  *
  * No listener, no event, but a count: while nobody listens on "audit",
  * emit only counts the event as unheard, per container and globally
@@ -99,6 +101,13 @@ static bool crs_event_running;
 /* Worker state; the work item never runs concurrently with itself. */
 static u8 *crs_event_buf;
 static u64 crs_event_pending[__CRS_EVENT_GRP_MAX];	/* lost, unreported */
+/*
+ * Losses on each group since load, sent beside every announcement
+ * (CRS_EVENT_A_LOST_TOTAL): a listener that had total T and gets T' lost
+ * T' - T in between, so an announcement repeated to a listener that had
+ * it already (resent for another one whose buffer was full) counts once.
+ */
+static u64 crs_event_lost_total[__CRS_EVENT_GRP_MAX];
 
 static void crs_event_work_fn(struct work_struct *w);
 static DECLARE_DELAYED_WORK(crs_event_work, crs_event_work_fn);
@@ -337,6 +346,18 @@ out:
 		crs_unheard_poll();
 }
 
+/* Announce @lost losses (if any) in the message being built for group @g. */
+static int crs_event_put_lost(struct sk_buff *skb, u8 g, u64 lost)
+{
+	if (!lost)
+		return 0;
+	if (nla_put_u64_64bit(skb, CRS_EVENT_A_LOST, lost, CRS_EVENT_A_PAD) ||
+	    nla_put_u64_64bit(skb, CRS_EVENT_A_LOST_TOTAL,
+			      crs_event_lost_total[g], CRS_EVENT_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int crs_event_fill(struct sk_buff *skb, const struct crs_event_rec *r,
 			  u64 lost)
 {
@@ -383,8 +404,7 @@ static int crs_event_fill(struct sk_buff *skb, const struct crs_event_rec *r,
 		    nla_put_u8(skb, CRS_EVENT_A_DIRECTION, r->direction))
 			goto err;
 	}
-	if (lost && nla_put_u64_64bit(skb, CRS_EVENT_A_LOST, lost,
-				      CRS_EVENT_A_PAD))
+	if (crs_event_put_lost(skb, r->group, lost))
 		goto err;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -411,9 +431,9 @@ struct crs_event_batch {
 	u64 container[CRS_EVENT_BATCH];
 };
 
-/* Append the record @r (or with @r NULL a loss record) to @skb. */
+/* Append the record @r (or with @r NULL a loss record of @g) to @skb. */
 static int crs_event_put(struct sk_buff *skb, const struct crs_event_rec *r,
-			 u64 lost)
+			 u8 g, u64 lost)
 {
 	const struct genl_family *fam = crs_netlink_family();
 	struct nlattr *nest;
@@ -432,8 +452,7 @@ static int crs_event_put(struct sk_buff *skb, const struct crs_event_rec *r,
 				      ktime_get_real_ns(), CRS_EVENT_A_PAD) ||
 		    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_MONO,
 				      ktime_get_ns(), CRS_EVENT_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_EVENT_A_LOST, lost,
-				      CRS_EVENT_A_PAD))
+		    crs_event_put_lost(skb, g, lost))
 			goto err;
 		nla_nest_end(skb, nest);
 	}
@@ -468,6 +487,7 @@ static void crs_event_flush(struct crs_event_batch *b)
 		unheard = ret == -ESRCH;
 		if (!unheard) {
 			crs_event_pending[b->group] += b->lost + b->n;
+			crs_event_lost_total[b->group] += b->n;
 			percpu_counter_add(&crs_stats.events_lost, b->n);
 		}
 		for (i = 0; i < b->n; i++) {
@@ -495,6 +515,7 @@ static void crs_event_add(struct crs_event_batch *b,
 		       skb_tailroom(b->skb) < r->len + 512))
 		crs_event_flush(b);
 	/* after the flush: a failed batch adds to what this one announces */
+	crs_event_lost_total[g] += r->lost;
 	lost = crs_event_pending[g] + r->lost;
 	if (!b->skb) {
 		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0) {
@@ -511,7 +532,7 @@ static void crs_event_add(struct crs_event_batch *b,
 		b->group = g;
 	}
 	/* fails only if the tailroom check above were wrong */
-	if (crs_event_put(b->skb, r, lost))
+	if (crs_event_put(b->skb, r, g, lost))
 		goto drop;
 	crs_event_pending[g] = 0;
 	b->lost += lost;
@@ -519,6 +540,7 @@ static void crs_event_add(struct crs_event_batch *b,
 	return;
 drop:
 	crs_event_pending[g] = lost + 1;
+	crs_event_lost_total[g]++;
 	percpu_counter_inc(&crs_stats.events_lost);
 	crs_container_lost(r->container, 1, false);
 }
@@ -666,11 +688,12 @@ static void crs_event_work_fn(struct work_struct *w)
 	struct crs_event_rec *r = (struct crs_event_rec *)crs_event_buf;
 	struct crs_event_batch b = { };
 	bool retry = false;
-	u64 lost;
+	u64 lost, more;
 	u8 g;
 
-	crs_event_pending[CRS_EVENT_GRP_AUDIT] +=
-		atomic64_xchg(&crs_unheard_missed, 0);
+	more = atomic64_xchg(&crs_unheard_missed, 0);
+	crs_event_pending[CRS_EVENT_GRP_AUDIT] += more;
+	crs_event_lost_total[CRS_EVENT_GRP_AUDIT] += more;
 	while (crs_ring_pop()) {
 		crs_event_add(&b, r);
 		cond_resched();
@@ -679,14 +702,16 @@ static void crs_event_work_fn(struct work_struct *w)
 
 	/* Losses no later event will carry: report them on their own. */
 	for (g = 0; g < __CRS_EVENT_GRP_MAX; g++) {
-		lost = crs_event_pending[g] + crs_ring_take_dropped(g);
+		more = crs_ring_take_dropped(g);
+		crs_event_lost_total[g] += more;
+		lost = crs_event_pending[g] + more;
 		crs_event_pending[g] = 0;
 		if (!lost)
 			continue;
 		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0)
 			continue;
 		b.skb = genlmsg_new(128, GFP_KERNEL);
-		if (!b.skb || crs_event_put(b.skb, NULL, lost)) {
+		if (!b.skb || crs_event_put(b.skb, NULL, g, lost)) {
 			nlmsg_free(b.skb);
 			b.skb = NULL;
 			crs_event_pending[g] = lost;

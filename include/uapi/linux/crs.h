@@ -469,10 +469,21 @@ enum crs_event_attr {
 	 * u64: in a loss record only: audit events of CRS_EVENT_A_CONTAINER
 	 * (absent: of containers since unbound) produced while no listener
 	 * was subscribed to "audit", since the last such record. Sent, one
-	 * record a container, within a second of a listener subscribing;
-	 * TIME_REAL and TIME_MONO are then the time of the report.
+	 * record a container, at once after a listener sends
+	 * CRS_CMD_GET_STATUS, else at a poll every 1 to 16 s; TIME_REAL and
+	 * TIME_MONO are then the time of the report.
 	 */
 	CRS_EVENT_A_UNHEARD,	/* u64: events nobody heard (loss record) */
+	/*
+	 * u64, beside every CRS_EVENT_A_LOST: the losses announced on this
+	 * multicast group since the module was loaded, these included. An
+	 * announcement some listener missed (its buffer full) is sent again,
+	 * and the listeners that had it get it twice: a listener that last
+	 * saw total T and now sees T' lost T' - T in between (none when
+	 * T' <= T), whatever CRS_EVENT_A_LOST says. The group of a datagram
+	 * is in its NETLINK_PKTINFO.
+	 */
+	CRS_EVENT_A_LOST_TOTAL,	/* u64: losses on this group since load */
 	__CRS_EVENT_A_MAX
 };
 #define CRS_EVENT_A_MAX (__CRS_EVENT_A_MAX - 1)
