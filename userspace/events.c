@@ -9,7 +9,10 @@
  * loss record of its own). Each announcement prints a gap line before the
  * event: {"lost": N} in JSON, "N events lost" in text. An ENOBUFS from
  * recv() only says that our buffer overflowed; the exact number arrives
- * with the next gap line, so ENOBUFS prints nothing and we go on.
+ * with the next gap line, so ENOBUFS prints nothing and we go on. An
+ * announcement resent for another listener (whose buffer was full) has
+ * a loss total (CRS_EVENT_A_LOST_TOTAL, per group) we saw already and
+ * prints nothing.
  *
  * Unheard events. While no listener is subscribed, the kernel counts the
  * audit events it could not send, per container, and sends each count
@@ -344,7 +347,42 @@ static const struct nla_policy event_policy[CRS_EVENT_A_MAX + 1] = {
 	[CRS_EVENT_A_RULE] = { .type = NLA_STRING },
 	[CRS_EVENT_A_LOST] = { .type = NLA_U64 },
 	[CRS_EVENT_A_UNHEARD] = { .type = NLA_U64 },
+	[CRS_EVENT_A_LOST_TOTAL] = { .type = NLA_U64 },
 };
+
+/*
+ * Loss totals seen, per multicast group (CRS_EVENT_A_LOST_TOTAL): an
+ * announcement resent for another listener whose buffer was full has a
+ * total we have seen already and counts nothing.
+ */
+#define EVENTS_GROUPS 2
+static struct {
+	uint32_t group;
+	bool seen;
+	uint64_t total;
+} lost_seen[EVENTS_GROUPS];
+
+/* Of an announcement of @lost (total @total) on @group: what is new to us. */
+static uint64_t lost_new(uint32_t group, uint64_t lost, const uint64_t *total)
+{
+	uint64_t n = lost;
+	unsigned int i;
+
+	if (!total || !group)
+		return lost;	/* an older module, or a group unknown */
+	for (i = 0; i < EVENTS_GROUPS; i++)
+		if (!lost_seen[i].group || lost_seen[i].group == group)
+			break;
+	if (i == EVENTS_GROUPS)
+		return lost;
+	if (lost_seen[i].seen)
+		n = *total > lost_seen[i].total ? *total - lost_seen[i].total : 0;
+	if (!lost_seen[i].seen || *total > lost_seen[i].total)
+		lost_seen[i].total = *total;
+	lost_seen[i].group = group;
+	lost_seen[i].seen = true;
+	return n;
+}
 
 static const char *proto_name(unsigned int p, char *buf, size_t len)
 {
@@ -629,8 +667,12 @@ static void print_text(struct nlattr **tb)
 	       get_str(tb, CRS_EVENT_A_POLICY), get_str(tb, CRS_EVENT_A_RULE));
 }
 
-/* One CRS_CMD_EVENT message; returns 1 if it printed an event. */
-static int handle_msg(const struct events_opts *o, struct nlmsghdr *nlh)
+/*
+ * One CRS_CMD_EVENT message, of multicast @group (0: unknown); returns 1
+ * if it printed an event.
+ */
+static int handle_msg(const struct events_opts *o, struct nlmsghdr *nlh,
+		      uint32_t group)
 {
 	struct nlattr *tb[CRS_A_MAX + 1], *ev[CRS_EVENT_A_MAX + 1];
 	struct genlmsghdr *g = NLMSG_DATA(nlh);
@@ -653,8 +695,14 @@ static int handle_msg(const struct events_opts *o, struct nlmsghdr *nlh)
 			print_unheard(o, ev);
 		return 0;
 	}
-	if (ev[CRS_EVENT_A_LOST] && nla_get_u64(ev[CRS_EVENT_A_LOST]))
-		print_lost(o, nla_get_u64(ev[CRS_EVENT_A_LOST]));
+	if (ev[CRS_EVENT_A_LOST] && nla_get_u64(ev[CRS_EVENT_A_LOST])) {
+		uint64_t total = get_u64(ev, CRS_EVENT_A_LOST_TOTAL);
+		uint64_t n = lost_new(group, nla_get_u64(ev[CRS_EVENT_A_LOST]),
+				      ev[CRS_EVENT_A_LOST_TOTAL] ? &total : NULL);
+
+		if (n)
+			print_lost(o, n);
+	}
 	if (!ev[CRS_EVENT_A_OUTCOME] || !event_wanted(o, ev))
 		return 0;	/* a loss record, or filtered out */
 	if (o->json)
@@ -715,7 +763,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int subscribe(struct crs_ipc *ipc, const char *group, int *id)
+static int resolve_group(struct crs_ipc *ipc, const char *group, int *id)
 {
 	int grp = genl_ctrl_resolve_grp(ipc->sk, CRS_GENL_NAME, group);
 
@@ -724,12 +772,28 @@ static int subscribe(struct crs_ipc *ipc, const char *group, int *id)
 			group);
 		return -1;
 	}
-	if (nl_socket_add_membership(ipc->sk, grp)) {
-		fprintf(stderr, "crsnl events: cannot join group \"%s\"\n",
-			group);
+	*id = grp;
+	return 0;
+}
+
+/*
+ * Join the groups resolved before: a multicast arriving during a libnl
+ * request on this socket would be taken for its answer. NETLINK_PKTINFO
+ * after both, as libnl's own recv() fails on control data it did not ask
+ * for.
+ */
+static int subscribe(struct crs_ipc *ipc, int audit, int learn)
+{
+	int one = 1;
+
+	if (nl_socket_add_membership(ipc->sk, audit) ||
+	    (learn >= 0 && nl_socket_add_membership(ipc->sk, learn))) {
+		fprintf(stderr, "crsnl events: cannot join the multicast groups\n");
 		return -1;
 	}
-	*id = grp;
+	/* the group of each datagram: loss totals are counted per group */
+	setsockopt(nl_socket_get_fd(ipc->sk), SOL_NETLINK, NETLINK_PKTINFO,
+		   &one, sizeof(one));
 	return 0;
 }
 
@@ -750,17 +814,44 @@ static void announce_listener(void)
 	crs_ipc_close(&ipc);
 }
 
+/*
+ * recv() of one datagram, with the multicast group it came from in
+ * *@group (0 for a unicast or when unknown; NETLINK_PKTINFO is on).
+ */
+static ssize_t recv_group(int fd, char *buf, size_t size, uint32_t *group)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo))];
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*group = 0;
+	n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	if (n <= 0)
+		return n;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_NETLINK &&
+		    c->cmsg_type == NETLINK_PKTINFO)
+			memcpy(group, CMSG_DATA(c), sizeof(*group));
+	return n;
+}
+
 /* Print every message already queued on the socket. */
 static void drain(const struct events_opts *o, struct crs_ipc *ipc, char *buf,
 		  size_t size)
 {
 	int fd = nl_socket_get_fd(ipc->sk);
 	struct nlmsghdr *nlh;
+	uint32_t group;
 	ssize_t n;
 	int len;
 
 	for (;;) {
-		n = recv(fd, buf, size, MSG_DONTWAIT);
+		n = recv_group(fd, buf, size, &group);
 		if (n < 0 && (errno == ENOBUFS || errno == EINTR))
 			continue;
 		if (n <= 0)
@@ -769,7 +860,7 @@ static void drain(const struct events_opts *o, struct crs_ipc *ipc, char *buf,
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len))
 			if (nlh->nlmsg_type == ipc->family)
-				handle_msg(o, nlh);
+				handle_msg(o, nlh, group);
 	}
 }
 
@@ -798,8 +889,9 @@ int events_main(int argc, char **argv)
 			   sizeof(o.rcvbuf));
 	/* let the kernel count the events our full buffer made it drop */
 	setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
-	if (subscribe(&ipc, CRS_MCGRP_AUDIT, &grp_audit) ||
-	    (o.learn && subscribe(&ipc, CRS_MCGRP_LEARN, &grp_learn))) {
+	if (resolve_group(&ipc, CRS_MCGRP_AUDIT, &grp_audit) ||
+	    (o.learn && resolve_group(&ipc, CRS_MCGRP_LEARN, &grp_learn)) ||
+	    subscribe(&ipc, grp_audit, grp_learn)) {
 		crs_ipc_close(&ipc);
 		return 1;
 	}
@@ -841,6 +933,7 @@ int events_main(int argc, char **argv)
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct timespec ts, *tsp = NULL;
 		struct nlmsghdr *nlh;
+		uint32_t group = 0;
 		sigset_t orig;
 		int len, r;
 		ssize_t n;
@@ -861,7 +954,7 @@ int events_main(int argc, char **argv)
 		 * costs a few writes, not one per line.
 		 */
 		if (!drained) {
-			n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+			n = recv_group(fd, buf, sizeof(buf), &group);
 			if (n < 0 && errno == EAGAIN) {
 				if (events_write_out(&o)) {
 					out_failed = true;
@@ -905,7 +998,7 @@ int events_main(int argc, char **argv)
 		     nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_type != ipc.family)
 				continue;
-			printed += handle_msg(&o, nlh);
+			printed += handle_msg(&o, nlh, group);
 			if (o.count && printed >= o.count)
 				break;
 		}

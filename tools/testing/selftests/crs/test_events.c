@@ -1566,6 +1566,56 @@ TEST_F_TIMEOUT(flood, a_full_listener_does_not_make_loss_records_repeat, 120)
 }
 
 /*
+ * A listener whose buffer stays full must not make the others count the
+ * same losses again: the kernel resends a loss record such a listener
+ * missed every 20 ms, and crsnl events printed each as a new gap, for
+ * as long as that listener stayed stuck (CRS_EVENT_A_LOST_TOTAL).
+ */
+TEST_F_TIMEOUT(flood, a_full_listener_does_not_make_gaps_repeat_to_the_others, 120)
+{
+	int n = 2000, seen = 0;
+	uint64_t gaps = 0;
+	int64_t t0;
+	struct ct ct;
+	struct listener l = { 0 };
+	struct nl_sock *stuck;
+	char line[4096], args[128];
+	json_object *j;
+
+	ASSERT_EQ(0, push_policy(&mixed_policy));
+	ASSERT_EQ(0, ct_start(&ct, body_denied_mkdirs, &n, mixed_policy.name,
+			      CRS_LOG_POLICY_DENY, -1));
+	stuck = stuck_listener();
+	ASSERT_NE(NULL, stuck);
+	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)ct.id);
+	ASSERT_EQ(0, listener_start(&l, args));
+	EXPECT_EQ(0, ct_run(&ct));
+	/* until 3 s of silence: at most 30 s */
+	t0 = now_ms();
+	while (now_ms() - t0 < 30000 &&
+	       read_line(&l, l.out, line, sizeof(line), 3000) == 1) {
+		j = json_tokener_parse(line);
+		if (!j)
+			continue;
+		if (jhas(j, "lost") && !jhas(j, "reason"))
+			gaps += (uint64_t)jint(j, "lost");
+		else if (jhas(j, "outcome"))
+			seen++;
+		json_object_put(j);
+	}
+	TH_LOG("seen %d of %d, gaps announced %llu", seen, n,
+	       (unsigned long long)gaps);
+	EXPECT_GT(30000, now_ms() - t0);	/* silence came */
+	EXPECT_EQ(n, seen);
+	/* what the stuck one missed, announced once: never more than all */
+	EXPECT_GE((uint64_t)n, gaps);
+	listener_stop(&l, true);
+	nl_socket_free(stuck);
+	ct_stop(&ct);
+	crs_delete_policy(mixed_policy.name);
+}
+
+/*
  * While unheard counts wait for a listener, events still go out at once
  * when one joins: the poll for a listener used to arm the event work a
  * second ahead, holding back every event queued meanwhile.
