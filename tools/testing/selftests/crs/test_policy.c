@@ -4,6 +4,7 @@
  * delete, apply, detach, nested pid namespaces, large policies, and
  * concurrent replacement.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -64,20 +65,38 @@ static int pause_init(void *arg)
 	return 0;
 }
 
-/* The first pid in /proc/PID/task/PID/children, or 0. */
+/*
+ * The lowest pid whose parent is @pid, or 0. From /proc/N/stat, not
+ * /proc/PID/task/PID/children: that needs CONFIG_PROC_CHILDREN, which
+ * Debian's kernels have and the checking kernel's defconfig does not.
+ */
 static pid_t first_child(pid_t pid)
 {
-	char path[128];
-	pid_t c = 0;
+	char path[64], buf[512], *p;
+	struct dirent *e;
+	pid_t c = 0, n;
+	int ppid;
+	DIR *d;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
-	f = fopen(path, "r");
-	if (!f)
+	d = opendir("/proc");
+	if (!d)
 		return 0;
-	if (fscanf(f, "%d", &c) != 1)
-		c = 0;
-	fclose(f);
+	while ((e = readdir(d))) {
+		n = (pid_t)atoi(e->d_name);
+		if (n <= 0 || (c && n >= c))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", n);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		/* "pid (comm) state ppid ...": comm may hold spaces and ')' */
+		if (p && sscanf(p + 1, " %*c %d", &ppid) == 1 && ppid == pid)
+			c = n;
+	}
+	closedir(d);
 	return c;
 }
 
