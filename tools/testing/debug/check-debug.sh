@@ -81,7 +81,9 @@ else
 	# TESTS="test_policy test_stress": only those (default: all)
 	read -ra sel <<< "${TESTS:-}"
 	cmd=(bash tools/testing/vm/suite.sh "${sel[@]}")
-	vmt=${CRS_DEBUG_VM_TIMEOUT:-3600}
+	# the whole suite takes about an hour alone on 2 cores, and timed
+	# out at 3600 s with another VM alongside (2026-12-06)
+	vmt=${CRS_DEBUG_VM_TIMEOUT:-5400}
 	name=ci
 fi
 log=build/debug-$name.log
