@@ -357,16 +357,15 @@ static const struct nla_policy event_policy[CRS_EVENT_A_MAX + 1] = {
  */
 #define EVENTS_GROUPS 2
 static struct {
-	uint32_t group;
-	bool seen;
+	uint32_t group;		/* 0: slot unused */
 	uint64_t total;
 } lost_seen[EVENTS_GROUPS];
 
 /* Of an announcement of @lost (total @total) on @group: what is new to us. */
 static uint64_t lost_new(uint32_t group, uint64_t lost, const uint64_t *total)
 {
-	uint64_t n = lost;
 	unsigned int i;
+	uint64_t n;
 
 	if (!total || !group)
 		return lost;	/* an older module, or a group unknown */
@@ -375,12 +374,15 @@ static uint64_t lost_new(uint32_t group, uint64_t lost, const uint64_t *total)
 			break;
 	if (i == EVENTS_GROUPS)
 		return lost;
-	if (lost_seen[i].seen)
-		n = *total > lost_seen[i].total ? *total - lost_seen[i].total : 0;
-	if (!lost_seen[i].seen || *total > lost_seen[i].total)
+	if (!lost_seen[i].group) {	/* our first on this group */
+		lost_seen[i].group = group;
 		lost_seen[i].total = *total;
-	lost_seen[i].group = group;
-	lost_seen[i].seen = true;
+		return lost;
+	}
+	if (*total <= lost_seen[i].total)
+		return 0;	/* a resend we had */
+	n = *total - lost_seen[i].total;
+	lost_seen[i].total = *total;
 	return n;
 }
 
