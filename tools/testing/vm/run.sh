@@ -108,8 +108,15 @@ fi
 # CRS_VM_CPU: qemu's -cpu (the checking kernel takes max,la57=off: one of
 # its boots hit a KASAN report in identify_cpu() with 5-level paging,
 # before crs was loaded).
+# CRS_VM_SMP: vCPUs (default 2). CRS_VM_ICOUNT=1: qemu's instruction
+# counting (-icount shift=0,sleep=off: guest time advances 1 ns per
+# instruction, so a loop's time is its path length, repeatable across
+# boots; bench/run.sh BENCH_ICOUNT=1); it needs single-threaded TCG.
+icount=()
+[ "${CRS_VM_ICOUNT:-0}" = 1 ] && icount=(-icount shift=0,sleep=off)
 timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
-	-machine q35 -accel tcg,thread="${CRS_VM_TCG_THREAD:-single}" -cpu "${CRS_VM_CPU:-max}" -smp 2 -m "$mem" \
+	-machine q35 -accel tcg,thread="${CRS_VM_TCG_THREAD:-single}" -cpu "${CRS_VM_CPU:-max}" \
+	-smp "${CRS_VM_SMP:-2}" -m "$mem" "${icount[@]}" \
 	-nodefaults -no-user-config -display none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir crstest.fs=$fs$builtin" \
