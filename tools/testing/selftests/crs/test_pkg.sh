@@ -56,7 +56,13 @@ rm -rf "$W" && mkdir -p "$W"
 dirs=(/etc /usr/src /usr/sbin /usr/share/man/man5 /usr/share/man/man8
 	/usr/share/bash-completion/completions /usr/share/containers /usr/share/doc
 	/lib/modules/"$K" /lib/systemd/system /var/lib/dkms /var/lib/systemd)
-snapshot() { find "${dirs[@]}" 2>/dev/null | grep -v '^/etc/ld.so.cache$' | sort; }
+# dkms makes its module-signing key (MOK) on its first build on a
+# machine and keeps it: dkms's, not our package's (absent here when the
+# host never ran dkms)
+snapshot() {
+	find "${dirs[@]}" 2>/dev/null |
+		grep -Ev '^(/etc/ld.so.cache|/var/lib/dkms/mok\.(key|pub))$' | sort
+}
 # a booted Debian system has /dev/fd (udev); the test VM's devtmpfs does
 # not, and dkms's process substitutions need it
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
