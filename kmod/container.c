@@ -579,6 +579,35 @@ void crs_container_set_policy(struct crs_container *c,
 }
 
 /**
+ * crs_containers_need_syscalls() - does a bound container need the system
+ * call dispatch hooks?
+ *
+ * Yes for one that is learning or whose policy has a SYSCALL table
+ * (SYSCALL rules or a DENY defaultSyscallAction: p->sys).
+ *
+ * Context: crs_lock held. Return: true or false.
+ */
+bool crs_containers_need_syscalls(void)
+{
+	struct crs_policy_slot *slot;
+	struct crs_policy *p;
+	struct crs_container *c;
+
+	lockdep_assert_held(&crs_lock);
+	list_for_each_entry(c, &crs_containers, list) {
+		if (READ_ONCE(c->learning))
+			return true;
+		slot = rcu_dereference_protected(c->slot,
+						 lockdep_is_held(&crs_lock));
+		p = slot ? rcu_dereference_protected(slot->policy,
+						     lockdep_is_held(&crs_lock)) : NULL;
+		if (crs_policy_needs_syscalls(p))
+			return true;
+	}
+	return false;
+}
+
+/**
  * crs_container_unbind() - unbind and free (after a grace period) @c
  * @c: a bound container
  *

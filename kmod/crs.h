@@ -269,6 +269,13 @@ static __always_inline bool crs_ctx_maybe(void)
 /* true: the RCU read lock is held; written so sparse can follow it */
 #define crs_ctx_get(ctx) __cond_lock(RCU, crs_ctx_maybe() && __crs_ctx_get(ctx))
 void crs_container_reap(void);
+bool crs_containers_need_syscalls(void);
+
+/* Whether containers bound to @p need the system call dispatch hooks. */
+static inline bool crs_policy_needs_syscalls(const struct crs_policy *p)
+{
+	return p && p->sys;
+}
 struct crs_container *crs_container_bind(pid_t pid, bool host,
 					 const struct path *rootfs,
 					 struct netlink_ext_ack *extack);
@@ -311,6 +318,7 @@ bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
 int crs_hooks_init(void);
 void crs_hooks_exit(void);
 unsigned int crs_hooks_installed(void);
+int crs_hooks_syscall_arm(void);
 
 /* program.c: program identity of current, cached per exec */
 int crs_program_init(void);

@@ -6,15 +6,34 @@
  * to a landing function of ours that returns the errno (see
  * crs_hook_deny()).
  *
- * One ftrace_ops carries the whole table, registered at load and removed
- * at unload; crs_hook_entry() finds the hook by the address ftrace calls
- * it for (resolved once at load). The hooks are not armed and disarmed
- * with containers: every arming patches kernel text (x64_sys_call's
- * call site, with int3 breakpoints, while every CPU is running through
- * it), and churning containers doing that made the test VM's CPUs hang
- * on the breakpoint (a soft lockup under qemu TCG, in test_fuzz). With
- * no container bound a hooked call costs the ftrace call and one static
- * branch.
+ * Three ftrace_ops carry the table; crs_hook_entry() finds the hook by
+ * the address ftrace calls it for (resolved once at load). The hooks
+ * that judge the current task (all but three) return at once, before
+ * anything else, for a task in no bound container
+ * (crs_hook_entry_governed()); of those,
+ *
+ * - the system call dispatchers (x64_sys_call, ia32_sys_call,
+ *   x32_sys_call, io_issue_sqe: every system call of every task on the
+ *   host) are armed only while a bound container needs them, i.e. its
+ *   policy has SYSCALL rules or a DENY defaultSyscallAction (p->sys) or
+ *   it is learning. A command that makes a container need them arms
+ *   them, under crs_lock, before the change is published
+ *   (crs_hooks_syscall_arm()); a check every syscall_hooks_idle_secs
+ *   seconds disarms them once no container has needed them for a whole
+ *   period. So a host with no such container pays nothing on its system
+ *   calls, and container churn does not patch kernel text at its own
+ *   rate (each arming patches the call sites with int3 breakpoints while
+ *   every CPU runs through them; under multi-threaded qemu TCG that
+ *   once hung a CPU on the breakpoint, see tools/testing/vm/run.sh).
+ *   They are armed once at load too, so a kernel where they cannot be
+ *   is refused then.
+ * - every other one (LSM entry points) is registered at load and
+ *   removed at unload.
+ *
+ * The three that follow objects whichever task ends them (a socket's
+ * free, an mm's drop, a socket accepted in softirq: CRS_HOOK_ANY) are
+ * registered at load and run in full; each returns after one atomic
+ * read while crs holds no socket or program record.
  *
  * Why not kprobes (crs used them until the benchmark said otherwise): a
  * kprobe at a function's entry is this same ftrace call plus the kprobe
@@ -34,11 +53,12 @@
  * runs the handler under rcu_read_lock() and the scratch lock
  * (crs_scratch_lock()). On PREEMPT_RT, where the handlers' spinlocks
  * sleep, it enables preemption again for the handler; a handler that
- * sleeps on such a lock counts as quiescent for RCU tasks, so removal
- * first sets crs_hooks_stopping and waits for a normal grace period:
- * after it no handler is running, and new calls return at once.
- * Removing the ops then waits (RCU tasks) until no task is left in its
- * trampoline or in our code, so module unload is safe.
+ * sleeps on such a lock counts as quiescent for RCU tasks, so removing
+ * an ops (at unload, or the system call ops once idle) first sets its
+ * stopping flag and waits for a normal grace period: after it no
+ * handler of it is running, and new calls return at once. Removing the
+ * ops then waits (RCU tasks) until no task is left in its trampoline or
+ * in our code, so module unload is safe.
  */
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
@@ -53,10 +73,18 @@
 
 typedef int (*crs_hook_fn)(struct pt_regs *regs);
 
+/* The ftrace_ops a hook is in (see the top of this file). */
+enum crs_hook_class {
+	CRS_HOOK_GOVERNED,	/* judges current: nothing to do outside */
+	CRS_HOOK_SYSCALL,	/* the same, and armed only while needed */
+	CRS_HOOK_ANY,		/* object lifetimes: runs for every task */
+};
+
 struct crs_hook {
 	const char *symbol;
 	crs_hook_fn handler;
 	bool required;
+	u8 class;		/* enum crs_hook_class: which ftrace_ops */
 	unsigned long addr;	/* where ftrace calls us from; 0: not found */
 };
 
@@ -64,18 +92,20 @@ struct crs_hook {
 /* [0] must stay x64_sys_call: crs_hook_entry() calls its handler directly */
 static struct crs_hook crs_hook_table[] = {
 	/* every system call of every task */
-	{ "x64_sys_call",		crs_hook_x64_sys_call,	true },
+	{ "x64_sys_call",		crs_hook_x64_sys_call,	true,
+	  CRS_HOOK_SYSCALL },
 	/* a 32-bit ABI the kernel offers must be hooked, or we refuse */
 	{ "ia32_sys_call",		crs_hook_ia32_sys_call,
-	  IS_ENABLED(CONFIG_IA32_EMULATION) },
+	  IS_ENABLED(CONFIG_IA32_EMULATION), CRS_HOOK_SYSCALL },
 	{ "x32_sys_call",		crs_hook_x32_sys_call,
-	  IS_ENABLED(CONFIG_X86_X32_ABI) },
+	  IS_ENABLED(CONFIG_X86_X32_ABI), CRS_HOOK_SYSCALL },
 	/* io_uring runs system calls' work without the dispatcher */
 	{ "io_issue_sqe",		crs_hook_io_issue_sqe,
-	  IS_ENABLED(CONFIG_IO_URING) },
+	  IS_ENABLED(CONFIG_IO_URING), CRS_HOOK_SYSCALL },
 	{ "security_file_open",		crs_hook_file_open,	true },
-	{ "security_sk_free",		crs_hook_sk_free,	true },
-	{ "__mmdrop",			crs_hook_mmdrop,	true },
+	/* a socket's or an mm's end, whichever task or context it is in */
+	{ "security_sk_free",		crs_hook_sk_free,	true, CRS_HOOK_ANY },
+	{ "__mmdrop",			crs_hook_mmdrop,	true, CRS_HOOK_ANY },
 	{ "security_bprm_check",	crs_hook_bprm_check,	true },
 	{ "security_mmap_file",		crs_hook_mmap_file,	true },
 	{ "security_file_mprotect",	crs_hook_file_mprotect,	true },
@@ -95,17 +125,34 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_sb_pivotroot",	crs_hook_sb_pivotroot,	true },
 	{ "security_socket_bind",	crs_hook_socket_bind,	true },
 	{ "security_socket_listen",	crs_hook_socket_listen,	true },
-	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true },
+	/* in softirq: current is not the socket's owner */
+	{ "security_inet_csk_clone",	crs_hook_inet_csk_clone, true,
+	  CRS_HOOK_ANY },
 	{ "security_socket_create",	crs_hook_socket_create,	true },
 	{ "replace_mm_exe_file",	crs_hook_replace_mm_exe_file, true },
 };
 
-static struct crs_hook_ops {
+struct crs_hook_ops {
 	struct ftrace_ops ops;
+	u8 class;		/* enum crs_hook_class: the table's hooks it has */
 	bool filtered;		/* ftrace_set_filter_ips() done */
 	bool armed;		/* registered: the handlers run */
+	bool stopping;		/* being removed: handlers return at once */
 	unsigned int nhooks;
-} crs_hook_ops;
+};
+
+static struct crs_hook_ops crs_governed_ops = { .class = CRS_HOOK_GOVERNED };
+static struct crs_hook_ops crs_syscall_ops = { .class = CRS_HOOK_SYSCALL };
+static struct crs_hook_ops crs_any_ops = { .class = CRS_HOOK_ANY };
+/* in the order they are armed at load; removed in the reverse order */
+static struct crs_hook_ops *const crs_all_ops[] = {
+	&crs_any_ops, &crs_governed_ops, &crs_syscall_ops,
+};
+
+static unsigned int syscall_hooks_idle_secs = 10;
+module_param(syscall_hooks_idle_secs, uint, 0644);
+MODULE_PARM_DESC(syscall_hooks_idle_secs,
+		 "seconds without a container that needs the system call dispatch hooks before they are disarmed (default 10, at least 1)");
 
 /*
  * Landing functions: the hooked function's call is redirected here with
@@ -174,9 +221,6 @@ int crs_hook_deny(struct pt_regs *regs, long err)
 }
 NOKPROBE_SYMBOL(crs_hook_deny);
 
-/* set at removal: see the top of this file */
-static bool crs_hooks_stopping;
-
 /*
  * The callback of the ops. @ip is the hooked function's ftrace call
  * site; @fregs holds its argument registers (see the top of this file).
@@ -185,6 +229,7 @@ static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *ops,
 				   struct ftrace_regs *fregs)
 {
+	struct crs_hook_ops *o = container_of(ops, struct crs_hook_ops, ops);
 	struct pt_regs *regs = crs_fregs_pt_regs(fregs);
 	unsigned int i;
 	int bit, set;
@@ -199,9 +244,6 @@ static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
-	/* the hottest by far: nothing to do for a task in no container */
-	if (likely(ip == crs_hook_table[0].addr) && !crs_ctx_maybe())
-		goto out_unlock;
 	/* none is called in hardirq or NMI: the scratch sets are not theirs */
 	if (unlikely(in_hardirq() || in_nmi()))
 		goto out_unlock;
@@ -219,7 +261,7 @@ static void notrace crs_hook_entry(unsigned long ip, unsigned long parent_ip,
 		}
 	}
 	rcu_read_lock();
-	if (unlikely(READ_ONCE(crs_hooks_stopping)))
+	if (unlikely(READ_ONCE(o->stopping)))
 		goto out_rcu;
 	set = crs_scratch_lock();
 	/* called directly: no retpoline */
@@ -245,13 +287,37 @@ out_unlock:
 }
 NOKPROBE_SYMBOL(crs_hook_entry);
 
+/*
+ * The callback of the CRS_HOOK_GOVERNED and CRS_HOOK_SYSCALL ops: their
+ * handlers judge the current task only, so a task in no bound container
+ * (every task of the host) returns here, for a static branch, or a load
+ * and a test while containers are bound. crs_ctx_maybe() calls nothing
+ * that can be traced: no recursion protection is needed before it.
+ */
+static void notrace crs_hook_entry_governed(unsigned long ip,
+					    unsigned long parent_ip,
+					    struct ftrace_ops *ops,
+					    struct ftrace_regs *fregs)
+{
+	if (likely(!crs_ctx_maybe()))
+		return;
+	crs_hook_entry(ip, parent_ip, ops, fregs);
+}
+NOKPROBE_SYMBOL(crs_hook_entry_governed);
+
 /**
  * crs_hooks_installed() - number of hooks armed
- * Return: the count. Context: any.
+ * Return: the count, the system call dispatch hooks included only while
+ * they are armed. Context: any.
  */
 unsigned int crs_hooks_installed(void)
 {
-	return READ_ONCE(crs_hook_ops.armed) ? crs_hook_ops.nhooks : 0;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(crs_all_ops); i++)
+		if (READ_ONCE(crs_all_ops[i]->armed))
+			n += crs_all_ops[i]->nhooks;
+	return n;
 }
 
 static int crs_hook_ops_arm(struct crs_hook_ops *o)
@@ -360,14 +426,16 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
 	int ret;
 
 	memset(&o->ops, 0, sizeof(o->ops));
-	o->ops.func = crs_hook_entry;
+	o->ops.func = o->class == CRS_HOOK_ANY ? crs_hook_entry :
+						 crs_hook_entry_governed;
 	/*
 	 * PERMANENT: while we are registered, sysctl kernel.ftrace_enabled
 	 * cannot be switched off (it would switch every hook off).
 	 */
 	o->ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
 	for (i = 0; i < ARRAY_SIZE(crs_hook_table); i++)
-		if (crs_hook_table[i].addr)
+		if (crs_hook_table[i].addr &&
+		    crs_hook_table[i].class == o->class)
 			addrs[n++] = crs_hook_table[i].addr;
 	o->nhooks = n;
 	if (!n)
@@ -381,33 +449,118 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
 	return 0;
 }
 
+/*
+ * Stops the handlers of @o, then removes it: see the top of this file.
+ * Context: process context.
+ */
+static void crs_hook_ops_stop(struct crs_hook_ops *o)
+{
+	if (o->armed) {
+		WRITE_ONCE(o->stopping, true);
+		synchronize_rcu();
+	}
+	crs_hook_ops_disarm(o);
+}
+
+static bool crs_hooks_dead;	/* crs_hooks_exit() began; under crs_lock */
+static bool crs_syscall_wanted;	/* needed at the last check or since */
+static void crs_syscall_idle(struct work_struct *work);
+static DECLARE_DELAYED_WORK(crs_syscall_idle_work, crs_syscall_idle);
+
+static void crs_syscall_idle_schedule(void)
+{
+	schedule_delayed_work(&crs_syscall_idle_work,
+			      max(READ_ONCE(syscall_hooks_idle_secs), 1U) * HZ);
+}
+
+/*
+ * Every syscall_hooks_idle_secs while the syscall hooks are armed:
+ * disarms them when no container needed them at the last check nor
+ * since, so a container needs them for a whole period before they go.
+ */
+static void crs_syscall_idle(struct work_struct *work)
+{
+	struct crs_hook_ops *o = &crs_syscall_ops;
+	bool need;
+
+	mutex_lock(&crs_lock);
+	if (!o->armed || crs_hooks_dead)
+		goto out;
+	need = crs_containers_need_syscalls();
+	if (need || crs_syscall_wanted) {
+		crs_syscall_wanted = need;
+		crs_syscall_idle_schedule();
+		goto out;
+	}
+	crs_hook_ops_stop(o);
+out:
+	mutex_unlock(&crs_lock);
+}
+
+/**
+ * crs_hooks_syscall_arm() - arm the system call dispatch hooks
+ *
+ * Called before a change that makes a container need them is published
+ * (a policy with p->sys bound or replaced, learning switched on); they
+ * stay armed for at least syscall_hooks_idle_secs after.
+ *
+ * Context: process context, crs_lock held; may sleep (patches kernel
+ * text and waits for it).
+ * Return: 0; -ENODEV while the module is being removed; -EBUSY when
+ * another ftrace user now modifies a dispatcher's instruction pointer
+ * (a live patch); -ENOMEM.
+ */
+int crs_hooks_syscall_arm(void)
+{
+	struct crs_hook_ops *o = &crs_syscall_ops;
+	int ret;
+
+	lockdep_assert_held(&crs_lock);
+	if (crs_hooks_dead)
+		return -ENODEV;
+	crs_syscall_wanted = true;
+	if (o->armed || !o->nhooks)
+		return 0;
+	WRITE_ONCE(o->stopping, false);
+	ret = crs_hook_ops_arm(o);
+	if (ret)
+		pr_err("cannot arm the system call hooks (%d)\n", ret);
+	else
+		crs_syscall_idle_schedule();
+	return ret;
+}
+
 /**
  * crs_hooks_exit() - remove every hook
  *
  * Waits until no task is in a hook's trampoline, handler or landing
  * function any more; never returns if ftrace cannot remove them (see
- * crs_hook_ops_disarm()). Context: process context.
+ * crs_hook_ops_disarm()). Context: process context, crs_lock not held.
  */
 void crs_hooks_exit(void)
 {
-	struct crs_hook_ops *o = &crs_hook_ops;
+	struct crs_hook_ops *o;
+	unsigned int i;
 
-	/* no handler runs after this grace period (top of this file) */
-	if (o->armed) {
-		WRITE_ONCE(crs_hooks_stopping, true);
-		synchronize_rcu();
+	mutex_lock(&crs_lock);
+	crs_hooks_dead = true;	/* no arming from here on */
+	mutex_unlock(&crs_lock);
+	cancel_delayed_work_sync(&crs_syscall_idle_work);
+	for (i = ARRAY_SIZE(crs_all_ops); i-- > 0;) {
+		o = crs_all_ops[i];
+		crs_hook_ops_stop(o);
+		if (o->filtered)
+			ftrace_free_filter(&o->ops);
+		o->filtered = false;
 	}
-	crs_hook_ops_disarm(o);
-	if (o->filtered)
-		ftrace_free_filter(&o->ops);
-	o->filtered = false;
 }
 
 /**
  * crs_hooks_init() - install every hook of the table
  *
  * A missing optional function is logged and skipped; a missing required
- * one fails the load.
+ * one fails the load. The system call hooks are armed too, and disarmed
+ * by the idle check when no container needs them.
  *
  * Context: process context, module init.
  * Return: 0; -ENOENT or -EINVAL when a required function cannot be
@@ -417,13 +570,22 @@ void crs_hooks_exit(void)
  */
 int crs_hooks_init(void)
 {
+	unsigned int i;
 	int ret;
 
+	crs_hooks_dead = false;
 	ret = crs_hooks_resolve();
+	for (i = 0; !ret && i < ARRAY_SIZE(crs_all_ops); i++)
+		ret = crs_hook_ops_setup(crs_all_ops[i]);
 	if (!ret)
-		ret = crs_hook_ops_setup(&crs_hook_ops);
+		ret = crs_hook_ops_arm(&crs_any_ops);
 	if (!ret)
-		ret = crs_hook_ops_arm(&crs_hook_ops);
+		ret = crs_hook_ops_arm(&crs_governed_ops);
+	if (!ret) {
+		mutex_lock(&crs_lock);
+		ret = crs_hooks_syscall_arm();
+		mutex_unlock(&crs_lock);
+	}
 	if (ret)
 		crs_hooks_exit();
 	return ret;

@@ -559,6 +559,33 @@ static void crs_container_modes(struct crs_container *c, struct nlattr **tb,
 	crs_containers_gen++;
 }
 
+/*
+ * Arms the system call dispatch hooks if a container will need them
+ * once bound to @slot (NULL: its policy stays) with the learning
+ * setting in @tb: before the change is published.
+ */
+static int crs_container_arm_syscalls(struct crs_policy_slot *slot,
+				      struct nlattr **tb,
+				      struct netlink_ext_ack *extack)
+{
+	struct crs_policy *p;
+	bool need;
+	int ret;
+
+	p = slot ? rcu_dereference_protected(slot->policy,
+					     lockdep_is_held(&crs_lock)) : NULL;
+	need = crs_policy_needs_syscalls(p);
+	if (tb[CRS_CONTAINER_A_LEARNING] &&
+	    nla_get_u8(tb[CRS_CONTAINER_A_LEARNING]))
+		need = true;
+	if (!need)
+		return 0;
+	ret = crs_hooks_syscall_arm();
+	if (ret)
+		NL_SET_ERR_MSG(extack, "cannot arm the system call hooks");
+	return ret;
+}
+
 /* The named learning set @tb asks for (created if need be), or NULL. */
 static struct crs_learn_set *crs_container_learn_set(struct nlattr **tb,
 						     struct netlink_ext_ack *extack)
@@ -601,6 +628,9 @@ static int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOENT;
 		goto out;
 	}
+	ret = crs_container_arm_syscalls(slot, tb, info->extack);
+	if (ret)
+		goto out;
 	/* before the bind: a new container is never left half made */
 	set = crs_container_learn_set(tb, info->extack);
 	if (IS_ERR(set)) {
@@ -694,6 +724,10 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	mutex_lock(&crs_lock);
 	crs_container_reap();
+	/* its policy stays: only learning can make it need more */
+	ret = crs_container_arm_syscalls(NULL, tb, info->extack);
+	if (ret)
+		goto out;
 	/* before the bind: a new container is never left half made */
 	set = crs_container_learn_set(tb, info->extack);
 	c = IS_ERR(set) ? ERR_CAST(set) :
@@ -715,6 +749,7 @@ static int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 					 lockdep_is_held(&crs_lock)),
 					 crs_container_mode(tb, flags));
 	}
+out:
 	mutex_unlock(&crs_lock);
 	if (rootfs.mnt)
 		path_put(&rootfs);

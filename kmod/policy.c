@@ -695,6 +695,14 @@ static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extac
 		list_add_tail(&slot->node, &crs_policies);
 		crs_npolicies++;
 	} else {
+		/* containers bound to it run on it from here on */
+		if (slot->users && crs_policy_needs_syscalls(p)) {
+			ret = crs_hooks_syscall_arm();
+			if (ret) {
+				NL_SET_ERR_MSG(extack, "cannot arm the system call hooks");
+				goto err;
+			}
+		}
 		old = rcu_dereference_protected(slot->policy,
 						lockdep_is_held(&crs_lock));
 		p->generation = old->generation + 1;
@@ -714,7 +722,9 @@ err:
  * @info: its attributes and extack
  *
  * Context: process context, genl; takes crs_lock.
- * Return: 0 or -EINVAL, -E2BIG, -ENOENT, -ENOSPC, -ENOMEM, -EOPNOTSUPP.
+ * Return: 0 or -EINVAL, -E2BIG, -ENOENT, -ENOSPC, -ENOMEM, -EOPNOTSUPP;
+ * -EBUSY (too many series in progress, or the system call hooks cannot
+ * be armed), -ENODEV (the module is being removed).
  */
 int crs_policy_set(struct sk_buff *skb, struct genl_info *info)
 {

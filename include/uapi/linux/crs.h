@@ -31,7 +31,19 @@
  *   reader sees either the old or the new policy, never a mix.
  *   Errors: -EINVAL (bad attribute, extack names it), -E2BIG (over the
  *   rule limit), -ENOENT (APPEND without a started series), -ENOMEM,
- *   -EOPNOTSUPP (unknown flag bits).
+ *   -EOPNOTSUPP (unknown flag bits), -ENOSPC (too many policies: module
+ *   parameter max_policies), -EBUSY (too many series in progress, or
+ *   the system call hooks, see below, cannot be armed), -ENODEV (the
+ *   module is being removed).
+ *
+ *   System call hooks: the hooks on the system call dispatchers (every
+ *   system call of the host) are armed only while a bound container
+ *   needs them: its policy has SYSCALL rules or a DENY
+ *   defaultSyscallAction, or it is learning. SET_POLICY, APPLY and
+ *   SET_CONTAINER arm them before the change they make takes effect;
+ *   they are disarmed once no container has needed them for
+ *   syscall_hooks_idle_secs (module parameter, seconds, default 10).
+ *   CRS_STATUS_A_HOOKS counts them only while armed.
  *
  * CRS_CMD_GET_POLICY: dump only (NLM_F_DUMP). With CRS_A_POLICY
  *   {CRS_POLICY_A_NAME}: that policy (-ENOENT if unknown); without it:
@@ -59,7 +71,8 @@
  *   which returns them to a new container's: no policy mode override,
  *   log mode CRS_LOG_POLICY_MONITOR_DENY, learning off.
  *   -ESRCH no such pid, -ENOENT no such policy, -EPERM initial pid
- *   namespace without CRS_APPLY_F_HOST.
+ *   namespace without CRS_APPLY_F_HOST; -EBUSY, -ENODEV as for
+ *   SET_POLICY's system call hooks.
  *
  * CRS_CMD_DETACH: CRS_A_CONTAINER {CRS_CONTAINER_A_PID}: unbinds the
  *   container PID resolves to. -ENOENT if none.

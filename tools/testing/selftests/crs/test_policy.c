@@ -441,36 +441,128 @@ static int hooks_installed(void)
 	return p ? atoi(p + 7) : -1;
 }
 
-/*
- * The hooks, the syscall dispatchers included, are installed at load and
- * stay for the module's life: binding and unbinding containers patches
- * no kernel text (doing so under load hung the test VM's CPUs), and
- * kernel.ftrace_enabled cannot be set to 0 while they are (it would
- * switch every hook off: a bypass for root on the host).
- */
-TEST(hooks_stay_installed_while_containers_come_and_go)
+/* Whether FUNC is hooked now (ftrace's list of functions with a callback). */
+static bool hooked(const char *func)
 {
-	int loaded, bound;
-	pid_t nested, init;
+	return crs_sh(NULL, 0, "grep -q '^%s ' /sys/kernel/debug/tracing/enabled_functions",
+		      func) == 0;
+}
 
-	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s/policies/batch-job.json",
-			    crs_crsnl(), top()));
-	loaded = hooks_installed();
-	EXPECT_LE(16, loaded);
+/* Waits until the system call hooks are disarmed; whether they were. */
+static bool syscall_hooks_gone(void)
+{
+	int i;
+
+	/* two idle checks of 1 s each; generous for a slow kernel */
+	for (i = 0; i < 3000; i++) {
+		if (!hooked("x64_sys_call"))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+#define NOSYS_POLICY "/tmp/crs-test-nosys.json"
+#define MKDIR_POLICY "/tmp/crs-test-mkdir.json"
+
+/*
+ * The system call dispatch hooks (every system call of the host) are
+ * armed only while a bound container needs them: a policy with SYSCALL
+ * rules or learning. Arming happens before apply, a policy push or
+ * learning on returns, so the very next call is judged; disarming waits
+ * for syscall_hooks_idle_secs without a container needing them. The
+ * other hooks stay for the module's life, and kernel.ftrace_enabled
+ * cannot be set to 0 while they are (it would switch every hook off:
+ * a bypass for root on the host).
+ */
+TEST(syscall_hooks_are_armed_only_while_a_container_needs_them)
+{
+	const char *crsnl = crs_crsnl();
+	int others, all;
+	pid_t nested, init;
+	char out[4096];
+
+	ASSERT_EQ(0, write_file(NOSYS_POLICY,
+		"{\"name\": \"t-nosys\", \"policyMode\": \"ACTIVE\", \"rules\": [\n"
+		" {\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\", \"file\": \"/etc/shadow\", \"action\": \"DENY\"}]}\n"));
+	ASSERT_EQ(0, write_file(MKDIR_POLICY,
+		"{\"name\": \"t-nosys\", \"policyMode\": \"ACTIVE\", \"rules\": [\n"
+		" {\"name\": \"m\", \"ruleType\": \"SYSCALL\", \"program\": \"*\", \"syscall\": \"mkdir\", \"action\": \"DENY\"},\n"
+		" {\"name\": \"m2\", \"ruleType\": \"SYSCALL\", \"program\": \"*\", \"syscall\": \"mkdirat\", \"action\": \"DENY\"}]}\n"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "echo 1 > /sys/module/crs/parameters/syscall_hooks_idle_secs"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s/policies/batch-job.json", crsnl, top()));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s", crsnl, NOSYS_POLICY));
+
+	/* nothing bound: only the others */
+	ASSERT_TRUE(syscall_hooks_gone());
+	others = hooks_installed();
+	EXPECT_LE(16, others);
+	EXPECT_TRUE(hooked("security_file_open"));
 	/* root cannot switch every hook off through ftrace's sysctl */
 	EXPECT_NE(0, crs_sh(NULL, 0, "sysctl -qw kernel.ftrace_enabled=0 2>/dev/null"));
 	EXPECT_EQ(0, crs_sh(NULL, 0, "grep -qx 1 /proc/sys/kernel/ftrace_enabled"));
-	EXPECT_EQ(0, crs_sh(NULL, 0, "grep -q '^x64_sys_call ' /sys/kernel/debug/tracing/enabled_functions"));
+
 	init = start_container(&nested);
 	ASSERT_GT(init, 0);
-	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply batch-job --pid %d", crs_crsnl(), init));
-	bound = hooks_installed();
-	EXPECT_EQ(loaded, bound);
-	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy detach --pid %d", crs_crsnl(), init));
-	EXPECT_EQ(loaded, hooks_installed());
-	EXPECT_EQ(0, crs_sh(NULL, 0, "grep -q '^x64_sys_call ' /sys/kernel/debug/tracing/enabled_functions"));
+
+	/* a policy without SYSCALL rules does not arm them */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply t-nosys --pid %d", crsnl, init));
+	usleep(1500000);
+	EXPECT_FALSE(hooked("x64_sys_call"));
+	EXPECT_EQ(others, hooks_installed());
+
+	/* replacing it with one that has them arms them before push returns */
+	EXPECT_NE(0, crs_sh(out, sizeof(out), "%s policy push %s && nsenter -t %d -p -- mkdir /tmp/crs-test-denied 2>&1",
+			    crsnl, MKDIR_POLICY, init));
+	EXPECT_NE(NULL, strstr(out, "Operation not permitted")) TH_LOG("%s", out);
+	EXPECT_TRUE(hooked("x64_sys_call"));
+	all = hooks_installed();
+	EXPECT_LT(others, all);
+	EXPECT_NE(0, access("/tmp/crs-test-denied", F_OK));
+	/* while needed they stay, idle checks or not */
+	usleep(2500000);
+	EXPECT_TRUE(hooked("x64_sys_call"));
+
+	/* detached: disarmed after the idle period */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy detach --pid %d", crsnl, init));
+	EXPECT_TRUE(syscall_hooks_gone());
+	EXPECT_EQ(others, hooks_installed());
+
+	/* apply arms them before it returns: the next call is judged */
+	EXPECT_NE(0, crs_sh(out, sizeof(out), "%s policy apply t-nosys --pid %d && nsenter -t %d -p -- mkdir /tmp/crs-test-denied 2>&1",
+			    crsnl, init, init));
+	EXPECT_NE(NULL, strstr(out, "Operation not permitted")) TH_LOG("%s", out);
+	EXPECT_NE(0, access("/tmp/crs-test-denied", F_OK));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy detach --pid %d", crsnl, init));
+	EXPECT_TRUE(syscall_hooks_gone());
+
+	/* learning needs them too */
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s", crsnl, NOSYS_POLICY));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply t-nosys --pid %d", crsnl, init));
+	EXPECT_FALSE(hooked("x64_sys_call"));
+	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s container set --pid %d --learning on 2>&1",
+			    crsnl, init)) TH_LOG("%s", out);
+	EXPECT_TRUE(hooked("x64_sys_call"));
+	/* the container's death (no detach) lets them go too */
 	stop_container(init);
-	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crs_crsnl()));
+	EXPECT_TRUE(syscall_hooks_gone());
+	EXPECT_EQ(others, hooks_installed());
+	EXPECT_TRUE(hooked("security_file_open"));
+
+	rmdir("/tmp/crs-test-denied");
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete t-nosys", crsnl));
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crsnl));
+	crs_sh(NULL, 0, "echo 10 > /sys/module/crs/parameters/syscall_hooks_idle_secs");
 }
 
 TEST_HARNESS_MAIN
