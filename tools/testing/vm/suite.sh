@@ -17,7 +17,9 @@ tests=("$@")
 for t in "${tests[@]}"; do
 	[ -x "$t" ] && [ -f "$t" ] || continue
 	echo "# ===== $t"
+	s0=$SECONDS
 	"./$t" || fail=1
+	echo "# ===== $t: $((SECONDS - s0)) s"
 	lsmod | grep -q '^crs ' || insmod "$CRS_KO"
 done
 # leave no state behind that would hold the module; a dead container's
