@@ -206,7 +206,7 @@ static int crs_put_rule(struct sk_buff *skb, const struct crs_rule *r,
 			bool stats)
 {
 	struct nlattr *nest = nla_nest_start(skb, CRS_RULES_A_RULE);
-	int i, cpu;
+	int i;
 
 	if (!nest)
 		return -EMSGSIZE;
@@ -276,20 +276,14 @@ static int crs_put_rule(struct sk_buff *skb, const struct crs_rule *r,
 		}
 	}
 	if (stats) {
-		struct crs_hits sum = {};
-
-		for_each_possible_cpu(cpu) {
-			struct crs_hits *h = per_cpu_ptr(r->hits, cpu);
-
-			sum.allowed += READ_ONCE(h->allowed);
-			sum.denied += READ_ONCE(h->denied);
-			sum.monitored += READ_ONCE(h->monitored);
-		}
-		if (nla_put_u64_64bit(skb, CRS_RULE_A_HITS_ALLOWED, sum.allowed,
+		if (nla_put_u64_64bit(skb, CRS_RULE_A_HITS_ALLOWED,
+				      atomic64_read(&r->hits->allowed),
 				      CRS_RULE_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_DENIED, sum.denied,
+		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_DENIED,
+				      atomic64_read(&r->hits->denied),
 				      CRS_RULE_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_MONITOR, sum.monitored,
+		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_MONITOR,
+				      atomic64_read(&r->hits->monitored),
 				      CRS_RULE_A_PAD))
 			goto err;
 	}

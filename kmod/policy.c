@@ -118,7 +118,6 @@ static void crs_rule_clear(struct crs_rule *r)
 	kfree(r->program);
 	kfree(r->file);
 	kfree(r->syscall_name);
-	free_percpu(r->hits);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -134,6 +133,7 @@ static void crs_policy_free_now(struct crs_policy *p)
 	for (i = 0; i < p->nrules; i++)
 		crs_rule_clear(&p->rules[i]);
 	kvfree(p->rules);
+	kvfree(p->hits);
 	kfree(p->description);
 	kfree(p);
 }
@@ -661,14 +661,13 @@ static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extac
 	ret = crs_check_names(p, extack);
 	if (ret)
 		goto err;
-	for (i = 0; i < p->nrules; i++) {
-		p->rules[i].hits = alloc_percpu_gfp(struct crs_hits,
-						    GFP_KERNEL_ACCOUNT);
-		if (!p->rules[i].hits) {
-			ret = -ENOMEM;
-			goto err;
-		}
+	p->hits = kvcalloc(p->nrules, sizeof(*p->hits), GFP_KERNEL_ACCOUNT);
+	if (!p->hits && p->nrules) {
+		ret = -ENOMEM;
+		goto err;
 	}
+	for (i = 0; i < p->nrules; i++)
+		p->rules[i].hits = &p->hits[i];
 	ret = crs_file_compile(p, extack);
 	if (!ret)
 		ret = crs_net_compile(p, extack);
@@ -676,7 +675,7 @@ static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extac
 		ret = crs_syscall_compile(p, extack);
 	if (ret)
 		goto err;
-	p->mem += sizeof(*p) + p->nrules * (sizeof(struct crs_hits) * num_possible_cpus());
+	p->mem += sizeof(*p) + p->nrules * sizeof(*p->hits);
 
 	slot = crs_policy_slot_find(p->name);
 	if (!slot) {

@@ -207,19 +207,19 @@ bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
 	case CRS_OUTCOME_DENIED:
 		this_cpu_inc(c->stats->denied);
 		if (rule)
-			this_cpu_inc(rule->hits->denied);
+			atomic64_inc(&rule->hits->denied);
 		percpu_counter_inc(&crs_stats.denied);
 		break;
 	case CRS_OUTCOME_MONITOR:
 		this_cpu_inc(c->stats->monitored);
 		if (rule)
-			this_cpu_inc(rule->hits->monitored);
+			atomic64_inc(&rule->hits->monitored);
 		percpu_counter_inc(&crs_stats.monitored);
 		break;
 	default:
 		this_cpu_inc(c->stats->allowed);
 		if (rule)
-			this_cpu_inc(rule->hits->allowed);
+			atomic64_inc(&rule->hits->allowed);
 		percpu_counter_inc(&crs_stats.allowed);
 		break;
 	}
