@@ -608,6 +608,22 @@ bool crs_containers_need_syscalls(void)
 }
 
 /**
+ * crs_containers_learning() - is a bound container learning?
+ *
+ * Context: crs_lock held. Return: true or false.
+ */
+bool crs_containers_learning(void)
+{
+	struct crs_container *c;
+
+	lockdep_assert_held(&crs_lock);
+	list_for_each_entry(c, &crs_containers, list)
+		if (READ_ONCE(c->learning))
+			return true;
+	return false;
+}
+
+/**
  * crs_container_unbind() - unbind and free (after a grace period) @c
  * @c: a bound container
  *

@@ -283,6 +283,7 @@ static __always_inline bool crs_ctx_maybe(void)
 #define crs_ctx_get(ctx) __cond_lock(RCU, crs_ctx_maybe() && __crs_ctx_get(ctx))
 void crs_container_reap(void);
 bool crs_containers_need_syscalls(void);
+bool crs_containers_learning(void);
 
 /* Whether containers bound to @p need the system call dispatch hooks. */
 static inline bool crs_policy_needs_syscalls(const struct crs_policy *p)
@@ -354,6 +355,9 @@ void crs_net_detach(struct crs_container *c);
 /* syscall.c */
 int crs_syscall_compile(struct crs_policy *p, struct netlink_ext_ack *extack);
 void crs_syscall_free(struct crs_policy *p);
+void crs_syscall_note(const struct crs_policy *p);
+void crs_syscall_note_all(void);
+void crs_syscall_refresh(void);
 
 /* event.c */
 int crs_event_init(void);

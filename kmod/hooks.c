@@ -486,6 +486,7 @@ static void crs_syscall_idle(struct work_struct *work)
 	mutex_lock(&crs_lock);
 	if (!o->armed || crs_hooks_dead)
 		goto out;
+	crs_syscall_refresh();		/* learning may have stopped */
 	need = crs_containers_need_syscalls();
 	if (need || crs_syscall_wanted) {
 		crs_syscall_wanted = need;

@@ -570,8 +570,10 @@ static int crs_container_arm_syscalls(struct crs_policy_slot *slot,
 					     lockdep_is_held(&crs_lock)) : NULL;
 	need = crs_policy_needs_syscalls(p);
 	if (tb[CRS_CONTAINER_A_LEARNING] &&
-	    nla_get_u8(tb[CRS_CONTAINER_A_LEARNING]))
+	    nla_get_u8(tb[CRS_CONTAINER_A_LEARNING])) {
+		crs_syscall_note_all();		/* it records every call */
 		need = true;
+	}
 	if (!need)
 		return 0;
 	ret = crs_hooks_syscall_arm();

@@ -676,6 +676,7 @@ static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extac
 	if (ret)
 		goto err;
 	p->mem += sizeof(*p) + p->nrules * sizeof(*p->hits);
+	crs_syscall_note(p);
 
 	slot = crs_policy_slot_find(p->name);
 	if (!slot) {
@@ -707,6 +708,7 @@ static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extac
 		p->generation = old->generation + 1;
 		rcu_assign_pointer(slot->policy, p);
 		crs_policy_free_rcu(old);
+		crs_syscall_refresh();
 	}
 	crs_policies_gen++;
 	return 0;
@@ -844,6 +846,7 @@ int crs_policy_del(const char *name, bool force, struct netlink_ext_ack *extack)
 	list_del(&slot->node);
 	crs_npolicies--;
 	crs_policies_gen++;
+	crs_syscall_refresh();
 	crs_policy_free_rcu(rcu_dereference_protected(slot->policy,
 						      lockdep_is_held(&crs_lock)));
 	kfree_rcu(slot, rcu);

@@ -63,6 +63,20 @@ struct crs_syscall_table {
 	bool can_deny;			/* a DENY rule or a DENY default */
 };
 
+/*
+ * What every stored policy together judges, per architecture: the
+ * numbers some usable rule names (crs_sys_any) and whether some policy
+ * or learning container judges every number (crs_sys_all: a DENY
+ * defaultSyscallAction, or learning). A call outside both is allowed at
+ * the hook before the container lookup, as the container's own table
+ * would allow it: most calls of a governed task pay only this test.
+ * Written under crs_lock: grown before a policy or learning is
+ * published (crs_syscall_note(), crs_syscall_note_all()), recomputed
+ * exactly after (crs_syscall_refresh()).
+ */
+static unsigned long crs_sys_any[__CRS_SYS_ARCH_MAX][BITS_TO_LONGS(CRS_NR_SYSCALLS)];
+static bool crs_sys_all;
+
 static const u8 crs_sys_uapi_arch[__CRS_SYS_ARCH_MAX] = {
 	[CRS_SYS_X86_64] = CRS_ARCH_X86_64,
 	[CRS_SYS_I386] = CRS_ARCH_I386,
@@ -239,6 +253,84 @@ err:
 	return ret;
 }
 
+/* Sets, atomically, the bits of @src in @dst (readers test them any time). */
+static void crs_sys_or(unsigned long *dst, const unsigned long *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < BITS_TO_LONGS(CRS_NR_SYSCALLS); i++)
+		if (src[i] & ~READ_ONCE(dst[i]))
+			WRITE_ONCE(dst[i], dst[i] | src[i]);
+}
+
+/**
+ * crs_syscall_note() - let the calls @p judges reach its table
+ * @p: a compiled policy about to be published
+ *
+ * Context: crs_lock held, before @p is published.
+ */
+void crs_syscall_note(const struct crs_policy *p)
+{
+	const struct crs_syscall_table *t = p->sys;
+	int a;
+
+	lockdep_assert_held(&crs_lock);
+	if (!t)
+		return;
+	if (t->def != CRS_ACTION_ALLOW)
+		crs_syscall_note_all();
+	for (a = 0; a < __CRS_SYS_ARCH_MAX; a++)
+		crs_sys_or(crs_sys_any[a], t->arch[a].named);
+	smp_mb();	/* the bits before the policy that needs them */
+}
+
+/**
+ * crs_syscall_note_all() - let every call reach the container lookup
+ *
+ * Before learning is switched on: it records every call.
+ *
+ * Context: crs_lock held.
+ */
+void crs_syscall_note_all(void)
+{
+	lockdep_assert_held(&crs_lock);
+	WRITE_ONCE(crs_sys_all, true);
+	smp_mb();
+}
+
+/**
+ * crs_syscall_refresh() - recompute what the stored policies judge
+ *
+ * After a policy was replaced or deleted, or learning switched off: the
+ * numbers no stored policy names any more are allowed at the hook again.
+ *
+ * Context: crs_lock held.
+ */
+void crs_syscall_refresh(void)
+{
+	unsigned long any[__CRS_SYS_ARCH_MAX][BITS_TO_LONGS(CRS_NR_SYSCALLS)] = {};
+	const struct crs_syscall_table *t;
+	struct crs_policy_slot *slot;
+	bool all = crs_containers_learning();
+	unsigned int a, i;
+
+	lockdep_assert_held(&crs_lock);
+	list_for_each_entry(slot, &crs_policies, node) {
+		t = rcu_dereference_protected(slot->policy,
+					      lockdep_is_held(&crs_lock))->sys;
+		if (!t)
+			continue;
+		all |= t->def != CRS_ACTION_ALLOW;
+		for (a = 0; a < __CRS_SYS_ARCH_MAX; a++)
+			bitmap_or(any[a], any[a], t->arch[a].named,
+				  CRS_NR_SYSCALLS);
+	}
+	WRITE_ONCE(crs_sys_all, all);
+	for (a = 0; a < __CRS_SYS_ARCH_MAX; a++)
+		for (i = 0; i < BITS_TO_LONGS(CRS_NR_SYSCALLS); i++)
+			WRITE_ONCE(crs_sys_any[a][i], any[a][i]);
+}
+
 /**
  * crs_syscall_free() - free what crs_syscall_compile() built
  * @p: the policy; no reader may see it any more
@@ -410,6 +502,10 @@ static unsigned int crs_sys_check(int arch, const struct pt_regs *u,
 	bool deny = false, learning;
 	u8 action = CRS_ACTION_ALLOW;
 
+	/* judged by no stored policy: what every table would answer */
+	if (nr < CRS_NR_SYSCALLS && !READ_ONCE(crs_sys_all) &&
+	    !test_bit(nr, crs_sys_any[arch]))
+		return 0;
 	if (!crs_ctx_get(&ctx))
 		return 0;
 	t = ctx.p ? ctx.p->sys : NULL;

@@ -607,4 +607,85 @@ TEST(syscall_hooks_are_armed_only_while_a_container_needs_them)
 	crs_sh(NULL, 0, "echo 10 > /sys/module/crs/parameters/syscall_hooks_idle_secs");
 }
 
+/* Writes policy NAME with one SYSCALL DENY rule per name in @calls. */
+static int write_deny_policy(const char *path, const char *name,
+			     const char *const *calls, const char *def)
+{
+	FILE *f = fopen(path, "w");
+	int i;
+
+	if (!f)
+		return -1;
+	fprintf(f, "{\"name\": \"%s\", \"defaultSyscallAction\": \"%s\", \"rules\": [", name, def);
+	for (i = 0; calls[i]; i++)
+		fprintf(f, "%s{\"name\": \"d%d\", \"ruleType\": \"SYSCALL\", \"program\": \"*\", "
+			"\"syscall\": \"%s\", \"action\": \"DENY\"}", i ? "," : "", i, calls[i]);
+	fprintf(f, "]}\n");
+	return fclose(f);
+}
+
+/*
+ * In the container, mkdir of a new directory and rmdir of one the host
+ * made: "mkdir=STATUS rmdir=STATUS" (0: it worked).
+ */
+static void mkdir_rmdir(pid_t init, char *out, size_t len)
+{
+	crs_sh(NULL, 0, "rm -rf /tmp/crs-pf; mkdir -p /tmp/crs-pf2");
+	crs_sh(out, len, "nsenter -t %d -p -- sh -c 'mkdir /tmp/crs-pf 2>/dev/null; m=$?; "
+	       "rmdir /tmp/crs-pf2 2>/dev/null; echo mkdir=$m rmdir=$?'", init);
+	out[strcspn(out, "\n")] = '\0';
+	crs_sh(NULL, 0, "rm -rf /tmp/crs-pf /tmp/crs-pf2");
+}
+
+/*
+ * Calls that no stored policy names are allowed at the hook before the
+ * container lookup; what a policy names must reach its table the moment
+ * it is pushed or replaced, stop doing so when no policy names it, and
+ * a default-DENY policy or learning must see every call.
+ */
+TEST(calls_no_policy_names_are_allowed_early_and_exactly)
+{
+	static const char *const mk[] = { "mkdir", "mkdirat", NULL };
+	static const char *const rm[] = { "rmdir", NULL };
+	static const char *const none[] = { NULL };
+	const char *crsnl = crs_crsnl();
+	pid_t nested, init;
+	char out[4096];
+
+	init = start_container(&nested);
+	ASSERT_GT(init, 0);
+	ASSERT_EQ(0, write_deny_policy("/tmp/pf-a.json", "pf-a", mk, "ALLOW"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push /tmp/pf-a.json", crsnl));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy apply pf-a --pid %d", crsnl, init));
+	mkdir_rmdir(init, out, sizeof(out));
+	EXPECT_STREQ("mkdir=1 rmdir=0", out);
+	/* replaced: rmdir is judged at once, mkdir no longer denied */
+	ASSERT_EQ(0, write_deny_policy("/tmp/pf-a.json", "pf-a", rm, "ALLOW"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push /tmp/pf-a.json", crsnl));
+	mkdir_rmdir(init, out, sizeof(out));
+	EXPECT_STREQ("mkdir=0 rmdir=1", out);
+	/* another stored policy naming mkdir changes nothing here */
+	ASSERT_EQ(0, write_deny_policy("/tmp/pf-b.json", "pf-b", mk, "ALLOW"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push /tmp/pf-b.json", crsnl));
+	mkdir_rmdir(init, out, sizeof(out));
+	EXPECT_STREQ("mkdir=0 rmdir=1", out);
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete pf-b", crsnl));
+	mkdir_rmdir(init, out, sizeof(out));
+	EXPECT_STREQ("mkdir=0 rmdir=1", out);
+	/* default DENY: every call is judged, named or not (true dies) */
+	ASSERT_EQ(0, write_deny_policy("/tmp/pf-a.json", "pf-a", none, "DENY"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push /tmp/pf-a.json", crsnl));
+	EXPECT_NE(0, crs_sh(NULL, 0, "nsenter -t %d -p -- /bin/true", init));
+	/* back to no SYSCALL rule and learning: calls no policy names are learned */
+	ASSERT_EQ(0, write_deny_policy("/tmp/pf-a.json", "pf-a", none, "ALLOW"));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push /tmp/pf-a.json", crsnl));
+	ASSERT_EQ(0, crs_sh(NULL, 0, "%s container set --pid %d --learning on", crsnl, init));
+	mkdir_rmdir(init, out, sizeof(out));
+	EXPECT_STREQ("mkdir=0 rmdir=0", out);
+	EXPECT_EQ(0, crs_sh(out, sizeof(out), "%s learn show --pid %d 2>&1 | grep -w rmdir",
+			    crsnl, init)) TH_LOG("%s", out);
+	stop_container(init);
+	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete pf-a --force", crsnl));
+}
+
 TEST_HARNESS_MAIN
