@@ -22,6 +22,9 @@
  *                 rule (10,000 READ rules): the system call hooks are
  *                 disarmed (module parameter syscall_hooks_idle_secs=1)
  *   read-10000-nomatch  the worker governed by that policy
+ *   unnamed-10-nomatch  the worker under 10 rules of each type, none
+ *                 matching, once the "match" policies are deleted: no
+ *                 stored policy names the loop's calls
  *   crs-N-M       the caller governed: a worker in its own pid namespace
  *                 bound to a policy of N rules of each type, none of the
  *                 loop's type matching its call (M = nomatch) or N-1 of
@@ -831,6 +834,21 @@ static void round_run(int r)
 	for (l = 0; l < NLOOPS; l++)
 		report(r, l, "read-10000-nomatch", worker_run(&w, l));
 	phase(r, "read");
+	/*
+	 * Governed by 10 rules of each type, none matching, with the
+	 * "match" policies deleted: then no stored policy names the loops'
+	 * calls (getppid, openat, close), which crs allows before the
+	 * container lookup.
+	 */
+	for (i = 0; i < NCOUNTS; i++) {
+		policy_name(name, sizeof(name), "mixed", counts[i], 1);
+		sh("%s/crsnl policy delete %s", top, name);
+	}
+	policy_name(name, sizeof(name), "mixed", 10, 0);
+	apply(name, w.pid, "--log-mode NONE");
+	for (l = 0; l < NLOOPS; l++)
+		report(r, l, "unnamed-10-nomatch", worker_run(&w, l));
+	phase(r, "unnamed");
 	sh("%s/crsnl policy detach --pid %d", top, (int)w.pid);
 	worker_stop(&w);
 	rmmod();

@@ -115,7 +115,7 @@ def arms_of(loop):
     arms = ["base", "idle", "host", "hostread"]
     for n in COUNTS:
         arms += [f"crs-{n}-nomatch", f"crs-{n}-match"]
-    arms += ["read-10000-nomatch"]
+    arms += ["read-10000-nomatch", "unnamed-10-nomatch"]
     if loop == "getppid":
         for n in COUNTS:
             arms += [f"seccomp-{n}-nomatch", f"seccomp-{n}-match"]
@@ -131,6 +131,7 @@ ARM_DESC = {
     "host": "module loaded, caller on the host, a container bound",
     "hostread": "module loaded, caller on the host, a container bound to 10,000 READ rules (no SYSCALL rule)",
     "read-10000-nomatch": "crs governed, 10,000 READ rules and no SYSCALL rule, none match",
+    "unnamed-10-nomatch": "crs governed, 10 rules of each type, none match, the call named by no stored policy",
 }
 
 
@@ -282,7 +283,8 @@ def main():
     tgt("open+close, host caller, a container with SYSCALL rules bound / no module", "open", "host", "base", 1.01)
     tgt("getppid, host caller, a container without SYSCALL rules bound / no module", "getppid", "hostread", "base", 1.02)
     tgt("open+close, host caller, a container without SYSCALL rules bound / no module", "open", "hostread", "base", 1.01)
-    tgt("getppid governed, not named by any rule, 10 rules / no module", "getppid", "crs-10-nomatch", "base", 1.10)
+    tgt("getppid governed, named by no stored policy, 10 rules / no module", "getppid", "unnamed-10-nomatch", "base", 1.10)
+    tgt("getppid governed, named by another stored policy, 10 rules / no module", "getppid", "crs-10-nomatch", "base", 1.10)
     tgt("open+close governed, 10 rules, none match / no module", "open", "crs-10-nomatch", "base", 1.05)
     tgt("open+close governed, 10,000 rules, none match / no module", "open", "crs-10000-nomatch", "base", 1.08)
     tgt("open+close governed, 10,000 rules / 10 rules (none match)", "open", "crs-10000-nomatch", "crs-10-nomatch", 1.03)
