@@ -295,7 +295,7 @@ void crs_syscall_note_all(void)
 {
 	lockdep_assert_held(&crs_lock);
 	WRITE_ONCE(crs_sys_all, true);
-	smp_mb();
+	smp_mb();	/* the flag before the learning setting that needs it */
 }
 
 /**
