@@ -276,19 +276,23 @@ def main():
         target(name, summ(ratios(R, loop, arm, ref)), limit,
                sn=summ(ratios(N, loop, arm, ref)))
 
-    # issue 19's targets (path lengths under -icount)
-    tgt("getppid, module loaded, no container bound / no module", "getppid", "idle", "base", 1.02)
-    tgt("open+close, module loaded, no container bound / no module", "open", "idle", "base", 1.01)
-    tgt("getppid, host caller, a container with SYSCALL rules bound / no module", "getppid", "host", "base", 1.02)
-    tgt("open+close, host caller, a container with SYSCALL rules bound / no module", "open", "host", "base", 1.01)
-    tgt("getppid, host caller, a container without SYSCALL rules bound / no module", "getppid", "hostread", "base", 1.02)
-    tgt("open+close, host caller, a container without SYSCALL rules bound / no module", "open", "hostread", "base", 1.01)
-    tgt("getppid governed, named by no stored policy, 10 rules / no module", "getppid", "unnamed-10-nomatch", "base", 1.10)
-    tgt("getppid governed, named by another stored policy, 10 rules / no module", "getppid", "crs-10-nomatch", "base", 1.10)
-    tgt("open+close governed, 10 rules, none match / no module", "open", "crs-10-nomatch", "base", 1.05)
-    tgt("open+close governed, 10,000 rules, none match / no module", "open", "crs-10000-nomatch", "base", 1.08)
-    tgt("open+close governed, 10,000 rules / 10 rules (none match)", "open", "crs-10000-nomatch", "crs-10-nomatch", 1.03)
-    tgt("open+close governed, 10,000 READ rules only / no module", "open", "read-10000-nomatch", "base", 1.08)
+    # issue 19's targets (path lengths under -icount): name, loop, arm, reference, limit
+    H = "host caller, a container with{} SYSCALL rules bound / no module"
+    G = "governed, {} / no module"
+    for t in [
+            ("getppid, module loaded, no container bound / no module", "getppid", "idle", "base", 1.02),
+            ("open+close, module loaded, no container bound / no module", "open", "idle", "base", 1.01),
+            ("getppid, " + H.format(""), "getppid", "host", "base", 1.02),
+            ("open+close, " + H.format(""), "open", "host", "base", 1.01),
+            ("getppid, " + H.format("out"), "getppid", "hostread", "base", 1.02),
+            ("open+close, " + H.format("out"), "open", "hostread", "base", 1.01),
+            ("getppid " + G.format("named by no stored policy, 10 rules"), "getppid", "unnamed-10-nomatch", "base", 1.10),
+            ("getppid " + G.format("named by another stored policy, 10 rules"), "getppid", "crs-10-nomatch", "base", 1.10),
+            ("open+close " + G.format("10 rules, none match"), "open", "crs-10-nomatch", "base", 1.05),
+            ("open+close " + G.format("10,000 rules, none match"), "open", "crs-10000-nomatch", "base", 1.08),
+            ("open+close governed, 10,000 rules / 10 rules (none match)", "open", "crs-10000-nomatch", "crs-10-nomatch", 1.03),
+            ("open+close " + G.format("10,000 READ rules only"), "open", "read-10000-nomatch", "base", 1.08)]:
+        tgt(*t)
     for loop in LOOPS:
         for m in ("nomatch", "match"):
             tgt(f"{loop}: 10,000 rules / 10 rules ({m})", loop, f"crs-10000-{m}", f"crs-10-{m}", 1.2)

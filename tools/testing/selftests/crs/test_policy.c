@@ -288,21 +288,29 @@ TEST(host_namespace_needs_host_flag)
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crs_crsnl()));
 }
 
-TEST(ten_thousand_rules_push_and_show)
+/* Policy NAME of @n READ and WRITE rules, ALLOW and DENY, in @path. */
+static int write_big_policy(const char *path, const char *name, int n)
 {
-	char out[4096];
-	FILE *f = fopen("/tmp/big.json", "w");
+	FILE *f = fopen(path, "w");
 	int i;
 
-	ASSERT_NE(NULL, f);
-	fprintf(f, "{\"name\": \"big\", \"rules\": [");
-	for (i = 0; i < 10000; i++)
+	if (!f)
+		return -1;
+	fprintf(f, "{\"name\": \"%s\", \"rules\": [", name);
+	for (i = 0; i < n; i++)
 		fprintf(f, "%s{\"name\": \"r%05d\", \"ruleType\": \"%s\", \"program\": \"*\", "
 			"\"file\": \"/srv/data/%05d/*\", \"action\": \"%s\"}",
 			i ? "," : "", i, i % 2 ? "READ" : "WRITE", i,
 			i % 3 ? "ALLOW" : "DENY");
 	fprintf(f, "]}\n");
-	fclose(f);
+	return fclose(f);
+}
+
+TEST(ten_thousand_rules_push_and_show)
+{
+	char out[4096];
+
+	ASSERT_EQ(0, write_big_policy("/tmp/big.json", "big", 10000));
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy push /tmp/big.json 2>&1",
 			    crs_crsnl())) TH_LOG("%s", out);
 	ASSERT_EQ(0, crs_sh(out, sizeof(out),
@@ -339,16 +347,8 @@ TEST(rule_counters_take_no_per_cpu_memory)
 {
 	long before, after, ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	char out[4096];
-	FILE *f = fopen("/tmp/percpu.json", "w");
-	int i;
 
-	ASSERT_NE(NULL, f);
-	fprintf(f, "{\"name\": \"percpu\", \"rules\": [");
-	for (i = 0; i < 40000; i++)
-		fprintf(f, "%s{\"name\": \"r%05d\", \"ruleType\": \"READ\", \"program\": \"*\", "
-			"\"file\": \"/srv/p/%05d\", \"action\": \"DENY\"}", i ? "," : "", i, i);
-	fprintf(f, "]}\n");
-	fclose(f);
+	ASSERT_EQ(0, write_big_policy("/tmp/percpu.json", "percpu", 40000));
 	before = percpu_kb();
 	ASSERT_LT(0, before);
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy push /tmp/percpu.json 2>&1",
