@@ -1533,6 +1533,7 @@ err:
 TEST_F_TIMEOUT(flood, a_full_listener_does_not_make_loss_records_repeat, 120)
 {
 	int n = 2, i, k, bad = 0, seen[STUCK_CTS] = { 0 };
+	uint64_t unseen;
 	struct ct ct[STUCK_CTS];
 	struct listener l = { 0 };
 	struct nl_sock *stuck;
@@ -1576,9 +1577,18 @@ TEST_F_TIMEOUT(flood, a_full_listener_does_not_make_loss_records_repeat, 120)
 		json_object_put(j);
 	}
 	TH_LOG("gaps announced %llu", (unsigned long long)gaps);
-	for (i = 0; i < STUCK_CTS; i++)
-		EXPECT_EQ(1, seen[i]);
+	/*
+	 * Never twice; a record sent before this listener joined (the
+	 * stuck one was listening: on a slow kernel the two joins are far
+	 * apart) reaches it only as part of a gap (a gap counts missed
+	 * messages), so what it did not see is covered by the gaps.
+	 */
+	for (i = 0, unseen = 0; i < STUCK_CTS; i++) {
+		EXPECT_GE(1, seen[i]);
+		unseen += seen[i] ? 0 : 1;
+	}
 	EXPECT_EQ(0, bad);
+	EXPECT_LE(unseen, gaps);
 	EXPECT_GE((uint64_t)n * STUCK_CTS, gaps);
 	listener_stop(&l, true);
 	nl_socket_free(stuck);
