@@ -152,7 +152,7 @@ static struct crs_hook_ops *const crs_all_ops[] = {
 static unsigned int syscall_hooks_idle_secs = 10;
 module_param(syscall_hooks_idle_secs, uint, 0644);
 MODULE_PARM_DESC(syscall_hooks_idle_secs,
-		 "seconds without a container that needs the system call dispatch hooks before they are disarmed (default 10, at least 1)");
+		 "seconds without a container that needs the system call dispatch hooks before they are disarmed (default 10, 1 to 3600)");
 
 /*
  * Landing functions: the hooked function's call is redirected here with
@@ -470,7 +470,7 @@ static DECLARE_DELAYED_WORK(crs_syscall_idle_work, crs_syscall_idle);
 static void crs_syscall_idle_schedule(void)
 {
 	schedule_delayed_work(&crs_syscall_idle_work,
-			      max(READ_ONCE(syscall_hooks_idle_secs), 1U) * HZ);
+			      clamp(READ_ONCE(syscall_hooks_idle_secs), 1U, 3600U) * HZ);
 }
 
 /*
@@ -493,7 +493,20 @@ static void crs_syscall_idle(struct work_struct *work)
 		crs_syscall_idle_schedule();
 		goto out;
 	}
-	crs_hook_ops_stop(o);
+	/*
+	 * One attempt: if ftrace refuses (it is dead after an
+	 * ftrace_bug()), the hooks stay armed and judging, and crs_lock is
+	 * not held forever as crs_hook_ops_disarm() would at unload.
+	 */
+	WRITE_ONCE(o->stopping, true);
+	synchronize_rcu();
+	if (unregister_ftrace_function(&o->ops)) {
+		pr_err_once("cannot disarm the system call hooks: they stay armed\n");
+		WRITE_ONCE(o->stopping, false);
+		crs_syscall_idle_schedule();
+	} else {
+		WRITE_ONCE(o->armed, false);
+	}
 out:
 	mutex_unlock(&crs_lock);
 }
