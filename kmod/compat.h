@@ -90,4 +90,42 @@ static inline struct file *crs_get_file_rcu(struct file __rcu **fp)
 #endif
 }
 
+/**
+ * crs_file_is_backing() - is @f a stacking file system's backing file?
+ * @f: an open file
+ *
+ * Since 6.6 overlayfs opens the real file of a layer as a backing file
+ * (FMODE_BACKING) for every open of one of its files; the open the task
+ * made, of the overlay file, has already been judged.
+ *
+ * Return: true for a backing file.
+ */
+static inline bool crs_file_is_backing(const struct file *f)
+{
+#ifdef FMODE_BACKING
+	return f->f_mode & FMODE_BACKING;
+#else
+	return false;
+#endif
+}
+
+/**
+ * crs_file_user_path() - the path the task reached @f by
+ * @f: an open file
+ *
+ * A backing file's own f_path is the layer's (since 6.8), on a private
+ * mount no root reaches; a mapping of an overlay file has the backing
+ * file as its vm_file. file_user_path() gives the overlay's path.
+ *
+ * Return: the path to name @f by.
+ */
+static inline const struct path *crs_file_user_path(const struct file *f)
+{
+#ifdef CRS_HAVE_FILE_USER_PATH
+	return file_user_path(f);
+#else
+	return &f->f_path;
+#endif
+}
+
 #endif /* _CRS_COMPAT_H */

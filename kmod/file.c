@@ -1409,7 +1409,8 @@ int crs_hook_file_open(struct pt_regs *regs)
 
 	if (!crs_ctx_get(&ctx))
 		return 0;
-	if (!crs_governed(&ctx))
+	/* overlayfs's own open of a layer: the task's open was judged */
+	if (!crs_governed(&ctx) || crs_file_is_backing(f))
 		goto out;
 	/* on 6.1 an exec open has __FMODE_EXEC in f_flags, not f_mode */
 	rd = (f->f_mode & FMODE_READ) && !(f->f_mode & FMODE_EXEC) &&
@@ -1574,20 +1575,26 @@ NOKPROBE_SYMBOL(crs_hook_path_rename);
  */
 static bool crs_decide_mapped(struct crs_ctx *ctx, struct file *f)
 {
+	const struct path *user = crs_file_user_path(f);
 	struct mm_struct *mm = current->mm;
 	struct file *exe;
 	bool own;
 
-	/* the program's own binary: judged when it was exec'd */
+	/*
+	 * the program's own binary: judged when it was exec'd (an overlay
+	 * file's mapping holds the layer's file: compare what the task
+	 * opened, the overlay's inode, as the exec did)
+	 */
 	rcu_read_lock();
 	exe = mm ? rcu_dereference(mm->exe_file) : NULL;
-	own = exe && file_inode(exe) == file_inode(f);
+	own = exe && (file_inode(exe) == file_inode(f) ||
+		      file_inode(exe) == d_inode(user->dentry));
 	rcu_read_unlock();
 	if (own)
 		return false;
 	return crs_file_decide(ctx, CRS_FK_EXEC,
-			       crs_path(ctx, &f->f_path, crs_path_buf(CRS_BUF_A)),
-			       file_inode(f));
+			       crs_path(ctx, user, crs_path_buf(CRS_BUF_A)),
+			       d_inode(user->dentry));
 }
 
 /* security_mmap_file(struct file *file, unsigned long prot, flags) */
