@@ -413,6 +413,46 @@ static bool crs_root_is_current(struct fs_struct *fs, const struct path *root)
 	return same;
 }
 
+/* The host's root (init's): where a file handed in from outside is named */
+static struct path crs_host_root;
+
+/*
+ * Is @path reached from @root (the container's), or else from the host's
+ * root? The second is a file a runtime handed in from outside the
+ * container (runc's exec.fifo, reopened through /proc/self/fd after its
+ * pivot_root), named by its host path as before. A mount of a mount
+ * namespace the container made (unshare -Urm) or a detached one is
+ * reached by neither, whichever way the task got to it: its own root
+ * there, /proc/PID/root of a task there, a descriptor passed from there.
+ */
+static bool crs_path_reached(const struct path *path, const struct path *root)
+{
+	/* the container's own root mount: no mount_lock (path_is_under()) */
+	if (path->mnt == root->mnt && is_subdir(path->dentry, root->dentry))
+		return true;
+	return path_is_under(path, root) || path_is_under(path, &crs_host_root);
+}
+
+/*
+ * Is a file system acting for current with credentials of its own?
+ * overlayfs copying a file up, or reading a layer's directory, opens the
+ * layers' files on private mounts that no root reaches, under its
+ * mounter's credentials; the task's own access was judged at the overlay.
+ * io_uring also runs a request under other credentials (a registered
+ * personality), so a task with an io_uring, or an io_uring worker, is
+ * never taken for one.
+ */
+static bool crs_fs_acting(void)
+{
+	if (current->cred == current->real_cred)
+		return false;
+#ifdef CONFIG_IO_URING
+	if (current->io_uring || (current->flags & PF_IO_WORKER))
+		return false;
+#endif
+	return true;
+}
+
 /**
  * crs_d_path_from() - d_path() of @path from @root instead of current's
  * @root: the root to name from
@@ -420,18 +460,24 @@ static bool crs_root_is_current(struct fs_struct *fs, const struct path *root)
  * @buf: buffer
  * @buflen: its size
  *
- * d_path() runs with an fs_struct holding @root lent to current
- * (task_lock() keeps other tasks, which read task->fs under it, from
- * seeing it; d_path() only reads the root from it). A file @root does
- * not reach (a mount of another mount namespace, a detached mount) has
- * no name. Pseudo files (pipes, sockets, anonymous inodes) and files of
+ * When @root is current's root, d_path(); otherwise d_path() runs with an
+ * fs_struct holding @root lent to current (task_lock() keeps other tasks,
+ * which read task->fs under it, from seeing it; d_path() only reads the
+ * root from it). Either way a file that neither @root nor the host's root
+ * reaches (a mount of another mount namespace, even one reached through
+ * /proc/PID/root or a passed descriptor; a detached mount) has no name,
+ * unless a file system opens it for the task (see crs_fs_acting()): then
+ * it keeps d_path()'s name, from its private mount's root.
+ * Pseudo files (pipes, sockets, anonymous inodes) and files of
  * kernel-internal mounts (memfd, SysV shm) keep their d_path() names.
  *
  * Context: task context, no spinlock held but RCU (and, on !PREEMPT_RT,
- * disabled preemption) allowed; does not sleep.
+ * disabled preemption) allowed; takes mount_lock (path_is_under()) for a
+ * file out of @root's mount; does not sleep.
  * Return: a pointer into @buf, or ERR_PTR: -ENAMETOOLONG, -EXDEV (not
- * under @root), -EAGAIN (not in task context, or bottom halves or
- * interrupts disabled: then it does not try).
+ * reached, see above), -EAGAIN (@root is not current's and this is not
+ * task context, or bottom halves or interrupts are disabled: then it
+ * does not try), -ENOENT (current has no fs_struct: exiting).
  */
 char *crs_d_path_from(const struct path *root, const struct path *path,
 		      char *buf, int buflen)
@@ -443,8 +489,14 @@ char *crs_d_path_from(const struct path *root, const struct path *path,
 	if ((path->dentry->d_op && path->dentry->d_op->d_dname) ||
 	    (path->mnt->mnt_flags & MNT_INTERNAL))
 		return d_path(path, buf, buflen);
+	if (!mine)
+		return ERR_PTR(-ENOENT);
+	if (crs_root_is_current(mine, root)) {
+		s = d_path(path, buf, buflen);
+		goto reached;
+	}
 	/* task_lock() is not taken with bottom halves or interrupts off */
-	if (!mine || !in_task() || softirq_count() || irqs_disabled())
+	if (!in_task() || softirq_count() || irqs_disabled())
 		return ERR_PTR(-EAGAIN);
 	memset(&fs, 0, sizeof(fs));
 	spin_lock_init(&fs.lock);
@@ -456,7 +508,8 @@ char *crs_d_path_from(const struct path *root, const struct path *path,
 	s = d_path(path, buf, buflen);
 	current->fs = mine;
 	task_unlock(current);
-	if (!IS_ERR(s) && !path_is_under(path, root))
+reached:
+	if (!IS_ERR(s) && !crs_path_reached(path, root) && !crs_fs_acting())
 		return ERR_PTR(-EXDEV);
 	return s;
 }
@@ -469,9 +522,8 @@ char *crs_d_path_from(const struct path *root, const struct path *path,
  * @buflen: its size
  *
  * The path from @c's root (see struct crs_root), whatever root current
- * has: for a task in the container's root it is d_path(); for one in
- * another (chroot, pivot_root, a new mount namespace) crs_d_path_from()
- * the container's root. While the root is pending (only the runtime
+ * has (chroot, pivot_root, a new mount namespace): crs_d_path_from() the
+ * container's root. While the root is pending (only the runtime
  * runs: its init before the pivot, createContainer hooks), current's
  * d_path(), with a file in the bundle's root file system named as the
  * container will name it: the runtime's open of ".../rootfs" is "/",
@@ -490,11 +542,8 @@ char *crs_container_d_path(struct crs_container *c, const struct path *path,
 
 	if (!mine)
 		return ERR_PTR(-ENOENT);
-	if (crs_root_ready(r)) {
-		if (crs_root_is_current(mine, &r->root))
-			return d_path(path, buf, buflen);
+	if (crs_root_ready(r))
 		return crs_d_path_from(&r->root, path, buf, buflen);
-	}
 	s = d_path(path, buf, buflen);
 	if (IS_ERR(s) || !r || !r->rootfs_name ||
 	    strncmp(s, r->rootfs_name, r->rootfs_len))
@@ -922,7 +971,9 @@ static void crs_reap_fn(struct work_struct *w)
 }
 
 /**
- * crs_container_init() - set up the container table and the reaper
+ * crs_container_init() - set up the container table and the reaper; take
+ * the host's root (init's), where files handed in from outside a
+ * container are named
  * Context: module init.
  * Return: 0 or -ENOMEM.
  */
@@ -932,12 +983,15 @@ int crs_container_init(void)
 
 	if (ret)
 		return ret;
+	/* init_task's fs_struct (init_fs) is never freed */
+	get_fs_root(init_task.fs, &crs_host_root);
 	schedule_delayed_work(&crs_reap_work, HZ);
 	return 0;
 }
 
 /**
- * crs_container_exit() - stop the reaper; free the table
+ * crs_container_exit() - stop the reaper; free the table; put the host's
+ * root
  *
  * No container can be bound here: each holds a module reference.
  * Context: module exit.
@@ -950,4 +1004,5 @@ void crs_container_exit(void)
 	WARN_ON(!list_empty(&crs_containers));
 	mutex_unlock(&crs_lock);
 	rhashtable_destroy(&crs_container_table);
+	path_put(&crs_host_root);
 }

@@ -16,7 +16,7 @@ W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
 n=0 pass=0 fail=0 skip=0
-TOTAL=41
+TOTAL=43
 
 result() {	# result OK NAME [DIAG]
 	n=$((n + 1))
@@ -585,7 +585,30 @@ cp "$W/bindings.saved" "$ETC/bindings.json"
 rm -f "$ETC/policies/nomkdir.json"
 "$CRSNL" sync >/dev/null 2>&1
 
-# 38-41. Boot: the module and the configuration through the commands the
+# 38-39. A policy with READ and WRITE rules: the runtimes' own steps
+#        after their pivot_root (runc reopens its exec.fifo, a host file,
+#        through /proc/self/fd) still work, and the rules still deny.
+cat > "$ETC/policies/files.json" <<'EOF'
+{"name": "files", "policyMode": "ACTIVE",
+ "rules": [{"name": "no-hostname", "ruleType": "WRITE", "program": "*", "file": "/etc/hostname", "action": "DENY"},
+	   {"name": "no-group", "ruleType": "READ", "program": "*", "file": "/etc/group", "action": "DENY"}]}
+EOF
+cp "$ETC/bindings.json" "$W/bindings.saved"
+cat > "$ETC/bindings.json" <<'EOF'
+{"bindings": [{"image": "registry.example.com/team/*", "policy": "files"}]}
+EOF
+"$CRSNL" sync > "$W/sync-files.log" 2>&1
+for rt in runc crun; do
+	prun $rt registry.example.com/team/batch:2 sh -c 'echo hi > /tmp/f && cat /tmp/f; echo x > /etc/hostname; cat /etc/group'
+	result "$([ $rc -ne 0 ] && grep -q '^hi$' <<<"$out" && grep -q 'hostname: Permission denied' <<<"$out" &&
+		grep -q "can't open '/etc/group': Permission denied" <<<"$out" && echo 1)" \
+		podman_${rt}_starts_under_read_and_write_rules "exit $rc: $out; $(cat "$W/sync-files.log")"
+done
+cp "$W/bindings.saved" "$ETC/bindings.json"
+rm -f "$ETC/policies/files.json"
+"$CRSNL" sync >/dev/null 2>&1
+
+# 40-43. Boot: the module and the configuration through the commands the
 #        units run (modules-load.d, crs.service's ExecStart lines), then a
 #        podman container governed by image and crs-events.service's
 #        listener receiving its denial; crs-metrics.service writing its file.

@@ -8,6 +8,7 @@
  * fork, so function pointers are valid there) and writes what each call
  * returned into shared memory; the test asserts on that from outside.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -938,6 +939,23 @@ static void jail(void)
 }
 
 /*
+ * The jail, a policy @name denying READ of its data, a container bound
+ * to it running @body: 0, or -1 if a step failed.
+ */
+static int jail_data_denied(struct ctr *c, const char *name, body_fn body)
+{
+	jail();
+	if (push(name, "ACTIVE", "ALLOW", "ALLOW",
+		 "{\"name\": \"data\", \"ruleType\": \"READ\", \"program\": \"*\","
+		 " \"file\": \"" D "/jail/data\", \"action\": \"DENY\"}") ||
+	    ctr_start(c))
+		return -1;
+	if (apply(name, c->pid, NULL) || ctr_run(c, body, NULL))
+		return -1;
+	return 0;
+}
+
+/*
  * Rule paths are paths from the container's root: a chroot (CAP_SYS_CHROOT
  * is a default capability) sees /tmp/crsf/jail/data as /data, and a bind
  * mount in a user namespace's mount namespace shows it under a free name;
@@ -947,13 +965,7 @@ static void jail(void)
  */
 TEST_F(file, a_different_root_does_not_change_which_rule_matches)
 {
-	jail();
-	ASSERT_EQ(0, push("f-root", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"data\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/jail/data\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-root", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_other_root, NULL));
+	ASSERT_EQ(0, jail_data_denied(&self->c, "f-root", body_other_root));
 	EXPECT_EQ(0, get("chroot-rc")->err);
 	EXPECT_EQ(EACCES, get("chroot-data")->err)
 		TH_LOG("read %s", get("chroot-data")->data);
@@ -966,6 +978,149 @@ TEST_F(file, a_different_root_does_not_change_which_rule_matches)
 	EXPECT_EQ(EACCES, get("userns-bound")->err)
 		TH_LOG("read %s", get("userns-bound")->data);
 	EXPECT_EQ(EACCES, get("userns-public")->err);
+	ctr_stop(&self->c);
+}
+
+/*
+ * A sibling in a new mount namespace of a user namespace binds the
+ * protected file over a free one and opens it O_PATH (which no open hook
+ * sees); a task that stays in the container's root then reaches that
+ * mount from outside the namespace: through /proc/PID/root, and by
+ * reopening the sibling's descriptor through /proc/PID/fd.
+ */
+static int sibling_ns_reads(void)
+{
+	int ready[2], hold[2], fd = -1;
+	char buf[64] = "", p[160];
+	pid_t pid, host = 0;
+	ssize_t n;
+
+	if (pipe(ready) || pipe(hold))
+		return 122;
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		close(hold[1]);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount(D "/jail/data", D "/jail/free", NULL, MS_BIND, NULL))
+			_exit(1);
+		fd = open(D "/jail/free", O_PATH);
+		/* its pid in the host's /proc (the container has none) */
+		n = readlink("/proc/self", buf, sizeof(buf) - 1);
+		if (fd < 0 || n <= 0)
+			_exit(2);
+		buf[n] = '\0';
+		dprintf(ready[1], "%s %d", buf, fd);
+		close(ready[1]);
+		n = read(hold[0], buf, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	n = pid > 0 ? read(ready[0], buf, sizeof(buf) - 1) : -1;
+	buf[n > 0 ? n : 0] = '\0';
+	if (sscanf(buf, "%d %d", &host, &fd) != 2) {
+		rec("sibling", -1, EINVAL, buf);
+	} else {
+		rec("sibling", 0, 0, buf);
+		snprintf(p, sizeof(p), "/proc/%d/root" D "/jail/free", host);
+		rec_fd("procroot-bound", open(p, O_RDONLY));
+		snprintf(p, sizeof(p), "/proc/%d/root" D "/public", host);
+		rec_fd("procroot-public", open(p, O_RDONLY));
+		snprintf(p, sizeof(p), "/proc/%d/fd/%d", host, fd);
+		rec_fd("procfd-bound", open(p, O_RDONLY));
+	}
+	/* its own root through /proc is still the container's */
+	rec_fd("self-public", open("/proc/self/root" D "/public", O_RDONLY));
+	rec_fd("plain-free", open(D "/jail/free", O_RDONLY));
+	close(hold[1]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return 0;
+}
+
+static void body_sibling_ns(void *arg)
+{
+	rec_status("sibling-rc", as_docker(sibling_ns_reads));
+}
+
+/*
+ * A task that stays in the container's root and reaches a mount of
+ * another mount namespace (/proc/PID/root of a sibling there, a
+ * descriptor the sibling opened there) gets no name there either: the
+ * bound file, and every file of that namespace, is denied while a rule
+ * of its kind exists. Files in the container's own root keep their names.
+ */
+TEST_F(file, another_namespaces_mounts_reached_from_the_containers_root_have_no_name)
+{
+	ASSERT_EQ(0, jail_data_denied(&self->c, "f-sibns", body_sibling_ns));
+	EXPECT_EQ(0, get("sibling-rc")->err);
+	ASSERT_EQ(0, get("sibling")->ret) TH_LOG("sibling: '%s'", get("sibling")->data);
+	EXPECT_EQ(EACCES, get("procroot-bound")->err)
+		TH_LOG("read %s", get("procroot-bound")->data);
+	EXPECT_EQ(EACCES, get("procfd-bound")->err)
+		TH_LOG("read %s", get("procfd-bound")->data);
+	EXPECT_EQ(EACCES, get("procroot-public")->err);
+	EXPECT_EQ(0, get("self-public")->ret) TH_LOG("errno %d", get("self-public")->err);
+	EXPECT_STREQ(PUBLIC_DATA, get("self-public")->data);
+	EXPECT_EQ(0, get("plain-free")->ret);
+	EXPECT_STREQ(PUBLIC_DATA, get("plain-free")->data);
+	ctr_stop(&self->c);
+}
+
+/*
+ * The VM's root is an overlay (tmpfs over the host's root, read-only):
+ * appending to a file only its lower layer has copies it up, and
+ * listing a directory both layers have reads each layer's directory.
+ * overlayfs opens those layer files itself, on private mounts no root
+ * reaches, under its mounter's credentials.
+ */
+static void body_overlay(void *arg)
+{
+	const char *f = arg;
+	int fd = open(f, O_WRONLY | O_APPEND), seen = 0;
+	struct dirent *e;
+	DIR *d;
+
+	rec_ret("append", fd < 0 ? -1 : (int)write(fd, "crs\n", 4) - 4);
+	if (fd >= 0)
+		close(fd);
+	d = opendir("/etc");
+	rec_ret("opendir", d ? 0 : -1);
+	while (d && (e = readdir(d)))
+		seen += !strcmp(e->d_name, strrchr(f, '/') + 1);
+	if (d)
+		closedir(d);
+	rec("listed", seen ? 0 : -1, ENOENT, NULL);
+	rec_fd("read", open(f, O_RDONLY));
+}
+
+/*
+ * overlayfs's own opens of its layers (copy-up, a merged directory's
+ * layers; on 6.12 the backing file of every open) are not the task's:
+ * they neither lose their names nor get judged apart from the overlay
+ * file the task opened, under a policy with READ and WRITE rules.
+ */
+TEST_F(file, overlayfs_own_opens_of_its_layers_are_not_the_tasks)
+{
+	const char *f = "/etc/debian_version";
+	struct stat st;
+
+	if (stat(f, &st))
+		SKIP(return, "%s: no such file on the host", f);
+	ASSERT_EQ(0, push("f-ovl", "ACTIVE", "ALLOW", "ALLOW",
+			  "{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\","
+			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"},"
+			  "{\"name\": \"w\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			  " \"file\": \"" D "/public\", \"action\": \"DENY\"}"));
+	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, apply("f-ovl", self->c.pid, NULL));
+	ASSERT_EQ(0, ctr_run(&self->c, body_overlay, (void *)f));
+	EXPECT_EQ(0, get("append")->ret) TH_LOG("errno %d", get("append")->err);
+	EXPECT_EQ(0, get("opendir")->ret) TH_LOG("errno %d", get("opendir")->err);
+	EXPECT_EQ(0, get("listed")->ret);
+	EXPECT_EQ(0, get("read")->ret) TH_LOG("errno %d", get("read")->err);
 	ctr_stop(&self->c);
 }
 
