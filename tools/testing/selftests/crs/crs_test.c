@@ -449,6 +449,17 @@ int crs_uring_one(const struct io_uring_sqe *sqe)
 	cq_head = (unsigned int *)((char *)cq + p.cq_off.head);
 	cq_tail = (unsigned int *)((char *)cq + p.cq_off.tail);
 	sqes[0] = *sqe;
+	if (sqe->personality) {
+		/* the caller's credentials now, then credentials that differ */
+		ret = syscall(__NR_io_uring_register, fd,
+			      IORING_REGISTER_PERSONALITY, NULL, 0);
+		if (ret < 0 || prctl(PR_CAPBSET_DROP, CAP_MKNOD, 0, 0, 0)) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
+		sqes[0].personality = ret;
+	}
 	sq_array[0] = 0;
 	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
 	ret = syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS,

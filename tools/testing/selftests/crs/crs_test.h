@@ -67,7 +67,10 @@ pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 struct io_uring_sqe;
 /*
  * One io_uring operation @sqe on a ring of its own (no liburing): the
- * completion's result, or -errno of the ring's set-up.
+ * completion's result, or -errno of the ring's set-up. A non-zero
+ * sqe->personality asks for the operation to run under a registered
+ * personality: the caller's credentials, registered, before the caller
+ * drops CAP_MKNOD from its bounding set (so they differ from its own).
  */
 int crs_uring_one(const struct io_uring_sqe *sqe);
 

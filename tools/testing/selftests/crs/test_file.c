@@ -97,6 +97,13 @@ static void rec_fd(const char *name, int fd)
 	rec(name, fd, err, buf);
 }
 
+/* Record an open that returned the descriptor or -errno. */
+static void rec_fd_ret(const char *name, int ret)
+{
+	errno = ret < 0 ? -ret : 0;
+	rec_fd(name, ret < 0 ? -1 : ret);
+}
+
 static void rec_ret(const char *name, int ret)
 {
 	rec(name, ret, errno, NULL);
@@ -314,7 +321,9 @@ static void tree(void)
 /* ---------------------------------------------------------------- */
 /* io_uring OPENAT and int 0x80 open, without liburing or -m32. */
 
-static int uring_openat(int dfd, const char *path, int flags)
+/* @personality: run it under a registered personality (crs_uring_one()) */
+static int uring_openat_as(int dfd, const char *path, int flags,
+			   int personality)
 {
 	struct io_uring_sqe sqe;
 
@@ -323,7 +332,13 @@ static int uring_openat(int dfd, const char *path, int flags)
 	sqe.fd = dfd;
 	sqe.addr = (unsigned long)path;
 	sqe.open_flags = flags;
+	sqe.personality = personality;
 	return crs_uring_one(&sqe);
+}
+
+static int uring_openat(int dfd, const char *path, int flags)
+{
+	return uring_openat_as(dfd, path, flags, 0);
 }
 
 /* open(2) through the i386 entry (int $0x80, nr 5); path below 4 GiB. */
@@ -1030,6 +1045,10 @@ static int sibling_ns_reads(void)
 		rec_fd("procroot-public", open(p, O_RDONLY));
 		snprintf(p, sizeof(p), "/proc/%d/fd/%d", host, fd);
 		rec_fd("procfd-bound", open(p, O_RDONLY));
+		/* io_uring under a personality: other credentials, as a fs's */
+		snprintf(p, sizeof(p), "/proc/%d/root" D "/jail/free", host);
+		rec_fd_ret("uring-procroot-bound",
+			   uring_openat_as(AT_FDCWD, p, O_RDONLY, 1));
 	}
 	/* its own root through /proc is still the container's */
 	rec_fd("self-public", open("/proc/self/root" D "/public", O_RDONLY));
@@ -1061,6 +1080,8 @@ TEST_F(file, another_namespaces_mounts_reached_from_the_containers_root_have_no_
 		TH_LOG("read %s", get("procroot-bound")->data);
 	EXPECT_EQ(EACCES, get("procfd-bound")->err)
 		TH_LOG("read %s", get("procfd-bound")->data);
+	EXPECT_EQ(EACCES, get("uring-procroot-bound")->err)
+		TH_LOG("read %s", get("uring-procroot-bound")->data);
 	EXPECT_EQ(EACCES, get("procroot-public")->err);
 	EXPECT_EQ(0, get("self-public")->ret) TH_LOG("errno %d", get("self-public")->err);
 	EXPECT_STREQ(PUBLIC_DATA, get("self-public")->data);
