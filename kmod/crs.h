@@ -134,6 +134,13 @@ enum crs_default {
 
 #define CRS_NR_SYSCALLS 512	/* bitmap size for both architectures */
 
+/* The system call tables crs judges (syscall.c) */
+enum {
+	CRS_SYS_X86_64,
+	CRS_SYS_I386,
+	__CRS_SYS_ARCH_MAX
+};
+
 struct crs_file_table;
 struct crs_net_table;
 struct crs_syscall_table;
@@ -358,6 +365,27 @@ void crs_syscall_free(struct crs_policy *p);
 void crs_syscall_note(const struct crs_policy *p);
 void crs_syscall_note_all(void);
 void crs_syscall_refresh(void);
+extern unsigned long crs_sys_any[__CRS_SYS_ARCH_MAX][BITS_TO_LONGS(CRS_NR_SYSCALLS)];
+extern bool crs_sys_all;
+
+/**
+ * crs_syscall_unjudged() - is system call @nr of @arch judged by no
+ * stored policy and no learning container?
+ * @arch: CRS_SYS_X86_64 or CRS_SYS_I386
+ * @nr: the call's number
+ *
+ * Then every container's table would allow it: the hooks let it run
+ * before anything else (crs_hook_entry_syscall() for x64_sys_call()).
+ * Inline: it runs in an ftrace callback before its recursion guard.
+ *
+ * Context: any; reads two words, takes no lock.
+ * Return: true when no policy and no learning container judges it.
+ */
+static __always_inline bool crs_syscall_unjudged(int arch, unsigned int nr)
+{
+	return nr < CRS_NR_SYSCALLS && !READ_ONCE(crs_sys_all) &&
+	       !test_bit(nr, crs_sys_any[arch]);
+}
 
 /* event.c */
 int crs_event_init(void);

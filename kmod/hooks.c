@@ -305,6 +305,29 @@ static void notrace crs_hook_entry_governed(unsigned long ip,
 }
 NOKPROBE_SYMBOL(crs_hook_entry_governed);
 
+/*
+ * The callback of the CRS_HOOK_SYSCALL ops: as crs_hook_entry_governed(),
+ * and then a system call that no stored policy and no learning container
+ * judges (crs_syscall_unjudged()), the most common case by far, returns
+ * before the entry's recursion guard, RCU section and scratch lock. Only
+ * x64_sys_call() takes this path: its number is its second argument (the
+ * i386 entry may carry another call, socketcall or ipc).
+ */
+static void notrace crs_hook_entry_syscall(unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_ops *ops,
+					   struct ftrace_regs *fregs)
+{
+	if (likely(!crs_ctx_maybe()))
+		return;
+	if (likely(ip == crs_hook_table[0].addr) &&
+	    crs_syscall_unjudged(CRS_SYS_X86_64,
+				 (unsigned int)crs_fregs_pt_regs(fregs)->si))
+		return;
+	crs_hook_entry(ip, parent_ip, ops, fregs);
+}
+NOKPROBE_SYMBOL(crs_hook_entry_syscall);
+
 /**
  * crs_hooks_installed() - number of hooks armed
  * Return: the count, the system call dispatch hooks included only while
@@ -426,8 +449,17 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
 	int ret;
 
 	memset(&o->ops, 0, sizeof(o->ops));
-	o->ops.func = o->class == CRS_HOOK_ANY ? crs_hook_entry :
-						 crs_hook_entry_governed;
+	switch (o->class) {
+	case CRS_HOOK_ANY:
+		o->ops.func = crs_hook_entry;
+		break;
+	case CRS_HOOK_SYSCALL:
+		o->ops.func = crs_hook_entry_syscall;
+		break;
+	default:
+		o->ops.func = crs_hook_entry_governed;
+		break;
+	}
 	/*
 	 * PERMANENT: while we are registered, sysctl kernel.ftrace_enabled
 	 * cannot be switched off (it would switch every hook off).

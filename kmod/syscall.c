@@ -43,12 +43,6 @@
 #include "crs.h"
 #include "hooks.h"
 
-enum {
-	CRS_SYS_X86_64,
-	CRS_SYS_I386,
-	__CRS_SYS_ARCH_MAX
-};
-
 /* The rules of one architecture, bucketed by syscall number. */
 struct crs_sys_arch {
 	DECLARE_BITMAP(named, CRS_NR_SYSCALLS);
@@ -74,8 +68,8 @@ struct crs_syscall_table {
  * published (crs_syscall_note(), crs_syscall_note_all()), recomputed
  * exactly after (crs_syscall_refresh()).
  */
-static unsigned long crs_sys_any[__CRS_SYS_ARCH_MAX][BITS_TO_LONGS(CRS_NR_SYSCALLS)];
-static bool crs_sys_all;
+unsigned long crs_sys_any[__CRS_SYS_ARCH_MAX][BITS_TO_LONGS(CRS_NR_SYSCALLS)];
+bool crs_sys_all;
 
 static const u8 crs_sys_uapi_arch[__CRS_SYS_ARCH_MAX] = {
 	[CRS_SYS_X86_64] = CRS_ARCH_X86_64,
@@ -503,8 +497,7 @@ static unsigned int crs_sys_check(int arch, const struct pt_regs *u,
 	u8 action = CRS_ACTION_ALLOW;
 
 	/* judged by no stored policy: what every table would answer */
-	if (nr < CRS_NR_SYSCALLS && !READ_ONCE(crs_sys_all) &&
-	    !test_bit(nr, crs_sys_any[arch]))
+	if (crs_syscall_unjudged(arch, nr))
 		return 0;
 	if (!crs_ctx_get(&ctx))
 		return 0;
