@@ -33,8 +33,8 @@
  * binding and no crs.* annotation: exit 0, nothing done. Learning without
  * a policy: the container is learned (the same call as 'crsnl learn
  * start'). The bind holds the runtime's own last steps in the container
- * too (runc init after createRuntime, runc exec): see README "Running
- * containers with crs". Any problem (bad JSON, no pid, an unknown crs.*
+ * too (runc init after createRuntime, runc exec): see docs/deployment.md,
+ * "What the policy also covers". Any problem (bad JSON, no pid, an unknown crs.*
  * key or value, a bindings file with an error, no such policy, the
  * module not loaded) is one line on stderr and exit status 1, which
  * makes the runtime abort the start: a container crs should govern never
