@@ -7,7 +7,8 @@
  * nested pid namespace does not escape the policy.
  *
  * Each bound container holds a reference to this module: rmmod is refused
- * with EBUSY while any container is bound (detach first). A container
+ * at once while any container is bound (delete_module(2) fails with
+ * EWOULDBLOCK, "in use"; detach first). A container
  * whose namespace died (its init exited) is unbound by a periodic reaper
  * and before every control-plane command.
  */

@@ -36,6 +36,7 @@
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <uapi/linux/crs.h>
+#include <asm/unistd.h>
 
 #ifndef CRS_VERSION
 #define CRS_VERSION "unknown"
@@ -365,6 +366,34 @@ void crs_syscall_free(struct crs_policy *p);
 void crs_syscall_note(const struct crs_policy *p);
 void crs_syscall_note_all(void);
 void crs_syscall_refresh(void);
+/**
+ * crs_nr_is_exec() - is system call @nr of @arch an exec?
+ * @arch: CRS_SYS_X86_64 or CRS_SYS_I386
+ * @nr: the call's number (negative: none)
+ *
+ * Return: true for execve and execveat.
+ */
+static inline bool crs_nr_is_exec(int arch, int nr)
+{
+	if (arch == CRS_SYS_X86_64)
+		return nr == __NR_execve || nr == __NR_execveat;
+	return nr == __NR_ia32_execve || nr == __NR_ia32_execveat;
+}
+
+/**
+ * crs_rule_is_exec() - does SYSCALL rule @r name an exec (an Execution
+ * rule when it has a file)?
+ * @r: a rule
+ *
+ * Return: true for a SYSCALL rule on execve or execveat.
+ */
+static inline bool crs_rule_is_exec(const struct crs_rule *r)
+{
+	return r->type == CRS_RULE_SYSCALL &&
+	       (crs_nr_is_exec(CRS_SYS_X86_64, r->nr64) ||
+		crs_nr_is_exec(CRS_SYS_I386, r->nr32));
+}
+
 extern unsigned long crs_sys_any[__CRS_SYS_ARCH_MAX][BITS_TO_LONGS(CRS_NR_SYSCALLS)];
 extern bool crs_sys_all;
 

@@ -18,7 +18,7 @@
  * the listener that accepted it; an inbound datagram belongs to the owner
  * of the receiving socket. Socket owners are recorded when a governed task
  * binds, listens or sends a SYN, copied to accepted sockets, and forgotten
- * when the socket is freed (kprobes, see hooks.c).
+ * when the socket is freed (ftrace hooks, see hooks.c).
  *
  * Compiled rules (p->net): per direction the active rules are grouped by
  * (prefix length, masked address) in one hash table. A lookup masks the
@@ -1310,7 +1310,7 @@ static void crs_net_sock_destroy(void *ptr, void *arg)
 	crs_net_sock_free(ptr);
 }
 
-/* Context: module exit, every container detached, kprobes removed. */
+/* Context: module exit, every container detached, the hooks removed. */
 void crs_net_exit(void)
 {
 	cancel_delayed_work_sync(&crs_net_idle_work);

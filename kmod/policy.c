@@ -310,12 +310,6 @@ static int crs_reject_attrs(struct nlattr **tb, const u8 *types, int n,
 	return 0;
 }
 
-static bool crs_is_exec(const struct crs_rule *r)
-{
-	return r->nr64 == 59 || r->nr64 == 322 || r->nr32 == 11 ||
-	       r->nr32 == 358;
-}
-
 static int crs_rule_parse(struct crs_rule *r, const struct nlattr *attr,
 			  struct netlink_ext_ack *extack)
 {
@@ -409,7 +403,7 @@ static int crs_rule_parse(struct crs_rule *r, const struct nlattr *attr,
 					    "syscall rule needs a syscall number");
 			return -EINVAL;
 		}
-		if (r->file && !crs_is_exec(r)) {
+		if (r->file && !crs_rule_is_exec(r)) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[CRS_RULE_A_FILE],
 					    "file is only valid on execve/execveat rules");
 			return -EINVAL;

@@ -5,10 +5,12 @@
  * The kernel dispatches a system call through x64_sys_call(regs, nr)
  * (x86_64), ia32_sys_call(regs, nr) (int 0x80, sysenter and syscall from
  * 32-bit code, after the number was range checked) or x32_sys_call(regs,
- * nr) (x32, nr already stripped of __X32_SYSCALL_BIT). A kprobe on each
- * sees the user registers and the number before the syscall runs, after
- * seccomp and ptrace had their say; a denial makes the dispatcher return
- * -EPERM as the syscall's result, so a denied call has no effect at all.
+ * nr) (x32, nr already stripped of __X32_SYSCALL_BIT). An ftrace hook on
+ * each (hooks.c) sees the user registers and the number before the
+ * syscall runs, after seccomp and ptrace had their say; a denial makes the
+ * dispatcher return the deciding rule's errno (EPERM when it has none, or
+ * the policy's defaultSyscallErrno for the default action) as the
+ * syscall's result, so a denied call has no effect at all.
  *
  * Compiled table (per policy, immutable, freed with the policy): for each
  * architecture a bitmap of the numbers some usable SYSCALL rule names,
@@ -76,13 +78,6 @@ static const u8 crs_sys_uapi_arch[__CRS_SYS_ARCH_MAX] = {
 	[CRS_SYS_I386] = CRS_ARCH_I386,
 };
 
-static bool crs_sys_is_exec(int arch, unsigned int nr)
-{
-	if (arch == CRS_SYS_X86_64)
-		return nr == __NR_execve || nr == __NR_execveat;
-	return nr == __NR_ia32_execve || nr == __NR_ia32_execveat;
-}
-
 /*
  * Calls no rule can deny: a process whose exit fails cannot end (glibc's
  * _exit() retries forever) and one whose sigreturn fails cannot leave a
@@ -114,7 +109,7 @@ static bool crs_sys_usable(const struct crs_rule *r, int arch,
 	if (n < 0 || n >= CRS_NR_SYSCALLS)
 		return false;
 	/* exec rules with a file are file.c's, on the resolved file */
-	if (r->file && crs_sys_is_exec(arch, n))
+	if (r->file && crs_nr_is_exec(arch, n))
 		return false;
 	*nr = n;
 	return true;
@@ -454,7 +449,7 @@ static u8 crs_sys_decide(struct crs_ctx *ctx, const struct crs_syscall_table *t,
 	if (crs_sys_always_allowed(arch, nr))
 		return CRS_ACTION_ALLOW;
 	if (!test_bit(nr, a->named))
-		return crs_sys_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
+		return crs_nr_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
 	for (i = a->first[nr]; i < a->first[nr + 1]; i++) {
 		const struct crs_rule *r = a->rules[i];
 
@@ -471,7 +466,7 @@ static u8 crs_sys_decide(struct crs_ctx *ctx, const struct crs_syscall_table *t,
 		*rule = r;
 		return r->action;
 	}
-	return crs_sys_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
+	return crs_nr_is_exec(arch, nr) ? CRS_ACTION_ALLOW : t->def;
 }
 
 static bool crs_sys_ignored(const struct crs_policy *p, int arch,
