@@ -12,6 +12,7 @@
  * whose namespace died (its init exited) is unbound by a periodic reaper
  * and before every control-plane command.
  */
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/module.h>
@@ -23,6 +24,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 
@@ -435,23 +437,30 @@ static bool crs_path_reached(const struct path *path, const struct path *root)
 }
 
 /*
- * Is a file system acting for current with credentials of its own?
- * overlayfs copying a file up, or reading a layer's directory, opens the
- * layers' files on private mounts that no root reaches, under its
- * mounter's credentials; the task's own access was judged at the overlay.
- * io_uring also runs a request under other credentials (a registered
- * personality), so a task with an io_uring, or an io_uring worker, is
- * never taken for one.
+ * Is a file system acting for current with credentials of its own, of
+ * the one that mounted the container's root? overlayfs copying a file
+ * up, or reading a layer's directory, opens the layers' files on private
+ * mounts that no root reaches, under its mounter's credentials; the
+ * task's own access was judged at the overlay. Those credentials hold
+ * CAP_SYS_ADMIN over @root's file system (its user namespace or an
+ * ancestor: the host's for podman, the rootless user's for rootless
+ * podman). Other borrowed credentials are not taken for them: a core
+ * dump's (a copy of the task's own), an io_uring request's registered
+ * personality (the task's, or another of its tasks'), and those of a
+ * mount the container made in a user namespace of its own.
  */
-static bool crs_fs_acting(void)
+static bool crs_fs_acting(const struct path *root)
 {
-	if (current->cred == current->real_cred)
+	const struct cred *cred = current_cred();
+	struct user_namespace *ns = root->mnt->mnt_sb->s_user_ns;
+
+	if (cred == rcu_access_pointer(current->real_cred) ||
+	    !cap_raised(cred->cap_effective, CAP_SYS_ADMIN))
 		return false;
-#ifdef CONFIG_IO_URING
-	if (current->io_uring || (current->flags & PF_IO_WORKER))
-		return false;
-#endif
-	return true;
+	for (; ns; ns = ns->parent)
+		if (ns == cred->user_ns)
+			return true;
+	return false;
 }
 
 /**
@@ -510,7 +519,7 @@ char *crs_d_path_from(const struct path *root, const struct path *path,
 	current->fs = mine;
 	task_unlock(current);
 reached:
-	if (!IS_ERR(s) && !crs_path_reached(path, root) && !crs_fs_acting())
+	if (!IS_ERR(s) && !crs_path_reached(path, root) && !crs_fs_acting(root))
 		return ERR_PTR(-EXDEV);
 	return s;
 }
