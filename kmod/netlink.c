@@ -21,14 +21,18 @@
 #include "file.h"
 #include "learn.h"
 
+#define CRS_REPLY_ONLY \
+	{ .type = NLA_REJECT, .reject_message = "reply-only attribute in a request" }
+
+/* Requests: VERSION, STATUS, LEARNED and EVENT are only ever sent by us */
 static const struct nla_policy crs_genl_policy[CRS_A_MAX + 1] = {
-	[CRS_A_VERSION]		= { .type = NLA_NUL_STRING },
-	[CRS_A_STATUS]		= { .type = NLA_NESTED },
+	[CRS_A_VERSION]		= CRS_REPLY_ONLY,
+	[CRS_A_STATUS]		= CRS_REPLY_ONLY,
 	[CRS_A_FLAGS]		= { .type = NLA_U32 },
 	[CRS_A_POLICY]		= { .type = NLA_NESTED },
 	[CRS_A_CONTAINER]	= { .type = NLA_NESTED },
-	[CRS_A_LEARNED]		= { .type = NLA_NESTED },
-	[CRS_A_EVENT]		= { .type = NLA_NESTED },
+	[CRS_A_LEARNED]		= CRS_REPLY_ONLY,
+	[CRS_A_EVENT]		= CRS_REPLY_ONLY,
 };
 
 static struct genl_family crs_genl_family;
@@ -171,8 +175,8 @@ static int crs_get_policy_name(struct nlattr *attr, char *name,
 		NL_SET_ERR_MSG(extack, "missing policy attribute");
 		return -EINVAL;
 	}
-	ret = nla_parse_nested_deprecated(tb, CRS_POLICY_A_MAX, attr,
-					  crs_name_policy, extack);
+	ret = nla_parse_nested(tb, CRS_POLICY_A_MAX, attr, crs_name_policy,
+			       extack);
 	if (ret)
 		return ret;
 	if (!tb[CRS_POLICY_A_NAME]) {

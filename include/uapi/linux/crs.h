@@ -133,7 +133,14 @@ enum crs_cmd {
 };
 #define CRS_CMD_MAX (__CRS_CMD_MAX - 1)
 
-/* Top-level attributes. */
+/*
+ * Top-level attributes. Requests are parsed strictly: an attribute the
+ * command does not take, or one of a nest's type it does not list, is
+ * -EINVAL with an extack message. VERSION, STATUS, LEARNED and EVENT are
+ * only sent by the kernel (replies, events): in a request each is
+ * -EINVAL ("reply-only attribute in a request"). DEL_POLICY and the
+ * GET_POLICY filter take CRS_A_POLICY {CRS_POLICY_A_NAME} and nothing else.
+ */
 enum crs_attr {
 	CRS_A_UNSPEC,
 	CRS_A_VERSION,		/* string: module version, e.g. "0.1.0" */

@@ -354,6 +354,82 @@ TEST(get_unknown_policy_is_enoent_with_extack)
 }
 
 /*
+ * VERSION, STATUS, LEARNED and EVENT are attributes of replies and
+ * events: in a request each is -EINVAL with an extack message, even on a
+ * command that would otherwise succeed (they were ignored before).
+ */
+TEST(reply_only_attributes_are_refused_in_requests)
+{
+	static const int reply_only[] = {
+		CRS_A_VERSION, CRS_A_STATUS, CRS_A_LEARNED, CRS_A_EVENT,
+	};
+	struct crs_conn c;
+	struct nl_msg *m;
+	unsigned int i;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	for (i = 0; i < sizeof(reply_only) / sizeof(reply_only[0]); i++) {
+		m = crs_conn_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP);
+		if (reply_only[i] == CRS_A_VERSION) {
+			nla_put_string(m, CRS_A_VERSION, "0.1.0");
+		} else {
+			/*
+			 * A nest's bytes (one u32 attribute), put raw: libnl's
+			 * nla_nest_start() sets NLA_F_NESTED, which the
+			 * policy refuses first for a type that is no nest.
+			 */
+			struct { struct nlattr h; uint32_t v; } in = {
+				{ sizeof(in), 1 }, 1
+			};
+
+			nla_put(m, reply_only[i], sizeof(in), &in);
+		}
+		EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0))
+			TH_LOG("attribute %d", reply_only[i]);
+		EXPECT_STREQ("reply-only attribute in a request", c.extack);
+	}
+	crs_conn_close(&c);
+}
+
+/*
+ * DEL_POLICY and a GET filter take CRS_A_POLICY {NAME} and nothing else:
+ * a rule or a description beside the name is -EINVAL with an extack
+ * message, and the policy is still there (the nest was parsed leniently,
+ * and the extra attributes ignored, before).
+ */
+TEST(name_only_nests_refuse_other_attributes)
+{
+	struct crs_conn c;
+	struct nl_msg *m;
+	struct nlattr *p;
+	int before;
+
+	ASSERT_EQ(0, crs_conn_open(&c));
+	ASSERT_EQ(0, push_one(&c, "nl-name-only", OK));
+	before = policy_count();
+	m = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
+	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(m, CRS_POLICY_A_NAME, "nl-name-only");
+	nla_put_string(m, CRS_POLICY_A_DESCRIPTION, "delete me");
+	nla_nest_end(m, p);
+	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_NE('\0', c.extack[0]);
+	EXPECT_EQ(before, policy_count());
+	m = crs_conn_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP);
+	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(m, CRS_POLICY_A_NAME, "nl-name-only");
+	nla_put_u8(m, CRS_POLICY_A_MODE, CRS_MODE_ACTIVE);
+	nla_nest_end(m, p);
+	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	m = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
+	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(m, CRS_POLICY_A_NAME, "nl-name-only");
+	nla_nest_end(m, p);
+	EXPECT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	crs_conn_close(&c);
+}
+
+/*
  * CRS_CONTAINER_A_ROOT_FD names a directory by a descriptor of the
  * caller: not an open descriptor is -EBADF, a file -ENOTDIR, each with
  * its extack message, and nothing is bound.
