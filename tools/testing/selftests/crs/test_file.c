@@ -231,6 +231,21 @@ static int apply(const char *name, pid_t pid, const char *extra)
 	return rc;
 }
 
+/*
+ * Push policy @name (ACTIVE, default actions ALLOW) of @rules, start a
+ * container, bind it to the policy and run @body(@arg) in it: 0, or -1
+ * if a step failed (the step said why on stderr).
+ */
+static int run_under(struct ctr *c, const char *name, const char *rules,
+		     body_fn body, void *arg)
+{
+	if (push(name, "ACTIVE", "ALLOW", "ALLOW", rules) || ctr_start(c))
+		return -1;
+	if (apply(name, c->pid, NULL) || ctr_run(c, body, arg))
+		return -1;
+	return 0;
+}
+
 /* Per-container counters through CRS_CMD_GET_CONTAINER. */
 struct cstats {
 	unsigned long long allowed, denied, monitored;
@@ -737,12 +752,10 @@ static void body_glob(void *arg)
 TEST_F(file, glob_rule_default_allow)
 {
 
-	ASSERT_EQ(0, push("f-glob", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"www\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/www/*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-glob", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_glob, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-glob",
+			       "{\"name\": \"www\", \"ruleType\": \"READ\", \"program\": \"*\","
+			       " \"file\": \"" D "/www/*\", \"action\": \"DENY\"}",
+			       body_glob, NULL));
 	EXPECT_EQ(EACCES, get("www-index")->err);
 	EXPECT_EQ(EACCES, get("www-deep")->err);
 	EXPECT_EQ(0, get("wwwx")->ret);
@@ -863,14 +876,12 @@ TEST_F(file, renaming_an_ancestor_directory_does_not_escape_a_rule)
 	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/sec " D "/www2 " D "/swap"));
 	put_file(D "/sec/token", SECRET_DATA);
 	put_file(D "/swap/token", PUBLIC_DATA);
-	ASSERT_EQ(0, push("f-ancestor", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"token\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/sec/token\", \"action\": \"DENY\"},"
-			  "{\"name\": \"www2\", \"ruleType\": \"WRITE\", \"program\": \"*\","
-			  " \"file\": \"" D "/www2/*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-ancestor", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_rename_ancestor, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-ancestor",
+			       "{\"name\": \"token\", \"ruleType\": \"READ\", \"program\": \"*\","
+			       " \"file\": \"" D "/sec/token\", \"action\": \"DENY\"},"
+			       "{\"name\": \"www2\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			       " \"file\": \"" D "/www2/*\", \"action\": \"DENY\"}",
+			       body_rename_ancestor, NULL));
 	EXPECT_EQ(EACCES, get("mv-sec")->err);
 	EXPECT_EQ(ENOENT, get("read-moved")->err)
 		TH_LOG("read %s", get("read-moved")->data);
@@ -962,14 +973,10 @@ static void jail(void)
 static int jail_data_denied(struct ctr *c, const char *name, body_fn body)
 {
 	jail();
-	if (push(name, "ACTIVE", "ALLOW", "ALLOW",
-		 "{\"name\": \"data\", \"ruleType\": \"READ\", \"program\": \"*\","
-		 " \"file\": \"" D "/jail/data\", \"action\": \"DENY\"}") ||
-	    ctr_start(c))
-		return -1;
-	if (apply(name, c->pid, NULL) || ctr_run(c, body, NULL))
-		return -1;
-	return 0;
+	return run_under(c, name,
+			 "{\"name\": \"data\", \"ruleType\": \"READ\", \"program\": \"*\","
+			 " \"file\": \"" D "/jail/data\", \"action\": \"DENY\"}",
+			 body, NULL);
 }
 
 /*
@@ -1188,12 +1195,10 @@ static void body_userns_program(void *arg)
  */
 TEST_F(file, a_program_in_another_mount_namespace_is_still_itself)
 {
-	ASSERT_EQ(0, push("f-nsprog", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"no-open\", \"ruleType\": \"SYSCALL\", \"syscall\": \"openat\","
-			  " \"program\": \"/bin/busybox\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-nsprog", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_userns_program, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-nsprog",
+			       "{\"name\": \"no-open\", \"ruleType\": \"SYSCALL\", \"syscall\": \"openat\","
+			       " \"program\": \"/bin/busybox\", \"action\": \"DENY\"}",
+			       body_userns_program, NULL));
 	EXPECT_EQ(1, get("plain")->err);
 	EXPECT_EQ(1, get("userns")->err);
 	ctr_stop(&self->c);
@@ -1295,16 +1300,14 @@ TEST_F(file, symlinked_rule_paths_protect_the_file_they_name)
 	put_file(D "/sec2/..2024_b/token", SECRET_DATA);
 	put_file(D "/real/conf", SECRET_DATA);
 	put_file(D "/real/other", PUBLIC_DATA);
-	ASSERT_EQ(0, push("f-symlink", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"token\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/sec2/token\", \"action\": \"DENY\"},"
-			  "{\"name\": \"conf\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/lnk/conf\", \"action\": \"DENY\"},"
-			  "{\"name\": \"lnk\", \"ruleType\": \"WRITE\", \"program\": \"*\","
-			  " \"file\": \"" D "/lnk/*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-symlink", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_symlinked, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-symlink",
+			       "{\"name\": \"token\", \"ruleType\": \"READ\", \"program\": \"*\","
+			       " \"file\": \"" D "/sec2/token\", \"action\": \"DENY\"},"
+			       "{\"name\": \"conf\", \"ruleType\": \"READ\", \"program\": \"*\","
+			       " \"file\": \"" D "/lnk/conf\", \"action\": \"DENY\"},"
+			       "{\"name\": \"lnk\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			       " \"file\": \"" D "/lnk/*\", \"action\": \"DENY\"}",
+			       body_symlinked, NULL));
 	EXPECT_EQ(EACCES, get("k8s-token")->err) TH_LOG("read %s", get("k8s-token")->data);
 	EXPECT_EQ(EACCES, get("k8s-real")->err);
 	EXPECT_EQ(EACCES, get("lnk-conf")->err);
@@ -1543,12 +1546,10 @@ static void body_mapped(void *arg)
 TEST_F(file, code_mapped_without_exec_is_judged_as_execution)
 {
 	ASSERT_EQ(0, crs_sh(NULL, 0, "cp /usr/bin/true " D "/bin/evil"));
-	ASSERT_EQ(0, push("f-mapped", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"no-evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"" D "/bin/evil\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-mapped", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_mapped, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-mapped",
+			       "{\"name\": \"no-evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			       " \"program\": \"*\", \"file\": \"" D "/bin/evil\", \"action\": \"DENY\"}",
+			       body_mapped, NULL));
 	EXPECT_EQ(-1, get("ldso-evil")->ret);
 	EXPECT_EQ(0, get("ldso-true")->ret);
 	EXPECT_EQ(EACCES, get("mmap-exec")->err);
@@ -1843,14 +1844,12 @@ TEST_F(file, attack_other_namespaces_mounts_every_way)
 	jail();
 	put_file(D "/jail/wdata", PUBLIC_DATA);
 	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/jfree"));
-	ASSERT_EQ(0, push("f-atk-rw", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"data\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/jail/data\", \"action\": \"DENY\"},"
-			  "{\"name\": \"wdata\", \"ruleType\": \"WRITE\", \"program\": \"*\","
-			  " \"file\": \"" D "/jail/wdata\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-atk-rw", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_sibling_rw, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-atk-rw",
+			       "{\"name\": \"data\", \"ruleType\": \"READ\", \"program\": \"*\","
+			       " \"file\": \"" D "/jail/data\", \"action\": \"DENY\"},"
+			       "{\"name\": \"wdata\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			       " \"file\": \"" D "/jail/wdata\", \"action\": \"DENY\"}",
+			       body_sibling_rw, NULL));
 	EXPECT_EQ(0, get("rw-rc")->err);
 	ASSERT_EQ(0, get("sibling")->ret) TH_LOG("sibling: '%s'", get("sibling")->data);
 	EXPECT_EQ(EACCES, get("tree-openat")->err) TH_LOG("read %s", get("tree-openat")->data);
@@ -1947,12 +1946,10 @@ TEST_F(file, attack_other_namespaces_binary_is_not_executed)
 	jail();
 	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/jfree " D "/jail/bin && cp /usr/bin/true "
 			    D "/jail/bin/evil && cp /usr/bin/true " D "/jail/bin/ok"));
-	ASSERT_EQ(0, push("f-atk-x", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"" D "/jail/bin/evi*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-atk-x", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_sibling_exec, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-atk-x",
+			       "{\"name\": \"evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			       " \"program\": \"*\", \"file\": \"" D "/jail/bin/evi*\", \"action\": \"DENY\"}",
+			       body_sibling_exec, NULL));
 	EXPECT_EQ(0, get("x-rc")->err);
 	ASSERT_EQ(0, get("sibling")->ret) TH_LOG("sibling: '%s'", get("sibling")->data);
 	EXPECT_EQ(EACCES, get("ns-exec")->err);
@@ -2092,12 +2089,10 @@ TEST_F(file, attack_core_dump_through_another_namespace_is_not_written)
 		SKIP(return, "core_pattern '%s': not a file in the cwd", pat);
 	jail();
 	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/jfree && rm -f " D "/jail/core*"));
-	ASSERT_EQ(0, push("f-atk-core", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"jail\", \"ruleType\": \"WRITE\", \"program\": \"*\","
-			  " \"file\": \"" D "/jail/*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-atk-core", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_core, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-atk-core",
+			       "{\"name\": \"jail\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			       " \"file\": \"" D "/jail/*\", \"action\": \"DENY\"}",
+			       body_core, NULL));
 	/* 10: dumped (somewhere), 11: not dumped */
 	TH_LOG("core-root %d core-ns %d", get("core-root")->err, get("core-ns")->err);
 	n = crs_sh(NULL, 0, "ls " D "/jail/ | grep -q '^core'");
@@ -2214,18 +2209,16 @@ TEST_F(file, execution_rules_match_the_resolved_executable)
 			    "chmod +x " D "/bin/script-* && "
 			    "ln -s /bin/busybox " D "/bin/ls && "
 			    "ln -s /usr/bin/dash " D "/bin/sh-alias"));
-	ASSERT_EQ(0, push("f-exec", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"no-denied\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"" D "/bin/denied\", \"action\": \"DENY\"},"
-			  "{\"name\": \"no-script\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execveat\","
-			  " \"program\": \"*\", \"file\": \"" D "/bin/script-denied\", \"action\": \"DENY\"},"
-			  "{\"name\": \"no-busybox\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"/bin/busybox\", \"action\": \"DENY\"},"
-			  "{\"name\": \"no-sh\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"" D "/bin/sh-alias\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-exec", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-exec",
+			       "{\"name\": \"no-denied\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			       " \"program\": \"*\", \"file\": \"" D "/bin/denied\", \"action\": \"DENY\"},"
+			       "{\"name\": \"no-script\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execveat\","
+			       " \"program\": \"*\", \"file\": \"" D "/bin/script-denied\", \"action\": \"DENY\"},"
+			       "{\"name\": \"no-busybox\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			       " \"program\": \"*\", \"file\": \"/bin/busybox\", \"action\": \"DENY\"},"
+			       "{\"name\": \"no-sh\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			       " \"program\": \"*\", \"file\": \"" D "/bin/sh-alias\", \"action\": \"DENY\"}",
+			       body_warm, NULL));
 	ASSERT_EQ(0, container_stats(self->c.pid, &a));
 	ASSERT_EQ(0, ctr_run(&self->c, body_exec, NULL));
 	ASSERT_EQ(0, container_stats(self->c.pid, &b));
@@ -2285,12 +2278,10 @@ static void body_exec_not_read(void *arg)
 TEST_F(file, exec_of_a_read_denied_binary_is_not_a_read)
 {
 	ASSERT_EQ(0, crs_sh(NULL, 0, "cp /usr/bin/true " D "/bin/unreadable"));
-	ASSERT_EQ(0, push("f-execread", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"no-read\", \"ruleType\": \"READ\","
-			  " \"program\": \"*\", \"file\": \"" D "/bin/unreadable\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-execread", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_exec_not_read, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-execread",
+			       "{\"name\": \"no-read\", \"ruleType\": \"READ\","
+			       " \"program\": \"*\", \"file\": \"" D "/bin/unreadable\", \"action\": \"DENY\"}",
+			       body_exec_not_read, NULL));
 	EXPECT_EQ(0, get("exec")->ret) TH_LOG("errno %d", get("exec")->err);
 	EXPECT_EQ(EACCES, get("read")->err);
 	ctr_stop(&self->c);
