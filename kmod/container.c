@@ -545,6 +545,33 @@ reached:
 char *crs_container_d_path(struct crs_container *c, const struct path *path,
 			   char *buf, int buflen)
 {
+	return crs_container_name(c, path, buf, buflen, false);
+}
+
+/**
+ * crs_container_name() - crs_container_d_path(), or a program's name
+ * @c: current's container
+ * @path: a path the kernel resolved
+ * @buf: buffer
+ * @buflen: its size
+ * @exe: @path is a program's executable
+ *
+ * For @exe, while the root is pending, an executable outside the bundle's
+ * root file system that the host's root does not reach either (the
+ * runtime's own binary: a file of the runtime's new mount namespace, or
+ * runc's detached bind mount of itself) has no name, as it has none once
+ * the root is taken (crs_d_path_from()): a program's name
+ * must not depend on which side of the runtime's pivot_root it was first
+ * asked for (it is cached per mm; learning and enforcement would name
+ * the runtime's threads differently). Pseudo files (a memfd copy of the
+ * runtime) keep their names in both.
+ *
+ * Context: process context, inside crs_ctx_get(); does not sleep.
+ * Return: as crs_d_path_from().
+ */
+char *crs_container_name(struct crs_container *c, const struct path *path,
+			 char *buf, int buflen, bool exe)
+{
 	struct fs_struct *mine = current->fs;
 	struct crs_root *r = c->root;
 
@@ -555,9 +582,15 @@ char *crs_container_d_path(struct crs_container *c, const struct path *path,
 	if (crs_root_ready(r))
 		return crs_d_path_from(&r->root, path, buf, buflen);
 	s = d_path(path, buf, buflen);
-	if (IS_ERR(s) || !r || !r->rootfs_name ||
-	    strncmp(s, r->rootfs_name, r->rootfs_len))
+	if (IS_ERR(s) || !r || !r->rootfs_name)
 		return s;
+	if (strncmp(s, r->rootfs_name, r->rootfs_len)) {
+		if (exe && !(path->dentry->d_op && path->dentry->d_op->d_dname) &&
+		    !(path->mnt->mnt_flags & MNT_INTERNAL) &&
+		    !path_is_under(path, &crs_host_root))
+			return ERR_PTR(-EXDEV);
+		return s;
+	}
 	s += r->rootfs_len;
 	if (*s == '/')
 		return s;

@@ -306,6 +306,8 @@ struct crs_container *crs_container_find_pid(pid_t pid,
 void crs_container_unbind(struct crs_container *c);
 char *crs_container_d_path(struct crs_container *c, const struct path *path,
 			   char *buf, int buflen);
+char *crs_container_name(struct crs_container *c, const struct path *path,
+			 char *buf, int buflen, bool exe);
 char *crs_d_path_from(const struct path *root, const struct path *path,
 		      char *buf, int buflen);
 int crs_container_lookup_root(struct crs_container *c, struct path *root);

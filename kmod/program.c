@@ -210,7 +210,7 @@ const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 	if (!buf)
 		goto out;
 	/* from the container's root: a copy run in a chroot is not spoofed */
-	s = crs_container_d_path(ctx->c, &exe->f_path, buf, PATH_MAX);
+	s = crs_container_name(ctx->c, &exe->f_path, buf, PATH_MAX, true);
 	/*
 	 * No name from the container's root (an executable of another
 	 * mount namespace, or a path too long): "?", which no rule's
