@@ -463,6 +463,16 @@ static bool crs_fs_acting(const struct path *root)
 	return false;
 }
 
+/*
+ * A pseudo file (pipe, socket, anonymous inode, memfd) or a file of a
+ * kernel-internal mount (SysV shm): d_path() names it, no root reaches it.
+ */
+static bool crs_path_pseudo(const struct path *path)
+{
+	return (path->dentry->d_op && path->dentry->d_op->d_dname) ||
+	       (path->mnt->mnt_flags & MNT_INTERNAL);
+}
+
 /**
  * crs_d_path_from() - d_path() of @path from @root instead of current's
  * @root: the root to name from
@@ -495,9 +505,7 @@ char *crs_d_path_from(const struct path *root, const struct path *path,
 	struct fs_struct fs, *mine = current->fs;
 	char *s;
 
-	/* pseudo files and kernel-internal mounts (memfd, SysV shm) */
-	if ((path->dentry->d_op && path->dentry->d_op->d_dname) ||
-	    (path->mnt->mnt_flags & MNT_INTERNAL))
+	if (crs_path_pseudo(path))
 		return d_path(path, buf, buflen);
 	if (!mine)
 		return ERR_PTR(-ENOENT);
@@ -585,8 +593,7 @@ char *crs_container_name(struct crs_container *c, const struct path *path,
 	if (IS_ERR(s) || !r || !r->rootfs_name)
 		return s;
 	if (strncmp(s, r->rootfs_name, r->rootfs_len)) {
-		if (exe && !(path->dentry->d_op && path->dentry->d_op->d_dname) &&
-		    !(path->mnt->mnt_flags & MNT_INTERNAL) &&
+		if (exe && !crs_path_pseudo(path) &&
 		    !path_is_under(path, &crs_host_root))
 			return ERR_PTR(-EXDEV);
 		return s;
