@@ -54,6 +54,18 @@ policy() {	# policy NAME FILE: a READ DENY rule on FILE for every program
 EOF
 }
 
+bindings_push() {	# bindings_push LOG < BINDINGS: the current bindings kept, these synced
+	cp "$ETC/bindings.json" "$W/bindings.saved"
+	cat > "$ETC/bindings.json"
+	"$CRSNL" sync > "$1" 2>&1
+}
+
+bindings_pop() {	# bindings_pop POLICY: the kept bindings back, POLICY's file gone, synced
+	cp "$W/bindings.saved" "$ETC/bindings.json"
+	rm -f "$ETC/policies/$1.json"
+	"$CRSNL" sync >/dev/null 2>&1
+}
+
 kernel_state() {	# every policy in the kernel, as JSON
 	local p
 	"$CRSNL" policy list --json
@@ -559,12 +571,10 @@ cat > "$ETC/policies/nomkdir.json" <<'EOF'
  "rules": [{"name": "no-mkdir", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdir", "action": "DENY"},
 	   {"name": "no-mkdirat", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdirat", "action": "DENY"}]}
 EOF
-cp "$ETC/bindings.json" "$W/bindings.saved"
-cat > "$ETC/bindings.json" <<'EOF'
+bindings_push "$W/sync-sys.log" <<'EOF'
 {"bindings": [{"image": "localhost/crs-web:*", "policy": "web"},
 	      {"image": "registry.example.com/team/*", "policy": "nomkdir"}]}
 EOF
-"$CRSNL" sync > "$W/sync-sys.log" 2>&1
 "$CRSNL" events --outcome DENIED -o "$W/sys.log" > /dev/null 2>&1 &
 evpid=$!
 sleep 1
@@ -581,9 +591,7 @@ result "$([ -n "$scid" ] && { grep -q '"syscall":83,"syscall_name":"mkdir"' <<<"
 	grep -q "\"host\":\"$(hostname)\"" <<<"$ev" && echo 1)" \
 	syscall_events_name_the_syscall_and_the_workload \
 	"$scid: $(cat "$W/sync-sys.log"; head -c 2000 "$W/sys.log")"
-cp "$W/bindings.saved" "$ETC/bindings.json"
-rm -f "$ETC/policies/nomkdir.json"
-"$CRSNL" sync >/dev/null 2>&1
+bindings_pop nomkdir
 
 # 38-39. A policy with READ and WRITE rules: the runtimes' own steps
 #        after their pivot_root (runc reopens its exec.fifo, a host file,
@@ -593,20 +601,16 @@ cat > "$ETC/policies/files.json" <<'EOF'
  "rules": [{"name": "no-hostname", "ruleType": "WRITE", "program": "*", "file": "/etc/hostname", "action": "DENY"},
 	   {"name": "no-group", "ruleType": "READ", "program": "*", "file": "/etc/group", "action": "DENY"}]}
 EOF
-cp "$ETC/bindings.json" "$W/bindings.saved"
-cat > "$ETC/bindings.json" <<'EOF'
+bindings_push "$W/sync-files.log" <<'EOF'
 {"bindings": [{"image": "registry.example.com/team/*", "policy": "files"}]}
 EOF
-"$CRSNL" sync > "$W/sync-files.log" 2>&1
 for rt in runc crun; do
 	prun $rt registry.example.com/team/batch:2 sh -c 'echo hi > /tmp/f && cat /tmp/f; echo x > /etc/hostname; cat /etc/group'
 	result "$([ $rc -ne 0 ] && grep -q '^hi$' <<<"$out" && grep -q 'hostname: Permission denied' <<<"$out" &&
 		grep -q "can't open '/etc/group': Permission denied" <<<"$out" && echo 1)" \
 		podman_${rt}_starts_under_read_and_write_rules "exit $rc: $out; $(cat "$W/sync-files.log")"
 done
-cp "$W/bindings.saved" "$ETC/bindings.json"
-rm -f "$ETC/policies/files.json"
-"$CRSNL" sync >/dev/null 2>&1
+bindings_pop files
 
 # 40-43. Boot: the module and the configuration through the commands the
 #        units run (modules-load.d, crs.service's ExecStart lines), then a

@@ -1139,14 +1139,12 @@ TEST_F(file, overlayfs_own_opens_of_its_layers_are_not_the_tasks)
 
 	if (stat(f, &st))
 		SKIP(return, "%s: no such file on the host", f);
-	ASSERT_EQ(0, push("f-ovl", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"},"
-			  "{\"name\": \"w\", \"ruleType\": \"WRITE\", \"program\": \"*\","
-			  " \"file\": \"" D "/public\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-ovl", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_overlay, (void *)f));
+	ASSERT_EQ(0, run_under(&self->c, "f-ovl",
+			       "{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\","
+			       " \"file\": \"" D "/secret\", \"action\": \"DENY\"},"
+			       "{\"name\": \"w\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			       " \"file\": \"" D "/public\", \"action\": \"DENY\"}",
+			       body_overlay, (void *)f));
 	EXPECT_EQ(0, get("append")->ret) TH_LOG("errno %d", get("append")->err);
 	EXPECT_EQ(0, get("opendir")->ret) TH_LOG("errno %d", get("opendir")->err);
 	EXPECT_EQ(0, get("listed")->ret);
@@ -2139,12 +2137,10 @@ TEST_F(file, an_io_uring_task_lists_and_copies_up_on_the_overlay_root)
 
 	if (stat(f, &st))
 		SKIP(return, "%s: no such file on the host", f);
-	ASSERT_EQ(0, push("f-uovl", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-uovl", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_uring_overlay, (void *)f));
+	ASSERT_EQ(0, run_under(&self->c, "f-uovl",
+			       "{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\","
+			       " \"file\": \"" D "/secret\", \"action\": \"DENY\"}",
+			       body_uring_overlay, (void *)f));
 	EXPECT_EQ(0, get("uo-before")->ret) TH_LOG("errno %d", get("uo-before")->err);
 	EXPECT_EQ(0, get("uo-nop")->ret);
 	EXPECT_EQ(0, get("uo-read")->ret) TH_LOG("errno %d", get("uo-read")->err);
@@ -2184,12 +2180,10 @@ TEST_F(file, mprotect_exec_of_an_overlay_root_file_is_judged_by_its_overlay_path
 {
 	const char *f = "/usr/bin/true";
 
-	ASSERT_EQ(0, push("f-ovlmp", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"no-evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"" D "/bin/evil\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, apply("f-ovlmp", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_ovl_mprotect, (void *)f));
+	ASSERT_EQ(0, run_under(&self->c, "f-ovlmp",
+			       "{\"name\": \"no-evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			       " \"program\": \"*\", \"file\": \"" D "/bin/evil\", \"action\": \"DENY\"}",
+			       body_ovl_mprotect, (void *)f));
 	EXPECT_EQ(0, get("om-mmap")->ret);
 	EXPECT_EQ(0, get("om-mmap-exec")->ret) TH_LOG("errno %d", get("om-mmap-exec")->err);
 	EXPECT_EQ(0, get("om-mprotect")->ret) TH_LOG("errno %d", get("om-mprotect")->err);
