@@ -20,6 +20,7 @@
 #include "crs.h"
 #include "file.h"
 #include "learn.h"
+#include "policy_nl.h"
 
 #define CRS_REPLY_ONLY \
 	{ .type = NLA_REJECT, .reject_message = "reply-only attribute in a request" }
@@ -160,32 +161,6 @@ static int crs_get_flags(struct genl_info *info, u32 all, u32 *flags)
 	return 0;
 }
 
-static const struct nla_policy crs_name_policy[CRS_POLICY_A_MAX + 1] = {
-	[CRS_POLICY_A_NAME] = { .type = NLA_NUL_STRING, .len = CRS_NAME_MAX - 1 },
-};
-
-/* The policy name in CRS_A_POLICY {CRS_POLICY_A_NAME}. */
-static int crs_get_policy_name(struct nlattr *attr, char *name,
-			       struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[CRS_POLICY_A_MAX + 1];
-	int ret;
-
-	if (!attr) {
-		NL_SET_ERR_MSG(extack, "missing policy attribute");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, CRS_POLICY_A_MAX, attr, crs_name_policy,
-			       extack);
-	if (ret)
-		return ret;
-	if (!tb[CRS_POLICY_A_NAME]) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "missing policy name");
-		return -EINVAL;
-	}
-	nla_strscpy(name, tb[CRS_POLICY_A_NAME], CRS_NAME_MAX);
-	return 0;
-}
 
 static int crs_nl_del_policy(struct sk_buff *skb, struct genl_info *info)
 {
@@ -196,7 +171,7 @@ static int crs_nl_del_policy(struct sk_buff *skb, struct genl_info *info)
 	ret = crs_get_flags(info, __CRS_DEL_F_ALL, &flags);
 	if (ret)
 		return ret;
-	ret = crs_get_policy_name(info->attrs[CRS_A_POLICY], name, info->extack);
+	ret = crs_policy_nl_name(info->attrs[CRS_A_POLICY], name, info->extack);
 	if (ret)
 		return ret;
 	mutex_lock(&crs_lock);
@@ -206,115 +181,6 @@ static int crs_nl_del_policy(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int crs_put_rule(struct sk_buff *skb, const struct crs_rule *r,
-			bool stats)
-{
-	struct nlattr *nest = nla_nest_start(skb, CRS_RULES_A_RULE);
-	int i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_string(skb, CRS_RULE_A_NAME, r->name) ||
-	    nla_put_u8(skb, CRS_RULE_A_TYPE, r->type) ||
-	    nla_put_u8(skb, CRS_RULE_A_ACTION, r->action) ||
-	    (r->program && nla_put_string(skb, CRS_RULE_A_PROGRAM, r->program)) ||
-	    (r->inactive && nla_put_flag(skb, CRS_RULE_A_INACTIVE)) ||
-	    (r->file && nla_put_string(skb, CRS_RULE_A_FILE, r->file)))
-		goto err;
-	if (r->type == CRS_RULE_NETWORK_OUTBOUND ||
-	    r->type == CRS_RULE_NETWORK_INBOUND) {
-		if (r->has_addr) {
-			if (nla_put_u8(skb, CRS_RULE_A_FAMILY, r->family))
-				goto err;
-			if (r->family == AF_INET) {
-				if (nla_put_in_addr(skb, CRS_RULE_A_ADDR,
-						    r->addr.s6_addr32[3]) ||
-				    nla_put_u8(skb, CRS_RULE_A_PREFIX,
-					       r->prefix - 96))
-					goto err;
-			} else if (nla_put_in6_addr(skb, CRS_RULE_A_ADDR, &r->addr) ||
-				   nla_put_u8(skb, CRS_RULE_A_PREFIX, r->prefix)) {
-				goto err;
-			}
-		}
-		if (nla_put_u16(skb, CRS_RULE_A_PORT_LO, r->port_lo) ||
-		    nla_put_u16(skb, CRS_RULE_A_PORT_HI, r->port_hi) ||
-		    nla_put_u8(skb, CRS_RULE_A_PROTOCOL, r->protocol))
-			goto err;
-	}
-	if (r->type == CRS_RULE_SYSCALL) {
-		struct nlattr *args;
-
-		if ((r->nr64 >= 0 && nla_put_u32(skb, CRS_RULE_A_SYSCALL_NR, r->nr64)) ||
-		    (r->nr32 >= 0 &&
-		     nla_put_u32(skb, CRS_RULE_A_SYSCALL_NR_I386, r->nr32)) ||
-		    (r->syscall_name &&
-		     nla_put_string(skb, CRS_RULE_A_SYSCALL_NAME, r->syscall_name)) ||
-		    (r->err && nla_put_u16(skb, CRS_RULE_A_ERRNO, r->err)))
-			goto err;
-		if (r->nargs) {
-			args = nla_nest_start(skb, CRS_RULE_A_ARGS);
-			if (!args)
-				goto err;
-			for (i = 0; i < r->nargs; i++) {
-				struct nlattr *a = nla_nest_start(skb, CRS_ARGS_A_ARG);
-
-				if (!a ||
-				    nla_put_u8(skb, CRS_ARG_A_INDEX, r->args[i].index) ||
-				    nla_put_u8(skb, CRS_ARG_A_OP, r->args[i].op) ||
-				    nla_put_u64_64bit(skb, CRS_ARG_A_VALUE,
-						      r->args[i].value, CRS_ARG_A_PAD) ||
-				    (r->args[i].op == CRS_ARG_MASKED_EQ &&
-				     nla_put_u64_64bit(skb, CRS_ARG_A_MASK,
-						       r->args[i].mask, CRS_ARG_A_PAD)) ||
-				    (r->args[i].type[CRS_ARCH_X86_64] &&
-				     nla_put_u8(skb, CRS_ARG_A_TYPE,
-						r->args[i].type[CRS_ARCH_X86_64])) ||
-				    (r->args[i].type[CRS_ARCH_I386] &&
-				     nla_put_u8(skb, CRS_ARG_A_TYPE32,
-						r->args[i].type[CRS_ARCH_I386])))
-					goto err;
-				nla_nest_end(skb, a);
-			}
-			nla_nest_end(skb, args);
-		}
-	}
-	if (stats) {
-		if (nla_put_u64_64bit(skb, CRS_RULE_A_HITS_ALLOWED,
-				      atomic64_read(&r->hits->allowed),
-				      CRS_RULE_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_DENIED,
-				      atomic64_read(&r->hits->denied),
-				      CRS_RULE_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_MONITOR,
-				      atomic64_read(&r->hits->monitored),
-				      CRS_RULE_A_PAD))
-			goto err;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-err:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
-static int crs_put_ignored(struct sk_buff *skb, int type,
-			   const unsigned long *bitmap)
-{
-	unsigned int bit, n = bitmap_weight(bitmap, CRS_NR_SYSCALLS);
-	struct nlattr *a;
-	u32 *nr;
-
-	if (!n)
-		return 0;
-	a = nla_reserve(skb, type, n * sizeof(u32));
-	if (!a)
-		return -EMSGSIZE;
-	nr = nla_data(a);
-	for_each_set_bit(bit, bitmap, CRS_NR_SYSCALLS)
-		*nr++ = bit;
-	return 0;
-}
 
 /* cb->args: 0 slot index, 1 rule offset, 2 flags, 3 name filter (char *) */
 static int crs_nl_get_policy_start(struct netlink_callback *cb)
@@ -343,7 +209,7 @@ static int crs_nl_get_policy_start(struct netlink_callback *cb)
 	name = kzalloc(CRS_NAME_MAX, GFP_KERNEL);
 	if (!name)
 		return -ENOMEM;
-	ret = crs_get_policy_name(attrs[CRS_A_POLICY], name, cb->extack);
+	ret = crs_policy_nl_name(attrs[CRS_A_POLICY], name, cb->extack);
 	if (!ret) {
 		mutex_lock(&crs_lock);
 		if (!crs_policy_slot_find(name)) {
@@ -366,59 +232,27 @@ static int crs_nl_get_policy_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/* One message of @slot's policy, from rule *@offset on. */
 static int crs_put_policy(struct sk_buff *skb, struct netlink_callback *cb,
 			  struct crs_policy_slot *slot, u32 *offset, bool stats)
 {
 	struct crs_policy *p = rcu_dereference_protected(slot->policy,
 						lockdep_is_held(&crs_lock));
-	struct nlattr *nest, *rules;
-	u32 i = *offset;
 	void *hdr;
+	int ret;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &crs_genl_family, NLM_F_MULTI, CRS_CMD_GET_POLICY);
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	nest = nla_nest_start(skb, CRS_A_POLICY);
-	if (!nest)
-		goto err;
-	if (nla_put_string(skb, CRS_POLICY_A_NAME, p->name) ||
-	    (p->description &&
-	     nla_put_string(skb, CRS_POLICY_A_DESCRIPTION, p->description)) ||
-	    nla_put_u8(skb, CRS_POLICY_A_MODE, p->mode) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_FILE, p->def[CRS_DEF_FILE]) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_NETWORK, p->def[CRS_DEF_NETWORK]) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_EXECUTE, p->def[CRS_DEF_EXECUTE]) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_SYSCALL, p->def[CRS_DEF_SYSCALL]) ||
-	    (p->def_errno &&
-	     nla_put_u16(skb, CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO, p->def_errno)) ||
-	    crs_put_ignored(skb, CRS_POLICY_A_IGNORED_SYSCALLS, p->ignored64) ||
-	    crs_put_ignored(skb, CRS_POLICY_A_IGNORED_SYSCALLS_I386, p->ignored32) ||
-	    nla_put_u32(skb, CRS_POLICY_A_RULE_OFFSET, *offset) ||
-	    nla_put_u32(skb, CRS_POLICY_A_RULE_COUNT, p->nrules) ||
-	    nla_put_u32(skb, CRS_POLICY_A_CONTAINERS, slot->users) ||
-	    nla_put_u64_64bit(skb, CRS_POLICY_A_GENERATION, p->generation,
-			      CRS_POLICY_A_PAD))
-		goto err;
-	if (p->nrules) {
-		rules = nla_nest_start(skb, CRS_POLICY_A_RULES);
-		if (!rules)
-			goto err;
-		for (; i < p->nrules; i++)
-			if (crs_put_rule(skb, &p->rules[i], stats))
-				break;
-		if (i == *offset)
-			goto err;
-		nla_nest_end(skb, rules);
+	ret = crs_policy_nl_put(skb, p, slot->users, offset, stats);
+	if (ret < 0) {
+		genlmsg_cancel(skb, hdr);
+		return ret;
 	}
-	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
-	*offset = i;
-	return i < p->nrules ? -EMSGSIZE : 0;
-err:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return ret ? -EMSGSIZE : 0;
 }
 
 static int crs_nl_get_policy_dump(struct sk_buff *skb,
