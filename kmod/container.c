@@ -167,7 +167,8 @@ static struct crs_container *crs_container_of_current(void)
 
 /**
  * crs_ctx_fill() - the decision context of container @c
- * @ctx: filled: @c, its policy (or NULL) and the effective mode
+ * @ctx: filled: @c, its policy (or NULL) and the effective mode; the
+ *	program is resolved later, once (crs_program_get())
  * @c: a container found under the current RCU read-side section
  *
  * Context: RCU read-side critical section; any context.
@@ -184,6 +185,7 @@ void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c)
 		mode = READ_ONCE(c->mode_override);
 	} while (read_seqcount_retry(&c->seq, seq));
 	ctx->c = c;
+	ctx->prog = NULL;
 	ctx->p = slot ? rcu_dereference(slot->policy) : NULL;
 	if (mode >= 0)
 		ctx->mode = mode;

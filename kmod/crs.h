@@ -49,6 +49,7 @@ struct net;
 struct task_struct;
 struct path;
 struct crs_root;
+struct crs_program;
 struct sk_buff;
 struct genl_info;
 struct genl_family;
@@ -219,6 +220,8 @@ struct crs_ctx {
 	struct crs_container *c;
 	struct crs_policy *p;		/* NULL if no policy bound */
 	u8 mode;			/* effective enum crs_policy_mode */
+	/* current's program, once crs_program_get() resolved it */
+	const struct crs_program *prog;
 };
 
 /* What a verdict was about; for events and learning. */

@@ -180,6 +180,11 @@ static struct crs_program *crs_prog_insert(struct crs_program *n)
  * crs_program_get() - the program identity of current
  * @ctx: the decision context (current is governed)
  *
+ * Resolved once per decision: the verdict, its audit event, learning and
+ * the denial's log line all get what the first call found (kept in @ctx
+ * unless it is only the per-CPU scratch entry, which the next
+ * crs_scratch_lock() section may reuse).
+ *
  * Context: inside crs_ctx_get()/crs_ctx_put() and crs_scratch_lock().
  * Return: the identity, valid until crs_ctx_put(); NULL for a task
  * without an executable (kernel threads) or when it cannot be resolved.
@@ -194,12 +199,16 @@ const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 	char *buf;
 	size_t len;
 
+	if (ctx->prog)
+		return ctx->prog;
 	if (!mm || !current->fs)
 		return NULL;
 	exe = rcu_dereference(mm->exe_file);
 	e = crs_prog_lookup(mm);
-	if (e && e->exe == exe)
+	if (e && e->exe == exe) {
+		ctx->prog = e;
 		return e;
+	}
 	if (!exe)
 		return NULL;
 	exe = crs_get_file_rcu(&mm->exe_file);
@@ -233,7 +242,11 @@ const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 	n->dev = file_inode(exe)->i_sb->s_dev;
 	n->ino = file_inode(exe)->i_ino;
 	memmove(n->path, s, len + 1);
-	e = n == crs_prog_scratch() ? n : crs_prog_insert(n);
+	e = n;
+	if (n != crs_prog_scratch()) {
+		e = crs_prog_insert(n);
+		ctx->prog = e;
+	}
 out:
 	fput(exe);
 	return e;
