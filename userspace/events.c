@@ -85,30 +85,6 @@ struct events_opts {
 	const char *run_dir;	/* the OCI hook's records, for workload fields */
 };
 
-static const char *const outcome_names[] = {
-	[CRS_OUTCOME_ALLOWED] = "ALLOWED",
-	[CRS_OUTCOME_DENIED] = "DENIED",
-	[CRS_OUTCOME_MONITOR] = "MONITOR",
-	[CRS_OUTCOME_BEHAVIOR] = "BEHAVIOR",
-};
-
-static const char *const type_names[] = {
-	[CRS_RULE_READ] = "READ",
-	[CRS_RULE_WRITE] = "WRITE",
-	[CRS_RULE_NETWORK_OUTBOUND] = "NETWORK_OUTBOUND",
-	[CRS_RULE_NETWORK_INBOUND] = "NETWORK_INBOUND",
-	[CRS_RULE_SYSCALL] = "SYSCALL",
-};
-
-static const char *const arch_names[] = {
-	[CRS_ARCH_X86_64] = "x86_64",
-	[CRS_ARCH_I386] = "i386",
-	[CRS_ARCH_X32] = "x32",
-};
-
-#define NAME_OF(tbl, v) \
-	((size_t)(v) < sizeof(tbl) / sizeof(tbl[0]) && tbl[v] ? tbl[v] : "?")
-
 static void events_usage(FILE *f)
 {
 	fprintf(f,
@@ -144,16 +120,6 @@ static void events_usage(FILE *f)
 		"  crsnl events --format text --outcome DENIED\n"
 		"  crsnl events --container 4026532139 --count 1 --timeout 10\n"
 		"  crsnl events -o /var/log/crs/events.jsonl --max-size 100M --max-files 10\n");
-}
-
-static int parse_outcome(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(outcome_names) / sizeof(outcome_names[0]); i++)
-		if (!strcasecmp(s, outcome_names[i]))
-			return (int)i;
-	return -1;
 }
 
 static int parse_ull(const char *s, unsigned long long *v)
@@ -254,7 +220,7 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 			o->has_container = 1;
 			break;
 		case 'u':
-			o->outcome = parse_outcome(optarg);
+			o->outcome = crs_outcome_parse(optarg);
 			if (o->outcome < 0)
 				goto bad;
 			if (o->outcome == CRS_OUTCOME_BEHAVIOR)
@@ -585,7 +551,7 @@ static void print_json(struct nlattr **tb)
 	json_object_object_add(j, "program", json_object_new_string(
 		get_str(tb, CRS_EVENT_A_PROGRAM)));
 	json_object_object_add(j, "type", json_object_new_string(
-		NAME_OF(type_names, get_u8(tb, CRS_EVENT_A_RULE_TYPE))));
+		crs_rule_type_name(get_u8(tb, CRS_EVENT_A_RULE_TYPE))));
 	if (tb[CRS_EVENT_A_SYSCALL_NR]) {
 		json_object_object_add(j, "syscall", json_object_new_int64(
 			get_u32(tb, CRS_EVENT_A_SYSCALL_NR)));
@@ -596,7 +562,7 @@ static void print_json(struct nlattr **tb)
 			crs_syscall_name_x86_64((int)get_u32(tb, CRS_EVENT_A_SYSCALL_NR)) :
 			NULL);
 		json_object_object_add(j, "arch", json_object_new_string(
-			NAME_OF(arch_names, get_u8(tb, CRS_EVENT_A_ARCH))));
+			crs_arch_name(get_u8(tb, CRS_EVENT_A_ARCH))));
 	}
 	if (tb[CRS_EVENT_A_PATH])
 		json_object_object_add(j, "path", json_object_new_string(
@@ -620,7 +586,7 @@ static void print_json(struct nlattr **tb)
 							    "outbound"));
 	}
 	json_object_object_add(j, "outcome", json_object_new_string(
-		NAME_OF(outcome_names, get_u8(tb, CRS_EVENT_A_OUTCOME))));
+		crs_outcome_name(get_u8(tb, CRS_EVENT_A_OUTCOME))));
 	json_object_object_add(j, "policy", json_object_new_string(
 		get_str(tb, CRS_EVENT_A_POLICY)));
 	json_object_object_add(j, "rule", json_object_new_string(
@@ -638,8 +604,8 @@ static void print_text(struct nlattr **tb)
 
 	format_time(get_u64(tb, CRS_EVENT_A_TIME_REAL), t, sizeof(t));
 	printf("%s %s %s", t,
-	       NAME_OF(outcome_names, get_u8(tb, CRS_EVENT_A_OUTCOME)),
-	       NAME_OF(type_names, type));
+	       crs_outcome_name(get_u8(tb, CRS_EVENT_A_OUTCOME)),
+	       crs_rule_type_name(type));
 	if (tb[CRS_EVENT_A_PATH])
 		printf(" %s", crsnl_text_escape(get_str(tb, CRS_EVENT_A_PATH),
 						esc, sizeof(esc)));
@@ -657,7 +623,7 @@ static void print_text(struct nlattr **tb)
 	}
 	if (tb[CRS_EVENT_A_SYSCALL_NR])
 		printf(" syscall %u/%s", get_u32(tb, CRS_EVENT_A_SYSCALL_NR),
-		       NAME_OF(arch_names, get_u8(tb, CRS_EVENT_A_ARCH)));
+		       crs_arch_name(get_u8(tb, CRS_EVENT_A_ARCH)));
 	printf(" program=%s pid=%u tgid=%u uid=%u container=%" PRIu64
 	       " policy=%s rule=%s\n",
 	       *get_str(tb, CRS_EVENT_A_PROGRAM) ?

@@ -20,81 +20,7 @@
 #include "policy.h"
 #include "syscalls.h"
 
-static const char *const mode_names[] = { "ACTIVE", "PERMISSIVE", "INACTIVE" };
-static const char *const action_names[] = { "ALLOW", "DENY" };
-static const char *const type_names[] = {
-	"READ", "WRITE", "NETWORK_OUTBOUND", "NETWORK_INBOUND", "SYSCALL"
-};
-static const char *const log_names[] = {
-	"NONE", "POLICY_MONITOR", "POLICY_DENY", "POLICY_MONITOR_DENY",
-	"POLICY_ALLOW", "POLICY_ALL", "BEHAVIOR", "ALL"
-};
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static int enum_parse(const char *s, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcasecmp(s, names[i]))
-			return (int)i;
-	return -1;
-}
-
-const char *crs_mode_name(unsigned int m)
-{
-	return m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
-}
-
-const char *crs_action_name(unsigned int a)
-{
-	return a < ARRAY_SIZE(action_names) ? action_names[a] : "?";
-}
-
-const char *crs_rule_type_name(unsigned int t)
-{
-	return t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
-}
-
-const char *crs_log_mode_name(unsigned int m)
-{
-	return m < ARRAY_SIZE(log_names) ? log_names[m] : "?";
-}
-
-const char *crs_proto_name(unsigned int p)
-{
-	switch (p) {
-	case CRS_PROTO_ANY: return "ANY";
-	case CRS_PROTO_ICMP: return "ICMP";
-	case CRS_PROTO_TCP: return "TCP";
-	case CRS_PROTO_UDP: return "UDP";
-	case CRS_PROTO_PACKET: return "PACKET";
-	}
-	return "?";
-}
-
-int crs_mode_parse(const char *s)
-{
-	return enum_parse(s, mode_names, ARRAY_SIZE(mode_names));
-}
-
-int crs_log_mode_parse(const char *s)
-{
-	return enum_parse(s, log_names, ARRAY_SIZE(log_names));
-}
-
-static int proto_parse(const char *s)
-{
-	static const char *const names[] = { "ANY", "ICMP", "TCP", "UDP",
-					     "PACKET" };
-	static const int vals[] = { CRS_PROTO_ANY, CRS_PROTO_ICMP,
-				    CRS_PROTO_TCP, CRS_PROTO_UDP,
-				    CRS_PROTO_PACKET };
-	int i = enum_parse(s, names, ARRAY_SIZE(names));
-
-	return i < 0 ? -1 : vals[i];
-}
 
 /* Parse a whole unsigned decimal or 0x hex number. */
 static int parse_u64(const char *s, uint64_t *v)
@@ -273,23 +199,25 @@ static int check_name(struct pctx *c, struct json_object *v, const char **s)
 	return 0;
 }
 
+/* @v names one of the @n values that @name names (any case). */
 static int check_enum(struct pctx *c, const char *field, struct json_object *v,
-		      const char *const *names, size_t n, uint8_t *out)
+		      const char *(*name)(unsigned int), unsigned int n,
+		      uint8_t *out)
 {
 	const char *s;
 	char expect[160] = "";
-	size_t i;
-	int e;
+	unsigned int i;
 
 	if (want_string(c, field, v, &s))
 		return -1;
-	e = enum_parse(s, names, n);
-	if (e >= 0) {
-		*out = (uint8_t)e;
-		return 0;
+	for (i = 0; i < n; i++) {
+		if (!strcasecmp(s, name(i))) {
+			*out = (uint8_t)i;
+			return 0;
+		}
 	}
 	for (i = 0; i < n; i++) {
-		strcat(expect, names[i]);
+		strcat(expect, name(i));
 		if (i + 2 < n)
 			strcat(expect, ", ");
 		else if (i + 2 == n)
@@ -526,54 +454,6 @@ static const unsigned int type_fields[] = {
 			     FB(F_ERRNO),
 };
 
-/*
- * errno names come from the C library's own table (glibc 2.32+:
- * strerrorname_np), so every errno Linux defines has its name. The few
- * aliases glibc does not return as names are accepted on input.
- */
-static const struct {
-	const char *name;
-	unsigned int value;
-} errno_aliases[] = {
-	{ "EWOULDBLOCK", EWOULDBLOCK }, { "EDEADLOCK", EDEADLOCK },
-	{ "ENOTSUP", ENOTSUP },
-};
-
-#define CRS_ERRNO_MAX 4095
-
-/* "ENOSYS" (any case) or a number 1..4095; -1 if neither. */
-int crs_errno_parse(const char *s)
-{
-	unsigned int i;
-	const char *n;
-	char *end;
-	long v;
-
-	if ((s[0] == 'E' || s[0] == 'e') && s[1]) {
-		for (i = 1; i <= CRS_ERRNO_MAX; i++) {
-			n = strerrorname_np((int)i);
-			if (n && !strcasecmp(s, n))
-				return (int)i;
-		}
-		for (i = 0; i < ARRAY_SIZE(errno_aliases); i++)
-			if (!strcasecmp(s, errno_aliases[i].name))
-				return (int)errno_aliases[i].value;
-		return -1;
-	}
-	if (*s < '1' || *s > '9')
-		return -1;
-	v = strtol(s, &end, 10);
-	return *end || v < 1 || v > CRS_ERRNO_MAX ? -1 : (int)v;
-}
-
-/* The name of errno @e ("ENOSYS"), or NULL when the C library has none. */
-const char *crs_errno_name(unsigned int e)
-{
-	if (e < 1 || e > CRS_ERRNO_MAX)
-		return NULL;
-	return strerrorname_np((int)e);
-}
-
 /* An errno given as a name ("ENOSYS") or a number 1..4095, or -1. */
 static int errno_value(struct json_object *v)
 {
@@ -629,17 +509,17 @@ static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
 	r->name = strdup(name);
 	if (!f[F_TYPE])
 		return fail(c, "ruleType: missing");
-	if (check_enum(c, "ruleType", f[F_TYPE], type_names,
-		       ARRAY_SIZE(type_names), &r->type))
+	if (check_enum(c, "ruleType", f[F_TYPE], crs_rule_type_name,
+		       __CRS_RULE_MAX, &r->type))
 		return -1;
 	for (i = 0; i < F_COUNT; i++)
 		if (f[i] && !(type_fields[r->type] & FB(i)))
 			return fail(c, "%s: not valid for a %s rule",
-				    rule_fields[i], type_names[r->type]);
+				    rule_fields[i], crs_rule_type_name(r->type));
 	if (!f[F_ACTION])
 		return fail(c, "action: missing");
-	if (check_enum(c, "action", f[F_ACTION], action_names,
-		       ARRAY_SIZE(action_names), &r->action))
+	if (check_enum(c, "action", f[F_ACTION], crs_action_name,
+		       __CRS_ACTION_MAX, &r->action))
 		return -1;
 	if (f[F_PROGRAM] && check_path(c, "program", f[F_PROGRAM], true,
 				       &r->program))
@@ -655,13 +535,13 @@ static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
 	case CRS_RULE_WRITE:
 		if (!f[F_FILE])
 			return fail(c, "file: missing (required for %s rules)",
-				    type_names[r->type]);
+				    crs_rule_type_name(r->type));
 		return check_path(c, "file", f[F_FILE], false, &r->file);
 	case CRS_RULE_NETWORK_OUTBOUND:
 	case CRS_RULE_NETWORK_INBOUND:
 		if (!f[F_ADDR] && !f[F_PORT] && !f[F_PROTO])
 			return fail(c, "ipAddress, port, protocol: missing (%s rules need at least one)",
-				    type_names[r->type]);
+				    crs_rule_type_name(r->type));
 		if (f[F_ADDR] && check_addr(c, f[F_ADDR], r))
 			return -1;
 		if (f[F_PORT] && check_port(c, f[F_PORT], r))
@@ -672,7 +552,7 @@ static int parse_rule(struct pctx *c, struct json_object *o, struct crs_rule *r)
 
 			if (want_string(c, "protocol", f[F_PROTO], &s))
 				return -1;
-			p = proto_parse(s);
+			p = crs_proto_parse(s);
 			if (p < 0)
 				return fail(c, "protocol %s: expected TCP, UDP, ICMP, PACKET or ANY",
 					    jtext(f[F_PROTO]));
@@ -878,7 +758,7 @@ int crs_policy_from_json(const char *label, struct json_object *root,
 	}
 	p->mode = CRS_MODE_ACTIVE;
 	if (json_object_object_get_ex(root, "policyMode", &v) &&
-	    check_enum(&c, "policyMode", v, mode_names, ARRAY_SIZE(mode_names),
+	    check_enum(&c, "policyMode", v, crs_mode_name, __CRS_MODE_MAX,
 		       &p->mode))
 		goto err;
 	{
@@ -892,8 +772,8 @@ int crs_policy_from_json(const char *label, struct json_object *root,
 		for (i = 0; i < ARRAY_SIZE(dn); i++) {
 			*dv[i] = CRS_ACTION_ALLOW;
 			if (json_object_object_get_ex(root, dn[i], &v) &&
-			    check_enum(&c, dn[i], v, action_names,
-				       ARRAY_SIZE(action_names), dv[i]))
+			    check_enum(&c, dn[i], v, crs_action_name,
+				       __CRS_ACTION_MAX, dv[i]))
 				goto err;
 		}
 	}
@@ -940,234 +820,6 @@ int crs_policy_from_json(const char *label, struct json_object *root,
 err:
 	crs_policy_free(p);
 	return -1;
-}
-
-/*
- * What json-c accepts without a word: a key given twice in one object
- * (the last one wins) and an integer beyond 64 bits (saturated). Both
- * would make the policy differ from what its reader sees, so a second
- * pass over the (already syntax-checked) text refuses them, naming the
- * place as "rules[3]" / "rules[3].file".
- */
-#define LINT_DEPTH 32
-#define LINT_KEYS 64
-
-struct lint_level {
-	bool object;
-	long index;			/* arrays: the current element */
-	const char *keys[LINT_KEYS];	/* objects: keys seen (into the text) */
-	size_t klen[LINT_KEYS];
-	unsigned int nkeys;
-	const char *key;		/* objects: key of the current value */
-	size_t key_len;
-};
-
-static void lint_where(struct lint_level *lv, int depth, char *buf,
-		       size_t len)
-{
-	size_t o = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i <= depth && o < len; i++) {
-		if (lv[i].object && lv[i].key && i < depth)
-			o += snprintf(buf + o, len - o, "%s%.*s", o ? "." : "",
-				      (int)lv[i].key_len, lv[i].key);
-		else if (!lv[i].object && i < depth)
-			o += snprintf(buf + o, len - o, "[%ld]", lv[i].index);
-	}
-}
-
-/* Length of the JSON string starting at the quote s[0]. */
-static size_t lint_string(const char *s)
-{
-	size_t i = 1;
-
-	while (s[i] && s[i] != '"')
-		i += s[i] == '\\' && s[i + 1] ? 2 : 1;
-	return s[i] ? i + 1 : i;
-}
-
-static int json_lint(const char *label, const char *t, char *err,
-		     size_t errlen)
-{
-	struct lint_level *lv = calloc(LINT_DEPTH, sizeof(*lv));
-	char where[256];
-	int depth = -1, ret = 0;
-	bool want_key = false;
-	size_t i = 0, n;
-
-	if (!lv) {
-		snprintf(err, errlen, "%s: out of memory", label);
-		return -1;
-	}
-	while (t[i] && !ret) {
-		char c = t[i];
-
-		if (c == '{' || c == '[') {
-			if (++depth >= LINT_DEPTH) {
-				snprintf(err, errlen, "%s: nested too deeply",
-					 label);
-				ret = -1;
-				break;
-			}
-			memset(&lv[depth], 0, sizeof(lv[depth]));
-			lv[depth].object = c == '{';
-			want_key = c == '{';
-			i++;
-		} else if (c == '}' || c == ']') {
-			depth--;
-			want_key = false;
-			i++;
-		} else if (c == ',') {
-			if (depth >= 0 && lv[depth].object)
-				want_key = true;
-			else if (depth >= 0)
-				lv[depth].index++;
-			i++;
-		} else if (c == '"') {
-			n = lint_string(t + i);
-			if (want_key && depth >= 0) {
-				struct lint_level *l = &lv[depth];
-				unsigned int k;
-
-				/*
-				 * "polic\u0079" is "policy" to json-c: compared
-				 * as text it would pass as another field
-				 */
-				if (memchr(t + i + 1, '\\', n - 2)) {
-					lint_where(lv, depth, where, sizeof(where));
-					snprintf(err, errlen,
-						 "%s: %s%sfield name \"%.*s\" has an escape: write it plainly",
-						 label, where, *where ? ": " : "",
-						 (int)(n - 2), t + i + 1);
-					ret = -1;
-					break;
-				}
-				if (l->nkeys == LINT_KEYS) {
-					lint_where(lv, depth, where, sizeof(where));
-					snprintf(err, errlen, "%s: %s%smore than %d fields",
-						 label, where, *where ? ": " : "",
-						 LINT_KEYS);
-					ret = -1;
-					break;
-				}
-				for (k = 0; k < l->nkeys; k++) {
-					if (l->klen[k] == n - 2 &&
-					    !memcmp(l->keys[k], t + i + 1, n - 2))
-						break;
-				}
-				if (k < l->nkeys) {
-					lint_where(lv, depth, where, sizeof(where));
-					snprintf(err, errlen,
-						 "%s: %s%sduplicate field \"%.*s\"",
-						 label, where, *where ? ": " : "",
-						 (int)(n - 2), t + i + 1);
-					ret = -1;
-					break;
-				}
-				l->keys[l->nkeys] = t + i + 1;
-				l->klen[l->nkeys++] = n - 2;
-				l->key = t + i + 1;
-				l->key_len = n - 2;
-				want_key = false;
-			}
-			i += n;
-		} else if (c == '-' || isdigit((unsigned char)c)) {
-			size_t j = i + (c == '-');
-			bool integer = true;
-
-			while (isdigit((unsigned char)t[j]))
-				j++;
-			if (t[j] == '.' || t[j] == 'e' || t[j] == 'E')
-				integer = false;
-			if (integer) {
-				char num[32];
-
-				errno = 0;
-				if (j - i < sizeof(num)) {
-					memcpy(num, t + i, j - i);
-					num[j - i] = '\0';
-					if (c == '-')
-						(void)strtoll(num, NULL, 10);
-					else
-						(void)strtoull(num, NULL, 10);
-				} else {
-					errno = ERANGE;
-				}
-				if (errno == ERANGE) {
-					lint_where(lv, depth + 1, where,
-						   sizeof(where));
-					snprintf(err, errlen,
-						 "%s: %s%s%.*s: number out of range",
-						 label, where, *where ? " " : "",
-						 (int)(j - i > 40 ? 40 : j - i), t + i);
-					ret = -1;
-					break;
-				}
-			}
-			while (t[j] && !strchr(",]} \t\r\n", t[j]))
-				j++;
-			i = j;
-		} else {
-			i++;
-		}
-	}
-	free(lv);
-	return ret;
-}
-
-struct json_object *crs_json_parse_strict(const char *label,
-					  const char *json, char *err,
-					  size_t errlen)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *root;
-	enum json_tokener_error jerr;
-	size_t len = strlen(json);
-
-	if (!tok) {
-		snprintf(err, errlen, "%s: out of memory", label);
-		return NULL;
-	}
-	/* strict: no trailing commas, comments or bad UTF-8 (trailing
-	 * text is reported below, with its line) */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-				    JSON_TOKENER_ALLOW_TRAILING_CHARS |
-				    JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	jerr = json_tokener_get_error(tok);
-	if (!root || jerr != json_tokener_success ||
-	    (size_t)json_tokener_get_parse_end(tok) < len) {
-		size_t off = json_tokener_get_parse_end(tok), i;
-		unsigned int line = 1;
-
-		if (root && jerr == json_tokener_success) {
-			/* Trailing text: only whitespace may follow. */
-			for (i = off; i < len && isspace((unsigned char)json[i]); i++)
-				;
-			if (i == len)
-				goto parsed;
-			off = i;
-		}
-		for (i = 0; i < off && i < len; i++)
-			line += json[i] == '\n';
-		snprintf(err, errlen, "%s: line %u: invalid JSON: %s", label,
-			 line, !root && jerr == json_tokener_continue ?
-			 "unexpected end of file" :
-			 jerr == json_tokener_success ? "trailing text" :
-			 json_tokener_error_desc(jerr));
-		json_object_put(root);
-		json_tokener_free(tok);
-		return NULL;
-	}
-parsed:
-	json_tokener_free(tok);
-	if (json_lint(label, json, err, errlen)) {
-		json_object_put(root);
-		return NULL;
-	}
-	return root;
 }
 
 int crs_policy_parse_string(const char *label, const char *json,
@@ -1226,261 +878,4 @@ void crs_policy_free(struct crs_policy *p)
 	free(p->ignored);
 	free(p->ignored_i386);
 	memset(p, 0, sizeof(*p));
-}
-
-/* Printing. */
-
-static void add_str(struct json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
-/* An errno as its name ("ENOSYS"), or its number when it has none. */
-static void add_errno(struct json_object *o, const char *k, unsigned int e)
-{
-	const char *en = crs_errno_name(e);
-
-	if (en)
-		add_str(o, k, en);
-	else
-		json_object_object_add(o, k, json_object_new_int((int)e));
-}
-
-static bool u32_has(const uint32_t *v, size_t n, uint32_t x)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
-static const char *rule_syscall_text(const struct crs_rule *r, char *buf,
-				     size_t len)
-{
-	const char *n;
-
-	if (r->syscall)
-		return r->syscall;
-	n = r->nr_x86_64 >= 0 ? crs_syscall_name_x86_64(r->nr_x86_64) :
-	    crs_syscall_name_i386(r->nr_i386);
-	if (n)
-		return n;
-	snprintf(buf, len, "%d", r->nr_x86_64);
-	return buf;
-}
-
-static struct json_object *rule_to_json(const struct crs_rule *r, bool stats)
-{
-	struct json_object *o = json_object_new_object();
-	char buf[INET6_ADDRSTRLEN + 8], a[64];
-	unsigned int i;
-
-	add_str(o, "name", r->name ? r->name : "");
-	add_str(o, "ruleType", crs_rule_type_name(r->type));
-	add_str(o, "program", r->program ? r->program : "*");
-	if (r->type == CRS_RULE_SYSCALL)
-		add_str(o, "syscall", rule_syscall_text(r, a, sizeof(a)));
-	if (r->file)
-		add_str(o, "file", r->file);
-	if (r->has_addr) {
-		inet_ntop(r->family, r->addr, buf, sizeof(buf));
-		if (r->prefix != (r->family == AF_INET ? 32 : 128))
-			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
-				 "/%u", r->prefix);
-		add_str(o, "ipAddress", buf);
-	}
-	if (r->has_port) {
-		if (r->port_lo == r->port_hi)
-			snprintf(buf, sizeof(buf), "%u", r->port_lo);
-		else
-			snprintf(buf, sizeof(buf), "%u-%u", r->port_lo,
-				 r->port_hi);
-		add_str(o, "port", buf);
-	}
-	if (r->has_proto)
-		add_str(o, "protocol", crs_proto_name(r->proto));
-	for (i = 0; i < CRS_NR_ARGS; i++) {
-		char k[8];
-
-		if (!r->args[i].set)
-			continue;
-		snprintf(k, sizeof(k), "arg%u", i + 1);
-		crs_arg_format(&r->args[i], a, sizeof(a));
-		add_str(o, k, a);
-	}
-	add_str(o, "action", crs_action_name(r->action));
-	if (r->err)
-		add_errno(o, "errno", r->err);
-	if (r->inactive)
-		json_object_object_add(o, "inactive", json_object_new_boolean(1));
-	if (stats && r->has_stats) {
-		struct json_object *s = json_object_new_object();
-
-		json_object_object_add(s, "allowed",
-				       json_object_new_uint64(r->allowed));
-		json_object_object_add(s, "denied",
-				       json_object_new_uint64(r->denied));
-		json_object_object_add(s, "monitored",
-				       json_object_new_uint64(r->monitored));
-		json_object_object_add(o, "stats", s);
-	}
-	return o;
-}
-
-struct json_object *crs_policy_to_json(const struct crs_policy *p, bool stats)
-{
-	struct json_object *o = json_object_new_object(), *a;
-	size_t i;
-
-	add_str(o, "name", p->name ? p->name : "");
-	if (p->description)
-		add_str(o, "description", p->description);
-	add_str(o, "policyMode", crs_mode_name(p->mode));
-	add_str(o, "defaultNetworkAction", crs_action_name(p->def_network));
-	add_str(o, "defaultFileAction", crs_action_name(p->def_file));
-	add_str(o, "defaultExecuteAction", crs_action_name(p->def_execute));
-	add_str(o, "defaultSyscallAction", crs_action_name(p->def_syscall));
-	if (p->def_syscall_errno)
-		add_errno(o, "defaultSyscallErrno", p->def_syscall_errno);
-	if (p->n_ignored || p->n_ignored_i386) {
-		uint32_t *covered = calloc(p->n_ignored + 1, sizeof(uint32_t));
-		size_t nc = 0;
-
-		a = json_object_new_array();
-		for (i = 0; i < p->n_ignored; i++) {
-			const char *n = crs_syscall_name_x86_64((int)p->ignored[i]);
-			int n32;
-
-			if (!n) {
-				json_object_array_add(a, json_object_new_int64(p->ignored[i]));
-				continue;
-			}
-			json_object_array_add(a, json_object_new_string(n));
-			n32 = crs_syscall_nr_i386(n);
-			if (n32 >= 0 && covered)
-				covered[nc++] = (uint32_t)n32;
-		}
-		for (i = 0; i < p->n_ignored_i386; i++) {
-			const char *n = crs_syscall_name_i386((int)p->ignored_i386[i]);
-
-			if (n && !u32_has(covered, nc, p->ignored_i386[i]))
-				json_object_array_add(a, json_object_new_string(n));
-		}
-		free(covered);
-		json_object_object_add(o, "ignoredSyscalls", a);
-	}
-	a = json_object_new_array();
-	for (i = 0; i < p->n_rules; i++)
-		json_object_array_add(a, rule_to_json(&p->rules[i], stats));
-	json_object_object_add(o, "rules", a);
-	return o;
-}
-
-char *crs_policy_to_string(const struct crs_policy *p, bool stats)
-{
-	struct json_object *o = crs_policy_to_json(p, stats);
-	const char *s = json_object_to_json_string_ext(o,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			JSON_C_TO_STRING_NOSLASHESCAPE);
-	char *out = NULL;
-
-	if (s && asprintf(&out, "%s\n", s) < 0)
-		out = NULL;
-	json_object_put(o);
-	return out;
-}
-
-/* Comparison. */
-
-static bool str_eq(const char *a, const char *b, const char *dflt)
-{
-	if (!a)
-		a = dflt;
-	if (!b)
-		b = dflt;
-	return !strcmp(a, b);
-}
-
-static int rule_equal(const struct crs_rule *a, const struct crs_rule *b,
-		      const char **field)
-{
-	unsigned int i, alen;
-
-#define DIFF(f) do { *field = f; return 0; } while (0)
-	if (!str_eq(a->name, b->name, ""))
-		DIFF("name");
-	if (a->type != b->type)
-		DIFF("ruleType");
-	if (a->action != b->action)
-		DIFF("action");
-	if (!str_eq(a->program, b->program, "*"))
-		DIFF("program");
-	if (a->inactive != b->inactive)
-		DIFF("inactive");
-	if (!str_eq(a->file, b->file, ""))
-		DIFF("file");
-	if (a->has_addr != b->has_addr)
-		DIFF("ipAddress");
-	if (a->has_addr) {
-		alen = a->family == AF_INET ? 4 : 16;
-		if (a->family != b->family || a->prefix != b->prefix ||
-		    memcmp(a->addr, b->addr, alen))
-			DIFF("ipAddress");
-	}
-	if ((a->has_port ? a->port_lo : 0) != (b->has_port ? b->port_lo : 0) ||
-	    (a->has_port ? a->port_hi : 65535) !=
-	    (b->has_port ? b->port_hi : 65535))
-		DIFF("port");
-	if ((a->has_proto ? a->proto : 0) != (b->has_proto ? b->proto : 0))
-		DIFF("protocol");
-	if (a->nr_x86_64 != b->nr_x86_64 || a->nr_i386 != b->nr_i386)
-		DIFF("syscall");
-	if (a->err != b->err)
-		DIFF("errno");
-	for (i = 0; i < CRS_NR_ARGS; i++) {
-		const struct crs_arg_rule *x = &a->args[i], *y = &b->args[i];
-
-		if (x->set != y->set || (x->set &&
-		    (x->op != y->op || x->value != y->value ||
-		     (x->op == CRS_ARG_MASKED_EQ && x->mask != y->mask))))
-			DIFF("arg");
-	}
-#undef DIFF
-	return 1;
-}
-
-int crs_policy_equal(const struct crs_policy *a, const struct crs_policy *b,
-		     char *why, size_t whylen)
-{
-	const char *field = NULL;
-	size_t i;
-
-#define DIFF(...) do { snprintf(why, whylen, __VA_ARGS__); return 0; } while (0)
-	if (!str_eq(a->name, b->name, ""))
-		DIFF("name");
-	if (!str_eq(a->description, b->description, ""))
-		DIFF("description");
-	if (a->mode != b->mode)
-		DIFF("policyMode");
-	if (a->def_network != b->def_network || a->def_file != b->def_file ||
-	    a->def_execute != b->def_execute || a->def_syscall != b->def_syscall)
-		DIFF("default actions");
-	if (a->def_syscall_errno != b->def_syscall_errno)
-		DIFF("defaultSyscallErrno");
-	if (a->n_ignored != b->n_ignored || a->n_ignored_i386 != b->n_ignored_i386 ||
-	    (a->n_ignored && memcmp(a->ignored, b->ignored,
-				    a->n_ignored * sizeof(uint32_t))) ||
-	    (a->n_ignored_i386 && memcmp(a->ignored_i386, b->ignored_i386,
-					 a->n_ignored_i386 * sizeof(uint32_t))))
-		DIFF("ignoredSyscalls");
-	if (a->n_rules != b->n_rules)
-		DIFF("rule count %zu != %zu", a->n_rules, b->n_rules);
-	for (i = 0; i < a->n_rules; i++)
-		if (!rule_equal(&a->rules[i], &b->rules[i], &field))
-			DIFF("rules[%zu] \"%s\": %s", i,
-			     a->rules[i].name ? a->rules[i].name : "", field);
-#undef DIFF
-	return 1;
 }

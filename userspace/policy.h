@@ -14,6 +14,8 @@
 #include <json-c/json.h>
 #include <linux/crs.h>
 
+#include "names.h"
+
 #define CRS_NR_ARGS 6
 
 struct crs_arg_rule {
@@ -74,6 +76,7 @@ int crs_policy_parse_file(const char *path, struct crs_policy *p,
 /*
  * Parse @json strictly (no comments, trailing commas or text, bad UTF-8,
  * duplicate keys): the root, or NULL with "LABEL: line N: ..." in @err.
+ * (json_lint.c)
  */
 struct json_object *crs_json_parse_strict(const char *label,
 					  const char *json, char *err,
@@ -84,7 +87,8 @@ int crs_policy_from_json(const char *label, struct json_object *root,
 			 struct crs_policy *p, char *err, size_t errlen);
 void crs_policy_free(struct crs_policy *p);
 
-/* JSON that crs_policy_parse_*() accepts; stats adds per-rule "stats". */
+/* JSON that crs_policy_parse_*() accepts; stats adds per-rule "stats".
+ * (policy_json.c, as crs_policy_equal()) */
 struct json_object *crs_policy_to_json(const struct crs_policy *p, bool stats);
 /* Print as pretty JSON with a final newline. */
 char *crs_policy_to_string(const struct crs_policy *p, bool stats);
@@ -96,22 +100,9 @@ int crs_policy_equal(const struct crs_policy *a, const struct crs_policy *b,
 struct crs_rule *crs_policy_add_rule(struct crs_policy *p);
 void crs_rule_free(struct crs_rule *r);
 
-/* Enum names: "ACTIVE", "DENY", "NETWORK_OUTBOUND", "TCP", ... */
-const char *crs_mode_name(unsigned int mode);
-const char *crs_action_name(unsigned int action);
-const char *crs_rule_type_name(unsigned int type);
-const char *crs_proto_name(unsigned int proto);
-const char *crs_log_mode_name(unsigned int mode);
-int crs_mode_parse(const char *s);	/* -1 if unknown */
-int crs_log_mode_parse(const char *s);
-
 /* Arg constraint text ("38", "!=5", "&0x7e020000==0") <-> struct. */
 int crs_arg_parse(const char *s, struct crs_arg_rule *a);
 void crs_arg_format(const struct crs_arg_rule *a, char *buf, size_t len);
-
-/* errno names: "ENOSYS" <-> 38; parse returns -1 if unknown. */
-int crs_errno_parse(const char *s);
-const char *crs_errno_name(unsigned int e);
 
 /* Resolve "open", "2" to both arches; -1 if unknown. */
 int crs_syscall_resolve(const char *s, int *nr_x86_64, int *nr_i386);
