@@ -615,38 +615,4 @@ static inline int rnl_policy_names(struct rnl *r, char *out, size_t len)
 	return ret ? ret : nm.n;
 }
 
-/* Write @v into a sysfs module parameter; 0 or -errno. */
-static inline int crs_param_set(const char *name, unsigned long v)
-{
-	char path[128];
-	FILE *f;
-	int ret = 0;
-
-	snprintf(path, sizeof(path), "/sys/module/crs/parameters/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%lu\n", v) < 0)
-		ret = -EIO;
-	if (fclose(f))
-		ret = -errno;
-	return ret;
-}
-
-static inline long crs_param_get(const char *name)
-{
-	char path[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/crs/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 #endif

@@ -86,6 +86,15 @@ int crs_rmmod(int secs);
 /* Run a shell command, capture stdout into @out (NUL-terminated); exit code. */
 int crs_sh(char *out, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Module parameter @name (/sys/module/crs/parameters/NAME): its value,
+ * -1 if it cannot be read; or write @v (0 or -errno). A test that
+ * changes one puts the value it read back (suite.sh fails a test file
+ * that leaves a parameter changed).
+ */
+long crs_param_get(const char *name);
+int crs_param_set(const char *name, unsigned long v);
+
 /* Path of the crsnl binary and of crs.ko (from env CRSNL, CRS_KO). */
 const char *crs_crsnl(void);
 const char *crs_ko(void);

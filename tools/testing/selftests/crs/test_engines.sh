@@ -385,7 +385,7 @@ result "$(grep -q half1 <<<"$o1" && grep -q half2 <<<"$o1" &&
 	grep -q 'READ .*/etc/passwd' <<<"$show" && grep -q 'READ .*/etc/group' <<<"$show" &&
 	grep -q 'pushed policy "learned-web"' "$W/sync.log" && echo 1)" \
 	image_learning_keeps_one_set_for_every_container_of_the_image \
-	"$o1; $(tail -5 <<<"$show"); $(cat "$W/export.log" "$W/sync.log")"
+	"$o1; $show; $(cat "$W/export.log" "$W/sync.log")"
 "$CRSNL" events --outcome DENIED -o "$W/denied.log" > /dev/null 2>&1 &
 evpid=$!
 sleep 1

@@ -625,6 +625,9 @@ FIXTURE(learn) {
 	struct ct c;
 };
 
+/* learn_max as a test found it, until it is put back (teardown does too) */
+static long learn_max_saved = -1;
+
 FIXTURE_SETUP(learn)
 {
 	ASSERT_TRUE(topo_ok) TH_LOG("topology not up");
@@ -635,6 +638,8 @@ FIXTURE_TEARDOWN(learn)
 {
 	if (self->c.init > 0)
 		ct_stop(&self->c);
+	if (learn_max_saved >= 0)
+		crs_param_set("learn_max", learn_max_saved);
 	crs_sh(NULL, 0, "%s policy delete learned-wl --force >/dev/null 2>&1; "
 	       "%s policy delete base-merge --force >/dev/null 2>&1",
 	       crs_crsnl(), crs_crsnl());
@@ -843,14 +848,13 @@ TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 /* More distinct files than learn_max: the set stops, overflow counts. */
 TEST_F_TIMEOUT(learn, bound_stops_growing_and_reports_overflow, 180)
 {
-	char old[32] = "", out[256];
+	char out[256];
 	struct cinfo ci, ci2;
 	int64_t mem;
 
-	ASSERT_EQ(0, crs_sh(old, sizeof(old),
-			    "cat /sys/module/crs/parameters/learn_max"));
-	ASSERT_EQ(0, crs_sh(NULL, 0, "echo %d > /sys/module/crs/parameters/learn_max",
-			    BOUND_MAX));
+	learn_max_saved = crs_param_get("learn_max");
+	ASSERT_GE(learn_max_saved, 0);
+	ASSERT_EQ(0, crs_param_set("learn_max", BOUND_MAX));
 	memset(res, 0, sizeof(*res));
 	ASSERT_EQ(0, ct_start(&self->c));
 	ASSERT_EQ(0, crsnl("learn start %s--pid %d%s", "", self->c.init, ""));
@@ -870,7 +874,8 @@ TEST_F_TIMEOUT(learn, bound_stops_growing_and_reports_overflow, 180)
 	EXPECT_EQ(0, crs_sh(out, sizeof(out),
 			    "%s learn export --pid %d -o /dev/null 2>&1 | grep -c 'set was full'",
 			    crs_crsnl(), self->c.init));
-	crs_sh(NULL, 0, "echo %s > /sys/module/crs/parameters/learn_max", old);
+	EXPECT_EQ(0, crs_param_set("learn_max", learn_max_saved));
+	learn_max_saved = -1;
 	/* the kernel is fine */
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s status >/dev/null", crs_crsnl()));
 	ct_stop(&self->c);

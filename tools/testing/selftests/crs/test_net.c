@@ -729,11 +729,11 @@ NET_TEST(program_a_may_connect_program_b_may_not)
 NET_TEST(program_scoped_udp_verdicts_with_the_program_cache_off)
 {
 	int i, n = crs_scaled(10), a_ok = 0, b_denied = 0;
-	char old[32] = "";
+	long old = crs_param_get("program_cache_max");
 	struct res r;
 
-	ASSERT_EQ(0, crs_sh(old, sizeof(old), "cat /sys/module/crs/parameters/program_cache_max"));
-	ASSERT_EQ(0, crs_sh(NULL, 0, "echo 0 > /sys/module/crs/parameters/program_cache_max"));
+	ASSERT_GE(old, 0);
+	ASSERT_EQ(0, crs_param_set("program_cache_max", 0));
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
 			  OUT("a-udp", "ALLOW", "\"program\": \"" PROG_A "\", \"ipAddress\": \"192.0.2.10\","
 			      " \"port\": \"53\", \"protocol\": \"UDP\"")));
@@ -744,7 +744,7 @@ NET_TEST(program_scoped_udp_verdicts_with_the_program_cache_off)
 		r = in_ct(self->init, PROG_B, "udp 192.0.2.10 53");
 		b_denied += r.err == EPERM;
 	}
-	crs_sh(NULL, 0, "echo %d > /sys/module/crs/parameters/program_cache_max", atoi(old));
+	EXPECT_EQ(0, crs_param_set("program_cache_max", old));
 	EXPECT_EQ(n, a_ok);
 	EXPECT_EQ(n, b_denied);
 }
@@ -1013,13 +1013,16 @@ NET_TEST(host_and_other_containers_unaffected)
  */
 NET_TEST(socket_owner_records_are_charged_per_container)
 {
-	char cmd[PATH_MAX + 64], out[128], gmax[32] = "", cmax[32] = "";
+	char cmd[PATH_MAX + 64], out[128];
+	long gmax, cmax;
 	pid_t a_init, a_mid, hog;
 	struct res r;
 	int bound = -1, err = -1;
 
-	crs_sh(gmax, sizeof(gmax), "cat /sys/module/crs/parameters/max_sockets");
-	crs_sh(cmax, sizeof(cmax), "cat /sys/module/crs/parameters/max_container_sockets 2>/dev/null");
+	gmax = crs_param_get("max_sockets");
+	cmax = crs_param_get("max_container_sockets");
+	ASSERT_GE(gmax, 0);
+	ASSERT_GE(cmax, 0);
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  IN("no-8080", "DENY", "\"ipAddress\": \"0.0.0.0/0\", \"port\": \"8080\"")));
 	ASSERT_EQ(0, push(POLICY2, "ACTIVE", "ALLOW", ""));
@@ -1028,8 +1031,8 @@ NET_TEST(socket_owner_records_are_charged_per_container)
 	ASSERT_GT(a_init, 0);
 	ASSERT_EQ(0, apply(POLICY2, a_init, NULL));
 	/* from here on no ASSERT: the caps are put back at the end */
-	EXPECT_EQ(0, crs_sh(NULL, 0, "echo 64 > /sys/module/crs/parameters/max_sockets"));
-	crs_sh(NULL, 0, "echo 32 > /sys/module/crs/parameters/max_container_sockets 2>/dev/null");
+	EXPECT_EQ(0, crs_param_set("max_sockets", 64));
+	EXPECT_EQ(0, crs_param_set("max_container_sockets", 32));
 	unlink("/tmp/crs_hog");
 	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s hog %%d %%s", a_init);
 	hog = bg(cmd, helper, 200, "/tmp/crs_hog");
@@ -1046,9 +1049,8 @@ NET_TEST(socket_owner_records_are_charged_per_container)
 	EXPECT_EQ(ENOBUFS, err);
 	kill(hog, SIGKILL);
 	ct_stop(a_init, a_mid);
-	crs_sh(NULL, 0, "echo %s > /sys/module/crs/parameters/max_sockets", gmax);
-	if (cmax[0])
-		crs_sh(NULL, 0, "echo %s > /sys/module/crs/parameters/max_container_sockets", cmax);
+	EXPECT_EQ(0, crs_param_set("max_sockets", gmax));
+	EXPECT_EQ(0, crs_param_set("max_container_sockets", cmax));
 	crs_sh(NULL, 0, "%s policy delete " POLICY2 " --force 2>/dev/null", crs_crsnl());
 }
 

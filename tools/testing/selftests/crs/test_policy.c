@@ -533,6 +533,7 @@ TEST(syscall_hooks_are_armed_only_while_a_container_needs_them)
 	int others, all;
 	pid_t nested, init;
 	char out[4096];
+	long idle;
 
 	ASSERT_EQ(0, write_file(NOSYS_POLICY,
 		"{\"name\": \"t-nosys\", \"policyMode\": \"ACTIVE\", \"rules\": [\n"
@@ -541,7 +542,9 @@ TEST(syscall_hooks_are_armed_only_while_a_container_needs_them)
 		"{\"name\": \"t-nosys\", \"policyMode\": \"ACTIVE\", \"rules\": [\n"
 		" {\"name\": \"m\", \"ruleType\": \"SYSCALL\", \"program\": \"*\", \"syscall\": \"mkdir\", \"action\": \"DENY\"},\n"
 		" {\"name\": \"m2\", \"ruleType\": \"SYSCALL\", \"program\": \"*\", \"syscall\": \"mkdirat\", \"action\": \"DENY\"}]}\n"));
-	ASSERT_EQ(0, crs_sh(NULL, 0, "echo 1 > /sys/module/crs/parameters/syscall_hooks_idle_secs"));
+	idle = crs_param_get("syscall_hooks_idle_secs");
+	ASSERT_GE(idle, 0);
+	ASSERT_EQ(0, crs_param_set("syscall_hooks_idle_secs", 1));
 	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s/policies/batch-job.json", crsnl, top()));
 	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push %s", crsnl, NOSYS_POLICY));
 
@@ -604,7 +607,7 @@ TEST(syscall_hooks_are_armed_only_while_a_container_needs_them)
 	rmdir("/tmp/crs-test-denied");
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete t-nosys", crsnl));
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s policy delete batch-job", crsnl));
-	crs_sh(NULL, 0, "echo 10 > /sys/module/crs/parameters/syscall_hooks_idle_secs");
+	EXPECT_EQ(0, crs_param_set("syscall_hooks_idle_secs", idle));
 }
 
 /* Writes policy NAME with one SYSCALL DENY rule per name in @calls. */
