@@ -307,15 +307,6 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 struct crs_container *crs_container_find_pid(pid_t pid,
 					     struct netlink_ext_ack *extack);
 void crs_container_unbind(struct crs_container *c);
-char *crs_container_d_path(struct crs_container *c, const struct path *path,
-			   char *buf, int buflen);
-char *crs_container_name(struct crs_container *c, const struct path *path,
-			 char *buf, int buflen, bool exe);
-char *crs_d_path_from(const struct path *root, const struct path *path,
-		      char *buf, int buflen);
-int crs_container_lookup_root(struct crs_container *c, struct path *root);
-void crs_container_root_capture(struct crs_container *c,
-				const struct path *root);
 struct crs_container *crs_container_find_ns(struct pid_namespace *ns);
 #define CRS_MODE_KEEP (-2)
 void crs_container_set_policy(struct crs_container *c,

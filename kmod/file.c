@@ -45,6 +45,7 @@
 #include "hooks.h"
 #include "program.h"
 #include "compat.h"
+#include "root.h"
 
 /* ---------------------------------------------------------------------- */
 /* Paths. */

@@ -36,6 +36,7 @@
 #include "hooks.h"
 #include "program.h"
 #include "compat.h"
+#include "root.h"
 
 /* ---------------------------------------------------------------------- */
 /* Resolution of rule programs and exact Execution files per container. */

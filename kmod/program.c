@@ -36,6 +36,7 @@
 #include "file.h"
 #include "hooks.h"
 #include "program.h"
+#include "root.h"
 
 static unsigned int program_cache_max = 8192;
 module_param(program_cache_max, uint, 0644);
