@@ -413,7 +413,7 @@ static __always_inline bool crs_syscall_unjudged(int arch, unsigned int nr)
 }
 
 /* event.c */
-int crs_event_init(void);
+int crs_event_init(const struct genl_family *fam);
 void crs_event_exit(void);
 void crs_event_listener_joined(void);
 void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,

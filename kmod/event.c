@@ -97,6 +97,8 @@ static size_t crs_ring_size;
 static u64 crs_ring_head, crs_ring_tail;
 static u64 crs_ring_dropped[__CRS_EVENT_GRP_MAX];
 static bool crs_event_running;
+/* the family whose multicast groups carry the events (crs_event_init()) */
+static const struct genl_family *crs_event_fam;
 
 /* Worker state; the work item never runs concurrently with itself. */
 static u8 *crs_event_buf;
@@ -220,7 +222,7 @@ void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
 
 	if (!READ_ONCE(crs_event_running))
 		return;
-	if (genl_has_listeners(crs_netlink_family(), &init_net, group) <= 0) {
+	if (genl_has_listeners(crs_event_fam, &init_net, group) <= 0) {
 		if (group == CRS_EVENT_GRP_AUDIT)
 			crs_count_unheard(ctx->c);
 		return;
@@ -435,7 +437,7 @@ struct crs_event_batch {
 static int crs_event_put(struct sk_buff *skb, const struct crs_event_rec *r,
 			 u8 g, u64 lost)
 {
-	const struct genl_family *fam = crs_netlink_family();
+	const struct genl_family *fam = crs_event_fam;
 	struct nlattr *nest;
 	void *hdr;
 
@@ -473,7 +475,7 @@ static void crs_event_flush(struct crs_event_batch *b)
 
 	if (!b->skb)
 		return;
-	ret = genlmsg_multicast(crs_netlink_family(), b->skb, 0, b->group,
+	ret = genlmsg_multicast(crs_event_fam, b->skb, 0, b->group,
 				GFP_KERNEL);
 	b->skb = NULL;
 	if (!ret) {
@@ -518,7 +520,7 @@ static void crs_event_add(struct crs_event_batch *b,
 	crs_event_lost_total[g] += r->lost;
 	lost = crs_event_pending[g] + r->lost;
 	if (!b->skb) {
-		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0) {
+		if (genl_has_listeners(crs_event_fam, &init_net, g) <= 0) {
 			/* the listener left after emit saw it */
 			crs_event_pending[g] = 0;
 			if (g == CRS_EVENT_GRP_AUDIT)
@@ -548,7 +550,7 @@ drop:
 /* Multicast one record: @n events of container @id (0: unbound) unheard. */
 static int crs_event_send_unheard(u64 id, u64 n)
 {
-	const struct genl_family *fam = crs_netlink_family();
+	const struct genl_family *fam = crs_event_fam;
 	struct sk_buff *skb = genlmsg_new(128, GFP_KERNEL);
 	struct nlattr *nest;
 	void *hdr;
@@ -616,7 +618,7 @@ static int crs_event_report_unheard(void)
 	total = percpu_counter_sum(&crs_stats.events_unheard);
 	if (total <= crs_unheard_reported)
 		goto out;
-	if (genl_has_listeners(crs_netlink_family(), &init_net,
+	if (genl_has_listeners(crs_event_fam, &init_net,
 			       CRS_EVENT_GRP_AUDIT) <= 0) {
 		ret = -ESRCH;
 		goto out;
@@ -708,7 +710,7 @@ static void crs_event_work_fn(struct work_struct *w)
 		crs_event_pending[g] = 0;
 		if (!lost)
 			continue;
-		if (genl_has_listeners(crs_netlink_family(), &init_net, g) <= 0)
+		if (genl_has_listeners(crs_event_fam, &init_net, g) <= 0)
 			continue;
 		b.skb = genlmsg_new(128, GFP_KERNEL);
 		if (!b.skb || crs_event_put(b.skb, NULL, g, lost)) {
@@ -745,11 +747,14 @@ u64 crs_event_mem(void)
 
 /**
  * crs_event_init() - allocate the queue
+ * @fam: the generic netlink family whose groups carry the events (its
+ *	groups: 0 "audit", 1 "learn"); registered later, before any
+ *	container can be bound
  *
  * Context: process context, module init, before the hooks.
  * Return: 0 or -ENOMEM.
  */
-int crs_event_init(void)
+int crs_event_init(const struct genl_family *fam)
 {
 	unsigned int kb = clamp(event_queue_kb, 64U, 65536U);
 
@@ -763,6 +768,7 @@ int crs_event_init(void)
 		crs_event_buf = NULL;
 		return -ENOMEM;
 	}
+	crs_event_fam = fam;
 	WRITE_ONCE(crs_event_running, true);
 	return 0;
 }

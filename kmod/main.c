@@ -64,7 +64,7 @@ static int __init crs_init(void)
 	ret = crs_program_init();
 	if (ret)
 		goto err_program;
-	ret = crs_event_init();
+	ret = crs_event_init(crs_netlink_family());
 	if (ret)
 		goto err_event;
 	ret = crs_net_init();

@@ -852,7 +852,8 @@ static struct genl_family crs_genl_family __ro_after_init = {
 };
 
 /**
- * crs_netlink_family() - the "crs" family, for event.c's multicasts
+ * crs_netlink_family() - the "crs" family, which main.c hands to event.c
+ * for its multicasts
  *
  * Context: any. Return: the family (its groups: 0 "audit", 1 "learn").
  */
