@@ -297,9 +297,8 @@ int crs_rule_nl_parse(struct crs_rule *r, const struct nlattr *attr,
 			       extack);
 	if (ret)
 		return ret;
-	if (!tb[CRS_RULE_A_NAME] || !nla_len(tb[CRS_RULE_A_NAME]) ||
-	    !nla_data(tb[CRS_RULE_A_NAME]) ||
-	    !*(char *)nla_data(tb[CRS_RULE_A_NAME])) {
+	/* NLA_NUL_STRING: at least the NUL, so the first byte is there */
+	if (!tb[CRS_RULE_A_NAME] || !*(char *)nla_data(tb[CRS_RULE_A_NAME])) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "rule needs a non-empty name");
 		return -EINVAL;
 	}
@@ -449,8 +448,7 @@ int crs_policy_nl_parse(struct nlattr **tb, const struct nlattr *attr,
 			       extack);
 	if (ret)
 		return ret;
-	if (!tb[CRS_POLICY_A_NAME] || nla_len(tb[CRS_POLICY_A_NAME]) < 2 ||
-	    !*(char *)nla_data(tb[CRS_POLICY_A_NAME])) {
+	if (!tb[CRS_POLICY_A_NAME] || !*(char *)nla_data(tb[CRS_POLICY_A_NAME])) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "policy needs a non-empty name");
 		return -EINVAL;
 	}
