@@ -223,3 +223,29 @@ const char *crsnl_text_escape(const char *s, char *buf, size_t len)
 		buf[o < len ? o : len - 1] = '\0';
 	return buf;
 }
+
+int crsnl_dispatch(const char *group, const struct crsnl_cmd *cmds, size_t n,
+		   void (*usage)(FILE *f), int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CRSNL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	if (group)
+		fprintf(stderr, "crsnl: %s: unknown subcommand \"%s\" (see crsnl %s --help)\n",
+			group, argv[1], group);
+	else
+		fprintf(stderr, "crsnl: unknown command \"%s\" (see crsnl --help)\n",
+			argv[1]);
+	return CRSNL_EXIT_USAGE;
+}

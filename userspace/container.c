@@ -282,22 +282,14 @@ static int cmd_set(int argc, char **argv)
 	return crsnl_container_call("container set", CRS_CMD_SET_CONTAINER, &req);
 }
 
+static const struct crsnl_cmd container_cmds[] = {
+	{ "list", cmd_list, NULL },
+	{ "set", cmd_set, NULL },
+};
+
 int container_main(int argc, char **argv)
 {
-	if (argc < 2) {
-		container_usage(stderr);
-		return CRSNL_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		container_usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "set"))
-		return cmd_set(argc - 1, argv + 1);
-	fprintf(stderr, "crsnl: container: unknown subcommand \"%s\" (see crsnl container --help)\n",
-		argv[1]);
-	return CRSNL_EXIT_USAGE;
+	return crsnl_dispatch("container", container_cmds,
+			      sizeof(container_cmds) / sizeof(container_cmds[0]),
+			      container_usage, argc, argv);
 }

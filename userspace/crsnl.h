@@ -3,13 +3,24 @@
 #ifndef CRSNL_H
 #define CRSNL_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
 struct crsnl_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 };
 
-#include <stdint.h>
+/*
+ * Run the subcommand argv[1] of @cmds with argv + 1; usage to stdout for
+ * -h, --help or help (0), to stderr without a subcommand, and an
+ * "unknown subcommand" line for any other word (CRSNL_EXIT_USAGE). @group
+ * is the command's name ("policy"), NULL for crsnl itself.
+ */
+int crsnl_dispatch(const char *group, const struct crsnl_cmd *cmds, size_t n,
+		   void (*usage)(FILE *f), int argc, char **argv);
 
 int status_main(int argc, char **argv);
 int policy_main(int argc, char **argv);

@@ -286,6 +286,16 @@ static int cmd_onoff(int argc, char **argv, int on)
 	return crsnl_container_call(what, CRS_CMD_SET_CONTAINER, &req);
 }
 
+static int cmd_start(int argc, char **argv)
+{
+	return cmd_onoff(argc, argv, 1);
+}
+
+static int cmd_stop(int argc, char **argv)
+{
+	return cmd_onoff(argc, argv, 0);
+}
+
 static struct json_object *tuple_json(const struct tuple *t)
 {
 	struct json_object *o = json_object_new_object();
@@ -510,28 +520,17 @@ static int cmd_delete(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
+static const struct crsnl_cmd learn_cmds[] = {
+	{ "start", cmd_start, NULL },
+	{ "stop", cmd_stop, NULL },
+	{ "show", cmd_show, NULL },
+	{ "export", learn_export_main, NULL },
+	{ "delete", cmd_delete, NULL },
+};
+
 int learn_main(int argc, char **argv)
 {
-	if (argc < 2) {
-		learn_usage(stderr);
-		return CRSNL_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		learn_usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "start"))
-		return cmd_onoff(argc - 1, argv + 1, 1);
-	if (!strcmp(argv[1], "stop"))
-		return cmd_onoff(argc - 1, argv + 1, 0);
-	if (!strcmp(argv[1], "show"))
-		return cmd_show(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "export"))
-		return learn_export_main(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "delete"))
-		return cmd_delete(argc - 1, argv + 1);
-	fprintf(stderr, "crsnl: learn: unknown subcommand \"%s\" (see crsnl learn --help)\n",
-		argv[1]);
-	return CRSNL_EXIT_USAGE;
+	return crsnl_dispatch("learn", learn_cmds,
+			      sizeof(learn_cmds) / sizeof(learn_cmds[0]),
+			      learn_usage, argc, argv);
 }

@@ -41,25 +41,12 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		usage(stderr);
-		return CRSNL_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
 		printf("crsnl %s\n", CRSNL_VERSION);
 		return 0;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "crsnl: unknown command \"%s\" (see crsnl --help)\n",
-		argv[1]);
-	return CRSNL_EXIT_USAGE;
+	return crsnl_dispatch(NULL, commands,
+			      sizeof(commands) / sizeof(commands[0]), usage,
+			      argc, argv);
 }

@@ -814,21 +814,7 @@ static const struct crsnl_cmd policy_cmds[] = {
 
 int policy_main(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		policy_usage(stderr);
-		return CRSNL_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		policy_usage(stdout);
-		return 0;
-	}
-	for (i = 0; i < sizeof(policy_cmds) / sizeof(policy_cmds[0]); i++)
-		if (!strcmp(argv[1], policy_cmds[i].name))
-			return policy_cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "crsnl: policy: unknown subcommand \"%s\" (see crsnl policy --help)\n",
-		argv[1]);
-	return CRSNL_EXIT_USAGE;
+	return crsnl_dispatch("policy", policy_cmds,
+			      sizeof(policy_cmds) / sizeof(policy_cmds[0]),
+			      policy_usage, argc, argv);
 }
