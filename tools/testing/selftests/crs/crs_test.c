@@ -259,13 +259,11 @@ int crs_sh(char *out, size_t len, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-long crs_param_get(const char *name)
+long crs_read_long(const char *path)
 {
-	char path[128];
 	long v = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/module/crs/parameters/%s", name);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -273,6 +271,14 @@ long crs_param_get(const char *name)
 		v = -1;
 	fclose(f);
 	return v;
+}
+
+long crs_param_get(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/crs/parameters/%s", name);
+	return crs_read_long(path);
 }
 
 int crs_param_set(const char *name, unsigned long v)

@@ -93,6 +93,8 @@ int crs_sh(char *out, size_t len, const char *fmt, ...)
  * that leaves a parameter changed).
  */
 long crs_param_get(const char *name);
+/* The number a file (sysfs, /proc) starts with; -1 if it has none. */
+long crs_read_long(const char *path);
 int crs_param_set(const char *name, unsigned long v);
 
 /* Path of the crsnl binary and of crs.ko (from env CRSNL, CRS_KO). */

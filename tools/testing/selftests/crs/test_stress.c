@@ -1036,7 +1036,6 @@ static long fuse_waiting(const char *mnt)
 {
 	char line[1024], path[128], mp[256], dev[32];
 	unsigned int major, minor;
-	long v = -1;
 	FILE *f = fopen("/proc/self/mountinfo", "r");
 
 	if (!f)
@@ -1050,13 +1049,7 @@ static long fuse_waiting(const char *mnt)
 	if (minor == ~0U)
 		return -1;
 	snprintf(path, sizeof(path), "/sys/fs/fuse/connections/%u/waiting", minor);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return crs_read_long(path);
 }
 
 static int write_policy(const char *path, const char *name, const char *program)
