@@ -99,6 +99,57 @@
  * CRS_CMD_EVENT: sent by the kernel on CRS_MCGRP_AUDIT (policy verdicts)
  *   and CRS_MCGRP_LEARN (BEHAVIOR events). Attributes: CRS_A_EVENT
  *   (nested crs_event_attr).
+ *
+ * Verdicts
+ * --------
+ *
+ * Each judged operation is one object of one rule type: a file opened,
+ * created, linked, renamed, unlinked or truncated (CRS_RULE_READ,
+ * CRS_RULE_WRITE; a rename or link is judged on both names), a
+ * flow or datagram (CRS_RULE_NETWORK_OUTBOUND by remote address and port,
+ * CRS_RULE_NETWORK_INBOUND by local port), a system call
+ * (CRS_RULE_SYSCALL), or an Execution: an exec, or a file mapped so it
+ * can run code, judged by the SYSCALL rules on execve/execveat that
+ * carry CRS_RULE_A_FILE (the resolved executable, a glob). Paths are
+ * the object's path from the container's root (CRS_CMD_APPLY).
+ *
+ * Of the policy's rules of that type whose program and object match,
+ * any DENY rule decides over every ALLOW rule; a rule with
+ * CRS_RULE_A_INACTIVE never matches. With no matching rule the
+ * policy's default action decides: CRS_POLICY_A_DEFAULT_FILE (READ,
+ * WRITE), _NETWORK (both directions), _EXECUTE (Executions), _SYSCALL
+ * (other system calls); each is CRS_ACTION_ALLOW when absent. A rule
+ * without CRS_RULE_A_PROGRAM applies to every program; with one, to a
+ * task whose executable has that path in the container's root or is
+ * the file that path resolves to there.
+ *
+ * Policy mode: CRS_MODE_ACTIVE enforces; CRS_MODE_PERMISSIVE allows
+ * and reports CRS_OUTCOME_MONITOR where ACTIVE would deny;
+ * CRS_MODE_INACTIVE evaluates nothing (learning, when on, still
+ * records). What a denial returns: -EACCES for file operations,
+ * Executions and packet sockets; -EPERM for a system call, or the DENY
+ * rule's CRS_RULE_A_ERRNO, or for a default denial
+ * CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO; -ECONNREFUSED for an outbound TCP
+ * connect, -EPERM for another outbound send; inbound, a TCP SYN is
+ * answered with a reset and other packets are dropped.
+ *
+ * Events
+ * ------
+ *
+ * The container's log mode (enum crs_log_mode) selects the outcomes
+ * that become events, exactly as named: POLICY_MONITOR MONITOR,
+ * POLICY_DENY DENIED, POLICY_ALLOW ALLOWED (of an ALLOW rule only,
+ * never of a default allow), POLICY_ALL those three, BEHAVIOR the
+ * learning's first sighting of each tuple (on CRS_MCGRP_LEARN), ALL
+ * everything. A system call no rule names that the default allows is
+ * no verdict; ignored syscalls (CRS_POLICY_A_IGNORED_SYSCALLS) never
+ * make events. Every event has TIME_REAL, TIME_MONO, CONTAINER,
+ * RULE_TYPE, OUTCOME, POLICY and RULE; PID, TGID, UID and PROGRAM when
+ * a task made it (not an inbound packet in softirq); PATH for READ,
+ * WRITE and Executions; SYSCALL_NR and ARCH for SYSCALL; FAMILY, ADDR,
+ * PORT, PROTOCOL and DIRECTION for the network types. LOST and
+ * LOST_TOTAL ride on the next event after a loss; a loss record has
+ * CONTAINER (or none) and UNHEARD only, with the times.
  */
 #ifndef _UAPI_LINUX_CRS_H
 #define _UAPI_LINUX_CRS_H
