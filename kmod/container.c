@@ -8,9 +8,10 @@
  *
  * Each bound container holds a reference to this module: rmmod is refused
  * at once while any container is bound (delete_module(2) fails with
- * EWOULDBLOCK, "in use"; detach first). A container
- * whose namespace died (its init exited) is unbound by a periodic reaper
- * and before every control-plane command.
+ * EWOULDBLOCK, "in use"; detach first). A container whose namespace
+ * dies is unbound as its init exits: the kernel's zap_pid_ns_processes()
+ * (hooked) queues the reaper; every control-plane command also reaps
+ * first, so it never sees a container whose namespace is gone.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -30,6 +31,7 @@
 
 #include "crs.h"
 #include "file.h"
+#include "hooks.h"
 #include "root.h"
 
 /*
@@ -354,7 +356,7 @@ void crs_container_unbind(struct crs_container *c)
 	crs_lookup_changed();
 	crs_level_add(c->pidns, -1);
 	list_del(&c->list);
-	crs_ncontainers--;
+	WRITE_ONCE(crs_ncontainers, crs_ncontainers - 1);
 	crs_containers_gen++;
 	crs_net_detach(c);
 	crs_container_set_policy(c, NULL, CRS_MODE_KEEP);
@@ -558,7 +560,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	}
 	crs_lookup_changed();
 	list_add_tail(&c->list, &crs_containers);
-	crs_ncontainers++;
+	WRITE_ONCE(crs_ncontainers, crs_ncontainers + 1);
 	crs_containers_gen++;
 	static_branch_inc(&crs_active.key);
 	return c;
@@ -625,7 +627,7 @@ void crs_container_reap(void)
 
 	lockdep_assert_held(&crs_lock);
 	list_for_each_entry_safe(c, tmp, &crs_containers, list)
-		if (crs_pidns_dead(c->pidns))
+		if (READ_ONCE(c->ns_dying) || crs_pidns_dead(c->pidns))
 			crs_container_unbind(c);
 }
 
@@ -634,13 +636,42 @@ static void crs_reap_fn(struct work_struct *w)
 	mutex_lock(&crs_lock);
 	crs_container_reap();
 	mutex_unlock(&crs_lock);
-	schedule_delayed_work(&crs_reap_work, HZ);
 }
 
 /**
- * crs_container_init() - set up the container table and the reaper; take
- * the host's root (init's), where files handed in from outside a
- * container are named
+ * crs_hook_zap_pid_ns() - zap_pid_ns_processes(struct pid_namespace *):
+ * the last thread of a pid namespace's init exits
+ * @regs: the hooked call's registers
+ *
+ * The namespace takes no new process from here on and its others are
+ * killed: a container bound to it is marked and the reaper queued, which
+ * unbinds it (at once, not at the next poll or command).
+ *
+ * Context: the exiting init's process context, inside crs_hook_entry();
+ * does not sleep. Return: 0 (the call runs).
+ */
+int crs_hook_zap_pid_ns(struct pt_regs *regs)
+{
+	struct pid_namespace *ns =
+		(struct pid_namespace *)regs_get_kernel_argument(regs, 0);
+	struct crs_container *c;
+
+	if (!READ_ONCE(crs_ncontainers))
+		return 0;
+	rcu_read_lock();
+	c = rhashtable_lookup(&crs_container_table, &ns, crs_container_params);
+	if (c) {
+		WRITE_ONCE(c->ns_dying, true);
+		mod_delayed_work(system_wq, &crs_reap_work, 0);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+NOKPROBE_SYMBOL(crs_hook_zap_pid_ns);
+
+/**
+ * crs_container_init() - set up the container table; take the host's
+ * root (init's), where files handed in from outside a container are named
  * Context: module init.
  * Return: 0 or -ENOMEM.
  */
@@ -651,13 +682,12 @@ int crs_container_init(void)
 	if (ret)
 		return ret;
 	crs_root_init();
-	schedule_delayed_work(&crs_reap_work, HZ);
 	return 0;
 }
 
 /**
- * crs_container_exit() - stop the reaper; free the table; put the host's
- * root
+ * crs_container_exit() - wait for a queued reaper (the hooks are gone:
+ * nothing queues it again); free the table; put the host's root
  *
  * No container can be bound here: each holds a module reference.
  * Context: module exit.

@@ -106,6 +106,9 @@ static struct crs_hook crs_hook_table[] = {
 	/* a socket's or an mm's end, whichever task or context it is in */
 	{ "security_sk_free",		crs_hook_sk_free,	true, CRS_HOOK_ANY },
 	{ "__mmdrop",			crs_hook_mmdrop,	true, CRS_HOOK_ANY },
+	/* a pid namespace's init exits: its container is unbound */
+	{ "zap_pid_ns_processes",	crs_hook_zap_pid_ns,	true,
+	  CRS_HOOK_ANY },
 	{ "security_bprm_check",	crs_hook_bprm_check,	true },
 	{ "security_mmap_file",		crs_hook_mmap_file,	true },
 	{ "security_file_mprotect",	crs_hook_file_mprotect,	true },

@@ -46,6 +46,8 @@ int crs_hook_sb_pivotroot(struct pt_regs *regs);
  */
 int crs_hook_mmap_file(struct pt_regs *regs);
 int crs_hook_file_mprotect(struct pt_regs *regs);
+/* container.c: zap_pid_ns_processes(struct pid_namespace *): its end */
+int crs_hook_zap_pid_ns(struct pt_regs *regs);
 /* program.c: __mmdrop(struct mm_struct *): forget the cached identity */
 int crs_hook_mmdrop(struct pt_regs *regs);
 /* program.c: replace_mm_exe_file(mm, file): refused when governed */

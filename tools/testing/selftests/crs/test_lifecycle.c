@@ -396,7 +396,10 @@ TEST_F_TIMEOUT(lc, containers_exiting_during_apply_bind_nothing_stale, 400)
 	EXPECT_EQ(self->ref0, crs_refcnt());
 }
 
-/* A container that dies is reaped without any command (the periodic reaper). */
+/*
+ * A container that dies is reaped without any command: its init's exit
+ * (the kernel's zap_pid_ns_processes(), hooked) queues the reaper.
+ */
 TEST_F(lc, dead_container_is_reaped_without_a_command)
 {
 	struct lc c;
@@ -408,7 +411,7 @@ TEST_F(lc, dead_container_is_reaped_without_a_command)
 	bound = crs_refcnt();
 	EXPECT_LE(self->ref0 + 1, bound);
 	EXPECT_EQ(0, lc_finish(&c));
-	/* no command from here: only the periodic reaper can unbind it */
+	/* no command from here: only the exit's own notice can unbind it */
 	for (i = 0; i < 300 && crs_refcnt() >= bound; i++)
 		usleep(100000);
 	EXPECT_GT(bound, crs_refcnt()) TH_LOG("reference held 30 s after the container died");
