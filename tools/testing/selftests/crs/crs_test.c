@@ -430,15 +430,7 @@ pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 
 long crs_refcnt(void)
 {
-	char buf[32] = "";
-	FILE *f = fopen("/sys/module/crs/refcnt", "r");
-
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return buf[0] ? atol(buf) : -1;
+	return crs_read_long("/sys/module/crs/refcnt");
 }
 
 int crs_rmmod(int secs)
