@@ -202,19 +202,10 @@ static int cmd_list(int argc, char **argv)
 		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
 	crs_ipc_open_or_die(&ipc);
 	for (tries = 0; tries < 5; tries++) {
-		struct nlattr *ct;
-
-		msg = crs_ipc_msg(&ipc, CRS_CMD_GET_CONTAINER, pid ? 0 : NLM_F_DUMP);
+		msg = crs_req_pid(&ipc, CRS_CMD_GET_CONTAINER,
+				  pid ? 0 : NLM_F_DUMP, pid);
 		if (!msg)
 			goto nomem;
-		if (pid) {
-			ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-			if (!ct || nla_put_u32(msg, CRS_CONTAINER_A_PID, pid)) {
-				nlmsg_free(msg);
-				goto nomem;
-			}
-			nla_nest_end(msg, ct);
-		}
 		json_object_put(ls.arr);
 		ls.arr = json ? json_object_new_array() : NULL;
 		ls.count = 0;

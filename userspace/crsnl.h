@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ipc.h"
+
 struct crsnl_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -30,19 +32,6 @@ int learn_main(int argc, char **argv);
 int import_seccomp_main(int argc, char **argv);
 int oci_hook_main(int argc, char **argv);
 
-/* A CRS_A_CONTAINER request (apply, detach, container set). */
-struct crsnl_container_req {
-	uint32_t pid;
-	const char *name;	/* policy (apply) */
-	int want_name;
-	int policy_mode, log_mode, learning;	/* -1: leave alone */
-	int host;
-	int reset;	/* CRS_APPLY_F_RESET: modes not given return to defaults */
-	int root_fd;	/* the OCI bundle's root file system; -1: none */
-	const char *learn_set;	/* learn into this named set (an image's) */
-};
-#define CRSNL_CONTAINER_REQ_INIT \
-	{ .policy_mode = -1, .log_mode = -1, .learning = -1, .root_fd = -1 }
 #define CRSNL_O_POLICY_MODE	1u
 #define CRSNL_O_LOG_MODE	2u
 #define CRSNL_O_LEARNING	4u

@@ -240,3 +240,107 @@ void crs_ipc_perror(struct crs_ipc *ipc, const char *what, int err)
 	else
 		fprintf(stderr, "crsnl: %s: %s\n", what, strerror(-err));
 }
+
+/* Open CRS_A_CONTAINER in @msg; NULL (and @msg freed) when it is full. */
+static struct nlattr *container_nest(struct nl_msg *msg)
+{
+	struct nlattr *ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
+
+	if (!ct)
+		nlmsg_free(msg);
+	return ct;
+}
+
+/* End @nest; or, when @failed, free @msg: the result (NULL on failure). */
+static struct nl_msg *req_end(struct nl_msg *msg, struct nlattr *nest,
+			      int failed)
+{
+	if (failed) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	if (nest)
+		nla_nest_end(msg, nest);
+	return msg;
+}
+
+struct nl_msg *crs_req_policy(struct crs_ipc *ipc, uint8_t cmd, int nlflags,
+			      const char *name, uint32_t flags)
+{
+	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, nlflags);
+	struct nlattr *pol = NULL;
+
+	if (!msg)
+		return NULL;
+	if (flags && nla_put_u32(msg, CRS_A_FLAGS, flags))
+		return req_end(msg, NULL, 1);
+	if (!name)
+		return msg;
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
+	return req_end(msg, pol, !pol ||
+		       nla_put_string(msg, CRS_POLICY_A_NAME, name));
+}
+
+struct nl_msg *crs_req_pid(struct crs_ipc *ipc, uint8_t cmd, int nlflags,
+			   uint32_t pid)
+{
+	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, nlflags);
+	struct nlattr *ct;
+
+	if (!msg || !pid)
+		return msg;
+	ct = container_nest(msg);
+	if (!ct)
+		return NULL;
+	return req_end(msg, ct, nla_put_u32(msg, CRS_CONTAINER_A_PID, pid));
+}
+
+struct nl_msg *crs_req_learn_set(struct crs_ipc *ipc, uint8_t cmd,
+				 int nlflags, const char *set)
+{
+	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, nlflags);
+	struct nlattr *ct;
+
+	if (!msg)
+		return NULL;
+	ct = container_nest(msg);
+	if (!ct)
+		return NULL;
+	return req_end(msg, ct,
+		       nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, set));
+}
+
+struct nl_msg *crs_req_container(struct crs_ipc *ipc, uint8_t cmd,
+				 const struct crsnl_container_req *req)
+{
+	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, 0);
+	struct nlattr *ct;
+
+	if (!msg)
+		return NULL;
+	ct = container_nest(msg);
+	if (!ct)
+		return NULL;
+	if (nla_put_u32(msg, CRS_CONTAINER_A_PID, req->pid) ||
+	    (req->name &&
+	     nla_put_string(msg, CRS_CONTAINER_A_POLICY, req->name)) ||
+	    (req->policy_mode >= 0 &&
+	     nla_put_u8(msg, CRS_CONTAINER_A_POLICY_MODE,
+			(uint8_t)req->policy_mode)) ||
+	    (req->log_mode >= 0 &&
+	     nla_put_u8(msg, CRS_CONTAINER_A_LOG_MODE, (uint8_t)req->log_mode)) ||
+	    (req->learning >= 0 &&
+	     nla_put_u8(msg, CRS_CONTAINER_A_LEARNING, (uint8_t)req->learning)) ||
+	    (req->root_fd >= 0 &&
+	     nla_put_u32(msg, CRS_CONTAINER_A_ROOT_FD, (uint32_t)req->root_fd)) ||
+	    (req->learn_set &&
+	     nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, req->learn_set)))
+		return req_end(msg, NULL, 1);
+	nla_nest_end(msg, ct);
+	if (cmd != CRS_CMD_DETACH &&
+	    nla_put_u32(msg, CRS_A_FLAGS,
+			(req->host ? CRS_APPLY_F_HOST : 0) |
+			(req->reset ? CRS_APPLY_F_RESET : 0)))
+		return req_end(msg, NULL, 1);
+	return msg;
+}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* crsnl: the small ipc layer over libnl-genl-3. */
+/* crsnl: the ipc layer over libnl-genl-3: requests by what they name. */
 #ifndef CRSNL_IPC_H
 #define CRSNL_IPC_H
 
@@ -24,5 +24,37 @@ int crs_ipc_call(struct crs_ipc *ipc, struct nl_msg *msg, crs_reply_fn fn,
 		 void *arg);
 int crs_ipc_open_or_die(struct crs_ipc *ipc);
 void crs_ipc_perror(struct crs_ipc *ipc, const char *what, int err);
+
+/* A CRS_A_CONTAINER request (apply, detach, container set). */
+struct crsnl_container_req {
+	uint32_t pid;
+	const char *name;	/* policy (apply) */
+	int want_name;
+	int policy_mode, log_mode, learning;	/* -1: leave alone */
+	int host;
+	int reset;	/* CRS_APPLY_F_RESET: modes not given return to defaults */
+	int root_fd;	/* the OCI bundle's root file system; -1: none */
+	const char *learn_set;	/* learn into this named set (an image's) */
+};
+#define CRSNL_CONTAINER_REQ_INIT \
+	{ .policy_mode = -1, .log_mode = -1, .learning = -1, .root_fd = -1 }
+
+/*
+ * Requests by what they name: each builds the whole message of @cmd
+ * (NLM_F_DUMP in @nlflags for a dump) for crs_ipc_call(); NULL when out
+ * of memory. Commands build no attribute themselves.
+ */
+/* CRS_A_POLICY {CRS_POLICY_A_NAME} when @name; CRS_A_FLAGS when @flags */
+struct nl_msg *crs_req_policy(struct crs_ipc *ipc, uint8_t cmd, int nlflags,
+			      const char *name, uint32_t flags);
+/* CRS_A_CONTAINER {CRS_CONTAINER_A_PID} when @pid (else none: a dump) */
+struct nl_msg *crs_req_pid(struct crs_ipc *ipc, uint8_t cmd, int nlflags,
+			   uint32_t pid);
+/* CRS_A_CONTAINER {CRS_CONTAINER_A_LEARN_SET} */
+struct nl_msg *crs_req_learn_set(struct crs_ipc *ipc, uint8_t cmd,
+				 int nlflags, const char *set);
+/* APPLY, DETACH or SET_CONTAINER: CRS_A_CONTAINER from @req, CRS_A_FLAGS */
+struct nl_msg *crs_req_container(struct crs_ipc *ipc, uint8_t cmd,
+				 const struct crsnl_container_req *req);
 
 #endif

@@ -158,20 +158,13 @@ int learn_fetch(const char *what, uint32_t pid, const char *set,
 {
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	struct nlattr *ct;
 	int ret;
 
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_ipc_msg(&ipc, CRS_CMD_GET_LEARNED, NLM_F_DUMP);
+	msg = set ? crs_req_learn_set(&ipc, CRS_CMD_GET_LEARNED, NLM_F_DUMP, set) :
+		    crs_req_pid(&ipc, CRS_CMD_GET_LEARNED, NLM_F_DUMP, pid);
 	if (!msg)
 		goto nomem;
-	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	if (!ct || (set ? nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, set) :
-		    nla_put_u32(msg, CRS_CONTAINER_A_PID, pid))) {
-		nlmsg_free(msg);
-		goto nomem;
-	}
-	nla_nest_end(msg, ct);
 	ret = crs_ipc_call(&ipc, msg, on_learned, ts);
 	if (ret) {
 		crs_ipc_perror(&ipc, what, ret);
@@ -216,20 +209,13 @@ int learn_container_info(const char *what, uint32_t pid, struct cinfo *ci)
 {
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	struct nlattr *ct;
 	int ret;
 
 	memset(ci, 0, sizeof(*ci));
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_ipc_msg(&ipc, CRS_CMD_GET_CONTAINER, 0);
+	msg = crs_req_pid(&ipc, CRS_CMD_GET_CONTAINER, 0, pid);
 	if (!msg)
 		goto nomem;
-	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	if (!ct || nla_put_u32(msg, CRS_CONTAINER_A_PID, pid)) {
-		nlmsg_free(msg);
-		goto nomem;
-	}
-	nla_nest_end(msg, ct);
 	ret = crs_ipc_call(&ipc, msg, on_container, ci);
 	if (ret) {
 		crs_ipc_perror(&ipc, what, ret);
@@ -477,7 +463,6 @@ static int cmd_delete(int argc, char **argv)
 	const char *what = "learn delete", *image = NULL;
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	struct nlattr *ct;
 	int c, ret;
 
 	optind = 0;
@@ -504,15 +489,12 @@ static int cmd_delete(int argc, char **argv)
 	if (!image)
 		return crsnl_usage_error(what, "missing --image PATTERN");
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_ipc_msg(&ipc, CRS_CMD_DEL_LEARNED, 0);
-	ct = msg ? nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED) : NULL;
-	if (!ct || nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, image)) {
-		nlmsg_free(msg);
+	msg = crs_req_learn_set(&ipc, CRS_CMD_DEL_LEARNED, 0, image);
+	if (!msg) {
 		crs_ipc_close(&ipc);
 		fprintf(stderr, "crsnl: out of memory\n");
 		return 1;
 	}
-	nla_nest_end(msg, ct);
 	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
 	if (ret)
 		crs_ipc_perror(&ipc, what, ret);

@@ -121,19 +121,12 @@ int crsnl_push_policy(struct crs_ipc *ipc, const struct crs_policy *p,
 int crsnl_delete_policy(struct crs_ipc *ipc, const char *name)
 {
 	struct nl_msg *msg;
-	struct nlattr *pol;
 	char what[400];
 	int ret;
 
-	msg = crs_ipc_msg(ipc, CRS_CMD_DEL_POLICY, 0);
+	msg = crs_req_policy(ipc, CRS_CMD_DEL_POLICY, 0, name, 0);
 	if (!msg)
 		return oom();
-	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
-	if (!pol || nla_put_string(msg, CRS_POLICY_A_NAME, name)) {
-		nlmsg_free(msg);
-		return oom();
-	}
-	nla_nest_end(msg, pol);
 	ret = crs_ipc_call(ipc, msg, NULL, NULL);
 	if (ret && ret != -EBUSY) {
 		snprintf(what, sizeof(what), "policy delete \"%s\"", name);
@@ -379,29 +372,16 @@ static int get_policies(struct crs_ipc *ipc, const char *what,
 		 * Always a dump: one policy can span several messages, and
 		 * the kernel takes CRS_A_POLICY {NAME} as the dump's filter.
 		 */
-		struct nl_msg *msg = crs_ipc_msg(ipc, CRS_CMD_GET_POLICY,
-						 NLM_F_DUMP);
-		struct nlattr *pol;
+		struct nl_msg *msg = crs_req_policy(ipc, CRS_CMD_GET_POLICY,
+						    NLM_F_DUMP, name, flags);
 
 		if (!msg)
 			return oom();
-		if (flags && nla_put_u32(msg, CRS_A_FLAGS, flags))
-			goto nomem;
-		if (name) {
-			pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
-			if (!pol || nla_put_string(msg, CRS_POLICY_A_NAME, name))
-				goto nomem;
-			nla_nest_end(msg, pol);
-		}
 		memset(c, 0, sizeof(*c));
 		ret = crs_ipc_call(ipc, msg, on_policy, c);
 		if (ret != -EAGAIN)
 			break;
 		crs_policy_list_free(&c->l);
-		continue;
-nomem:
-		nlmsg_free(msg);
-		return oom();
 	}
 	if (ret) {
 		crs_ipc_perror(ipc, what, ret);
@@ -587,7 +567,6 @@ static int cmd_delete(int argc, char **argv)
 	const char *what = "policy delete", *name;
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	struct nlattr *pol;
 	uint32_t flags = 0;
 	int opt, ret;
 
@@ -614,15 +593,9 @@ static int cmd_delete(int argc, char **argv)
 		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind + 1]);
 	name = argv[optind];
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_ipc_msg(&ipc, CRS_CMD_DEL_POLICY, 0);
+	msg = crs_req_policy(&ipc, CRS_CMD_DEL_POLICY, 0, name, flags);
 	if (!msg)
 		return oom();
-	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
-	if (!pol || nla_put_string(msg, CRS_POLICY_A_NAME, name) ||
-	    (nla_nest_end(msg, pol), nla_put_u32(msg, CRS_A_FLAGS, flags))) {
-		nlmsg_free(msg);
-		return oom();
-	}
 	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
 	if (ret)
 		crs_ipc_perror(&ipc, what, ret);
@@ -713,44 +686,19 @@ int crsnl_container_call(const char *what, uint8_t cmd,
 {
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	struct nlattr *ct;
 	int ret;
 
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_ipc_msg(&ipc, cmd, 0);
-	if (!msg)
+	msg = crs_req_container(&ipc, cmd, req);
+	if (!msg) {
+		crs_ipc_close(&ipc);
 		return oom();
-	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	if (!ct || nla_put_u32(msg, CRS_CONTAINER_A_PID, req->pid) ||
-	    (req->name &&
-	     nla_put_string(msg, CRS_CONTAINER_A_POLICY, req->name)) ||
-	    (req->policy_mode >= 0 &&
-	     nla_put_u8(msg, CRS_CONTAINER_A_POLICY_MODE,
-			(uint8_t)req->policy_mode)) ||
-	    (req->log_mode >= 0 &&
-	     nla_put_u8(msg, CRS_CONTAINER_A_LOG_MODE, (uint8_t)req->log_mode)) ||
-	    (req->learning >= 0 &&
-	     nla_put_u8(msg, CRS_CONTAINER_A_LEARNING, (uint8_t)req->learning)) ||
-	    (req->root_fd >= 0 &&
-	     nla_put_u32(msg, CRS_CONTAINER_A_ROOT_FD, (uint32_t)req->root_fd)) ||
-	    (req->learn_set &&
-	     nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, req->learn_set)))
-		goto nomem;
-	nla_nest_end(msg, ct);
-	if (cmd != CRS_CMD_DETACH &&
-	    nla_put_u32(msg, CRS_A_FLAGS,
-			(req->host ? CRS_APPLY_F_HOST : 0) |
-			(req->reset ? CRS_APPLY_F_RESET : 0)))
-		goto nomem;
+	}
 	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
 	if (ret)
 		crs_ipc_perror(&ipc, what, ret);
 	crs_ipc_close(&ipc);
 	return ret ? 1 : 0;
-nomem:
-	nlmsg_free(msg);
-	crs_ipc_close(&ipc);
-	return oom();
 }
 
 static void apply_help(void)
