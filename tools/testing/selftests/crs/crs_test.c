@@ -153,6 +153,32 @@ int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
 	return wait_reply(c, reply, len);
 }
 
+int crs_container_get(pid_t pid, struct nlattr **ct, void *buf, size_t len)
+{
+	struct nlattr *tb[CRS_A_MAX + 1], *nest;
+	struct crs_conn c;
+	struct nl_msg *msg;
+	int ret;
+
+	memset(buf, 0, len);
+	ret = crs_conn_open(&c);
+	if (ret)
+		return ret;
+	msg = crs_conn_msg(&c, CRS_CMD_GET_CONTAINER, 0);
+	nest = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	nla_nest_end(msg, nest);
+	ret = crs_conn_call(&c, msg, buf, len);
+	crs_conn_close(&c);
+	if (ret)
+		return ret;
+	if (genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) ||
+	    !tb[CRS_A_CONTAINER] ||
+	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
+		return -EINVAL;
+	return 0;
+}
+
 int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len, int cmd)
 {
 	struct nl_msg *msg = crs_conn_msg(c, cmd, 0);

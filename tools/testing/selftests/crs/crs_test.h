@@ -29,6 +29,12 @@ struct nl_msg *crs_conn_msg(struct crs_conn *c, int cmd, int flags);
  */
 int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
 		  size_t len);
+/*
+ * CRS_CMD_GET_CONTAINER for the container of @pid: its attributes in @ct
+ * (CRS_CONTAINER_A_MAX + 1 entries, pointing into @buf, @len bytes).
+ * 0, the kernel's -errno (-ENOENT: no container), or -EINVAL.
+ */
+int crs_container_get(pid_t pid, struct nlattr **ct, void *buf, size_t len);
 /* Send raw bytes as one netlink message (header filled in), return -errno. */
 int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len,
 		 int cmd);

@@ -129,27 +129,11 @@ static int push_policy(const struct tpolicy *tp)
 static int64_t container_u64(pid_t pid, int attr)
 {
 	static char buf[8192];
-	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
-	struct crs_conn c;
-	struct nl_msg *msg;
-	struct nlattr *nest;
-	int64_t v = -1;
+	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
 
-	if (crs_conn_open(&c))
+	if (crs_container_get(pid, ct, buf, sizeof(buf)) || !ct[attr])
 		return -1;
-	msg = crs_conn_msg(&c, CRS_CMD_GET_CONTAINER, 0);
-	nest = nla_nest_start(msg, CRS_A_CONTAINER);
-	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
-	nla_nest_end(msg, nest);
-	if (!crs_conn_call(&c, msg, buf, sizeof(buf)) &&
-	    !genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) &&
-	    tb[CRS_A_CONTAINER] &&
-	    !nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER],
-			      NULL) &&
-	    ct[attr])
-		v = (int64_t)nla_get_u64(ct[attr]);
-	crs_conn_close(&c);
-	return v;
+	return (int64_t)nla_get_u64(ct[attr]);
 }
 
 /* ---- containers: a child in a new pid namespace running a body ---- */

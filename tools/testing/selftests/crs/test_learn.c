@@ -365,28 +365,13 @@ struct cinfo {
 static int container_info(pid_t pid, struct cinfo *ci)
 {
 	static char buf[8192];
-	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
-	struct crs_conn c;
-	struct nl_msg *msg;
-	struct nlattr *n;
+	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
 	int ret;
 
 	memset(ci, 0, sizeof(*ci));
-	ret = crs_conn_open(&c);
+	ret = crs_container_get(pid, ct, buf, sizeof(buf));
 	if (ret)
 		return ret;
-	msg = crs_conn_msg(&c, CRS_CMD_GET_CONTAINER, 0);
-	n = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
-	nla_nest_end(msg, n);
-	ret = crs_conn_call(&c, msg, buf, sizeof(buf));
-	crs_conn_close(&c);
-	if (ret)
-		return ret;
-	if (genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) ||
-	    !tb[CRS_A_CONTAINER] ||
-	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
-		return -EINVAL;
 	if (ct[CRS_CONTAINER_A_DENIED])
 		ci->denied = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
 	if (ct[CRS_CONTAINER_A_LEARN_OVERFLOW])

@@ -252,26 +252,13 @@ static long wait_count(const char *file, long than, long ms)
 static int ct_counters(pid_t pid, unsigned long long v[3])
 {
 	static char buf[1 << 16];
-	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
-	struct crs_conn c;
-	struct nl_msg *msg;
-	struct nlattr *nest;
+	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
 	int ret;
 
-	if (crs_conn_open(&c))
-		return -1;
-	msg = crs_conn_msg(&c, CRS_CMD_GET_CONTAINER, 0);
-	nest = nla_nest_start(msg, CRS_A_CONTAINER);
-	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
-	nla_nest_end(msg, nest);
-	ret = crs_conn_call(&c, msg, buf, sizeof(buf));
-	crs_conn_close(&c);
+	ret = crs_container_get(pid, ct, buf, sizeof(buf));
 	if (ret)
 		return ret;
-	if (genlmsg_parse((struct nlmsghdr *)buf, 0, tb, CRS_A_MAX, NULL) ||
-	    !tb[CRS_A_CONTAINER] ||
-	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL) ||
-	    !ct[CRS_CONTAINER_A_ALLOWED] || !ct[CRS_CONTAINER_A_DENIED] ||
+	if (!ct[CRS_CONTAINER_A_ALLOWED] || !ct[CRS_CONTAINER_A_DENIED] ||
 	    !ct[CRS_CONTAINER_A_MONITORED])
 		return -1;
 	v[0] = nla_get_u64(ct[CRS_CONTAINER_A_ALLOWED]);
