@@ -38,7 +38,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,44 +56,52 @@
  * memory calls are among them (Go's heap grows with mmap and its
  * scavenger returns pages with madvise whenever its timers say; runc's
  * init mapped memory in one run of a workload and not in the two learned
- * before it): a mapping that can run code is judged as an Execution of
- * its file, whatever the syscall rules say.
+ * before it), but never to make memory executable: anonymous memory is
+ * no file, so only the syscall rules judge that (a file's mapping is an
+ * Execution of the file). And a new thread (runtimes start them when
+ * their scheduler decides), but no fork and no new namespace: clone with
+ * CLONE_THREAD and none of the CLONE_NEW* flags. Each condition is an
+ * argument as a policy writes it ("arg3": "&0x4==0").
  */
-static const char *const base_syscalls[] = {
-	"sched_yield", "futex", "nanosleep", "clock_nanosleep",
-	"clock_gettime", "gettimeofday", "getpid", "gettid",
-	"rt_sigprocmask", "sigaltstack", "restart_syscall",
-	"rt_sigreturn", "mmap", "munmap", "mprotect", "madvise", "brk",
-	"mremap",
+static const struct {
+	const char *name;
+	unsigned int arg;	/* 1..6: the argument @cond is on; 0 none */
+	const char *cond;
+} base_syscalls[] = {
+	{ "sched_yield", 0, NULL }, { "futex", 0, NULL },
+	{ "nanosleep", 0, NULL }, { "clock_nanosleep", 0, NULL },
+	{ "clock_gettime", 0, NULL }, { "gettimeofday", 0, NULL },
+	{ "getpid", 0, NULL }, { "gettid", 0, NULL },
+	{ "rt_sigprocmask", 0, NULL }, { "sigaltstack", 0, NULL },
+	{ "restart_syscall", 0, NULL }, { "rt_sigreturn", 0, NULL },
+	/* prot without PROT_EXEC (4) */
+	{ "mmap", 3, "&0x4==0" }, { "mprotect", 3, "&0x4==0" },
+	{ "munmap", 0, NULL }, { "madvise", 0, NULL }, { "brk", 0, NULL },
+	{ "mremap", 0, NULL },
+	/* flags: CLONE_THREAD, and none of NEWNS, NEWCGROUP, NEWUTS, NEWIPC,
+	 * NEWUSER, NEWPID, NEWNET */
+	{ "clone", 1, "&0x7e030000==0x10000" },
 };
 
-/*
- * Append an ALLOW rule for program "*" for each base syscall, and one for
- * clone() of a thread (arg0, the flags, has CLONE_THREAD: a thread shares
- * everything with its process): runtimes start threads when their
- * scheduler decides to. A fork stays a learned call.
- */
+/* Append an ALLOW rule for program "*" for each base syscall. */
 static int add_base_syscalls(struct crs_policy *p)
 {
-	size_t i, n = sizeof(base_syscalls) / sizeof(base_syscalls[0]);
+	size_t i;
 
-	for (i = 0; i <= n; i++) {
+	for (i = 0; i < sizeof(base_syscalls) / sizeof(base_syscalls[0]); i++) {
 		struct crs_rule *r = crs_policy_add_rule(p);
+		unsigned int a = base_syscalls[i].arg;
 
 		if (!r)
 			return -1;
 		r->type = CRS_RULE_SYSCALL;
 		r->action = CRS_ACTION_ALLOW;
-		r->syscall = strdup(i < n ? base_syscalls[i] : "clone");
+		r->syscall = strdup(base_syscalls[i].name);
 		if (!r->syscall ||
 		    crs_syscall_resolve(r->syscall, &r->nr_x86_64, &r->nr_i386))
 			return -1;
-		if (i == n) {
-			r->args[0].set = true;
-			r->args[0].op = CRS_ARG_MASKED_EQ;
-			r->args[0].mask = CLONE_THREAD;
-			r->args[0].value = CLONE_THREAD;
-		}
+		if (a && crs_arg_parse(base_syscalls[i].cond, &r->args[a - 1]))
+			return -1;
 	}
 	return 0;
 }
