@@ -8,10 +8,11 @@
  *
  * Each bound container holds a reference to this module: rmmod is refused
  * at once while any container is bound (delete_module(2) fails with
- * EWOULDBLOCK, "in use"; detach first). A container whose namespace
- * dies is unbound as its init exits: the kernel's zap_pid_ns_processes()
- * (hooked) queues the reaper; every control-plane command also reaps
- * first, so it never sees a container whose namespace is gone.
+ * EWOULDBLOCK, "in use"; detach first). A container is unbound once its
+ * pid namespace is empty (every process gone and reaped, not before: a
+ * killed task may still finish a call): its init's exit, seen at the
+ * kernel's zap_pid_ns_processes() (hooked), sets the reaper going, and
+ * every control-plane command also reaps first.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -381,10 +382,22 @@ struct crs_container *crs_container_find_ns(struct pid_namespace *ns)
 	return c && !c->dead ? c : NULL;
 }
 
-static bool crs_pidns_dead(struct pid_namespace *ns)
+/* No process can enter @ns any more: its init is exiting or gone. */
+static bool crs_pidns_dying(struct pid_namespace *ns)
 {
 	return ns != &init_pid_ns &&
 	       !(READ_ONCE(ns->pid_allocated) & PIDNS_ADDING);
+}
+
+/*
+ * Every process of @ns is gone and reaped (its last pid freed). Until
+ * then a killed task may still finish a call it was in (a write, an
+ * exec past its point of no return, an io-wq worker's request), so the
+ * container stays bound while its namespace is only dying.
+ */
+static bool crs_pidns_empty(struct pid_namespace *ns)
+{
+	return ns != &init_pid_ns && !READ_ONCE(ns->pid_allocated);
 }
 
 /* A reference to @task's network namespace, or NULL if it is exiting. */
@@ -490,7 +503,7 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	}
 	if (ns)
 		net = crs_task_net(task);
-	if (!ns || !net || crs_pidns_dead(ns)) {
+	if (!ns || !net || crs_pidns_dying(ns)) {
 		put_task_struct(task);
 		NL_SET_ERR_MSG(extack, "process is exiting");
 		ret = -ESRCH;
@@ -563,6 +576,8 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 	WRITE_ONCE(crs_ncontainers, crs_ncontainers + 1);
 	crs_containers_gen++;
 	static_branch_inc(&crs_active.key);
+	/* the slow look while containers are bound (crs_reap_fn()) */
+	schedule_delayed_work(&crs_reap_work, HZ);
 	return c;
 
 err_ns:
@@ -617,7 +632,8 @@ void crs_container_stats_sum(struct crs_container *c,
 }
 
 /**
- * crs_container_reap() - unbind containers whose pid namespace died
+ * crs_container_reap() - unbind containers whose pid namespace is empty
+ * (every process of it gone and reaped)
  *
  * Context: crs_lock held.
  */
@@ -627,14 +643,34 @@ void crs_container_reap(void)
 
 	lockdep_assert_held(&crs_lock);
 	list_for_each_entry_safe(c, tmp, &crs_containers, list)
-		if (READ_ONCE(c->ns_dying) || crs_pidns_dead(c->pidns))
+		if (crs_pidns_empty(c->pidns))
 			crs_container_unbind(c);
 }
 
+/*
+ * The reaper: queued at once by a namespace's end (crs_hook_zap_pid_ns()),
+ * it looks again every 100 ms while a bound namespace is dying (its tasks
+ * are being killed) and every second while any container is bound (a
+ * death the hook could not see: a bind racing its init's exit). With
+ * nothing bound it does not run.
+ */
 static void crs_reap_fn(struct work_struct *w)
 {
+	unsigned long delay = 0;
+	struct crs_container *c;
+
 	mutex_lock(&crs_lock);
 	crs_container_reap();
+	list_for_each_entry(c, &crs_containers, list) {
+		delay = HZ;
+		if (READ_ONCE(c->ns_dying) || crs_pidns_dying(c->pidns)) {
+			delay = HZ / 10;
+			break;
+		}
+	}
+	/* not mod_: a queueing by the hook meanwhile must not be delayed */
+	if (delay)
+		schedule_delayed_work(&crs_reap_work, delay);
 	mutex_unlock(&crs_lock);
 }
 
@@ -643,9 +679,9 @@ static void crs_reap_fn(struct work_struct *w)
  * the last thread of a pid namespace's init exits
  * @regs: the hooked call's registers
  *
- * The namespace takes no new process from here on and its others are
+ * From here the namespace takes no new process and its others are
  * killed: a container bound to it is marked and the reaper queued, which
- * unbinds it (at once, not at the next poll or command).
+ * watches it closely and unbinds it once the namespace is empty.
  *
  * Context: the exiting init's process context, inside crs_hook_entry();
  * does not sleep. Return: 0 (the call runs).

@@ -8,7 +8,7 @@
  *
  * Three ftrace_ops carry the table; crs_hook_entry() finds the hook by
  * the address ftrace calls it for (resolved once at load). The hooks
- * that judge the current task (all but three) return at once, before
+ * that judge the current task (all but four) return at once, before
  * anything else, for a task in no bound container
  * (crs_hook_entry_governed()); of those,
  *
@@ -30,10 +30,11 @@
  * - every other one (LSM entry points) is registered at load and
  *   removed at unload.
  *
- * The three that follow objects whichever task ends them (a socket's
- * free, an mm's drop, a socket accepted in softirq: CRS_HOOK_ANY) are
- * registered at load and run in full; each returns after one atomic
- * read while crs holds no socket or program record.
+ * The four that follow objects whichever task ends them (a socket's
+ * free, an mm's drop, a socket accepted in softirq, a pid namespace's
+ * end: CRS_HOOK_ANY) are registered at load and run in full; each
+ * returns after one read while crs holds no socket, program record or
+ * container.
  *
  * Why not kprobes (crs used them until the benchmark said otherwise): a
  * kprobe at a function's entry is this same ftrace call plus the kprobe
@@ -107,8 +108,8 @@ static struct crs_hook crs_hook_table[] = {
 	{ "security_sk_free",		crs_hook_sk_free,	true, CRS_HOOK_ANY },
 	{ "__mmdrop",			crs_hook_mmdrop,	true, CRS_HOOK_ANY },
 	/* a pid namespace's init exits: its container is unbound */
-	{ "zap_pid_ns_processes",	crs_hook_zap_pid_ns,	true,
-	  CRS_HOOK_ANY },
+	{ "zap_pid_ns_processes",	crs_hook_zap_pid_ns,
+	  IS_ENABLED(CONFIG_PID_NS), CRS_HOOK_ANY },
 	{ "security_bprm_check",	crs_hook_bprm_check,	true },
 	{ "security_mmap_file",		crs_hook_mmap_file,	true },
 	{ "security_file_mprotect",	crs_hook_file_mprotect,	true },

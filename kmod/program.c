@@ -187,8 +187,10 @@ static struct crs_program *crs_prog_insert(struct crs_program *n)
  * crs_scratch_lock() section may reuse).
  *
  * Context: inside crs_ctx_get()/crs_ctx_put() and crs_scratch_lock().
- * Return: the identity, valid until crs_ctx_put(); NULL for a task
- * without an executable (kernel threads) or when it cannot be resolved.
+ * Return: the identity, valid until crs_ctx_put() (the per-CPU scratch
+ * entry, used when the cache is full or the name could not be kept: until
+ * crs_scratch_unlock() or the next call); NULL for a task without an
+ * executable (kernel threads) or when it cannot be resolved.
  */
 const struct crs_program *crs_program_get(struct crs_ctx *ctx)
 {

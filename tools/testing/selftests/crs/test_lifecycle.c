@@ -354,6 +354,68 @@ TEST_F(lc, apply_to_a_container_whose_init_exited_is_esrch)
 	waitpid(outer, NULL, 0);
 }
 
+/*
+ * A bound container stays bound until its namespace is empty: its init
+ * exited but is not reaped yet (a zombie holds its pid) is not the end.
+ * Until every task is gone a killed one may still finish a call, so the
+ * container is unbound only then (it was unbound as soon as its init
+ * began to exit); and it is unbound once the zombie is reaped.
+ */
+TEST_F(lc, container_stays_bound_until_its_namespace_is_empty)
+{
+	struct rnl_status st;
+	pid_t outer, init = -1;
+	int go[2], back[2];
+	char b = 0;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(back));
+	outer = fork();
+	ASSERT_LE(0, outer);
+	if (outer == 0) {
+		pid_t pid;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		pid = fork();
+		if (pid == 0) {
+			/* init: wait for the word, then exit unreaped */
+			if (read(go[0], &b, 1) != 1)
+				_exit(1);
+			_exit(0);
+		}
+		if (write(back[1], &pid, sizeof(pid)) != sizeof(pid))
+			_exit(1);
+		while (!zombie_is(pid))
+			usleep(10000);
+		if (write(back[1], &pid, sizeof(pid)) != sizeof(pid))
+			_exit(1);
+		/* reap it when told */
+		if (read(go[0], &b, 1) != 1)
+			_exit(1);
+		waitpid(pid, NULL, 0);
+		_exit(0);
+	}
+	close(back[1]);
+	ASSERT_EQ(sizeof(init), read(back[0], &init, sizeof(init)));
+	ASSERT_EQ(0, rnl_apply(&self->r, init, "lc", -1)) TH_LOG("%s", self->r.extack);
+	ASSERT_EQ(1, write(go[1], &b, 1));
+	/* the init is a zombie now: status reaps first, and keeps it */
+	ASSERT_EQ(sizeof(init), read(back[0], &init, sizeof(init)));
+	ASSERT_EQ(0, rnl_status(&self->r, &st));
+	EXPECT_EQ(self->st0.v[CRS_STATUS_A_CONTAINERS] + 1,
+		  st.v[CRS_STATUS_A_CONTAINERS]);
+	/* reaped: the namespace is empty, the container goes */
+	ASSERT_EQ(1, write(go[1], &b, 1));
+	waitpid(outer, NULL, 0);
+	EXPECT_EQ(0, settle(&self->r, CRS_STATUS_A_CONTAINERS,
+			    self->st0.v[CRS_STATUS_A_CONTAINERS], &st));
+	close(go[0]);
+	close(go[1]);
+	close(back[0]);
+}
+
 /* Init of a container that exits at once, its pid not reaped yet or just. */
 static int exit_at_once(void *arg)
 {
