@@ -241,14 +241,20 @@ void crs_ipc_perror(struct crs_ipc *ipc, const char *what, int err)
 		fprintf(stderr, "crsnl: %s: %s\n", what, strerror(-err));
 }
 
-/* Open CRS_A_CONTAINER in @msg; NULL (and @msg freed) when it is full. */
-static struct nlattr *container_nest(struct nl_msg *msg)
+/* A message of @cmd with CRS_A_CONTAINER opened (*@ct); NULL: no memory. */
+static struct nl_msg *container_msg(struct crs_ipc *ipc, uint8_t cmd,
+				    int nlflags, struct nlattr **ct)
 {
-	struct nlattr *ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
+	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, nlflags);
 
-	if (!ct)
+	if (!msg)
+		return NULL;
+	*ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
+	if (!*ct) {
 		nlmsg_free(msg);
-	return ct;
+		return NULL;
+	}
+	return msg;
 }
 
 /* End @nest; or, when @failed, free @msg: the result (NULL on failure). */
@@ -284,13 +290,13 @@ struct nl_msg *crs_req_policy(struct crs_ipc *ipc, uint8_t cmd, int nlflags,
 struct nl_msg *crs_req_pid(struct crs_ipc *ipc, uint8_t cmd, int nlflags,
 			   uint32_t pid)
 {
-	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, nlflags);
+	struct nl_msg *msg;
 	struct nlattr *ct;
 
-	if (!msg || !pid)
-		return msg;
-	ct = container_nest(msg);
-	if (!ct)
+	if (!pid)
+		return crs_ipc_msg(ipc, cmd, nlflags);
+	msg = container_msg(ipc, cmd, nlflags, &ct);
+	if (!msg)
 		return NULL;
 	return req_end(msg, ct, nla_put_u32(msg, CRS_CONTAINER_A_PID, pid));
 }
@@ -298,13 +304,10 @@ struct nl_msg *crs_req_pid(struct crs_ipc *ipc, uint8_t cmd, int nlflags,
 struct nl_msg *crs_req_learn_set(struct crs_ipc *ipc, uint8_t cmd,
 				 int nlflags, const char *set)
 {
-	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, nlflags);
 	struct nlattr *ct;
+	struct nl_msg *msg = container_msg(ipc, cmd, nlflags, &ct);
 
 	if (!msg)
-		return NULL;
-	ct = container_nest(msg);
-	if (!ct)
 		return NULL;
 	return req_end(msg, ct,
 		       nla_put_string(msg, CRS_CONTAINER_A_LEARN_SET, set));
@@ -313,13 +316,10 @@ struct nl_msg *crs_req_learn_set(struct crs_ipc *ipc, uint8_t cmd,
 struct nl_msg *crs_req_container(struct crs_ipc *ipc, uint8_t cmd,
 				 const struct crsnl_container_req *req)
 {
-	struct nl_msg *msg = crs_ipc_msg(ipc, cmd, 0);
 	struct nlattr *ct;
+	struct nl_msg *msg = container_msg(ipc, cmd, 0, &ct);
 
 	if (!msg)
-		return NULL;
-	ct = container_nest(msg);
-	if (!ct)
 		return NULL;
 	if (nla_put_u32(msg, CRS_CONTAINER_A_PID, req->pid) ||
 	    (req->name &&
