@@ -112,9 +112,10 @@ check-static: crsnl
 		{ cat $(STATIC)/build.log; exit 1; }
 	@if grep -E '(warning|error):' $(STATIC)/build.log; then \
 		echo "make check-static: sparse/compiler warnings above"; exit 1; fi
+	python3 tools/testing/layers.py $(STATIC)
 	@for f in userspace/*.c; do \
 		$(CC) $(CRSNL_WFLAGS) -c -o /dev/null $$f || exit 1; done
-	@echo "make check-static: sparse clean, crsnl builds with -Wall -Wextra -Werror"
+	@echo "make check-static: sparse clean, every kmod arrow points down a layer, crsnl builds with -Wall -Wextra -Werror"
 
 .PHONY: all module crsnl clean setup selftests unit check style stress check-static bench \
 	check-vm check-kernels check-debug soak-debug check-rt

@@ -1,18 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crs: containers. A container is a pid namespace bound to a policy slot;
- * we hold a reference to the namespace and to the network namespace
- * captured at apply time. A task belongs to the nearest bound namespace
- * among its own pid namespace and that one's ancestors, so creating a
- * nested pid namespace does not escape the policy.
- *
- * Each bound container holds a reference to this module: rmmod is refused
- * at once while any container is bound (delete_module(2) fails with
- * EWOULDBLOCK, "in use"; detach first). A container is unbound once its
- * pid namespace is empty (every process gone and reaped, not before: a
- * killed task may still finish a call): its init's exit, seen at the
- * kernel's zap_pid_ns_processes() (hooked), sets the reaper going, and
- * every control-plane command also reaps first.
+ * crs: the table of bound containers and the lookup the hooks make in
+ * it. A container is a pid namespace bound to a policy slot (we hold a
+ * reference to the namespace and to the network namespace captured at
+ * apply time). A task belongs to the nearest bound namespace among its
+ * own pid namespace and that one's ancestors, so creating a nested pid
+ * namespace does not escape the policy. Binding, unbinding and noticing
+ * a container's end: container_bind.c.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -31,8 +25,8 @@
 #include <net/netlink.h>
 
 #include "crs.h"
-#include "file.h"
-#include "hooks.h"
+#include "container.h"
+#include "policy.h"
 #include "root.h"
 
 /*
@@ -44,10 +38,6 @@ DEFINE_STATIC_KEY_DEFERRED_FALSE(crs_active, HZ);
 LIST_HEAD(crs_containers);
 u64 crs_containers_gen;
 static u32 crs_ncontainers;
-
-static unsigned int max_containers = 4096;
-module_param(max_containers, uint, 0644);
-MODULE_PARM_DESC(max_containers, "Most bound containers (default 4096)");
 
 static struct rhashtable crs_container_table;
 
@@ -106,9 +96,6 @@ static void crs_level_add(const struct pid_namespace *ns, int delta)
 	else
 		WRITE_ONCE(crs_bound_levels, crs_bound_levels & ~BIT_ULL(level));
 }
-
-static void crs_reap_fn(struct work_struct *w);
-static DECLARE_DELAYED_WORK(crs_reap_work, crs_reap_fn);
 
 /* The nearest bound container from @ns up; RCU read-side section. */
 static struct crs_container *crs_container_of_ns(const struct pid_namespace *ns)
@@ -230,28 +217,6 @@ bool __crs_ctx_get(struct crs_ctx *ctx)
 /* Unheard audit events of containers freed before they were reported. */
 atomic64_t crs_containers_unheard_gone = ATOMIC64_INIT(0);
 
-static void crs_container_free_work(struct work_struct *w)
-{
-	struct crs_container *c = container_of(to_rcu_work(w),
-					       struct crs_container, free_work);
-	struct crs_container_stats sum;
-
-	/* no hook runs for @c any more, and the event worker skips it */
-	crs_container_stats_sum(c, &sum);
-	if (sum.events_unheard > c->unheard_reported)
-		atomic64_add(sum.events_unheard - c->unheard_reported,
-			     &crs_containers_unheard_gone);
-
-	crs_learn_free(c);
-	crs_file_unbind(c);
-	crs_root_free(c->root);
-	put_pid_ns(c->pidns);
-	put_net(c->net);
-	free_percpu(c->stats);
-	kfree(c);
-	module_put(THIS_MODULE);
-}
-
 /**
  * crs_container_set_policy() - bind @c to a policy slot and mode, at once
  * @c: container
@@ -343,76 +308,32 @@ bool crs_containers_learning(void)
 }
 
 /**
- * crs_container_unbind() - unbind and free (after a grace period) @c
- * @c: a bound container
- *
- * Context: crs_lock held.
- */
-void crs_container_unbind(struct crs_container *c)
-{
-	lockdep_assert_held(&crs_lock);
-	WRITE_ONCE(c->dead, true);
-	rhashtable_remove_fast(&crs_container_table, &c->node,
-			       crs_container_params);
-	crs_lookup_changed();
-	crs_level_add(c->pidns, -1);
-	list_del(&c->list);
-	WRITE_ONCE(crs_ncontainers, crs_ncontainers - 1);
-	crs_containers_gen++;
-	crs_net_detach(c);
-	crs_container_set_policy(c, NULL, CRS_MODE_KEEP);
-	static_branch_slow_dec_deferred(&crs_active);
-	INIT_RCU_WORK(&c->free_work, crs_container_free_work);
-	queue_rcu_work(crs_wq, &c->free_work);
-}
-
-/**
  * crs_container_find_ns() - the container bound to exactly @ns
- * @ns: a pid namespace the caller holds a reference to
+ * @ns: a pid namespace the caller holds a reference to, or one whose
+ *	container holds it (under RCU)
  *
- * Context: crs_lock held. Return: the container, or NULL.
+ * Context: crs_lock held, or an RCU read-side section (the container is
+ * then valid until it ends). Return: the container, or NULL.
  */
-struct crs_container *crs_container_find_ns(struct pid_namespace *ns)
+struct crs_container *crs_container_find_ns(const struct pid_namespace *ns)
 {
 	struct crs_container *c;
 
-	lockdep_assert_held(&crs_lock);
 	c = rhashtable_lookup_fast(&crs_container_table, &ns,
 				   crs_container_params);
-	return c && !c->dead ? c : NULL;
+	return c && !READ_ONCE(c->dead) ? c : NULL;
 }
 
-/* No process can enter @ns any more: its init is exiting or gone. */
-static bool crs_pidns_dying(struct pid_namespace *ns)
-{
-	return ns != &init_pid_ns &&
-	       !(READ_ONCE(ns->pid_allocated) & PIDNS_ADDING);
-}
-
-/*
- * Every process of @ns is gone and reaped (its last pid freed). Until
- * then a killed task may still finish a call it was in (a write, an
- * exec past its point of no return, an io-wq worker's request), so the
- * container stays bound while its namespace is only dying.
+/**
+ * crs_task_of() - the task of a pid as the caller sees it, referenced
+ * @nr: the pid, in the calling task's pid namespace
+ * @extack: error report
+ *
+ * Context: process context.
+ * Return: the task (put_task_struct() it), or ERR_PTR(-EINVAL) for a pid
+ * that is not positive, ERR_PTR(-ESRCH) when there is no such process.
  */
-static bool crs_pidns_empty(struct pid_namespace *ns)
-{
-	return ns != &init_pid_ns && !READ_ONCE(ns->pid_allocated);
-}
-
-/* A reference to @task's network namespace, or NULL if it is exiting. */
-static struct net *crs_task_net(struct task_struct *task)
-{
-	struct net *net = NULL;
-
-	task_lock(task);
-	if (task->nsproxy)
-		net = get_net(task->nsproxy->net_ns);
-	task_unlock(task);
-	return net;
-}
-
-static struct task_struct *crs_task_of(pid_t nr, struct netlink_ext_ack *extack)
+struct task_struct *crs_task_of(pid_t nr, struct netlink_ext_ack *extack)
 {
 	struct task_struct *task;
 
@@ -461,150 +382,67 @@ struct crs_container *crs_container_find_pid(pid_t pid,
 }
 
 /**
- * crs_container_bind() - the container of @pid's own pid namespace,
- * created (unbound from any policy) if it does not exist yet
- * @pid: process id as the caller sees it
- * @host: allow the initial pid namespace
- * @rootfs: the container's root file system when the runtime has not
- *	pivoted into it yet (an OCI bundle's root.path), or NULL
- * @extack: error report
+ * crs_container_insert() - enter a new container into the table
+ * @c: a container made by crs_container_bind(), its pid namespace
+ *	bound to none yet
  *
- * A new container's root is @pid's root, or, with @rootfs while @pid is
- * still in the caller's root, taken when the runtime pivots (struct
- * crs_root). An existing container keeps its root.
+ * From here the hooks find it.
  *
  * Context: crs_lock held; process context.
- * Return: the container, or ERR_PTR(-ESRCH, -EPERM, -ENOSPC, -ENOMEM).
+ * Return: 0, or -ENOMEM (the table cannot grow).
  */
-struct crs_container *crs_container_bind(pid_t pid, bool host,
-					 const struct path *rootfs,
-					 struct netlink_ext_ack *extack)
+int crs_container_insert(struct crs_container *c)
 {
-	struct crs_root *root = NULL;
-	struct task_struct *task;
-	struct pid_namespace *ns;
-	struct crs_container *c;
-	struct net *net = NULL;
 	int ret;
 
 	lockdep_assert_held(&crs_lock);
-	task = crs_task_of(pid, extack);
-	if (IS_ERR(task))
-		return ERR_CAST(task);
-	/* the namespace reference while the task still pins it */
-	ns = task_active_pid_ns(task);
-	if (ns)
-		get_pid_ns(ns);
-	if (ns == &init_pid_ns && !host) {
-		put_task_struct(task);
-		put_pid_ns(ns);
-		NL_SET_ERR_MSG(extack, "process is in the initial pid namespace (the host); pass the host flag to bind it");
-		return ERR_PTR(-EPERM);
-	}
-	if (ns)
-		net = crs_task_net(task);
-	if (!ns || !net || crs_pidns_dying(ns)) {
-		put_task_struct(task);
-		NL_SET_ERR_MSG(extack, "process is exiting");
-		ret = -ESRCH;
-		goto err_ns_ref;
-	}
-	c = rhashtable_lookup_fast(&crs_container_table, &ns,
-				   crs_container_params);
-	if (c) {
-		put_task_struct(task);
-		put_net(net);
-		put_pid_ns(ns);
-		return c;
-	}
-	root = crs_root_new(task, rootfs);
-	put_task_struct(task);
-	if (IS_ERR(root)) {
-		ret = PTR_ERR(root);
-		root = NULL;
-		if (ret == -ESRCH)
-			NL_SET_ERR_MSG(extack, "process is exiting");
-		goto err_ns_ref;
-	}
-	if (crs_ncontainers >= max_containers) {
-		NL_SET_ERR_MSG(extack, "too many containers (module parameter max_containers)");
-		ret = -ENOSPC;
-		goto err_ns_ref;
-	}
-	/* fails while the module is being unloaded */
-	if (!try_module_get(THIS_MODULE)) {
-		NL_SET_ERR_MSG(extack, "crs is being unloaded");
-		ret = -ENODEV;
-		goto err_ns_ref;
-	}
-	ret = -ENOMEM;
-	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
-	if (!c)
-		goto err_net;
-	c->stats = alloc_percpu_gfp(struct crs_container_stats,
-				    GFP_KERNEL_ACCOUNT);
-	if (!c->stats)
-		goto err_free;
-	c->pidns = ns;
-	c->root = root;
-	root = NULL;
-	c->net = net;
-	c->id = ns->ns.inum;
-	c->netns_id = net->ns.inum;
-	c->pid = pid;
-	c->mode_override = -1;
-	seqcount_init(&c->seq);
-	c->log_mode = CRS_LOG_POLICY_MONITOR_DENY;
-	ret = crs_net_attach(c);
-	if (ret) {
-		NL_SET_ERR_MSG(extack, "cannot hook the container's network namespace");
-		goto err_ns;
-	}
 	/* the level first: a lookup must not skip it once c is found */
-	crs_level_add(ns, 1);
+	crs_level_add(c->pidns, 1);
 	ret = rhashtable_insert_fast(&crs_container_table, &c->node,
 				     crs_container_params);
 	if (ret) {
-		crs_level_add(ns, -1);
-		crs_net_detach(c);
-		/* netfilter hooks may have found c through the namespace */
-		synchronize_rcu();
-		goto err_ns;
+		crs_level_add(c->pidns, -1);
+		return ret;
 	}
 	crs_lookup_changed();
 	list_add_tail(&c->list, &crs_containers);
 	WRITE_ONCE(crs_ncontainers, crs_ncontainers + 1);
 	crs_containers_gen++;
 	static_branch_inc(&crs_active.key);
-	/* the slow look while containers are bound (crs_reap_fn()) */
-	schedule_delayed_work(&crs_reap_work, HZ);
-	return c;
+	return 0;
+}
 
-err_ns:
-	free_percpu(c->stats);
-err_free:
-	if (c)
-		crs_root_free(c->root);
-	kfree(c);
-err_net:
-	module_put(THIS_MODULE);
-err_ns_ref:
-	crs_root_free(root);
-	if (net)
-		put_net(net);
-	if (ns)
-		put_pid_ns(ns);
-	return ERR_PTR(ret);
+/**
+ * crs_container_remove() - take @c out of the table
+ * @c: a bound container
+ *
+ * Hooks already inside an RCU read-side section may still use @c; the
+ * caller unbinds its policy and frees it after a grace period.
+ *
+ * Context: crs_lock held; process context.
+ */
+void crs_container_remove(struct crs_container *c)
+{
+	lockdep_assert_held(&crs_lock);
+	WRITE_ONCE(c->dead, true);
+	rhashtable_remove_fast(&crs_container_table, &c->node,
+			       crs_container_params);
+	crs_lookup_changed();
+	crs_level_add(c->pidns, -1);
+	list_del(&c->list);
+	WRITE_ONCE(crs_ncontainers, crs_ncontainers - 1);
+	crs_containers_gen++;
+	static_branch_slow_dec_deferred(&crs_active);
 }
 
 /**
  * crs_container_count() - number of bound containers
- * Context: crs_lock held.
+ * Context: any (exact under crs_lock).
  * Return: the count.
  */
 u32 crs_container_count(void)
 {
-	return crs_ncontainers;
+	return READ_ONCE(crs_ncontainers);
 }
 
 /**
@@ -632,80 +470,6 @@ void crs_container_stats_sum(struct crs_container *c,
 }
 
 /**
- * crs_container_reap() - unbind containers whose pid namespace is empty
- * (every process of it gone and reaped)
- *
- * Context: crs_lock held.
- */
-void crs_container_reap(void)
-{
-	struct crs_container *c, *tmp;
-
-	lockdep_assert_held(&crs_lock);
-	list_for_each_entry_safe(c, tmp, &crs_containers, list)
-		if (crs_pidns_empty(c->pidns))
-			crs_container_unbind(c);
-}
-
-/*
- * The reaper: queued at once by a namespace's end (crs_hook_zap_pid_ns()),
- * it looks again every 100 ms while a bound namespace is dying (its tasks
- * are being killed) and every second while any container is bound (a
- * death the hook could not see: a bind racing its init's exit). With
- * nothing bound it does not run.
- */
-static void crs_reap_fn(struct work_struct *w)
-{
-	unsigned long delay = 0;
-	struct crs_container *c;
-
-	mutex_lock(&crs_lock);
-	crs_container_reap();
-	list_for_each_entry(c, &crs_containers, list) {
-		delay = HZ;
-		if (READ_ONCE(c->ns_dying) || crs_pidns_dying(c->pidns)) {
-			delay = HZ / 10;
-			break;
-		}
-	}
-	/* not mod_: a queueing by the hook meanwhile must not be delayed */
-	if (delay)
-		schedule_delayed_work(&crs_reap_work, delay);
-	mutex_unlock(&crs_lock);
-}
-
-/**
- * crs_hook_zap_pid_ns() - zap_pid_ns_processes(struct pid_namespace *):
- * the last thread of a pid namespace's init exits
- * @regs: the hooked call's registers
- *
- * From here the namespace takes no new process and its others are
- * killed: a container bound to it is marked and the reaper queued, which
- * watches it closely and unbinds it once the namespace is empty.
- *
- * Context: the exiting init's process context, inside crs_hook_entry();
- * does not sleep. Return: 0 (the call runs).
- */
-int crs_hook_zap_pid_ns(struct pt_regs *regs)
-{
-	struct pid_namespace *ns =
-		(struct pid_namespace *)regs_get_kernel_argument(regs, 0);
-	struct crs_container *c;
-
-	if (!READ_ONCE(crs_ncontainers))
-		return 0;
-	rcu_read_lock();
-	c = rhashtable_lookup(&crs_container_table, &ns, crs_container_params);
-	if (c) {
-		WRITE_ONCE(c->ns_dying, true);
-		mod_delayed_work(system_wq, &crs_reap_work, 0);
-	}
-	rcu_read_unlock();
-	return 0;
-}
-NOKPROBE_SYMBOL(crs_hook_zap_pid_ns);
-
-/**
  * crs_container_init() - set up the container table; take the host's
  * root (init's), where files handed in from outside a container are named
  * Context: module init.
@@ -722,16 +486,14 @@ int crs_container_init(void)
 }
 
 /**
- * crs_container_exit() - wait for a queued reaper (the hooks are gone:
- * nothing queues it again); free the table; put the host's root
+ * crs_container_exit() - free the table; put the host's root
  *
  * No container can be bound here: each holds a module reference.
- * Context: module exit.
+ * Context: module exit, after crs_container_bind_exit().
  */
 void crs_container_exit(void)
 {
 	static_key_deferred_flush(&crs_active);
-	cancel_delayed_work_sync(&crs_reap_work);
 	mutex_lock(&crs_lock);
 	WARN_ON(!list_empty(&crs_containers));
 	mutex_unlock(&crs_lock);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * crs: declarations shared by the module's subsystems.
+ * crs: the object model every part of the module shares (the bottom
+ * layer: types, the three module globals main.c sets up, the one exec
+ * test). What each part exports is declared in its own header.
  *
  * Object model
  *
@@ -209,7 +211,7 @@ struct crs_container {
 	void *learn;			/* learning set, owned by learn.c */
 	void *net_priv;			/* owned by net.c */
 	void *file_priv;		/* owned by file.c (resolved programs) */
-	struct crs_root *root;		/* where its paths start (container.c) */
+	struct crs_root *root;		/* where its paths start (root.c) */
 	atomic_t resolve_gen;		/* bumped when names must be resolved again */
 };
 
@@ -242,127 +244,11 @@ struct crs_object {
 
 /* Serialises every change to policies and containers. */
 extern struct mutex crs_lock;
-/* Enabled while at least one container is bound: hooks bail out early. */
-extern struct static_key_false_deferred crs_active;
 
 /* Deferred frees run here; drained at module exit. */
 extern struct workqueue_struct *crs_wq;
 
-/* policy.c (all under crs_lock unless stated) */
-int crs_policy_init(void);
-void crs_policy_exit(void);
-struct crs_policy_slot *crs_policy_slot_find(const char *name);
-int crs_policy_set(struct sk_buff *skb, struct genl_info *info);
-int crs_policy_del(const char *name, bool force,
-		   struct netlink_ext_ack *extack);
-void crs_policy_release_portid(u32 portid);
-extern struct list_head crs_policies;
-extern u64 crs_policies_gen;
-u32 crs_policy_count(u32 *nrules, u64 *mem);
-
-/* container.c */
-extern struct list_head crs_containers;
-extern atomic64_t crs_containers_unheard_gone;
-extern u64 crs_containers_gen;
-int crs_container_init(void);
-void crs_container_exit(void);
-struct crs_container *crs_container_of(struct task_struct *task);
-void crs_ctx_fill(struct crs_ctx *ctx, struct crs_container *c);
-bool __crs_ctx_get(struct crs_ctx *ctx);
-/* container.c: bit N set while a container is bound at pid ns level N */
-extern u64 crs_bound_levels;
-
-/*
- * May current be in a bound container? Inline, without RCU: a static
- * branch while nothing is bound anywhere, then whether any container is
- * bound at current's pid namespace level or above (current's struct pid
- * and its level are stable for current). A task on the host answers
- * "no" here while only containers are bound.
- */
-static __always_inline bool crs_ctx_maybe(void)
-{
-	struct pid *pid;
-
-	if (!static_branch_unlikely(&crs_active.key))
-		return false;
-	/* NULL once an exiting task was released (__change_pid()) */
-	pid = task_pid(current);
-	return pid && (READ_ONCE(crs_bound_levels) &
-		       GENMASK_ULL(pid->level, 0));
-}
-
-/* true: the RCU read lock is held; written so sparse can follow it */
-#define crs_ctx_get(ctx) __cond_lock(RCU, crs_ctx_maybe() && __crs_ctx_get(ctx))
-void crs_container_reap(void);
-bool crs_containers_need_syscalls(void);
-bool crs_containers_learning(void);
-
-/* Whether containers bound to @p need the system call dispatch hooks. */
-static inline bool crs_policy_needs_syscalls(const struct crs_policy *p)
-{
-	return p && p->sys;
-}
-struct crs_container *crs_container_bind(pid_t pid, bool host,
-					 const struct path *rootfs,
-					 struct netlink_ext_ack *extack);
-struct crs_container *crs_container_find_pid(pid_t pid,
-					     struct netlink_ext_ack *extack);
-void crs_container_unbind(struct crs_container *c);
-struct crs_container *crs_container_find_ns(struct pid_namespace *ns);
-#define CRS_MODE_KEEP (-2)
-void crs_container_set_policy(struct crs_container *c,
-			      struct crs_policy_slot *slot, int mode);
-u32 crs_container_count(void);
-void crs_container_stats_sum(struct crs_container *c,
-			     struct crs_container_stats *sum);
-
-/**
- * crs_ctx_put() - end the RCU section begun by a successful crs_ctx_get()
- * @ctx: the context
- */
-static inline void crs_ctx_put(struct crs_ctx *ctx)
-	__releases(RCU)
-{
-	rcu_read_unlock();
-}
-
-/* verdict.c */
-extern bool crs_log_denials;
-bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
-		 const struct crs_object *obj);
-bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
-			 const char *program);
-
-/* hooks.c: install every hook; the deny landing functions */
-int crs_hooks_init(void);
-void crs_hooks_exit(void);
-unsigned int crs_hooks_installed(void);
-int crs_hooks_syscall_arm(void);
-
-/* program.c: program identity of current, cached per exec */
-int crs_program_init(void);
-void crs_program_exit(void);
-const char *crs_program_current(struct crs_ctx *ctx);
-unsigned int crs_program_count(void);
-
-/* file.c */
-int crs_file_compile(struct crs_policy *p, struct netlink_ext_ack *extack);
-void crs_file_free(struct crs_policy *p);
-
-/* net.c */
-int crs_net_init(void);
-void crs_net_exit(void);
-int crs_net_compile(struct crs_policy *p, struct netlink_ext_ack *extack);
-void crs_net_free(struct crs_policy *p);
-int crs_net_attach(struct crs_container *c);
-void crs_net_detach(struct crs_container *c);
-
-/* syscall.c */
-int crs_syscall_compile(struct crs_policy *p, struct netlink_ext_ack *extack);
-void crs_syscall_free(struct crs_policy *p);
-void crs_syscall_note(const struct crs_policy *p);
-void crs_syscall_note_all(void);
-void crs_syscall_refresh(void);
+/* the one test of "is this an exec", for numbers and for rules */
 /**
  * crs_nr_is_exec() - is system call @nr of @arch an exec?
  * @arch: CRS_SYS_X86_64 or CRS_SYS_I386
@@ -390,44 +276,5 @@ static inline bool crs_rule_is_exec(const struct crs_rule *r)
 	       (crs_nr_is_exec(CRS_SYS_X86_64, r->nr64) ||
 		crs_nr_is_exec(CRS_SYS_I386, r->nr32));
 }
-
-extern unsigned long crs_sys_any[__CRS_SYS_ARCH_MAX][BITS_TO_LONGS(CRS_NR_SYSCALLS)];
-extern bool crs_sys_all;
-
-/**
- * crs_syscall_unjudged() - is system call @nr of @arch judged by no
- * stored policy and no learning container?
- * @arch: CRS_SYS_X86_64 or CRS_SYS_I386
- * @nr: the call's number
- *
- * Then every container's table would allow it: the hooks let it run
- * before anything else (crs_hook_entry_syscall() for x64_sys_call()).
- * Inline: it runs in an ftrace callback before its recursion guard.
- *
- * Context: any; reads two words, takes no lock.
- * Return: true when no policy and no learning container judges it.
- */
-static __always_inline bool crs_syscall_unjudged(int arch, unsigned int nr)
-{
-	return nr < CRS_NR_SYSCALLS && !READ_ONCE(crs_sys_all) &&
-	       !test_bit(nr, crs_sys_any[arch]);
-}
-
-/* event.c */
-int crs_event_init(const struct genl_family *fam);
-void crs_event_exit(void);
-void crs_event_listener_joined(void);
-void crs_event_emit(struct crs_ctx *ctx, const struct crs_rule *rule,
-		    u8 outcome, const struct crs_object *obj);
-u64 crs_event_mem(void);
-
-/* learn.c */
-void crs_learn_record(struct crs_ctx *ctx, const struct crs_object *obj);
-void crs_learn_free(struct crs_container *c);
-
-/* netlink.c */
-int crs_netlink_init(void);
-void crs_netlink_exit(void);
-const struct genl_family *crs_netlink_family(void);
 
 #endif /* _CRS_H */

@@ -3,7 +3,7 @@
  * crs: audit events.
  *
  * crs_event_emit() runs in the hooked path (an ftrace hook handler, see
- * hooks.h, or netfilter in softirq). It copies the event into
+ * hook_deny.h, or netfilter in softirq). It copies the event into
  * a preallocated byte ring under a spinlock and kicks a work item: it
  * never sleeps and never allocates. The work item, in process context,
  * turns each record into a CRS_CMD_EVENT message and multicasts it on
@@ -50,6 +50,10 @@
 #include <net/net_namespace.h>
 
 #include "crs.h"
+#include "container.h"
+#include "event.h"
+#include "event_nl.h"
+#include "program.h"
 
 static unsigned int event_queue_kb = 1024;
 module_param(event_queue_kb, uint, 0444);
@@ -62,33 +66,6 @@ enum {
 	CRS_EVENT_GRP_LEARN,
 	__CRS_EVENT_GRP_MAX
 };
-
-/* One queued event; its strings follow, each NUL-terminated. */
-struct crs_event_rec {
-	u32 len;		/* bytes of the record, 8-aligned */
-	u8 group;
-	u8 outcome;		/* enum crs_outcome */
-	u8 type;		/* enum crs_rule_type */
-	u8 arch;
-	u8 family;
-	u8 protocol;
-	u8 direction;
-	u8 has_syscall;
-	u16 port;
-	u16 path_len;		/* string lengths with the NUL; 0: absent */
-	u16 program_len;
-	u16 policy_len;
-	u16 rule_len;
-	u32 syscall_nr;
-	u32 pid, tgid, uid;
-	u64 time_real, time_mono;
-	u64 container;
-	u64 lost;		/* ring overflows on this group just before */
-	struct in6_addr addr;
-};
-
-#define CRS_EVENT_REC_MAX ALIGN(sizeof(struct crs_event_rec) + \
-				2 * CRS_PATH_MAX + 2 * CRS_NAME_MAX, 8)
 
 /* The ring: free-running offsets, size a power of two. */
 static DEFINE_SPINLOCK(crs_ring_lock);
@@ -348,73 +325,6 @@ out:
 		crs_unheard_poll();
 }
 
-/* Announce @lost losses (if any) in the message being built for group @g. */
-static int crs_event_put_lost(struct sk_buff *skb, u8 g, u64 lost)
-{
-	if (!lost)
-		return 0;
-	if (nla_put_u64_64bit(skb, CRS_EVENT_A_LOST, lost, CRS_EVENT_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_EVENT_A_LOST_TOTAL,
-			      crs_event_lost_total[g], CRS_EVENT_A_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int crs_event_fill(struct sk_buff *skb, const struct crs_event_rec *r,
-			  u64 lost)
-{
-	const char *s = (const char *)(r + 1);
-	const char *path = s;
-	const char *program = path + r->path_len;
-	const char *policy = program + r->program_len;
-	const char *rule = policy + r->policy_len;
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, CRS_A_EVENT);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_REAL, r->time_real,
-			      CRS_EVENT_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_MONO, r->time_mono,
-			      CRS_EVENT_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_EVENT_A_CONTAINER, r->container,
-			      CRS_EVENT_A_PAD) ||
-	    nla_put_u32(skb, CRS_EVENT_A_PID, r->pid) ||
-	    nla_put_u32(skb, CRS_EVENT_A_TGID, r->tgid) ||
-	    nla_put_u32(skb, CRS_EVENT_A_UID, r->uid) ||
-	    nla_put_string(skb, CRS_EVENT_A_PROGRAM, program) ||
-	    nla_put_u8(skb, CRS_EVENT_A_RULE_TYPE, r->type) ||
-	    nla_put_u8(skb, CRS_EVENT_A_OUTCOME, r->outcome) ||
-	    nla_put_string(skb, CRS_EVENT_A_POLICY, policy) ||
-	    nla_put_string(skb, CRS_EVENT_A_RULE, rule))
-		goto err;
-	if (r->has_syscall &&
-	    (nla_put_u32(skb, CRS_EVENT_A_SYSCALL_NR, r->syscall_nr) ||
-	     nla_put_u8(skb, CRS_EVENT_A_ARCH, r->arch)))
-		goto err;
-	if (r->path_len && nla_put_string(skb, CRS_EVENT_A_PATH, path))
-		goto err;
-	if (r->family) {
-		bool v4 = r->family == AF_INET;
-
-		if (nla_put_u8(skb, CRS_EVENT_A_FAMILY, r->family) ||
-		    nla_put(skb, CRS_EVENT_A_ADDR, v4 ? 4 : 16,
-			    v4 ? (const void *)&r->addr.s6_addr32[3] :
-				 (const void *)&r->addr) ||
-		    nla_put_u16(skb, CRS_EVENT_A_PORT, r->port) ||
-		    nla_put_u8(skb, CRS_EVENT_A_PROTOCOL, r->protocol) ||
-		    nla_put_u8(skb, CRS_EVENT_A_DIRECTION, r->direction))
-			goto err;
-	}
-	if (crs_event_put_lost(skb, r->group, lost))
-		goto err;
-	nla_nest_end(skb, nest);
-	return 0;
-err:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
 /*
  * The worker sends consecutive records of one group together: up to
  * CRS_EVENT_BATCH messages in one skb of NLMSG_GOODSIZE (one multicast,
@@ -437,32 +347,8 @@ struct crs_event_batch {
 static int crs_event_put(struct sk_buff *skb, const struct crs_event_rec *r,
 			 u8 g, u64 lost)
 {
-	const struct genl_family *fam = crs_event_fam;
-	struct nlattr *nest;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, 0, 0, fam, 0, CRS_CMD_EVENT);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (r) {
-		if (crs_event_fill(skb, r, lost))
-			goto err;
-	} else {
-		nest = nla_nest_start(skb, CRS_A_EVENT);
-		if (!nest ||
-		    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_REAL,
-				      ktime_get_real_ns(), CRS_EVENT_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_MONO,
-				      ktime_get_ns(), CRS_EVENT_A_PAD) ||
-		    crs_event_put_lost(skb, g, lost))
-			goto err;
-		nla_nest_end(skb, nest);
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-err:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return crs_event_nl_put(skb, crs_event_fam, r, lost,
+				crs_event_lost_total[g]);
 }
 
 /* Send what @b holds; account deliveries and losses. */
@@ -550,29 +436,12 @@ drop:
 /* Multicast one record: @n events of container @id (0: unbound) unheard. */
 static int crs_event_send_unheard(u64 id, u64 n)
 {
-	const struct genl_family *fam = crs_event_fam;
-	struct sk_buff *skb = genlmsg_new(128, GFP_KERNEL);
-	struct nlattr *nest;
-	void *hdr;
+	struct sk_buff *skb = crs_event_nl_unheard(crs_event_fam, id, n);
 
-	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put(skb, 0, 0, fam, 0, CRS_CMD_EVENT);
-	nest = hdr ? nla_nest_start(skb, CRS_A_EVENT) : NULL;
-	if (!nest ||
-	    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_REAL, ktime_get_real_ns(),
-			      CRS_EVENT_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_EVENT_A_TIME_MONO, ktime_get_ns(),
-			      CRS_EVENT_A_PAD) ||
-	    (id && nla_put_u64_64bit(skb, CRS_EVENT_A_CONTAINER, id,
-				     CRS_EVENT_A_PAD)) ||
-	    nla_put_u64_64bit(skb, CRS_EVENT_A_UNHEARD, n, CRS_EVENT_A_PAD)) {
-		nlmsg_free(skb);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return genlmsg_multicast(fam, skb, 0, CRS_EVENT_GRP_AUDIT, GFP_KERNEL);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	return genlmsg_multicast(crs_event_fam, skb, 0, CRS_EVENT_GRP_AUDIT,
+				 GFP_KERNEL);
 }
 
 /*

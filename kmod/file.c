@@ -41,11 +41,15 @@
 #include <asm/syscall.h>
 
 #include "crs.h"
-#include "file.h"
-#include "hooks.h"
-#include "program.h"
 #include "compat.h"
+#include "container.h"
+#include "file.h"
+#include "file_bind.h"
+#include "file_rules.h"
+#include "hook_deny.h"
+#include "program.h"
 #include "root.h"
+#include "verdict.h"
 
 /* ---------------------------------------------------------------------- */
 /* Paths. */
@@ -99,6 +103,60 @@ static const char *crs_path_at(struct crs_ctx *ctx, const struct path *dir,
 	memcpy(buf + dl + 1, dentry->d_name.name, nl);
 	buf[dl + 1 + nl] = '\0';
 	return buf;
+}
+
+/* Is there anything to do for this container (a policy, or learning)? */
+static inline bool crs_governed(struct crs_ctx *ctx)
+{
+	/* INACTIVE or no policy: only learning wants to see the access */
+	return (ctx->p && ctx->mode != CRS_MODE_INACTIVE) ||
+	       READ_ONCE(ctx->c->learning);
+}
+
+/*
+ * The number an Execution is reported under: the exec call that made it,
+ * or (code mapped by mmap, mprotect or uselib, with no exec) execve, as
+ * the Execution rules that decide it are written.
+ */
+static int crs_exec_nr(u8 arch)
+{
+	int nr = syscall_get_nr(current, task_pt_regs(current));
+
+	if (arch == CRS_ARCH_I386)
+		return crs_nr_is_exec(CRS_SYS_I386, nr) ? nr : __NR_ia32_execve;
+	return crs_nr_is_exec(CRS_SYS_X86_64, nr) ? nr : __NR_execve;
+}
+
+/*
+ * Decide one access of @kind to @path (NULL: the kernel cannot name it,
+ * reported as "?"): the rules match (crs_file_match()), the verdict is
+ * counted, logged, sent and learned (crs_verdict()). Resolutions of the
+ * rules' names that have gone stale are queued first (file_bind.c).
+ */
+static bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
+			    const struct inode *exe)
+{
+	struct crs_object obj = { .path = path ? path : "?",
+				  .syscall_nr = -1 };
+	const struct crs_rule *rule;
+	u8 action;
+
+	crs_file_resolve_stale(ctx);
+	action = crs_file_match(ctx, kind, path, exe, &rule);
+	switch (kind) {
+	case CRS_FK_READ:
+		obj.type = CRS_RULE_READ;
+		break;
+	case CRS_FK_WRITE:
+		obj.type = CRS_RULE_WRITE;
+		break;
+	default:
+		obj.type = CRS_RULE_SYSCALL;
+		obj.arch = in_ia32_syscall() ? CRS_ARCH_I386 : CRS_ARCH_X86_64;
+		obj.syscall_nr = crs_exec_nr(obj.arch);
+		break;
+	}
+	return crs_verdict(ctx, rule, action, &obj);
 }
 
 /*
@@ -255,10 +313,9 @@ out:
 }
 NOKPROBE_SYMBOL(crs_hook_file_open);
 
-/* security_path_truncate(const struct path *): truncate, ftruncate, O_TRUNC */
-int crs_hook_path_truncate(struct pt_regs *regs)
+/* A truncate of @p: a WRITE. */
+static int crs_truncate(struct pt_regs *regs, const struct path *p)
 {
-	const struct path *p = (const struct path *)CRS_ARG(regs, 0);
 	struct crs_ctx ctx;
 	bool deny = false;
 
@@ -270,6 +327,13 @@ int crs_hook_path_truncate(struct pt_regs *regs)
 	crs_ctx_put(&ctx);
 	return deny ? crs_hook_deny(regs, -EACCES) : 0;
 }
+NOKPROBE_SYMBOL(crs_truncate);
+
+/* security_path_truncate(const struct path *): truncate, ftruncate, O_TRUNC */
+int crs_hook_path_truncate(struct pt_regs *regs)
+{
+	return crs_truncate(regs, (const struct path *)CRS_ARG(regs, 0));
+}
 NOKPROBE_SYMBOL(crs_hook_path_truncate);
 
 /*
@@ -280,16 +344,8 @@ NOKPROBE_SYMBOL(crs_hook_path_truncate);
 int crs_hook_file_truncate(struct pt_regs *regs)
 {
 	const struct file *f = (const struct file *)CRS_ARG(regs, 0);
-	struct crs_ctx ctx;
-	bool deny = false;
 
-	if (!crs_ctx_get(&ctx))
-		return 0;
-	if (crs_governed(&ctx))
-		deny = crs_decide_path(&ctx, CRS_FK_WRITE,
-				       crs_path(&ctx, &f->f_path, crs_path_buf(CRS_BUF_A)));
-	crs_ctx_put(&ctx);
-	return deny ? crs_hook_deny(regs, -EACCES) : 0;
+	return crs_truncate(regs, &f->f_path);
 }
 NOKPROBE_SYMBOL(crs_hook_file_truncate);
 
@@ -522,3 +578,27 @@ int crs_hook_sb_pivotroot(struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(crs_hook_sb_pivotroot);
 
+/**
+ * crs_hook_replace_mm_exe_file() - replace_mm_exe_file(mm, new_exe_file):
+ * a governed task cannot change its program identity
+ * @regs: the hooked call's registers
+ *
+ * prctl(PR_SET_MM, PR_SET_MM_EXE_FILE) and PR_SET_MM_MAP's exe_fd (for
+ * checkpoint/restore; possible with the capabilities of a user namespace
+ * the container makes) would make mm->exe_file, which program rules
+ * match, another file without an exec. Refused with EPERM in every
+ * governed container, whatever its policy.
+ *
+ * Context: process context, inside crs_hook_entry().
+ * Return: 0, or -EPERM for the hooked call.
+ */
+int crs_hook_replace_mm_exe_file(struct pt_regs *regs)
+{
+	struct crs_ctx ctx;
+
+	if (!crs_ctx_get(&ctx))
+		return 0;
+	crs_ctx_put(&ctx);
+	return crs_hook_deny(regs, -EPERM);
+}
+NOKPROBE_SYMBOL(crs_hook_replace_mm_exe_file);

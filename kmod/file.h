@@ -1,204 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * crs: READ, WRITE and Execution enforcement (file.c).
+ * crs: the file hooks (file.c): READ, WRITE and Execution judged at the
+ * kernel's LSM entry points, and program identity kept from changing
+ * without an exec. Handlers: see hook_deny.h.
  */
 #ifndef _CRS_FILE_H
 #define _CRS_FILE_H
 
-#include <linux/list.h>
-#include <linux/types.h>
+struct pt_regs;
 
-#include "crs.h"
-
-struct crs_ctx;
-struct crs_rule;
-struct crs_program;
-struct crs_container;
-struct crs_policy_slot;
-struct pid_namespace;
-
-bool crs_file_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
-			      const struct crs_program *prog);
-void crs_file_exit(void);
-
+/* security_file_open(struct file *) */
+int crs_hook_file_open(struct pt_regs *regs);
+/* security_path_truncate(const struct path *) */
+int crs_hook_path_truncate(struct pt_regs *regs);
+int crs_hook_file_truncate(struct pt_regs *regs);
 /*
- * Resolve the policy's rule programs (and exact Execution files) in the
- * root of a container's init, so a rule naming a symlink matches the
- * binary it resolves to. Call without crs_lock, in process context,
- * after a container got a policy and after that policy was replaced;
- * until then (or if it fails) the first governed call of the container
- * queues the same resolution and rules match by their literal path
- * meanwhile.
+ * security_path_unlink(dir, dentry), _rmdir(dir, dentry),
+ * _mknod(dir, dentry, mode, dev), _mkdir(dir, dentry, mode),
+ * _symlink(dir, dentry, old_name): a WRITE of dir/name
  */
-void crs_file_bind(struct pid_namespace *ns);
-struct pid_namespace **crs_file_bind_targets(struct crs_policy_slot *slot,
-					     unsigned int *n);
-void crs_file_bind_all(struct pid_namespace **ns, unsigned int n);
-/* Free what crs_file_bind() attached to @c, once no reader can see @c. */
-void crs_file_unbind(struct crs_container *c);
-
-/* ---------------------------------------------------------------------- */
-/* Shared by file.c (paths, hooks), file_rules.c and file_bind.c only. */
-
-enum crs_fkind {
-	CRS_FK_READ,
-	CRS_FK_WRITE,
-	CRS_FK_EXEC,
-	__CRS_FK_MAX
-};
-
-/* A rule in a bucket; chains keep ascending rule order. */
-struct crs_fref {
-	struct crs_fref *next;
-	const struct crs_rule *rule;
-	u32 idx;
-};
-
-/* A hash bucket entry: an exact path or a glob prefix. */
-struct crs_fkey {
-	struct hlist_node node;
-	u32 hash;
-	u32 len;
-	const char *key;		/* not NUL-terminated at @len for globs */
-	struct crs_fref *refs;
-	struct crs_fref **tail;
-};
-
-struct crs_fset {
-	struct hlist_head *exact;
-	struct hlist_head *glob;
-	u32 bits;
-	u32 nglob;
-	u32 nrules;			/* active rules of this kind */
-	struct crs_fref *any;		/* Execution rules without a file */
-	struct crs_fref **any_tail;
-};
-
-struct crs_file_table {
-	u64 id;				/* unique per compiled policy */
-	bool need_resolve;		/* rules name programs or files */
-	unsigned long resolve_after;	/* jiffies: lazy resolution rate limit */
-	struct crs_fset set[__CRS_FK_MAX];
-	struct crs_fkey *keys;
-	struct crs_fref *refs;
-	struct hlist_head *heads;
-};
-
-/* What crs_file_bind() resolved for one container and compiled policy. */
-struct crs_ino {
-	unsigned long ino;		/* 0: not resolved */
-	dev_t dev;
-	u32 idx;			/* rule index (exec[] only) */
-};
-
-/*
- * A rule path through a symlink: the file it names is reached, and so
- * judged, under its real path @canon; a path under @canon is matched
- * again with @canon replaced by the rule's @lit (crs_alias_match()).
+int crs_hook_dir_entry(struct pt_regs *regs);
+/* security_path_link(old_dentry, new_dir, new_dentry) */
+int crs_hook_path_link(struct pt_regs *regs);
+/* security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags) */
+int crs_hook_path_rename(struct pt_regs *regs);
+/* security_bprm_check(struct linux_binprm *) */
+int crs_hook_bprm_check(struct pt_regs *regs);
+int crs_hook_path_chroot(struct pt_regs *regs);
+int crs_hook_sb_pivotroot(struct pt_regs *regs);
+/* security_mmap_file(file, prot, flags), security_file_mprotect(
+ * vma, reqprot, prot): code mapped without an exec
  */
-struct crs_alias {
-	char *canon;
-	char *lit;
-	u32 canon_len;
-	u32 lit_len;
-};
-
-struct crs_file_bound {
-	struct rcu_head rcu;
-	u64 id;				/* crs_file_table.id */
-	int gen;			/* crs_container.resolve_gen it was made at */
-	unsigned long when;		/* jiffies it was made */
-	u32 nrules;
-	u32 nexec;
-	struct crs_ino *prog;		/* [nrules] or NULL */
-	struct crs_ino *exec;		/* [nexec], sorted by dev, ino */
-	u32 nalias;
-	struct crs_alias *alias;	/* [nalias] */
-};
-
-/* The state of one decision: the policy, its resolution, the program. */
-struct crs_fq {
-	struct crs_ctx *ctx;
-	struct crs_file_table *t;
-	struct crs_file_bound *b;	/* NULL unless resolved for t */
-	const struct crs_program *prog;
-	bool prog_done;
-	const struct crs_rule *deny, *allow;
-	u32 deny_idx, allow_idx;
-	bool deny_only;			/* an alias pass: ALLOW rules ignored */
-};
-
-
-/*
- * Execution rules are execve/execveat SYSCALL rules with a file. Those
- * without one are syscall.c's, decided at the syscall dispatch with their
- * argument constraints; only a plain ALLOW among them (no arguments) is
- * also taken here, as "every executable", so that it can override a
- * defaultExecuteAction of DENY.
- */
-static inline int crs_rule_kind(const struct crs_rule *r)
-{
-	if (r->type == CRS_RULE_READ)
-		return CRS_FK_READ;
-	if (r->type == CRS_RULE_WRITE)
-		return CRS_FK_WRITE;
-	if (!crs_rule_is_exec(r))
-		return -1;
-	if (r->file || (r->action == CRS_ACTION_ALLOW && !r->nargs))
-		return CRS_FK_EXEC;
-	return -1;
-}
-
-static inline bool crs_prog_is_any(const char *prog)
-{
-	return !prog || !strcmp(prog, "*");
-}
-
-/* Is there anything to do for this container (a policy, or learning)? */
-static inline bool crs_governed(struct crs_ctx *ctx)
-{
-	/* INACTIVE or no policy: only learning wants to see the access */
-	return (ctx->p && ctx->mode != CRS_MODE_INACTIVE) ||
-	       READ_ONCE(ctx->c->learning);
-}
-
-static inline struct crs_file_bound *crs_bound(struct crs_container *c)
-{
-	/* pairs with the release in crs_bind_commit(): b is fully built */
-	return smp_load_acquire((struct crs_file_bound **)&c->file_priv);
-}
-
-/*
- * Names are resolved again once the container's root is taken (its
- * resolve_gen moved) and at most every CRS_RESOLVE_AGE while the
- * container makes decisions, so a rule that names a file replaced since
- * (a new /bin/sh, a rotated secret) follows it. The container cannot use
- * this to drop a binding: renaming or removing a symlink or directory a
- * DENY rule's path goes through is denied (crs_decide_subtree()).
- */
-#define CRS_RESOLVE_AGE (5 * HZ)
-
-static inline bool crs_bound_fresh(const struct crs_file_bound *b,
-				   struct crs_container *c)
-{
-	return b->gen == atomic_read(&c->resolve_gen) &&
-	       time_before(jiffies, b->when + CRS_RESOLVE_AGE);
-}
-
-static inline int crs_ino_cmp(const void *a, const void *b)
-{
-	const struct crs_ino *x = a, *y = b;
-
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-u32 crs_glob_prefix(const char *s, bool *is_glob);
-bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
-		     const struct inode *exe);
-void crs_resolve_later(struct crs_file_table *t);
-
+int crs_hook_mmap_file(struct pt_regs *regs);
+int crs_hook_file_mprotect(struct pt_regs *regs);
+/* replace_mm_exe_file(mm, file): refused when governed */
+int crs_hook_replace_mm_exe_file(struct pt_regs *regs);
 #endif /* _CRS_FILE_H */

@@ -32,10 +32,10 @@
 #include <asm/syscall.h>
 
 #include "crs.h"
-#include "file.h"
-#include "hooks.h"
-#include "program.h"
 #include "compat.h"
+#include "container.h"
+#include "file_bind.h"
+#include "file_rules.h"
 #include "root.h"
 
 /* ---------------------------------------------------------------------- */
@@ -595,7 +595,7 @@ static void crs_resolve_fn(struct work_struct *w)
  *
  * Context: process context, inside crs_ctx_get(); does not sleep.
  */
-void crs_resolve_later(struct crs_file_table *t)
+static void crs_resolve_later(struct crs_file_table *t)
 {
 	struct crs_resolve_req *req;
 	unsigned long now = jiffies;
@@ -613,6 +613,30 @@ void crs_resolve_later(struct crs_file_table *t)
 	list_add_tail(&req->node, &crs_resolve_list);
 	spin_unlock_bh(&crs_resolve_lock);
 	queue_work(system_unbound_wq, &crs_resolve_work);
+}
+
+/**
+ * crs_file_resolve_stale() - queue the resolution of the names of
+ * current's policy when what its container has is missing or stale
+ * @ctx: the current task's container context (crs_ctx_get())
+ *
+ * Until it is done, rules match by their literal path.
+ *
+ * Context: process context, inside crs_ctx_get(); does not sleep.
+ */
+void crs_file_resolve_stale(struct crs_ctx *ctx)
+{
+	struct crs_file_table *t;
+	struct crs_file_bound *b;
+
+	if (!ctx->p || ctx->mode == CRS_MODE_INACTIVE || !ctx->p->file)
+		return;
+	t = ctx->p->file;
+	if (!t->need_resolve)
+		return;
+	b = crs_bound(ctx->c);
+	if (!b || b->id != t->id || !crs_bound_fresh(b, ctx->c))
+		crs_resolve_later(t);
 }
 
 /**

@@ -42,10 +42,21 @@
 #include <asm/syscall.h>
 
 #include "crs.h"
-#include "file.h"
-#include "hooks.h"
-#include "program.h"
 #include "compat.h"
+#include "file_rules.h"
+#include "program.h"
+
+/* The state of one decision: the policy, its resolution, the program. */
+struct crs_fq {
+	struct crs_ctx *ctx;
+	struct crs_file_table *t;
+	struct crs_file_bound *b;	/* NULL unless resolved for t */
+	const struct crs_program *prog;
+	bool prog_done;
+	const struct crs_rule *deny, *allow;
+	u32 deny_idx, allow_idx;
+	bool deny_only;			/* an alias pass: ALLOW rules ignored */
+};
 
 static atomic64_t crs_file_ids = ATOMIC64_INIT(0);
 
@@ -399,66 +410,39 @@ static bool crs_fq_init(struct crs_fq *q, struct crs_ctx *ctx)
 	b = crs_bound(ctx->c);
 	if (b && b->id == q->t->id)
 		q->b = b;
-	if (q->t->need_resolve && (!q->b || !crs_bound_fresh(q->b, ctx->c)))
-		crs_resolve_later(q->t);
 	return true;
 }
 
-/*
- * The number an Execution is reported under: the exec call that made it,
- * or (code mapped by mmap, mprotect or uselib, with no exec) execve, as
- * the Execution rules that decide it are written.
- */
-static int crs_exec_nr(u8 arch)
-{
-	int nr = syscall_get_nr(current, task_pt_regs(current));
-
-	if (arch == CRS_ARCH_I386)
-		return crs_nr_is_exec(CRS_SYS_I386, nr) ? nr : __NR_ia32_execve;
-	return crs_nr_is_exec(CRS_SYS_X86_64, nr) ? nr : __NR_execve;
-}
-
 /**
- * crs_file_decide() - decide one access of @kind to @path
+ * crs_file_match() - the rule that decides one access of @kind to @path
  * @ctx: the current task's container context (crs_ctx_get())
  * @kind: CRS_FK_READ, CRS_FK_WRITE or CRS_FK_EXEC
  * @path: the path from the container's root, or NULL when the kernel
- *	cannot name it (denied while a rule of @kind exists)
+ *	cannot name it (denied while a rule of @kind exists, and counted)
  * @exe: for CRS_FK_EXEC, the executable's inode (exact Execution rules
  *	match it), else NULL
+ * @rule: out: the deciding rule, or NULL when a default decides
  *
- * Matches the rules of @kind (DENY beats ALLOW, else the default action)
- * and hands the verdict to crs_verdict() (counters, events, learning).
+ * DENY beats ALLOW; with no rule matching, the policy's default action
+ * for @kind (defaultFileAction, defaultExecuteAction) decides; with no
+ * policy in force (none, INACTIVE, or no file rules and defaults) the
+ * access is allowed.
  *
  * Context: process context, inside crs_ctx_get(); does not sleep.
- * Return: true if the access must be denied.
+ * Return: the action, enum crs_action.
  */
-bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
-		     const struct inode *exe)
+u8 crs_file_match(struct crs_ctx *ctx, int kind, const char *path,
+		  const struct inode *exe, const struct crs_rule **rule)
 {
-	struct crs_object obj = { .type = CRS_RULE_READ, .path = path,
-				  .syscall_nr = -1 };
 	struct crs_fq q;
-	u8 def;
+	u8 def = CRS_ACTION_ALLOW;
 
-	switch (kind) {
-	case CRS_FK_READ:
-		obj.type = CRS_RULE_READ;
-		def = ctx->p ? ctx->p->def[CRS_DEF_FILE] : CRS_ACTION_ALLOW;
-		break;
-	case CRS_FK_WRITE:
-		obj.type = CRS_RULE_WRITE;
-		def = ctx->p ? ctx->p->def[CRS_DEF_FILE] : CRS_ACTION_ALLOW;
-		break;
-	default:
-		obj.type = CRS_RULE_SYSCALL;
-		obj.arch = in_ia32_syscall() ? CRS_ARCH_I386 : CRS_ARCH_X86_64;
-		obj.syscall_nr = crs_exec_nr(obj.arch);
-		def = ctx->p ? ctx->p->def[CRS_DEF_EXECUTE] : CRS_ACTION_ALLOW;
-		break;
-	}
+	*rule = NULL;
+	if (ctx->p)
+		def = ctx->p->def[kind == CRS_FK_EXEC ? CRS_DEF_EXECUTE :
+							CRS_DEF_FILE];
 	if (!crs_fq_init(&q, ctx))
-		return crs_verdict(ctx, NULL, CRS_ACTION_ALLOW, &obj);
+		return CRS_ACTION_ALLOW;
 	if (!path) {
 		/*
 		 * A name the kernel cannot give (deeper than PATH_MAX, or
@@ -466,21 +450,54 @@ bool crs_file_decide(struct crs_ctx *ctx, int kind, const char *path,
 		 * it, so it is denied as if one had; with no such rule only
 		 * the default action could decide.
 		 */
-		obj.path = "?";
 		if (!q.t->set[kind].nrules)
-			return crs_verdict(ctx, NULL, def, &obj);
+			return def;
 		percpu_counter_inc(&crs_stats.unnamed);
-		return crs_verdict(ctx, NULL, CRS_ACTION_DENY, &obj);
+		return CRS_ACTION_DENY;
 	}
 	crs_fset_match(&q, &q.t->set[kind], path);
 	if (q.b && q.b->nalias)
 		crs_alias_match(&q, &q.t->set[kind], path);
 	if (kind == CRS_FK_EXEC && exe)
 		crs_exec_match_inode(&q, exe);
-	if (q.deny)
-		return crs_verdict(ctx, q.deny, CRS_ACTION_DENY, &obj);
-	if (q.allow)
-		return crs_verdict(ctx, q.allow, CRS_ACTION_ALLOW, &obj);
-	return crs_verdict(ctx, NULL, def, &obj);
+	if (q.deny) {
+		*rule = q.deny;
+		return CRS_ACTION_DENY;
+	}
+	if (q.allow) {
+		*rule = q.allow;
+		return CRS_ACTION_ALLOW;
+	}
+	return def;
 }
 
+/**
+ * crs_program_matches() - does @rule's program cover @program?
+ * @ctx: decision context
+ * @rule: the rule
+ * @program: the program path: current's (from crs_program_current()), or
+ *	another task's (a socket owner's, for packets); NULL if unknown
+ *
+ * For current's program the match is by path and, when the rule names a
+ * symlink in the container's root, by the (device, inode) it resolves
+ * to; for any other program by path.
+ *
+ * Context: any, inside crs_ctx_get().
+ * Return: true for "*" rules, or when the program matches.
+ */
+bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
+			 const char *program)
+{
+	const struct crs_program *cur;
+
+	if (!rule->program)
+		return true;
+	if (!program)
+		return false;
+	if (in_task()) {
+		cur = crs_program_get(ctx);
+		if (cur && cur->path == program)
+			return crs_file_program_matches(ctx, rule, cur);
+	}
+	return !strcmp(rule->program, program);
+}

@@ -3,8 +3,7 @@
  * crs: the hook table. Every hook is a call from the entry of one kernel
  * function, through ftrace (the fentry call the kernel is compiled with,
  * the mechanism livepatch uses); a denial redirects the hooked function
- * to a landing function of ours that returns the errno (see
- * crs_hook_deny()).
+ * to a landing function of ours that returns the errno (hook_deny.c).
  *
  * Three ftrace_ops carry the table; crs_hook_entry() finds the hook by
  * the address ftrace calls it for (resolved once at load). The hooks
@@ -67,10 +66,16 @@
 #include <linux/ptrace.h>
 #include <linux/slab.h>
 
-#include "compat.h"
 #include "crs.h"
+#include "compat.h"
+#include "container.h"
+#include "container_bind.h"
+#include "file.h"
 #include "hooks.h"
+#include "net_sock.h"
 #include "program.h"
+#include "syscall.h"
+#include "syscall_rules.h"
 
 typedef int (*crs_hook_fn)(struct pt_regs *regs);
 
@@ -157,73 +162,6 @@ static unsigned int syscall_hooks_idle_secs = 10;
 module_param(syscall_hooks_idle_secs, uint, 0644);
 MODULE_PARM_DESC(syscall_hooks_idle_secs,
 		 "seconds without a container that needs the system call dispatch hooks before they are disarmed (default 10, 1 to 3600)");
-
-/*
- * Landing functions: the hooked function's call is redirected here with
- * its arguments untouched, and its caller receives our return value.
- * They must be real C functions (objtool checks return thunks) and must
- * not be traced or probed themselves.
- */
-static noinline notrace long crs_ret_eacces(void)
-{
-	return -EACCES;
-}
-NOKPROBE_SYMBOL(crs_ret_eacces);
-
-static noinline notrace long crs_ret_eperm(void)
-{
-	return -EPERM;
-}
-NOKPROBE_SYMBOL(crs_ret_eperm);
-
-/* Returns its second argument, negated: see crs_hook_deny_errno(). */
-static noinline notrace long crs_ret_arg2(unsigned long arg1, unsigned long err)
-{
-	return -(long)err;
-}
-NOKPROBE_SYMBOL(crs_ret_arg2);
-
-/**
- * crs_hook_deny_errno() - make the hooked function return -@err
- * @regs: the hook handler's registers
- * @err: a positive errno, 1..MAX_ERRNO
- *
- * Only for hooked functions whose second argument the caller does not
- * need back (x64_sys_call(regs, nr), ia32_sys_call(regs, nr)): the errno
- * is passed to the landing function in that argument's register.
- *
- * Context: a hook handler (see hooks.h).
- * Return: 1, the value the hook handler must return.
- */
-int crs_hook_deny_errno(struct pt_regs *regs, unsigned int err)
-{
-	regs->si = err;
-	instruction_pointer_set(regs, (unsigned long)crs_ret_arg2);
-	return 1;
-}
-NOKPROBE_SYMBOL(crs_hook_deny_errno);
-
-/**
- * crs_hook_deny() - make the hooked function return @err without running
- * @regs: the hook handler's registers
- * @err: -EACCES or -EPERM (anything else is taken as -EACCES)
- *
- * Context: a hook handler (see hooks.h).
- * Return: 1, the value the hook handler must return.
- */
-int crs_hook_deny(struct pt_regs *regs, long err)
-{
-	switch (err) {
-	case -EPERM:
-		instruction_pointer_set(regs, (unsigned long)crs_ret_eperm);
-		break;
-	default:
-		instruction_pointer_set(regs, (unsigned long)crs_ret_eacces);
-		break;
-	}
-	return 1;
-}
-NOKPROBE_SYMBOL(crs_hook_deny);
 
 /*
  * The callback of the ops. @ip is the hooked function's ftrace call

@@ -19,7 +19,7 @@
  * packets arrive in softirq, where current is nobody in particular).
  * Syscalls the policy ignores (ignoredSyscalls) are not learned.
  *
- * Hot path. crs_learn_record() runs in hook handlers (see hooks.h) and
+ * Hot path. crs_learn_record() runs in hook handlers (see hook_deny.h) and
  * netfilter (softirq): a tuple already known costs one hash and a
  * lockless walk of one bucket (RCU; entries are never removed while the
  * container lives). A new tuple is allocated GFP_ATOMIC outside the lock,
@@ -49,9 +49,12 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "compat.h"
 #include "crs.h"
+#include "compat.h"
+#include "container.h"
+#include "event.h"
 #include "learn.h"
+#include "program.h"
 
 static unsigned int learn_max = 8192;
 module_param(learn_max, uint, 0644);
@@ -566,8 +569,11 @@ int crs_learn_nl_start(struct netlink_callback *cb)
 		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "missing pid");
 		return -EINVAL;
 	}
+	/*
+	 * No reap first: a process found by its pid keeps its namespace,
+	 * and so its container, from being empty.
+	 */
 	mutex_lock(&crs_lock);
-	crs_container_reap();
 	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
 				   cb->extack);
 	if (IS_ERR(c)) {

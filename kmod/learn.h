@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * crs: behavioral learning (learn.c). crs_learn_record() and
- * crs_learn_free() are declared in crs.h; this is what the control plane
- * needs besides.
+ * crs: behavioral learning (learn.c): what the hooks record, and what
+ * the control plane needs besides.
  */
 #ifndef _CRS_LEARN_H
 #define _CRS_LEARN_H
 
 #include <linux/types.h>
+
+#include "crs.h"
 
 struct crs_container;
 struct netlink_callback;
@@ -31,5 +32,9 @@ void crs_learn_exit(void);
 /* CRS_CMD_GET_LEARNED as a dump: .start and .dumpit of its genl_ops. */
 int crs_learn_nl_start(struct netlink_callback *cb);
 int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* the hooks' side: record a sighting; free a container's set */
+void crs_learn_record(struct crs_ctx *ctx, const struct crs_object *obj);
+void crs_learn_free(struct crs_container *c);
 
 #endif /* _CRS_LEARN_H */

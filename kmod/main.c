@@ -6,12 +6,28 @@
 #include <linux/init.h>
 #include <linux/workqueue.h>
 
-#include "compat.h"
 #include "crs.h"
+#include "compat.h"
+#include "container.h"
+#include "container_bind.h"
+#include "event.h"
+#include "file_bind.h"
+#include "hooks.h"
 #include "learn.h"
+#include "net.h"
+#include "netlink.h"
+#include "netlink_policy.h"
+#include "policy.h"
+#include "program.h"
 
-struct crs_stats crs_stats;
+/*
+ * The module's three globals (declared in crs.h): the lock that
+ * serialises every change to policies and containers, the workqueue of
+ * deferred frees and workers, and the global counters.
+ */
+DEFINE_MUTEX(crs_lock);
 struct workqueue_struct *crs_wq;
+struct crs_stats crs_stats;
 
 static int crs_stats_init(void)
 {
@@ -55,7 +71,7 @@ static int __init crs_init(void)
 	crs_wq = alloc_workqueue("crs", WQ_UNBOUND, 0);
 	if (!crs_wq)
 		goto err_wq;
-	ret = crs_policy_init();
+	ret = crs_policy_init(crs_policy_tables_free);
 	if (ret)
 		goto err_policy;
 	ret = crs_container_init();
@@ -87,8 +103,10 @@ err_hooks:
 err_net:
 	crs_event_exit();
 err_event:
+	crs_file_exit();
 	crs_program_exit();
 err_program:
+	crs_container_bind_exit();
 	crs_container_exit();
 err_container:
 	crs_policy_exit();
@@ -110,11 +128,14 @@ static void __exit crs_exit(void)
 	crs_net_exit();
 	crs_event_exit();
 	crs_netlink_exit();
+	crs_file_exit();		/* name resolutions queued by the hooks */
 	crs_program_exit();
+	crs_container_bind_exit();
 	crs_container_exit();
 	rcu_barrier();		/* queue_rcu_work callbacks have queued */
 	destroy_workqueue(crs_wq);	/* drains deferred frees */
 	crs_learn_exit();		/* named sets: their containers are gone */
+	crs_policy_stages_exit();
 	crs_policy_exit();
 	crs_stats_exit();
 	pr_info("unloaded\n");

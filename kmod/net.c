@@ -47,13 +47,14 @@
 #include <net/netfilter/ipv6/nf_reject.h>
 
 #include "crs.h"
-#include "hooks.h"
-#include "program.h"
+#include "container.h"
 #include "net.h"
+#include "net_rules.h"
+#include "net_sock.h"
+#include "program.h"
+#include "verdict.h"
 
 static LIST_HEAD(crs_net_namespaces);
-/* Namespaces hooked; the hook handlers return at once while 0. */
-atomic_t crs_net_hooked = ATOMIC_INIT(0);
 
 /* Taken with symbol_request() on first use, kept until unload. */
 static struct {

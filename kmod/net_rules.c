@@ -32,9 +32,8 @@
 #include <net/netfilter/ipv6/nf_reject.h>
 
 #include "crs.h"
-#include "hooks.h"
-#include "program.h"
-#include "net.h"
+#include "file_rules.h"
+#include "net_rules.h"
 
 static atomic64_t crs_net_epoch = ATOMIC64_INIT(0);
 

@@ -34,9 +34,16 @@
 #include <net/netfilter/ipv6/nf_reject.h>
 
 #include "crs.h"
-#include "hooks.h"
+#include "container.h"
+#include "file_rules.h"
+#include "hook_deny.h"
+#include "net_rules.h"
+#include "net_sock.h"
 #include "program.h"
-#include "net.h"
+#include "verdict.h"
+
+/* Namespaces hooked (net.c counts them); the handlers return at once while 0. */
+atomic_t crs_net_hooked = ATOMIC_INIT(0);
 
 struct rhashtable crs_net_socks;
 atomic_t crs_net_nsocks = ATOMIC_INIT(0);

@@ -16,12 +16,19 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "compat.h"
 #include "crs.h"
-#include "file.h"
+#include "compat.h"
+#include "container.h"
+#include "container_bind.h"
+#include "event.h"
+#include "hooks.h"
 #include "learn.h"
 #include "netlink.h"
+#include "netlink_container.h"
+#include "netlink_policy.h"
+#include "policy.h"
 #include "policy_nl.h"
+#include "program.h"
 
 #define CRS_REPLY_ONLY \
 	{ .type = NLA_REJECT, .reject_message = "reply-only attribute in a request" }
@@ -145,29 +152,6 @@ err:
 static int crs_nl_set_policy(struct sk_buff *skb, struct genl_info *info)
 {
 	return crs_policy_set(skb, info);
-}
-
-/**
- * crs_nl_get_flags() - CRS_A_FLAGS of a request, checked against @all
- * @info: the request
- * @all: the flags its command knows
- * @flags: out: the flags, 0 when absent
- *
- * Context: a generic netlink handler. Return: 0, or -EOPNOTSUPP (extack
- * names the attribute) for unknown bits.
- */
-int crs_nl_get_flags(struct genl_info *info, u32 all, u32 *flags)
-{
-	*flags = 0;
-	if (!info->attrs[CRS_A_FLAGS])
-		return 0;
-	*flags = nla_get_u32(info->attrs[CRS_A_FLAGS]);
-	if (*flags & ~all) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_FLAGS],
-				    "unknown flags");
-		return -EOPNOTSUPP;
-	}
-	return 0;
 }
 
 static int crs_nl_del_policy(struct sk_buff *skb, struct genl_info *info)
@@ -481,8 +465,10 @@ static struct notifier_block crs_netlink_notifier = {
  */
 int __init crs_netlink_init(void)
 {
-	int ret = netlink_register_notifier(&crs_netlink_notifier);
+	int ret;
 
+	crs_nl_container_init(&crs_genl_family);
+	ret = netlink_register_notifier(&crs_netlink_notifier);
 	if (ret)
 		return ret;
 	ret = genl_register_family(&crs_genl_family);

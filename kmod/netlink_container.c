@@ -12,11 +12,31 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "compat.h"
 #include "crs.h"
-#include "file.h"
+#include "compat.h"
+#include "container.h"
+#include "container_bind.h"
+#include "file_bind.h"
+#include "hooks.h"
 #include "learn.h"
-#include "netlink.h"
+#include "netlink_container.h"
+#include "policy.h"
+#include "policy_nl.h"
+#include "syscall_rules.h"
+
+/* the "crs" family, for replies (crs_nl_container_init()) */
+static const struct genl_family *crs_nl_family;
+
+/**
+ * crs_nl_container_init() - the family the container commands reply in
+ * @fam: the "crs" family, before it is registered
+ *
+ * Context: module init.
+ */
+void crs_nl_container_init(const struct genl_family *fam)
+{
+	crs_nl_family = fam;
+}
 
 static const struct nla_policy crs_container_policy[CRS_CONTAINER_A_MAX + 1] = {
 	[CRS_CONTAINER_A_PID]		= NLA_POLICY_MIN(NLA_U32, 1),
@@ -89,6 +109,14 @@ static int crs_parse_container_need(struct genl_info *info, struct nlattr **tb,
 static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
 {
 	return crs_parse_container_need(info, tb, CRS_CONTAINER_A_PID);
+}
+
+/* APPLY's and SET_CONTAINER's request: CRS_A_FLAGS and CRS_A_CONTAINER. */
+static int crs_parse_apply(struct genl_info *info, struct nlattr **tb,
+			   u32 *flags)
+{
+	return crs_nl_get_flags(info, __CRS_APPLY_F_ALL, flags) ?:
+	       crs_parse_container(info, tb);
 }
 
 /*
@@ -177,9 +205,7 @@ int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 	u32 flags;
 	int ret;
 
-	ret = crs_nl_get_flags(info, __CRS_APPLY_F_ALL, &flags);
-	if (!ret)
-		ret = crs_parse_container(info, tb);
+	ret = crs_parse_apply(info, tb, &flags);
 	if (ret)
 		return ret;
 	if (!tb[CRS_CONTAINER_A_POLICY]) {
@@ -252,8 +278,8 @@ int crs_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	ret = crs_parse_container(info, tb);
 	if (ret)
 		return ret;
+	/* no reap: a process found by its pid keeps its container bound */
 	mutex_lock(&crs_lock);
-	crs_container_reap();
 	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
 				   info->extack);
 	if (IS_ERR(c))
@@ -305,9 +331,7 @@ int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 	u32 flags;
 	int ret;
 
-	ret = crs_nl_get_flags(info, __CRS_APPLY_F_ALL, &flags);
-	if (!ret)
-		ret = crs_parse_container(info, tb);
+	ret = crs_parse_apply(info, tb, &flags);
 	if (ret)
 		return ret;
 	if (tb[CRS_CONTAINER_A_POLICY]) {
@@ -352,8 +376,9 @@ out:
 	return ret;
 }
 
-static int crs_put_container(struct sk_buff *skb, u32 portid, u32 seq,
-			     int flags, struct crs_container *c,
+static int crs_put_container(struct sk_buff *skb,
+			     const struct genl_family *fam, u32 portid,
+			     u32 seq, int flags, struct crs_container *c,
 			     struct netlink_callback *cb)
 {
 	struct crs_policy_slot *slot = rcu_dereference_protected(c->slot,
@@ -367,7 +392,7 @@ static int crs_put_container(struct sk_buff *skb, u32 portid, u32 seq,
 	u8 mode;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, crs_netlink_family(), flags,
+	hdr = genlmsg_put(skb, portid, seq, fam, flags,
 			  CRS_CMD_GET_CONTAINER);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -432,15 +457,15 @@ int crs_nl_get_container(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	/* no reap: a process found by its pid keeps its container bound */
 	mutex_lock(&crs_lock);
-	crs_container_reap();
 	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
 				   info->extack);
 	if (IS_ERR(c))
 		ret = PTR_ERR(c);
 	else
-		ret = crs_put_container(msg, info->snd_portid, info->snd_seq, 0,
-					c, NULL);
+		ret = crs_put_container(msg, crs_nl_family, info->snd_portid,
+					info->snd_seq, 0, c, NULL);
 	mutex_unlock(&crs_lock);
 	if (ret) {
 		nlmsg_free(msg);
@@ -471,7 +496,8 @@ int crs_nl_get_container_dump(struct sk_buff *skb,
 	list_for_each_entry(c, &crs_containers, list) {
 		if (idx++ < cb->args[0])
 			continue;
-		if (crs_put_container(skb, NETLINK_CB(cb->skb).portid,
+		if (crs_put_container(skb, crs_genl_dump_family(cb),
+				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI, c, cb))
 			break;
 		cb->args[0] = idx;

@@ -1,56 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crs: policies. A policy is parsed from netlink attributes
- * (policy_nl.c: userspace is never trusted), compiled by the file, network
- * and syscall subsystems, and published into its name's slot with
- * rcu_assign_pointer(): a reader sees the old or the new policy whole.
- *
- * Policies too large for one message arrive as a series of messages on
- * one netlink socket (CRS_SET_F_MORE / CRS_SET_F_APPEND) and are staged
- * here until the last one; a series dies with its socket.
+ * crs: the stored policies. A policy is compiled once (netlink_policy.c)
+ * and published into its name's slot with rcu_assign_pointer(): a reader
+ * sees the old or the new policy whole; the old one is freed after a
+ * grace period. Containers point at slots, so replacing a policy re-binds
+ * every container using it at once.
  */
 #include <linux/module.h>
-#include <linux/netlink.h>
 #include <linux/slab.h>
-#include <linux/socket.h>
 #include <linux/string.h>
-#include <linux/stringhash.h>
-#include <linux/vmalloc.h>
-#include <net/genetlink.h>
-#include <net/ipv6.h>
 #include <net/netlink.h>
 
 #include "crs.h"
-#include "file.h"
-#include "policy_nl.h"
-
-static unsigned int max_rules = 65536;
-module_param(max_rules, uint, 0644);
-MODULE_PARM_DESC(max_rules, "Most rules in one policy (default 65536)");
+#include "policy.h"
 
 static unsigned int max_policies = 1024;
 module_param(max_policies, uint, 0644);
 MODULE_PARM_DESC(max_policies, "Most policies stored (default 1024)");
 
-#define CRS_MAX_STAGES 16
-
-DEFINE_MUTEX(crs_lock);
 LIST_HEAD(crs_policies);
 u64 crs_policies_gen;
 static u32 crs_npolicies;
+/* frees what the rule subsystems compiled into a policy (crs_policy_init()) */
+static void (*crs_tables_free)(struct crs_policy *p);
 
-/* A policy being received over several messages. */
-struct crs_stage {
-	struct list_head node;
-	u32 portid;
-	struct crs_policy *p;		/* header; rules grow in p->rules */
-	u32 cap;			/* allocated rules */
-};
-
-static LIST_HEAD(crs_stages);
-static u32 crs_nstages;
-
-static void crs_rule_clear(struct crs_rule *r)
+/**
+ * crs_rule_clear() - free what rule @r holds and zero it
+ * @r: a rule
+ *
+ * Context: process context.
+ */
+void crs_rule_clear(struct crs_rule *r)
 {
 	kfree(r->name);
 	kfree(r->program);
@@ -59,15 +39,20 @@ static void crs_rule_clear(struct crs_rule *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void crs_policy_free_now(struct crs_policy *p)
+/**
+ * crs_policy_free_now() - free @p and what was compiled into it
+ * @p: a policy no reader can see (never published, or after a grace
+ *	period), or NULL
+ *
+ * Context: process context.
+ */
+void crs_policy_free_now(struct crs_policy *p)
 {
 	u32 i;
 
 	if (!p)
 		return;
-	crs_file_free(p);
-	crs_net_free(p);
-	crs_syscall_free(p);
+	crs_tables_free(p);
 	for (i = 0; i < p->nrules; i++)
 		crs_rule_clear(&p->rules[i]);
 	kvfree(p->rules);
@@ -91,106 +76,6 @@ static void crs_policy_free_rcu(struct crs_policy *p)
 	queue_rcu_work(crs_wq, &p->free_work);
 }
 
-/* A new policy from the header attributes @tb (everything but the rules). */
-static struct crs_policy *crs_policy_header(struct nlattr **tb,
-					    struct netlink_ext_ack *extack)
-{
-	struct crs_policy *p;
-	int ret;
-
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return ERR_PTR(-ENOMEM);
-	ret = crs_policy_nl_header(p, tb, extack);
-	if (ret) {
-		crs_policy_free_now(p);
-		return ERR_PTR(ret);
-	}
-	return p;
-}
-
-/* Append the rules of @attr (CRS_POLICY_A_RULES) to staged policy @st. */
-static int crs_stage_rules(struct crs_stage *st, const struct nlattr *attr,
-			   struct netlink_ext_ack *extack)
-{
-	struct crs_policy *p = st->p;
-	const struct nlattr *a;
-	int rem, ret;
-
-	nla_for_each_nested(a, attr, rem) {
-		struct crs_rule *r;
-
-		if (nla_type(a) != CRS_RULES_A_RULE) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "unexpected attribute in rules");
-			return -EINVAL;
-		}
-		if (p->nrules >= max_rules) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "too many rules (module parameter max_rules)");
-			return -E2BIG;
-		}
-		if (p->nrules == st->cap) {
-			u32 cap = st->cap ? st->cap * 2 : 64;
-			struct crs_rule *n;
-
-			n = kvcalloc(cap, sizeof(*n), GFP_KERNEL_ACCOUNT);
-			if (!n)
-				return -ENOMEM;
-			if (p->rules)
-				memcpy(n, p->rules, p->nrules * sizeof(*n));
-			kvfree(p->rules);
-			p->rules = n;
-			st->cap = cap;
-		}
-		r = &p->rules[p->nrules];
-		memset(r, 0, sizeof(*r));
-		ret = crs_rule_nl_parse(r, a, extack);
-		if (ret) {
-			crs_rule_clear(r);
-			return ret;
-		}
-		p->nrules++;
-		p->mem += sizeof(*r) + strlen(r->name) +
-			  (r->file ? strlen(r->file) : 0) +
-			  (r->program ? strlen(r->program) : 0);
-	}
-	return 0;
-}
-
-static void crs_stage_free(struct crs_stage *st)
-{
-	list_del(&st->node);
-	crs_nstages--;
-	crs_policy_free_now(st->p);
-	kfree(st);
-}
-
-static struct crs_stage *crs_stage_find(u32 portid, const char *name)
-{
-	struct crs_stage *st;
-
-	list_for_each_entry(st, &crs_stages, node)
-		if (st->portid == portid && !strcmp(st->p->name, name))
-			return st;
-	return NULL;
-}
-
-/**
- * crs_policy_release_portid() - drop policy series staged by a socket
- * @portid: the netlink port that closed
- *
- * Context: process context (netlink notifier); takes crs_lock.
- */
-void crs_policy_release_portid(u32 portid)
-{
-	struct crs_stage *st, *tmp;
-
-	mutex_lock(&crs_lock);
-	list_for_each_entry_safe(st, tmp, &crs_stages, node)
-		if (st->portid == portid)
-			crs_stage_free(st);
-	mutex_unlock(&crs_lock);
-}
-
 /**
  * crs_policy_slot_find() - look a policy name up
  * @name: the policy name
@@ -209,244 +94,67 @@ struct crs_policy_slot *crs_policy_slot_find(const char *name)
 	return NULL;
 }
 
-/* Rule names must be unique within a policy. */
-static int crs_check_names(struct crs_policy *p, struct netlink_ext_ack *extack)
-{
-	u32 i, j;
-
-	/* small policies: quadratic; large ones: a throwaway hash */
-	if (p->nrules <= 256) {
-		for (i = 0; i < p->nrules; i++)
-			for (j = i + 1; j < p->nrules; j++)
-				if (!strcmp(p->rules[i].name, p->rules[j].name))
-					goto dup;
-		return 0;
-	}
-	{
-		u32 nb = roundup_pow_of_two(p->nrules);
-		u32 *head = kvmalloc_array(nb, sizeof(u32), GFP_KERNEL);
-		u32 *next = kvmalloc_array(p->nrules, sizeof(u32), GFP_KERNEL);
-		int ret = 0;
-
-		if (!head || !next) {
-			kvfree(head);
-			kvfree(next);
-			return -ENOMEM;
-		}
-		memset(head, 0xff, nb * sizeof(u32));
-		for (i = 0; i < p->nrules && !ret; i++) {
-			u32 b = full_name_hash(NULL, p->rules[i].name,
-					       strlen(p->rules[i].name)) & (nb - 1);
-
-			for (j = head[b]; j != U32_MAX; j = next[j])
-				if (!strcmp(p->rules[i].name, p->rules[j].name)) {
-					ret = -EEXIST;
-					break;
-				}
-			next[i] = head[b];
-			head[b] = i;
-		}
-		kvfree(head);
-		kvfree(next);
-		if (!ret)
-			return 0;
-	}
-dup:
-	NL_SET_ERR_MSG(extack, "duplicate rule name in policy");
-	return -EINVAL;
-}
-
-/* Compile and publish @p under its name. Consumes @p. */
-static int crs_policy_commit(struct crs_policy *p, struct netlink_ext_ack *extack)
+/**
+ * crs_policy_publish() - store @p under its name, replacing the policy of
+ * that name if there is one
+ * @p: a compiled policy; consumed (published, or freed on error)
+ * @extack: error report
+ *
+ * Containers bound to the name run on @p from here on.
+ *
+ * Context: crs_lock held; process context.
+ * Return: 0, -ENOSPC (max_policies) or -ENOMEM.
+ */
+int crs_policy_publish(struct crs_policy *p, struct netlink_ext_ack *extack)
 {
 	struct crs_policy_slot *slot;
 	struct crs_policy *old;
-	u32 i;
-	int ret;
 
 	lockdep_assert_held(&crs_lock);
-	ret = crs_check_names(p, extack);
-	if (ret)
-		goto err;
-	p->hits = kvcalloc(p->nrules, sizeof(*p->hits), GFP_KERNEL_ACCOUNT);
-	if (!p->hits && p->nrules) {
-		ret = -ENOMEM;
-		goto err;
-	}
-	for (i = 0; i < p->nrules; i++)
-		p->rules[i].hits = &p->hits[i];
-	ret = crs_file_compile(p, extack);
-	if (!ret)
-		ret = crs_net_compile(p, extack);
-	if (!ret)
-		ret = crs_syscall_compile(p, extack);
-	if (ret)
-		goto err;
-	p->mem += sizeof(*p) + p->nrules * sizeof(*p->hits);
-	crs_syscall_note(p);
-
 	slot = crs_policy_slot_find(p->name);
 	if (!slot) {
 		if (crs_npolicies >= max_policies) {
 			NL_SET_ERR_MSG(extack, "too many policies (module parameter max_policies)");
-			ret = -ENOSPC;
-			goto err;
+			crs_policy_free_now(p);
+			return -ENOSPC;
 		}
 		slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
 		if (!slot) {
-			ret = -ENOMEM;
-			goto err;
+			crs_policy_free_now(p);
+			return -ENOMEM;
 		}
 		strscpy(slot->name, p->name, sizeof(slot->name));
 		RCU_INIT_POINTER(slot->policy, p);
 		list_add_tail(&slot->node, &crs_policies);
 		crs_npolicies++;
 	} else {
-		/* containers bound to it run on it from here on */
-		if (slot->users && crs_policy_needs_syscalls(p)) {
-			ret = crs_hooks_syscall_arm();
-			if (ret) {
-				NL_SET_ERR_MSG(extack, "cannot arm the system call hooks");
-				goto err;
-			}
-		}
 		old = rcu_dereference_protected(slot->policy,
 						lockdep_is_held(&crs_lock));
 		p->generation = old->generation + 1;
 		rcu_assign_pointer(slot->policy, p);
 		crs_policy_free_rcu(old);
-		crs_syscall_refresh();
 	}
 	crs_policies_gen++;
 	return 0;
-err:
-	crs_policy_free_now(p);
-	return ret;
 }
 
 /**
- * crs_policy_set() - CRS_CMD_SET_POLICY: create, replace or stage a policy
- * @skb: the request
- * @info: its attributes and extack
+ * crs_policy_remove() - delete the policy of @slot
+ * @slot: a stored policy's slot no container is bound to any more
  *
- * Context: process context, genl; takes crs_lock.
- * Return: 0 or -EINVAL, -E2BIG, -ENOENT, -ENOSPC, -ENOMEM, -EOPNOTSUPP;
- * -EBUSY (too many series in progress, or the system call hooks cannot
- * be armed), -ENODEV (the module is being removed).
- */
-int crs_policy_set(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *tb[CRS_POLICY_A_MAX + 1];
-	struct netlink_ext_ack *extack = info->extack;
-	struct pid_namespace **bind = NULL;
-	unsigned int nbind = 0;
-	struct crs_stage *st;
-	struct crs_policy *p;
-	char name[CRS_NAME_MAX];
-	u32 flags = 0;
-	int ret;
-
-	if (info->attrs[CRS_A_FLAGS])
-		flags = nla_get_u32(info->attrs[CRS_A_FLAGS]);
-	if (flags & ~__CRS_SET_F_ALL) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[CRS_A_FLAGS], "unknown flags");
-		return -EOPNOTSUPP;
-	}
-	ret = crs_policy_nl_parse(tb, info->attrs[CRS_A_POLICY], extack);
-	if (ret)
-		return ret;
-	nla_strscpy(name, tb[CRS_POLICY_A_NAME], sizeof(name));
-
-	mutex_lock(&crs_lock);
-	st = crs_stage_find(info->snd_portid, name);
-	if (flags & CRS_SET_F_APPEND) {
-		if (!st) {
-			NL_SET_ERR_MSG(extack, "no policy series started on this socket with this name");
-			ret = -ENOENT;
-			goto out;
-		}
-	} else {
-		if (st)
-			crs_stage_free(st);
-		/* a one-shot push is staged only while this call runs */
-		if ((flags & CRS_SET_F_MORE) && crs_nstages >= CRS_MAX_STAGES) {
-			NL_SET_ERR_MSG(extack, "too many policy series in progress");
-			ret = -EBUSY;
-			goto out;
-		}
-		st = kzalloc(sizeof(*st), GFP_KERNEL);
-		if (!st) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		p = crs_policy_header(tb, extack);
-		if (IS_ERR(p)) {
-			kfree(st);
-			ret = PTR_ERR(p);
-			goto out;
-		}
-		st->p = p;
-		st->portid = info->snd_portid;
-		list_add(&st->node, &crs_stages);
-		crs_nstages++;
-	}
-	if (tb[CRS_POLICY_A_RULES]) {
-		ret = crs_stage_rules(st, tb[CRS_POLICY_A_RULES], extack);
-		if (ret) {
-			crs_stage_free(st);
-			goto out;
-		}
-	}
-	if (flags & CRS_SET_F_MORE)
-		goto out;
-	p = st->p;
-	st->p = NULL;
-	crs_stage_free(st);
-	ret = crs_policy_commit(p, extack);
-	/* resolve the new rules' programs in each container's root */
-	if (!ret)
-		bind = crs_file_bind_targets(crs_policy_slot_find(name), &nbind);
-out:
-	mutex_unlock(&crs_lock);
-	crs_file_bind_all(bind, nbind);
-	return ret;
-}
-
-/**
- * crs_policy_del() - delete a policy by name
- * @name: policy name
- * @force: detach the containers that use it
- * @extack: error report
+ * The slot and its policy are freed after a grace period.
  *
- * Context: crs_lock held.
- * Return: 0, -ENOENT, or -EBUSY when in use and !@force.
+ * Context: crs_lock held; process context.
  */
-int crs_policy_del(const char *name, bool force, struct netlink_ext_ack *extack)
+void crs_policy_remove(struct crs_policy_slot *slot)
 {
-	struct crs_policy_slot *slot;
-	struct crs_container *c, *tmp;
-
 	lockdep_assert_held(&crs_lock);
-	slot = crs_policy_slot_find(name);
-	if (!slot) {
-		NL_SET_ERR_MSG(extack, "no such policy");
-		return -ENOENT;
-	}
-	if (slot->users && !force) {
-		NL_SET_ERR_MSG(extack, "policy is applied to containers (detach them or force)");
-		return -EBUSY;
-	}
-	list_for_each_entry_safe(c, tmp, &crs_containers, list)
-		if (rcu_access_pointer(c->slot) == slot)
-			crs_container_unbind(c);
 	list_del(&slot->node);
 	crs_npolicies--;
 	crs_policies_gen++;
-	crs_syscall_refresh();
 	crs_policy_free_rcu(rcu_dereference_protected(slot->policy,
 						      lockdep_is_held(&crs_lock)));
 	kfree_rcu(slot, rcu);
-	return 0;
 }
 
 /**
@@ -476,27 +184,30 @@ u32 crs_policy_count(u32 *nrules, u64 *mem)
 }
 
 /**
- * crs_policy_init() - nothing to set up but the lists; kept for symmetry
- * Return: 0.
+ * crs_policy_init() - set the function that frees a policy's compiled
+ * tables
+ * @tables_free: called for every policy freed, with the tables the rule
+ *	subsystems compiled into it (file, network, system call)
+ *
+ * Context: module init. Return: 0.
  */
-int crs_policy_init(void)
+int crs_policy_init(void (*tables_free)(struct crs_policy *p))
 {
+	crs_tables_free = tables_free;
 	return 0;
 }
 
 /**
- * crs_policy_exit() - free every policy and staged series
+ * crs_policy_exit() - free every policy
  *
- * Context: module exit, after every container is gone and hooks removed.
+ * Context: module exit, after every container is gone and the hooks and
+ * the netlink family are removed.
  */
 void crs_policy_exit(void)
 {
 	struct crs_policy_slot *s, *tmp;
-	struct crs_stage *st, *stmp;
 
 	mutex_lock(&crs_lock);
-	list_for_each_entry_safe(st, stmp, &crs_stages, node)
-		crs_stage_free(st);
 	list_for_each_entry_safe(s, tmp, &crs_policies, node) {
 		list_del(&s->node);
 		crs_policy_free_now(rcu_dereference_protected(s->policy, 1));

@@ -2,7 +2,8 @@
 /*
  * crs: the policy's wire format, both ways: the attribute policies and
  * the parse of SET_POLICY's CRS_A_POLICY into a policy and its rules,
- * and the put of a stored policy into GET_POLICY's dump. It mirrors
+ * and the put of a stored policy into GET_POLICY's dump; and the
+ * CRS_A_FLAGS every command that takes flags checks alike. It mirrors
  * userspace/policy_nl.c. The attribute policies reject what they can
  * (types, lengths, ranges, reply-only attributes); the parse checks
  * the rest (which attributes a rule type may carry, paths, addresses).
@@ -668,4 +669,27 @@ int crs_policy_nl_put(struct sk_buff *skb, const struct crs_policy *p,
 err:
 	nla_nest_cancel(skb, nest);
 	return -EMSGSIZE;
+}
+
+/**
+ * crs_nl_get_flags() - CRS_A_FLAGS of a request, checked against @all
+ * @info: the request
+ * @all: the flags its command knows
+ * @flags: out: the flags, 0 when absent
+ *
+ * Context: a generic netlink handler. Return: 0, or -EOPNOTSUPP (extack
+ * names the attribute) for unknown bits.
+ */
+int crs_nl_get_flags(struct genl_info *info, u32 all, u32 *flags)
+{
+	*flags = 0;
+	if (!info->attrs[CRS_A_FLAGS])
+		return 0;
+	*flags = nla_get_u32(info->attrs[CRS_A_FLAGS]);
+	if (*flags & ~all) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_FLAGS],
+				    "unknown flags");
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }

@@ -24,6 +24,8 @@ int crs_rule_nl_parse(struct crs_rule *r, const struct nlattr *attr,
 		      struct netlink_ext_ack *extack);
 int crs_policy_nl_name(const struct nlattr *attr, char *name,
 		       struct netlink_ext_ack *extack);
+struct genl_info;
+int crs_nl_get_flags(struct genl_info *info, u32 all, u32 *flags);
 int crs_policy_nl_put(struct sk_buff *skb, const struct crs_policy *p,
 		      u32 users, u32 *offset, bool stats);
 

@@ -17,6 +17,7 @@
  * identity is computed into a per-cpu scratch entry on every call.
  */
 #include <linux/dcache.h>
+#include <linux/kprobes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
@@ -31,10 +32,8 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "compat.h"
 #include "crs.h"
-#include "file.h"
-#include "hooks.h"
+#include "compat.h"
 #include "program.h"
 #include "root.h"
 
@@ -268,31 +267,6 @@ const char *crs_program_current(struct crs_ctx *ctx)
 	return e ? e->path : NULL;
 }
 
-/**
- * crs_hook_replace_mm_exe_file() - replace_mm_exe_file(mm, new_exe_file):
- * a governed task cannot change its program identity
- * @regs: the hooked call's registers
- *
- * prctl(PR_SET_MM, PR_SET_MM_EXE_FILE) and PR_SET_MM_MAP's exe_fd (for
- * checkpoint/restore; possible with the capabilities of a user namespace
- * the container makes) would make mm->exe_file, which program rules
- * match, another file without an exec. Refused with EPERM in every
- * governed container, whatever its policy.
- *
- * Context: process context, inside crs_hook_entry().
- * Return: 0, or -EPERM for the hooked call.
- */
-int crs_hook_replace_mm_exe_file(struct pt_regs *regs)
-{
-	struct crs_ctx ctx;
-
-	if (!crs_ctx_get(&ctx))
-		return 0;
-	crs_ctx_put(&ctx);
-	return crs_hook_deny(regs, -EPERM);
-}
-NOKPROBE_SYMBOL(crs_hook_replace_mm_exe_file);
-
 /* __mmdrop(struct mm_struct *mm): forget the mm's identity. */
 int crs_hook_mmdrop(struct pt_regs *regs)
 {
@@ -360,7 +334,6 @@ void crs_program_exit(void)
 	struct hlist_node *t;
 	int cpu, i;
 
-	crs_file_exit();
 	synchronize_rcu();
 	for (i = 0; i < ARRAY_SIZE(crs_prog_hash); i++) {
 		hlist_for_each_entry_safe(e, t, &crs_prog_hash[i], node) {

@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 
+#include "crs.h"
+
 struct crs_ctx;
 struct mm_struct;
 struct file;
@@ -44,5 +46,15 @@ enum crs_pathbuf {
 char *crs_path_buf(enum crs_pathbuf which);
 int crs_scratch_lock(void);
 void crs_scratch_unlock(int set);
+
+/* program identity of current, cached per exec */
+int crs_program_init(void);
+void crs_program_exit(void);
+const char *crs_program_current(struct crs_ctx *ctx);
+unsigned int crs_program_count(void);
+
+/* the hook on __mmdrop(struct mm_struct *): forget the cached identity */
+struct pt_regs;
+int crs_hook_mmdrop(struct pt_regs *regs);
 
 #endif /* _CRS_PROGRAM_H */

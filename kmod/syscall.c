@@ -43,8 +43,14 @@
 #include <asm/unistd.h>
 
 #include "crs.h"
-#include "hooks.h"
+#include "container.h"
+#include "file_rules.h"
+#include "hook_deny.h"
+#include "learn.h"
+#include "program.h"
 #include "syscall.h"
+#include "syscall_rules.h"
+#include "verdict.h"
 
 static const u8 crs_sys_uapi_arch[__CRS_SYS_ARCH_MAX] = {
 	[CRS_SYS_X86_64] = CRS_ARCH_X86_64,

@@ -11,7 +11,9 @@
 #include <net/netlink.h>
 
 #include "crs.h"
-#include "syscall.h"
+#include "container.h"
+#include "policy.h"
+#include "syscall_rules.h"
 
 /*
  * What every stored policy together judges, per architecture: the

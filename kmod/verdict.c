@@ -12,8 +12,10 @@
 #include <linux/string_helpers.h>
 
 #include "crs.h"
-#include "file.h"
+#include "event.h"
+#include "learn.h"
 #include "program.h"
+#include "verdict.h"
 
 bool crs_log_denials = true;
 module_param_named(log_denials, crs_log_denials, bool, 0644);
@@ -231,33 +233,3 @@ bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
 	return outcome == CRS_OUTCOME_DENIED;
 }
 
-/**
- * crs_program_matches() - does @rule's program cover @program?
- * @ctx: decision context
- * @rule: the rule
- * @program: the program path: current's (from crs_program_current()), or
- *	another task's (a socket owner's, for packets); NULL if unknown
- *
- * For current's program the match is by path and, when the rule names a
- * symlink in the container's root, by the (device, inode) it resolves
- * to; for any other program by path.
- *
- * Context: any, inside crs_ctx_get().
- * Return: true for "*" rules, or when the program matches.
- */
-bool crs_program_matches(struct crs_ctx *ctx, const struct crs_rule *rule,
-			 const char *program)
-{
-	const struct crs_program *cur;
-
-	if (!rule->program)
-		return true;
-	if (!program)
-		return false;
-	if (in_task()) {
-		cur = crs_program_get(ctx);
-		if (cur && cur->path == program)
-			return crs_file_program_matches(ctx, rule, cur);
-	}
-	return !strcmp(rule->program, program);
-}

@@ -29,7 +29,7 @@ result() {	# result NAME OK
 }
 
 mkdir -p build
-# 0. static checks: checkpatch, sparse, crsnl with -Werror
+# 0. static checks: checkpatch, sparse, layers, crsnl with -Werror
 make --no-print-directory style > build/style.log 2>&1
 rc=$?
 tail -n 20 build/style.log
@@ -38,6 +38,9 @@ make --no-print-directory check-static > build/static.log 2>&1
 rc=$?
 tail -n 20 build/static.log
 result "make check-static (sparse, crsnl -Wall -Wextra -Werror)" "$([ $rc -eq 0 ] && echo 1)"
+# the kmod layering (docs/development.md "Layout"), on check-static's objects
+python3 tools/testing/layers.py build/check-static
+result "kmod: every include and call points down a layer (tools/testing/layers.py)" "$([ $? -eq 0 ] && echo 1)"
 
 # 1. host unit tests
 if [ -x userspace/unit/run.sh ]; then

@@ -70,23 +70,33 @@
  *   Modes the request does not carry are kept, unless CRS_APPLY_F_RESET,
  *   which returns them to a new container's: no policy mode override,
  *   log mode CRS_LOG_POLICY_MONITOR_DENY, learning off.
- *   -ESRCH no such pid, -ENOENT no such policy, -EPERM initial pid
- *   namespace without CRS_APPLY_F_HOST; -EBUSY, -ENODEV as for
- *   SET_POLICY's system call hooks.
+ *   Errors, each but -ENOMEM with an extack message: -EINVAL (a missing
+ *   or bad attribute), -EOPNOTSUPP (unknown flag bits), -ESRCH (no such pid, or
+ *   the process is exiting), -ENOENT (no such policy), -EPERM (the
+ *   initial pid namespace without CRS_APPLY_F_HOST), -EBADF and -ENOTDIR
+ *   (CRS_CONTAINER_A_ROOT_FD is not an open directory), -ENOSPC (too
+ *   many containers: module parameter max_containers; or too many
+ *   learning sets), -EBUSY (the system call hooks cannot be armed, or
+ *   the container already learns into another set), -ENODEV (the module
+ *   is being removed), -ENOMEM.
  *
  * CRS_CMD_DETACH: CRS_A_CONTAINER {CRS_CONTAINER_A_PID}: unbinds the
- *   container PID resolves to. -ENOENT if none.
+ *   container PID resolves to. -ESRCH no such pid, -ENOENT when it is in
+ *   no bound container, -EINVAL a missing or bad attribute.
  *
  * CRS_CMD_GET_CONTAINER: with CRS_A_CONTAINER {CRS_CONTAINER_A_PID}: the
  *   container PID resolves to (nearest bound ancestor pid namespace),
- *   -ENOENT if none; as a dump: every bound container.
+ *   -ESRCH no such pid, -ENOENT if it is in no bound container; as a
+ *   dump: every bound container.
  *   Reply: CRS_A_CONTAINER (nested crs_container_attr).
  *
  * CRS_CMD_SET_CONTAINER: CRS_A_CONTAINER {CRS_CONTAINER_A_PID and any of
  *   POLICY_MODE, LOG_MODE, LEARNING}. A container with no policy is
  *   created when PID's pid namespace is not bound yet (learning with no
  *   policy applied), subject to the same CRS_APPLY_F_HOST rule;
- *   CRS_APPLY_F_RESET as for CRS_CMD_APPLY.
+ *   CRS_APPLY_F_RESET as for CRS_CMD_APPLY. Errors as for CRS_CMD_APPLY
+ *   but -ENOENT: CRS_CONTAINER_A_POLICY is -EINVAL here (only APPLY
+ *   changes a container's policy).
  *
  * CRS_CMD_GET_LEARNED: dump; CRS_A_CONTAINER {CRS_CONTAINER_A_PID, or
  *   CRS_CONTAINER_A_LEARN_SET: a named set; -ENOENT if there is none}.
