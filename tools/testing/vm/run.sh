@@ -112,6 +112,9 @@ fi
 # counting (-icount shift=0,sleep=off: guest time advances 1 ns per
 # instruction, so a loop's time is its path length, repeatable across
 # boots; bench/run.sh BENCH_ICOUNT=1); it needs single-threaded TCG.
+# CRS_VM_APPEND: more kernel parameters; by default syscall.x32=y, so
+# the x32 system call ABI (built but off in Debian's kernels) is on and
+# the tests reach crs's x32 hook as a host that enables it would.
 icount=()
 [ "${CRS_VM_ICOUNT:-0}" = 1 ] && icount=(-icount shift=0,sleep=off)
 timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
@@ -119,7 +122,7 @@ timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 	-smp "${CRS_VM_SMP:-2}" -m "$mem" "${icount[@]}" \
 	-nodefaults -no-user-config -display none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir crstest.fs=$fs$builtin" \
+	-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic softlockup_panic=1 loglevel=7 crstest.run=$here/guest.sh crstest.dir=$outdir crstest.fs=$fs$builtin ${CRS_VM_APPEND-syscall.x32=y}" \
 	"${share[@]}" \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/output.log" \
 	</dev/null >"$outdir/qemu.log" 2>&1
