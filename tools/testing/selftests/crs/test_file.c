@@ -114,85 +114,7 @@ static void rec_ret(const char *name, int ret)
 /* ---------------------------------------------------------------- */
 /* Container: pid 1 of a new pid namespace, running calls on request. */
 
-typedef void (*body_fn)(void *arg);
-
-struct ctr {
-	pid_t outer;		/* the unshare()d child */
-	pid_t pid;		/* the container's init, host pid */
-	int to, from;
-	int to_r, from_w;	/* the init's ends */
-};
-
-struct req {
-	body_fn fn;
-	void *arg;
-};
-
-static int ctr_setup(void *arg)
-{
-	struct ctr *c = arg;
-
-	return close(c->to) || close(c->from);
-}
-
-static int ctr_init_loop(void *arg)
-{
-	struct ctr *c = arg;
-	struct req q;
-	int one = 1;
-
-	while (read(c->to_r, &q, sizeof(q)) == sizeof(q)) {
-		if (!q.fn)
-			break;
-		q.fn(q.arg);
-		if (write(c->from_w, &one, sizeof(one)) != sizeof(one))
-			break;
-	}
-	return 0;
-}
-
-static int ctr_start(struct ctr *c)
-{
-	int to[2], from[2];
-
-	if (pipe(to) || pipe(from))
-		return -1;
-	c->to = to[1];
-	c->from = from[0];
-	c->to_r = to[0];
-	c->from_w = from[1];
-	c->pid = crs_spawn_container(NULL, ctr_setup, ctr_init_loop, c, &c->outer);
-	close(to[0]);
-	close(from[1]);
-	return c->pid > 0 ? 0 : -1;
-}
-
-/* Run @fn(@arg) inside the container; 0 when it returned. */
-static int ctr_run(struct ctr *c, body_fn fn, void *arg)
-{
-	struct req q = { fn, arg };
-	int one;
-
-	if (write(c->to, &q, sizeof(q)) != sizeof(q))
-		return -1;
-	return read(c->from, &one, sizeof(one)) == sizeof(one) ? 0 : -1;
-}
-
-static void ctr_stop(struct ctr *c)
-{
-	struct req q = { NULL, NULL };
-	int st;
-
-	if (c->pid > 0)
-		crs_sh(NULL, 0, "%s policy detach --pid %d >/dev/null 2>&1",
-		       crs_crsnl(), c->pid);
-	if (write(c->to, &q, sizeof(q)) < 0)
-		kill(c->pid, SIGKILL);
-	close(c->to);
-	close(c->from);
-	waitpid(c->outer, &st, 0);
-	c->pid = 0;
-}
+/* crs_ctr (lib/crs_test.h); its bodies record what they saw in rec(). */
 
 /* ---------------------------------------------------------------- */
 /* Policies. */
@@ -236,37 +158,13 @@ static int apply(const char *name, pid_t pid, const char *extra)
  * container, bind it to the policy and run @body(@arg) in it: 0, or -1
  * if a step failed (the step said why on stderr).
  */
-static int run_under(struct ctr *c, const char *name, const char *rules,
-		     body_fn body, void *arg)
+static int run_under(struct crs_ctr *c, const char *name, const char *rules,
+		     crs_body_fn body, void *arg)
 {
-	if (push(name, "ACTIVE", "ALLOW", "ALLOW", rules) || ctr_start(c))
+	if (push(name, "ACTIVE", "ALLOW", "ALLOW", rules) || crs_ctr_start(c, NULL))
 		return -1;
-	if (apply(name, c->pid, NULL) || ctr_run(c, body, arg))
+	if (apply(name, c->pid, NULL) || crs_ctr_run(c, body, arg))
 		return -1;
-	return 0;
-}
-
-/* Per-container counters through CRS_CMD_GET_CONTAINER. */
-struct cstats {
-	unsigned long long allowed, denied, monitored;
-};
-
-static int container_stats(pid_t pid, struct cstats *s)
-{
-	static char buf[1 << 16];
-	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
-	int ret;
-
-	memset(s, 0, sizeof(*s));
-	ret = crs_container_get(pid, ct, buf, sizeof(buf));
-	if (ret)
-		return ret;
-	if (ct[CRS_CONTAINER_A_ALLOWED])
-		s->allowed = nla_get_u64(ct[CRS_CONTAINER_A_ALLOWED]);
-	if (ct[CRS_CONTAINER_A_DENIED])
-		s->denied = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
-	if (ct[CRS_CONTAINER_A_MONITORED])
-		s->monitored = nla_get_u64(ct[CRS_CONTAINER_A_MONITORED]);
 	return 0;
 }
 
@@ -368,7 +266,7 @@ static int int80_open(const char *path, int flags)
 /* Each test gets a fresh tree; its container is detached and ended even
  * when an assertion stops the test. */
 FIXTURE(file) {
-	struct ctr c;
+	struct crs_ctr c;
 };
 
 FIXTURE_SETUP(file)
@@ -380,7 +278,7 @@ FIXTURE_SETUP(file)
 FIXTURE_TEARDOWN(file)
 {
 	if (self->c.pid > 0)
-		ctr_stop(&self->c);
+		crs_ctr_stop(&self->c);
 }
 
 /* ---------------------------------------------------------------- */
@@ -456,7 +354,7 @@ static void open_all_ways(const char *t, const char *f)
 	close(dfd);
 }
 
-static void body_read_ways(void *arg)
+static int body_read_ways(void *arg)
 {
 	open_all_ways("secret", "secret");
 	open_all_ways("public", "public");
@@ -464,6 +362,7 @@ static void body_read_ways(void *arg)
 	rec_ret("link-new", link(D "/secret", D "/free/newhard"));
 	rec_ret("rename-away", rename(D "/secret", D "/free/moved"));
 	rec_ret("link-public", link(D "/public", D "/free/pubhard"));
+	return 0;
 }
 
 TEST_F(file, read_rule_denies_every_way_of_naming_the_file)
@@ -472,18 +371,18 @@ TEST_F(file, read_rule_denies_every_way_of_naming_the_file)
 		"direct", "symlink", "dotdot", "relative", "openat",
 		"openat2", "procfd", "procroot", "io_uring", "int80",
 	};
-	struct cstats before, after;
+	struct crs_cinfo before, after;
 	char buf[64];
 	unsigned int i;
 
 	ASSERT_EQ(0, push("f-read", "ACTIVE", "ALLOW", "ALLOW",
 			  "{\"name\": \"no-secret\", \"ruleType\": \"READ\", \"program\": \"*\","
 			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-read", self->c.pid, NULL));
-	ASSERT_EQ(0, container_stats(self->c.pid, &before));
-	ASSERT_EQ(0, ctr_run(&self->c, body_read_ways, NULL));
-	ASSERT_EQ(0, container_stats(self->c.pid, &after));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &before));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_read_ways, NULL));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &after));
 
 	for (i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
 		const struct res *s, *p;
@@ -519,24 +418,25 @@ TEST_F(file, read_rule_denies_every_way_of_naming_the_file)
 
 	/* a host process reading the same file: allowed and not counted */
 	EXPECT_STREQ(SECRET_DATA, slurp(D "/secret", buf, sizeof(buf)));
-	ASSERT_EQ(0, container_stats(self->c.pid, &before));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &before));
 	EXPECT_STREQ(SECRET_DATA, slurp(D "/secret", buf, sizeof(buf)));
 	EXPECT_STREQ(SECRET_DATA, slurp(D "/link-secret", buf, sizeof(buf)));
-	ASSERT_EQ(0, container_stats(self->c.pid, &after));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &after));
 	EXPECT_EQ(before.denied, after.denied);
 	EXPECT_EQ(before.allowed, after.allowed);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* WRITE: every kind of change, each with a control on a free path. */
 static int fd_before = -1;
 
-static void body_open_early(void *arg)
+static int body_open_early(void *arg)
 {
 	fd_before = open(D "/protected", O_RDWR);
+	return 0;
 }
 
-static void body_write(void *arg)
+static int body_write(void *arg)
 {
 	char p[PATH_MAX];
 	int i;
@@ -576,6 +476,7 @@ static void body_write(void *arg)
 	rec_ret("ok-link", link(D "/free/f2", D "/free/f2link"));
 	rec_ret("ok-rename", rename(D "/free/f2link", D "/free/f2moved"));
 	rec_ret("ok-unlink", unlink(D "/free/f2moved"));
+	return 0;
 }
 
 TEST_F(file, write_rule_denies_every_kind_of_change)
@@ -600,10 +501,10 @@ TEST_F(file, write_rule_denies_every_kind_of_change)
 			  " \"file\": \"" D "/protected\", \"action\": \"DENY\"},"
 			  "{\"name\": \"ro-tree\", \"ruleType\": \"WRITE\", \"program\": \"*\","
 			  " \"file\": \"" D "/ro/*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
-	ASSERT_EQ(0, ctr_run(&self->c, body_open_early, NULL));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_open_early, NULL));
 	ASSERT_EQ(0, apply("f-write", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_write, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_write, NULL));
 	for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
 		const struct res *r = get(denied[i]);
 
@@ -636,11 +537,11 @@ TEST_F(file, write_rule_denies_every_kind_of_change)
 	EXPECT_EQ(0, stat(D "/free/f0", &st));
 	EXPECT_EQ(0, st.st_size);
 	EXPECT_EQ(0, access(D "/free/new", F_OK));
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* Program-specific rules: by resolved executable, never comm. */
-static void body_program(void *arg)
+static int body_program(void *arg)
 {
 	char cmd[256], out[64];
 
@@ -651,6 +552,7 @@ static void body_program(void *arg)
 	snprintf(cmd, sizeof(cmd), "/usr/bin/cat " D "/secret 2>/dev/null");
 	rec("cat-rc", -crs_sh(out, sizeof(out), "%s", cmd), 0, out);
 	rec_fd("self-public", open(D "/public", O_RDONLY));
+	return 0;
 }
 
 TEST_F(file, program_rule_by_resolved_executable_not_comm)
@@ -662,23 +564,24 @@ TEST_F(file, program_rule_by_resolved_executable_not_comm)
 		 "{\"name\": \"not-for-me\", \"ruleType\": \"READ\", \"program\": \"%s\","
 		 " \"file\": \"" D "/secret\", \"action\": \"DENY\"}", self_exe);
 	ASSERT_EQ(0, push("f-prog", "ACTIVE", "ALLOW", "ALLOW", rules));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-prog", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_program, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_program, NULL));
 	EXPECT_EQ(EACCES, get("self")->err);
 	EXPECT_EQ(EACCES, get("self-renamed")->err);
 	EXPECT_EQ(0, get("cat-rc")->ret) TH_LOG("cat exit %d", get("cat-rc")->err);
 	EXPECT_STREQ(SECRET_DATA, get("cat-rc")->data);
 	EXPECT_EQ(0, get("self-public")->ret);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
-static void body_set_exe(void *arg)
+static int body_set_exe(void *arg)
 {
 	int fd = open("/bin/busybox", O_RDONLY);
 
 	rec_ret("set-exe", prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd, 0, 0));
 	close(fd);
+	return 0;
 }
 
 /*
@@ -689,18 +592,19 @@ static void body_set_exe(void *arg)
 TEST_F(file, program_identity_cannot_be_replaced_by_prctl)
 {
 	ASSERT_EQ(0, push("f-exe", "ACTIVE", "ALLOW", "ALLOW", ""));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-exe", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_set_exe, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_set_exe, NULL));
 	EXPECT_EQ(EPERM, get("set-exe")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
-static void body_warm(void *arg)
+static int body_warm(void *arg)
 {
 	/* a first governed call queues the per-container resolution */
 	close(open(D "/public", O_RDONLY));
 	usleep(300 * 1000);
+	return 0;
 }
 
 TEST_F(file, program_rule_through_symlink_matches_resolved_binary)
@@ -712,19 +616,19 @@ TEST_F(file, program_rule_through_symlink_matches_resolved_binary)
 		 "{\"name\": \"via-alias\", \"ruleType\": \"READ\", \"program\": \"" D "/bin/alias\","
 		 " \"file\": \"" D "/secret\", \"action\": \"DENY\"}");
 	ASSERT_EQ(0, push("f-progsym", "ACTIVE", "ALLOW", "ALLOW", rules));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-progsym", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_program, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_program, NULL));
 	EXPECT_EQ(EACCES, get("self")->err);
 	EXPECT_EQ(EACCES, get("self-renamed")->err);
 	EXPECT_EQ(0, get("cat-rc")->ret);
 	EXPECT_STREQ(SECRET_DATA, get("cat-rc")->data);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* Glob rules and default actions. */
-static void body_glob(void *arg)
+static int body_glob(void *arg)
 {
 	rec_fd("www-index", open(D "/www/index.html", O_RDONLY));
 	rec_fd("www-deep", open(D "/www/sub/deep.txt", O_RDONLY));
@@ -732,6 +636,7 @@ static void body_glob(void *arg)
 	rec_fd("public", open(D "/public", O_RDONLY));
 	rec_fd("secret", open(D "/secret", O_RDONLY));
 	rec_fd("hostname", open("/etc/hostname", O_RDONLY));
+	return 0;
 }
 
 TEST_F(file, glob_rule_default_allow)
@@ -746,7 +651,7 @@ TEST_F(file, glob_rule_default_allow)
 	EXPECT_EQ(0, get("wwwx")->ret);
 	EXPECT_EQ(0, get("public")->ret);
 	EXPECT_EQ(0, get("secret")->ret);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -779,7 +684,7 @@ static int deep_tree(void)
 
 static int deep_dfd = -1;
 
-static void body_unnamed(void *arg)
+static int body_unnamed(void *arg)
 {
 	char proc[64];
 	int fd;
@@ -799,6 +704,7 @@ static void body_unnamed(void *arg)
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	rec_fd("public-reopen", open(proc, O_RDONLY));
 	close(fd);
+	return 0;
 }
 
 /*
@@ -820,9 +726,9 @@ TEST_F(file, unnamed_or_deleted_file_does_not_fall_to_the_default)
 			  " \"file\": \"" D "/gone\", \"action\": \"DENY\"}"));
 	unnamed = crs_status_value(CRS_STATUS_A_UNNAMED);
 	EXPECT_LE(0, unnamed);
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-unnamed", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_unnamed, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_unnamed, NULL));
 	EXPECT_EQ(EACCES, get("deep")->err) TH_LOG("read %s", get("deep")->data);
 	EXPECT_LT(unnamed, crs_status_value(CRS_STATUS_A_UNNAMED));
 	EXPECT_EQ(0, get("gone-opath")->ret);
@@ -832,12 +738,12 @@ TEST_F(file, unnamed_or_deleted_file_does_not_fall_to_the_default)
 	EXPECT_EQ(0, get("public-unlink")->ret);
 	EXPECT_EQ(0, get("public-reopen")->ret);
 	EXPECT_STREQ(PUBLIC_DATA, get("public-reopen")->data);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 	close(deep_dfd);
 	deep_dfd = -1;
 }
 
-static void body_rename_ancestor(void *arg)
+static int body_rename_ancestor(void *arg)
 {
 	rec_ret("mv-sec", rename(D "/sec", D "/x"));
 	rec_fd("read-moved", open(D "/x/token", O_RDONLY));
@@ -850,6 +756,7 @@ static void body_rename_ancestor(void *arg)
 	/* no rule under a/: moving it is fine */
 	rec_ret("mv-a", rename(D "/a", D "/a2"));
 	rec_ret("mv-a-back", rename(D "/a2", D "/a"));
+	return 0;
 }
 
 /*
@@ -876,7 +783,7 @@ TEST_F(file, renaming_an_ancestor_directory_does_not_escape_a_rule)
 	EXPECT_EQ(EACCES, get("xchg-rev")->err);
 	EXPECT_EQ(0, get("mv-a")->ret) TH_LOG("errno %d", get("mv-a")->err);
 	EXPECT_EQ(0, get("mv-a-back")->ret);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 	crs_sh(NULL, 0, "mv /tmp/crsf-moved " D " 2>/dev/null");
 }
 
@@ -938,10 +845,11 @@ static int userns_bind_reads(void)
 	return 0;
 }
 
-static void body_other_root(void *arg)
+static int body_other_root(void *arg)
 {
 	rec_status("chroot-rc", as_docker(chroot_reads));
 	rec_status("userns-rc", as_docker(userns_bind_reads));
+	return 0;
 }
 
 static void jail(void)
@@ -955,7 +863,7 @@ static void jail(void)
  * The jail, a policy @name denying READ of its data, a container bound
  * to it running @body: 0, or -1 if a step failed.
  */
-static int jail_data_denied(struct ctr *c, const char *name, body_fn body)
+static int jail_data_denied(struct crs_ctr *c, const char *name, crs_body_fn body)
 {
 	jail();
 	return run_under(c, name,
@@ -987,7 +895,7 @@ TEST_F(file, a_different_root_does_not_change_which_rule_matches)
 	EXPECT_EQ(EACCES, get("userns-bound")->err)
 		TH_LOG("read %s", get("userns-bound")->data);
 	EXPECT_EQ(EACCES, get("userns-public")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -1053,9 +961,10 @@ static int sibling_ns_reads(void)
 	return 0;
 }
 
-static void body_sibling_ns(void *arg)
+static int body_sibling_ns(void *arg)
 {
 	rec_status("sibling-rc", as_docker(sibling_ns_reads));
+	return 0;
 }
 
 /*
@@ -1081,7 +990,7 @@ TEST_F(file, another_namespaces_mounts_reached_from_the_containers_root_have_no_
 	EXPECT_STREQ(PUBLIC_DATA, get("self-public")->data);
 	EXPECT_EQ(0, get("plain-free")->ret);
 	EXPECT_STREQ(PUBLIC_DATA, get("plain-free")->data);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -1091,7 +1000,7 @@ TEST_F(file, another_namespaces_mounts_reached_from_the_containers_root_have_no_
  * overlayfs opens those layer files itself, on private mounts no root
  * reaches, under its mounter's credentials.
  */
-static void body_overlay(void *arg)
+static int body_overlay(void *arg)
 {
 	const char *f = arg;
 	int fd = open(f, O_WRONLY | O_APPEND), seen = 0;
@@ -1109,6 +1018,7 @@ static void body_overlay(void *arg)
 		closedir(d);
 	rec("listed", seen ? 0 : -1, ENOENT, NULL);
 	rec_fd("read", open(f, O_RDONLY));
+	return 0;
 }
 
 /*
@@ -1134,7 +1044,7 @@ TEST_F(file, overlayfs_own_opens_of_its_layers_are_not_the_tasks)
 	EXPECT_EQ(0, get("opendir")->ret) TH_LOG("errno %d", get("opendir")->err);
 	EXPECT_EQ(0, get("listed")->ret);
 	EXPECT_EQ(0, get("read")->ret) TH_LOG("errno %d", get("read")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 static char *const bb_catpub[] = { "busybox", "cat", D "/public", NULL };
@@ -1164,10 +1074,11 @@ static int userns_cat(void)
 
 static int plain_cat(void) { return run_busybox(0, bb_catpub); }
 
-static void body_userns_program(void *arg)
+static int body_userns_program(void *arg)
 {
 	rec_status("plain", as_docker(plain_cat));
 	rec_status("userns", as_docker(userns_cat));
+	return 0;
 }
 
 /*
@@ -1184,7 +1095,7 @@ TEST_F(file, a_program_in_another_mount_namespace_is_still_itself)
 			       body_userns_program, NULL));
 	EXPECT_EQ(1, get("plain")->err);
 	EXPECT_EQ(1, get("userns")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 static char *const bb_cat_jail[] = { "busybox", "cat", D "/jail/data", NULL };
@@ -1196,16 +1107,18 @@ static int jail_cat(void) { return run_busybox(1, bb_cat_data); }
 static int host_true(void) { return run_busybox(0, bb_true); }
 static int jail_true(void) { return run_busybox(1, bb_true); }
 
-static void body_copied_program(void *arg)
+static int body_copied_program(void *arg)
 {
 	rec_status("host-cat", as_docker(host_cat));
 	rec_status("jail-cat", as_docker(jail_cat));
+	return 0;
 }
 
-static void body_copied_exec(void *arg)
+static int body_copied_exec(void *arg)
 {
 	rec_status("host-true", as_docker(host_true));
 	rec_status("jail-true", as_docker(jail_true));
+	return 0;
 }
 
 /*
@@ -1221,30 +1134,30 @@ TEST_F(file, a_copied_binary_in_a_chroot_is_not_the_program_it_copies)
 	ASSERT_EQ(0, push("f-rootprog", "ACTIVE", "DENY", "ALLOW",
 			  "{\"name\": \"bb\", \"ruleType\": \"READ\", \"program\": \"/bin/busybox\","
 			  " \"file\": \"/*\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-rootprog", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_copied_program, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_copied_program, NULL));
 	EXPECT_EQ(0, get("host-cat")->err);
 	/* busybox cat exits 1 when it cannot open the file */
 	EXPECT_EQ(1, get("jail-cat")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 
 	/* only /bin/busybox may be executed */
 	ASSERT_EQ(0, push("f-rootexec", "ACTIVE", "ALLOW", "DENY",
 			  "{\"name\": \"bb\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
 			  " \"program\": \"*\", \"file\": \"/bin/busybox\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-rootexec", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_copied_exec, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_copied_exec, NULL));
 	EXPECT_EQ(0, get("host-true")->err);
 	EXPECT_EQ(100 + EACCES, get("jail-true")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* ---------------------------------------------------------------- */
 /* Rule paths through symlinks. */
 
-static void body_symlinked(void *arg)
+static int body_symlinked(void *arg)
 {
 	rec_fd("k8s-token", open(D "/sec2/token", O_RDONLY));
 	rec_fd("k8s-real", open(D "/sec2/..2024_a/token", O_RDONLY));
@@ -1257,13 +1170,15 @@ static void body_symlinked(void *arg)
 	/* the symlink a rule goes through: neither moved nor removed */
 	rec_ret("mv-lnk", rename(D "/lnk", D "/lnk2"));
 	rec_ret("rm-lnk", unlink(D "/lnk"));
+	return 0;
 }
 
-static void body_rotated(void *arg)
+static int body_rotated(void *arg)
 {
 	rec_fd("rotated", open(D "/sec2/token", O_RDONLY));
 	/* the old target stays covered: bindings are never dropped */
 	rec_fd("old-target", open(D "/sec2/..2024_a/token", O_RDONLY));
+	return 0;
 }
 
 /*
@@ -1305,23 +1220,25 @@ TEST_F(file, symlinked_rule_paths_protect_the_file_they_name)
 	ASSERT_EQ(0, crs_sh(NULL, 0, "ln -s ..2024_b " D "/sec2/..data_tmp && mv -T "
 			    D "/sec2/..data_tmp " D "/sec2/..data"));
 	usleep(5500 * 1000);
-	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_rotated, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_rotated, NULL));
 	EXPECT_EQ(EACCES, get("rotated")->err) TH_LOG("read %s", get("rotated")->data);
 	EXPECT_EQ(EACCES, get("old-target")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
-static void body_widen(void *arg)
+static int body_widen(void *arg)
 {
 	rec_ret("rmdir", rmdir(D "/app/cache"));
 	rec_ret("ln", symlink(D "/priv", D "/app/cache"));
+	return 0;
 }
 
-static void body_widened(void *arg)
+static int body_widened(void *arg)
 {
 	rec_fd("via-link", open(D "/app/cache/secret", O_RDONLY));
 	rec_fd("cached", open(D "/app/cache2/file", O_RDONLY));
+	return 0;
 }
 
 /*
@@ -1343,17 +1260,17 @@ TEST_F(file, a_symlink_the_container_makes_does_not_widen_an_allow_rule)
 			  " \"file\": \"" D "/app/cache2/*\", \"action\": \"ALLOW\"},"
 			  "{\"name\": \"app\", \"ruleType\": \"WRITE\", \"program\": \"*\","
 			  " \"file\": \"" D "/app/*\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-widen", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_widen, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_widen, NULL));
 	EXPECT_EQ(0, get("rmdir")->ret) TH_LOG("errno %d", get("rmdir")->err);
 	EXPECT_EQ(0, get("ln")->ret) TH_LOG("errno %d", get("ln")->err);
 	usleep(5500 * 1000);
-	ASSERT_EQ(0, ctr_run(&self->c, body_warm, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_widened, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_widened, NULL));
 	EXPECT_EQ(EACCES, get("via-link")->err) TH_LOG("read %s", get("via-link")->data);
 	EXPECT_EQ(0, get("cached")->ret);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 TEST_F(file, allowlist_default_deny_with_allow_rules)
@@ -1366,38 +1283,39 @@ TEST_F(file, allowlist_default_deny_with_allow_rules)
 			  " \"file\": \"" D "/www/*\", \"action\": \"ALLOW\"},"
 			  "{\"name\": \"deep-no\", \"ruleType\": \"READ\", \"program\": \"*\","
 			  " \"file\": \"" D "/www/sub/*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-allow", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_glob, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_glob, NULL));
 	EXPECT_EQ(0, get("public")->ret) TH_LOG("errno %d", get("public")->err);
 	EXPECT_EQ(0, get("www-index")->ret);
 	EXPECT_EQ(EACCES, get("www-deep")->err);	/* DENY beats ALLOW */
 	EXPECT_EQ(EACCES, get("wwwx")->err);		/* default */
 	EXPECT_EQ(EACCES, get("secret")->err);
 	EXPECT_EQ(EACCES, get("hostname")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* Policy modes and counters. */
-static void body_secret(void *arg)
+static int body_secret(void *arg)
 {
 	rec_fd("secret", open(D "/secret", O_RDONLY));
+	return 0;
 }
 
 TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
 {
-	struct cstats a, b;
+	struct crs_cinfo a, b;
 	char out[4096];
 
 	ASSERT_EQ(0, push("f-mode", "PERMISSIVE", "ALLOW", "ALLOW",
 			  "{\"name\": \"no-secret\", \"ruleType\": \"READ\", \"program\": \"*\","
 			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-mode", self->c.pid, NULL));
 
-	ASSERT_EQ(0, container_stats(self->c.pid, &a));
-	ASSERT_EQ(0, ctr_run(&self->c, body_secret, NULL));
-	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_secret, NULL));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
 	EXPECT_EQ(0, get("secret")->ret);
 	EXPECT_STREQ(SECRET_DATA, get("secret")->data);
 	EXPECT_EQ(a.monitored + 1, b.monitored);
@@ -1407,9 +1325,9 @@ TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s container set --pid %d --policy-mode INACTIVE 2>&1",
 			    crs_crsnl(), self->c.pid)) TH_LOG("%s", out);
 	sh->n = 0;
-	ASSERT_EQ(0, container_stats(self->c.pid, &a));
-	ASSERT_EQ(0, ctr_run(&self->c, body_secret, NULL));
-	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_secret, NULL));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
 	EXPECT_EQ(0, get("secret")->ret);
 	EXPECT_EQ(a.monitored, b.monitored);
 	EXPECT_EQ(a.denied, b.denied);
@@ -1419,9 +1337,9 @@ TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s container set --pid %d --policy-mode ACTIVE 2>&1",
 			    crs_crsnl(), self->c.pid)) TH_LOG("%s", out);
 	sh->n = 0;
-	ASSERT_EQ(0, container_stats(self->c.pid, &a));
-	ASSERT_EQ(0, ctr_run(&self->c, body_secret, NULL));
-	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_secret, NULL));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
 	EXPECT_EQ(EACCES, get("secret")->err);
 	EXPECT_EQ(a.denied + 1, b.denied);
 	EXPECT_EQ(a.monitored, b.monitored);
@@ -1431,7 +1349,7 @@ TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
 			    crs_crsnl())) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"monitored\": 1")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"denied\": 1")) TH_LOG("%s", out);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* Execution rules. */
@@ -1469,7 +1387,7 @@ static void rec_exec(const char *name, const char *path, int use_fd)
 	rec(name, e ? -1 : 0, e, NULL);
 }
 
-static void body_exec(void *arg)
+static int body_exec(void *arg)
 {
 	rec_exec("denied", D "/bin/denied", 0);
 	rec_exec("denied-fd", D "/bin/denied", 1);
@@ -1482,6 +1400,7 @@ static void body_exec(void *arg)
 	rec_exec("busybox", "/bin/busybox", 0);
 	rec_exec("dash", "/usr/bin/dash", 0);		/* rule names sh-alias */
 	rec_exec("bash", "/usr/bin/bash", 0);
+	return 0;
 }
 
 #define LDSO "/lib64/ld-linux-x86-64.so.2"
@@ -1505,7 +1424,7 @@ static int run_by_ldso(const char *path)
 	return WEXITSTATUS(st);
 }
 
-static void body_mapped(void *arg)
+static int body_mapped(void *arg)
 {
 	void *p;
 	int fd;
@@ -1520,6 +1439,7 @@ static void body_mapped(void *arg)
 	rec_ret("mprotect-exec", mprotect(p, 4096, PROT_READ | PROT_EXEC));
 	close(fd);
 	rec_ret("exec-true", try_exec("/usr/bin/true", 0) ? -1 : 0);
+	return 0;
 }
 
 /*
@@ -1539,7 +1459,7 @@ TEST_F(file, code_mapped_without_exec_is_judged_as_execution)
 	EXPECT_EQ(0, get("mmap-read")->ret);
 	EXPECT_EQ(EACCES, get("mprotect-exec")->err);
 	EXPECT_EQ(0, get("exec-true")->ret);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1808,9 +1728,10 @@ static int sibling_ns_rw(void)
 	return 0;
 }
 
-static void body_sibling_rw(void *arg)
+static int body_sibling_rw(void *arg)
 {
 	rec_status("rw-rc", as_docker(sibling_ns_rw));
+	return 0;
 }
 
 /*
@@ -1869,7 +1790,7 @@ TEST_F(file, attack_other_namespaces_mounts_every_way)
 	EXPECT_EQ(0, get("dev-null")->ret) TH_LOG("errno %d", get("dev-null")->err);
 	EXPECT_EQ(0, get("dev-null-w")->ret) TH_LOG("errno %d", get("dev-null-w")->err);
 	EXPECT_EQ(0, get("proc-status")->ret) TH_LOG("errno %d", get("proc-status")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* Execution through the other namespace: exec, PROT_EXEC mmap, mprotect */
@@ -1914,9 +1835,10 @@ static int sibling_ns_exec(void)
 	return 0;
 }
 
-static void body_sibling_exec(void *arg)
+static int body_sibling_exec(void *arg)
 {
 	rec_status("x-rc", as_docker(sibling_ns_exec));
+	return 0;
 }
 
 /*
@@ -1944,7 +1866,7 @@ TEST_F(file, attack_other_namespaces_binary_is_not_executed)
 	EXPECT_EQ(EACCES, get("tree-mmap-exec")->err);
 	EXPECT_EQ(0, get("own-exec-ok")->ret) TH_LOG("errno %d", get("own-exec-ok")->err);
 	EXPECT_EQ(EACCES, get("own-exec-evil")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -1995,9 +1917,10 @@ static int overlay_copy_up(void)
 	return 0;
 }
 
-static void body_overlay_copy_up(void *arg)
+static int body_overlay_copy_up(void *arg)
 {
 	rec_status("ovl-rc", as_docker(overlay_copy_up));
+	return 0;
 }
 
 TEST_F(file, attack_overlay_copy_up_in_a_user_namespace_copies_nothing_out)
@@ -2010,7 +1933,7 @@ TEST_F(file, attack_overlay_copy_up_in_a_user_namespace_copies_nothing_out)
 	TH_LOG("overlay sibling exit %d", get("ovl-sibling")->err);
 	EXPECT_NE(0, strcmp(SECRET_DATA, get("ovl-upper-copy")->data))
 		TH_LOG("BYPASS: read %s from " D "/ovl/up/data", get("ovl-upper-copy")->data);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -2056,10 +1979,11 @@ static int core_dump_in(int how)
 static int core_dump_ns(void) { return core_dump_in(0); }
 static int core_dump_root(void) { return core_dump_in(1); }
 
-static void body_core(void *arg)
+static int body_core(void *arg)
 {
 	rec_status("core-root", as_docker(core_dump_root));
 	rec_status("core-ns", as_docker(core_dump_ns));
+	return 0;
 }
 
 TEST_F(file, attack_core_dump_through_another_namespace_is_not_written)
@@ -2080,7 +2004,7 @@ TEST_F(file, attack_core_dump_through_another_namespace_is_not_written)
 	TH_LOG("core-root %d core-ns %d", get("core-root")->err, get("core-ns")->err);
 	n = crs_sh(NULL, 0, "ls " D "/jail/ | grep -q '^core'");
 	EXPECT_NE(0, n) TH_LOG("BYPASS: a core file was written in the WRITE-protected " D "/jail");
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -2091,7 +2015,7 @@ TEST_F(file, attack_core_dump_through_another_namespace_is_not_written)
  * are its mounter's, not the task's. (They were denied, READ "?", while
  * a task with an io_uring was never taken for a file system acting.)
  */
-static void body_uring_overlay(void *arg)
+static int body_uring_overlay(void *arg)
 {
 	const char *f = arg;
 	struct io_uring_sqe sqe;
@@ -2113,6 +2037,7 @@ static void body_uring_overlay(void *arg)
 	if (fd >= 0)
 		close(fd);
 	rec_fd("uo-public", open(D "/public", O_RDONLY));
+	return 0;
 }
 
 TEST_F(file, an_io_uring_task_lists_and_copies_up_on_the_overlay_root)
@@ -2133,7 +2058,7 @@ TEST_F(file, an_io_uring_task_lists_and_copies_up_on_the_overlay_root)
 	EXPECT_EQ(0, get("uo-opendir")->ret) TH_LOG("errno %d", get("uo-opendir")->err);
 	EXPECT_EQ(0, get("uo-append")->ret) TH_LOG("errno %d", get("uo-append")->err);
 	EXPECT_EQ(0, get("uo-public")->ret) TH_LOG("errno %d", get("uo-public")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -2142,7 +2067,7 @@ TEST_F(file, an_io_uring_task_lists_and_copies_up_on_the_overlay_root)
  * Execution rule elsewhere). (Passes: 6.1 opens the real file with the
  * overlay's path, open_with_fake_path().)
  */
-static void body_ovl_mprotect(void *arg)
+static int body_ovl_mprotect(void *arg)
 {
 	const char *f = arg;
 	int fd = open(f, O_RDONLY);
@@ -2159,6 +2084,7 @@ static void body_ovl_mprotect(void *arg)
 	rec_ret("om-mmap-exec", m == MAP_FAILED ? -1 : 0);
 	if (fd >= 0)
 		close(fd);
+	return 0;
 }
 
 TEST_F(file, mprotect_exec_of_an_overlay_root_file_is_judged_by_its_overlay_path)
@@ -2172,12 +2098,12 @@ TEST_F(file, mprotect_exec_of_an_overlay_root_file_is_judged_by_its_overlay_path
 	EXPECT_EQ(0, get("om-mmap")->ret);
 	EXPECT_EQ(0, get("om-mmap-exec")->ret) TH_LOG("errno %d", get("om-mmap-exec")->err);
 	EXPECT_EQ(0, get("om-mprotect")->ret) TH_LOG("errno %d", get("om-mprotect")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 TEST_F(file, execution_rules_match_the_resolved_executable)
 {
-	struct cstats a, b;
+	struct crs_cinfo a, b;
 
 	if (access("/bin/busybox", X_OK))
 		SKIP(return, "/bin/busybox is not installed");
@@ -2198,9 +2124,9 @@ TEST_F(file, execution_rules_match_the_resolved_executable)
 			       "{\"name\": \"no-sh\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
 			       " \"program\": \"*\", \"file\": \"" D "/bin/sh-alias\", \"action\": \"DENY\"}",
 			       body_warm, NULL));
-	ASSERT_EQ(0, container_stats(self->c.pid, &a));
-	ASSERT_EQ(0, ctr_run(&self->c, body_exec, NULL));
-	ASSERT_EQ(0, container_stats(self->c.pid, &b));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_exec, NULL));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
 	EXPECT_EQ(EACCES, get("denied")->err);
 	EXPECT_EQ(EACCES, get("denied-fd")->err);
 	EXPECT_EQ(0, get("true")->ret) TH_LOG("errno %d", get("true")->err);
@@ -2213,13 +2139,14 @@ TEST_F(file, execution_rules_match_the_resolved_executable)
 	EXPECT_EQ(EACCES, get("dash")->err);
 	EXPECT_EQ(0, get("bash")->ret) TH_LOG("errno %d", get("bash")->err);
 	EXPECT_GE(b.denied - a.denied, 7ULL);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
-static void body_exec_allowlist(void *arg)
+static int body_exec_allowlist(void *arg)
 {
 	rec_exec("true", "/usr/bin/true", 0);
 	rec_exec("env-denied", "/usr/bin/env", 0);
+	return 0;
 }
 
 TEST_F(file, default_execute_deny_with_allow_rule)
@@ -2234,15 +2161,15 @@ TEST_F(file, default_execute_deny_with_allow_rule)
 			  " \"program\": \"*\", \"file\": \"/usr/bin/true\", \"action\": \"ALLOW\"},"
 			  "{\"name\": \"libs\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
 			  " \"program\": \"*\", \"file\": \"/usr/lib/x86_64-linux-gnu/*\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-execdef", self->c.pid, NULL));
-	ASSERT_EQ(0, ctr_run(&self->c, body_exec_allowlist, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_exec_allowlist, NULL));
 	EXPECT_EQ(0, get("true")->ret) TH_LOG("errno %d", get("true")->err);
 	EXPECT_EQ(EACCES, get("env-denied")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
-static void body_exec_not_read(void *arg)
+static int body_exec_not_read(void *arg)
 {
 	int fd;
 
@@ -2251,6 +2178,7 @@ static void body_exec_not_read(void *arg)
 	rec("read", fd, errno, NULL);
 	if (fd >= 0)
 		close(fd);
+	return 0;
 }
 
 /* exec's own open of the binary is Execution, not a READ of it */
@@ -2263,7 +2191,7 @@ TEST_F(file, exec_of_a_read_denied_binary_is_not_a_read)
 			       body_exec_not_read, NULL));
 	EXPECT_EQ(0, get("exec")->ret) TH_LOG("errno %d", get("exec")->err);
 	EXPECT_EQ(EACCES, get("read")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -2306,7 +2234,7 @@ static void *conc_thread(void *arg)
 	return NULL;
 }
 
-static void body_conc(void *arg)
+static int body_conc(void *arg)
 {
 	pthread_t t[4];
 	long i;
@@ -2315,13 +2243,14 @@ static void body_conc(void *arg)
 		pthread_create(&t[i], NULL, conc_thread, (void *)i);
 	for (i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
+	return 0;
 }
 
 static void *conc_runner(void *arg)
 {
-	struct ctr *c = arg;
+	struct crs_ctr *c = arg;
 
-	ctr_run(c, body_conc, NULL);
+	crs_ctr_run(c, body_conc, NULL);
 	return NULL;
 }
 
@@ -2341,7 +2270,7 @@ TEST_F(file, policy_replaced_500_times_while_4_threads_open)
 			  "{\"name\": \"secret\", \"ruleType\": \"READ\", \"program\": \"*\","
 			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
 	rename("/tmp/crsf-f-conc.json", "/tmp/crsf-conc-b.json");
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-conc", self->c.pid, NULL));
 	ASSERT_EQ(0, pthread_create(&runner, NULL, conc_runner, &self->c));
 	/* the pushes begin once every thread is opening */
@@ -2377,7 +2306,7 @@ TEST_F(file, policy_replaced_500_times_while_4_threads_open)
 	/* both policies were in force at some point */
 	EXPECT_GT(pub, 0);
 	EXPECT_GT(pub_ok, 0);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /*
@@ -2423,7 +2352,7 @@ static void *conc_prog_thread(void *arg)
 	return NULL;
 }
 
-static void body_conc_prog(void *arg)
+static int body_conc_prog(void *arg)
 {
 	pthread_t t[4];
 	long i;
@@ -2432,17 +2361,19 @@ static void body_conc_prog(void *arg)
 		pthread_create(&t[i], NULL, conc_prog_thread, (void *)i);
 	for (i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
+	return 0;
 }
 
 static void *conc_prog_runner(void *arg)
 {
-	ctr_run(arg, body_conc_prog, NULL);
+	crs_ctr_run(arg, body_conc_prog, NULL);
 	return NULL;
 }
 
-static void body_secret_once(void *arg)
+static int body_secret_once(void *arg)
 {
 	rec_fd("secret-after", open(D "/secret", O_RDONLY));
+	return 0;
 }
 
 TEST_F(file, program_and_exec_rules_re_resolved_while_threads_open_and_exec)
@@ -2469,7 +2400,7 @@ TEST_F(file, program_and_exec_rules_re_resolved_while_threads_open_and_exec)
 	rename("/tmp/crsf-f-cprog.json", "/tmp/crsf-cprog-a.json");
 	ASSERT_EQ(0, push("f-cprog", "ACTIVE", "ALLOW", "ALLOW", rules[1]));
 	rename("/tmp/crsf-f-cprog.json", "/tmp/crsf-cprog-b.json");
-	ASSERT_EQ(0, ctr_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-cprog", self->c.pid, NULL));
 	ASSERT_EQ(0, pthread_create(&runner, NULL, conc_prog_runner, &self->c));
 	for (i = 0; i < 3000; i++) {
@@ -2496,9 +2427,9 @@ TEST_F(file, program_and_exec_rules_re_resolved_while_threads_open_and_exec)
 	       sh->counts[2][1] + sh->counts[3][1], sh->counts[2][0] + sh->counts[3][0]);
 	EXPECT_GT(sh->counts[2][1] + sh->counts[3][1], 0);
 	/* the last push is resolved: the program rule holds by inode */
-	ASSERT_EQ(0, ctr_run(&self->c, body_secret_once, NULL));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, body_secret_once, NULL));
 	EXPECT_EQ(EACCES, get("secret-after")->err);
-	ctr_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 TEST_HARNESS_MAIN

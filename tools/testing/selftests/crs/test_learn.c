@@ -236,91 +236,42 @@ static void do_bound(void)
 	}
 }
 
-/* The container's init: run commands until 'Q' or EOF. */
-static void ct_loop(int cmd, int ack)
+/* What the container runs on request (crs_ctr_run()). */
+static int ct_workload(void *arg)
 {
-	char c;
+	do_workload();
+	return 0;
+}
 
-	while (read(cmd, &c, 1) == 1 && c != 'Q') {
-		switch (c) {
-		case 'W': do_workload(); break;
-		case 'N': do_new(); break;
-		case 'X': do_nested(); break;
-		case 'B': do_bound(); break;
-		}
-		if (write(ack, &c, 1) != 1)
-			break;
-	}
+static int ct_new(void *arg)
+{
+	do_new();
+	return 0;
+}
+
+static int ct_nested(void *arg)
+{
+	do_nested();
+	return 0;
+}
+
+static int ct_bound(void *arg)
+{
+	do_bound();
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* The test side. */
 
-struct ct {
-	pid_t outer, init;
-	int cmd, ack;
-	int cmd_r, ack_w;	/* the init's ends */
-};
-
 /* In the init: join the container's network namespace. */
-static int ct_setup(void *arg)
+static int ct_setup(void)
 {
-	struct ct *c = arg;
 	int fd = open("/run/netns/crs_lc", O_RDONLY);
 
 	if (fd < 0 || setns(fd, CLONE_NEWNET))
 		return -1;
-	return close(fd) || close(c->cmd) || close(c->ack);
-}
-
-static int ct_init(void *arg)
-{
-	struct ct *c = arg;
-
-	ct_loop(c->cmd_r, c->ack_w);
-	return 0;
-}
-
-static int ct_start(struct ct *c)
-{
-	int cmdp[2], ackp[2];
-
-	memset(c, 0, sizeof(*c));
-	if (pipe(cmdp) || pipe(ackp))
-		return -1;
-	c->cmd = cmdp[1];
-	c->ack = ackp[0];
-	c->cmd_r = cmdp[0];
-	c->ack_w = ackp[1];
-	c->init = crs_spawn_container(NULL, ct_setup, ct_init, c, &c->outer);
-	close(cmdp[0]);
-	close(ackp[1]);
-	return c->init > 0 ? 0 : -1;
-}
-
-/* Run command @cmd in the container; 0 when it acknowledged. */
-static int ct_do(struct ct *c, char cmd)
-{
-	char a;
-
-	if (write(c->cmd, &cmd, 1) != 1 || read(c->ack, &a, 1) != 1)
-		return -1;
-	return a == cmd ? 0 : -1;
-}
-
-static void ct_stop(struct ct *c)
-{
-	if (c->init > 0) {
-		crs_sh(NULL, 0, "%s policy detach --pid %d >/dev/null 2>&1",
-		       crs_crsnl(), c->init);
-		if (write(c->cmd, "Q", 1) != 1)
-			kill(c->init, SIGKILL);
-	}
-	if (c->outer > 0)
-		waitpid(c->outer, NULL, 0);
-	close(c->cmd);
-	close(c->ack);
-	c->init = c->outer = 0;
+	return close(fd);
 }
 
 /* Connect from crs_lp to the container's PORT_IN until it answers. */
@@ -346,44 +297,13 @@ static pid_t inbound_client(void)
 }
 
 /* The workload with its inbound client; 0 when the command ran. */
-static int workload(struct ct *c)
+static int workload(struct crs_ctr *c)
 {
 	pid_t cl = inbound_client();
-	int ret = ct_do(c, 'W'), st = 1;
+	int ret = crs_ctr_run(c, ct_workload, NULL), st = 1;
 
 	waitpid(cl, &st, 0);
 	return ret;
-}
-
-struct cinfo {
-	uint64_t denied, overflow;
-	uint32_t learned;
-	char policy[CRS_NAME_MAX];
-	uint64_t id;
-};
-
-static int container_info(pid_t pid, struct cinfo *ci)
-{
-	static char buf[8192];
-	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
-	int ret;
-
-	memset(ci, 0, sizeof(*ci));
-	ret = crs_container_get(pid, ct, buf, sizeof(buf));
-	if (ret)
-		return ret;
-	if (ct[CRS_CONTAINER_A_DENIED])
-		ci->denied = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
-	if (ct[CRS_CONTAINER_A_LEARN_OVERFLOW])
-		ci->overflow = nla_get_u64(ct[CRS_CONTAINER_A_LEARN_OVERFLOW]);
-	if (ct[CRS_CONTAINER_A_LEARNED])
-		ci->learned = nla_get_u32(ct[CRS_CONTAINER_A_LEARNED]);
-	if (ct[CRS_CONTAINER_A_ID])
-		ci->id = nla_get_u64(ct[CRS_CONTAINER_A_ID]);
-	if (ct[CRS_CONTAINER_A_POLICY])
-		snprintf(ci->policy, sizeof(ci->policy), "%s",
-			 nla_get_string(ct[CRS_CONTAINER_A_POLICY]));
-	return 0;
 }
 
 static void put_file(const char *path, const char *data)
@@ -567,12 +487,12 @@ static int crsnl(const char *fmt, const char *a, int pid, const char *b)
 }
 
 /* Learn the workload in a fresh container @c; the container stays. */
-static int learn_run(struct ct *c, const char *extra)
+static int learn_run(struct crs_ctr *c, const char *extra)
 {
 	memset(res, 0, sizeof(*res));
-	if (ct_start(c))
+	if (crs_ctr_start(c, ct_setup))
 		return -1;
-	if (crsnl("learn start %s--pid %d%s", "", c->init, extra ? extra : ""))
+	if (crsnl("learn start %s--pid %d%s", "", c->pid, extra ? extra : ""))
 		return -1;
 	return workload(c);
 }
@@ -596,18 +516,18 @@ static bool workload_ok(struct __test_metadata *_metadata)
 }
 
 /* Wait until the container of @c is gone from the kernel. */
-static void ct_gone(struct ct *c, pid_t init)
+static void ct_gone(struct crs_ctr *c, pid_t init)
 {
-	struct cinfo ci;
+	struct crs_cinfo ci;
 	int i;
 
-	ct_stop(c);
-	for (i = 0; i < 50 && !container_info(init, &ci); i++)
+	crs_ctr_stop(c);
+	for (i = 0; i < 50 && !crs_container_info(init, &ci); i++)
 		usleep(100000);
 }
 
 FIXTURE(learn) {
-	struct ct c;
+	struct crs_ctr c;
 };
 
 /* learn_max as a test found it, until it is put back (teardown does too) */
@@ -621,8 +541,8 @@ FIXTURE_SETUP(learn)
 
 FIXTURE_TEARDOWN(learn)
 {
-	if (self->c.init > 0)
-		ct_stop(&self->c);
+	if (self->c.pid > 0)
+		crs_ctr_stop(&self->c);
 	if (learn_max_saved >= 0)
 		crs_param_set("learn_max", learn_max_saved);
 	crs_sh(NULL, 0, "%s policy delete learned-wl --force >/dev/null 2>&1; "
@@ -637,7 +557,7 @@ FIXTURE_TEARDOWN(learn)
 TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 {
 	struct json_object *pol, *rules;
-	struct cinfo ci;
+	struct crs_cinfo ci;
 	char out[4096];
 	size_t i, n, nsys = 0, base = 0;
 	int others = 0, exe_read;
@@ -645,16 +565,16 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 
 	ASSERT_EQ(0, learn_run(&self->c, NULL));
 	ASSERT_TRUE(workload_ok(_metadata));
-	ASSERT_EQ(0, container_info(self->c.init, &ci));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	EXPECT_STREQ("", ci.policy);	/* learning alone: no policy */
 	EXPECT_GT(ci.learned, 6);
 	EXPECT_EQ(0, ci.overflow);
 	EXPECT_GT(crs_status_value(CRS_STATUS_A_MEM_LEARN), 0);
 	crs_sh(out, sizeof(out), "%s learn show --pid %d | grep -v SYSCALL",
-	       crs_crsnl(), self->c.init);
+	       crs_crsnl(), self->c.pid);
 	TH_LOG("learned (syscalls left out):\n%s", out);
 
-	ASSERT_EQ(0, crsnl("learn export %s--pid %d%s", "", self->c.init,
+	ASSERT_EQ(0, crsnl("learn export %s--pid %d%s", "", self->c.pid,
 			   " --name learned-wl -o " D "/learned.json"));
 	pol = load_json(D "/learned.json");
 	ASSERT_NE(NULL, pol);
@@ -741,33 +661,33 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	json_object_put(pol);
 
 	/* push, apply ACTIVE to a new container, run again: no denial */
-	init = self->c.init;
+	init = self->c.pid;
 	ct_gone(&self->c, init);
 	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push " D "/learned.json >&2",
 			    crs_crsnl()));
 	memset(res, 0, sizeof(*res));
-	ASSERT_EQ(0, ct_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, ct_setup));
 	/* learning on too: it shows what the enforcement points saw */
 	ASSERT_EQ(0, crsnl("policy apply learned-wl %s--pid %d%s", "",
-			   self->c.init, " --learning on"));
+			   self->c.pid, " --learning on"));
 	ASSERT_EQ(0, workload(&self->c));
 	workload_ok(_metadata);
-	ASSERT_EQ(0, container_info(self->c.init, &ci));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	EXPECT_STREQ("learned-wl", ci.policy);
 	EXPECT_EQ(0, ci.denied);
 	if (ci.denied) {
 		crs_sh(out, sizeof(out), "dmesg | grep 'crs: denied' | tail -n 20; "
 		       "%s learn show --pid %d | grep -v SYSCALL; %s policy show learned-wl | grep -B3 -A6 OUTBOUND",
-		       crs_crsnl(), self->c.init, crs_crsnl());
+		       crs_crsnl(), self->c.pid, crs_crsnl());
 		TH_LOG("denials:\n%s", out);
 	}
 
 	/* what the workload never did */
-	ASSERT_EQ(0, ct_do(&self->c, 'N'));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, ct_new, NULL));
 	EXPECT_EQ(EACCES, res->read_r3);
 	EXPECT_EQ(ECONNREFUSED, res->connect_new);
 	EXPECT_EQ(EPERM, res->new_syscall);
-	ASSERT_EQ(0, container_info(self->c.init, &ci));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	EXPECT_EQ(3, ci.denied);
 }
 
@@ -775,7 +695,7 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 {
 	struct json_object *pol, *rules;
-	struct cinfo ci;
+	struct crs_cinfo ci;
 	size_t n;
 	pid_t init;
 
@@ -792,10 +712,10 @@ TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 	/* learned: r1 by this program, so not equal to mine-r1 ("*") */
 	ASSERT_EQ(0, learn_run(&self->c, NULL));
 	ASSERT_TRUE(workload_ok(_metadata));
-	ASSERT_EQ(0, crsnl("learn export %s--pid %d%s", "", self->c.init,
+	ASSERT_EQ(0, crsnl("learn export %s--pid %d%s", "", self->c.pid,
 			   " --merge " D "/base.json -o " D "/merged.json"));
 	/* merging twice adds nothing */
-	ASSERT_EQ(0, crsnl("learn export %s--pid %d%s", "", self->c.init,
+	ASSERT_EQ(0, crsnl("learn export %s--pid %d%s", "", self->c.pid,
 			   " --merge " D "/merged.json -o " D "/merged2.json"));
 	pol = load_json(D "/merged.json");
 	ASSERT_NE(NULL, pol);
@@ -814,14 +734,14 @@ TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 	EXPECT_EQ(n, json_object_array_length(rules));
 	json_object_put(pol);
 
-	init = self->c.init;
+	init = self->c.pid;
 	ct_gone(&self->c, init);
 	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push " D "/merged.json >&2",
 			    crs_crsnl()));
 	memset(res, 0, sizeof(*res));
-	ASSERT_EQ(0, ct_start(&self->c));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, ct_setup));
 	ASSERT_EQ(0, crsnl("policy apply base-merge %s--pid %d%s", "",
-			   self->c.init, ""));
+			   self->c.pid, ""));
 	ASSERT_EQ(0, workload(&self->c));
 	EXPECT_EQ(0, res->read_r1);
 	EXPECT_EQ(EACCES, res->read_r2);	/* the DENY rule wins */
@@ -829,7 +749,7 @@ TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 	EXPECT_EQ(0, res->connect_out);
 	EXPECT_EQ(0, res->accept_in);
 	EXPECT_EQ(0, res->exec_helper);
-	ASSERT_EQ(0, container_info(self->c.init, &ci));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	EXPECT_EQ(1, ci.denied);
 }
 
@@ -837,22 +757,22 @@ TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 TEST_F_TIMEOUT(learn, bound_stops_growing_and_reports_overflow, 180)
 {
 	char out[256];
-	struct cinfo ci, ci2;
+	struct crs_cinfo ci, ci2;
 	int64_t mem;
 
 	learn_max_saved = crs_param_get("learn_max");
 	ASSERT_GE(learn_max_saved, 0);
 	ASSERT_EQ(0, crs_param_set("learn_max", BOUND_MAX));
 	memset(res, 0, sizeof(*res));
-	ASSERT_EQ(0, ct_start(&self->c));
-	ASSERT_EQ(0, crsnl("learn start %s--pid %d%s", "", self->c.init, ""));
-	ASSERT_EQ(0, ct_do(&self->c, 'B'));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, ct_setup));
+	ASSERT_EQ(0, crsnl("learn start %s--pid %d%s", "", self->c.pid, ""));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, ct_bound, NULL));
 	EXPECT_EQ(0, res->bound_errors);
-	ASSERT_EQ(0, container_info(self->c.init, &ci));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	EXPECT_EQ(BOUND_MAX, ci.learned);
 	EXPECT_GT(ci.overflow, 0);
-	ASSERT_EQ(0, ct_do(&self->c, 'B'));
-	ASSERT_EQ(0, container_info(self->c.init, &ci2));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, ct_bound, NULL));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci2));
 	EXPECT_EQ(BOUND_MAX, ci2.learned);
 	EXPECT_GT(ci2.overflow, ci.overflow);
 	mem = crs_status_value(CRS_STATUS_A_MEM_LEARN);
@@ -861,34 +781,34 @@ TEST_F_TIMEOUT(learn, bound_stops_growing_and_reports_overflow, 180)
 	/* export still works and says the set was full */
 	EXPECT_EQ(0, crs_sh(out, sizeof(out),
 			    "%s learn export --pid %d -o /dev/null 2>&1 | grep -c 'set was full'",
-			    crs_crsnl(), self->c.init));
+			    crs_crsnl(), self->c.pid));
 	EXPECT_EQ(0, crs_param_set("learn_max", learn_max_saved));
 	learn_max_saved = -1;
 	/* the kernel is fine */
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s status >/dev/null", crs_crsnl()));
-	ct_stop(&self->c);
+	crs_ctr_stop(&self->c);
 }
 
 /* A nested pid namespace learns into the container it is in. */
 TEST_F_TIMEOUT(learn, nested_pidns_attributed_to_bound_container, 120)
 {
 	char out[8192];
-	struct cinfo ci;
+	struct crs_cinfo ci;
 	int64_t before;
 
 	memset(res, 0, sizeof(*res));
-	ASSERT_EQ(0, ct_start(&self->c));
-	ASSERT_EQ(0, crsnl("learn start %s--pid %d%s", "", self->c.init, ""));
+	ASSERT_EQ(0, crs_ctr_start(&self->c, ct_setup));
+	ASSERT_EQ(0, crsnl("learn start %s--pid %d%s", "", self->c.pid, ""));
 	before = crs_status_value(CRS_STATUS_A_CONTAINERS);
-	ASSERT_EQ(0, ct_do(&self->c, 'X'));
+	ASSERT_EQ(0, crs_ctr_run(&self->c, ct_nested, NULL));
 	EXPECT_EQ(0, res->nested);
 	EXPECT_EQ(before, crs_status_value(CRS_STATUS_A_CONTAINERS));
-	ASSERT_EQ(0, container_info(self->c.init, &ci));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s learn show --pid %d",
-			    crs_crsnl(), self->c.init));
+			    crs_crsnl(), self->c.pid));
 	EXPECT_NE(NULL, strstr(out, D "/nested"));
 	EXPECT_EQ(0, crs_sh(NULL, 0, "%s learn show --pid %d | grep -q '^READ .* %s "
-			    D "/nested$'", crs_crsnl(), self->c.init, self_exe));
+			    D "/nested$'", crs_crsnl(), self->c.pid, self_exe));
 }
 
 /* One BEHAVIOR event per new tuple on the "learn" group, none twice. */
@@ -898,7 +818,7 @@ TEST_F_TIMEOUT(learn, behavior_event_once_per_tuple, 180)
 	static char buf[1 << 16];
 	struct timeval tv = { .tv_sec = 2 };
 	struct nl_sock *sk;
-	struct cinfo ci;
+	struct crs_cinfo ci;
 	int grp, fd, events = 0, r1 = 0, behavior = 1;
 	long deadline;
 
@@ -913,7 +833,7 @@ TEST_F_TIMEOUT(learn, behavior_event_once_per_tuple, 180)
 
 	ASSERT_EQ(0, learn_run(&self->c, " --log-mode BEHAVIOR"));
 	ASSERT_TRUE(workload_ok(_metadata));
-	ASSERT_EQ(0, container_info(self->c.init, &ci));
+	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	deadline = time(NULL) + 20;
 	while (events < (int)ci.learned && time(NULL) < deadline) {
 		ssize_t len = recv(fd, buf, sizeof(buf), 0);

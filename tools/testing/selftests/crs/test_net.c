@@ -248,25 +248,6 @@ static long wait_count(const char *file, long than, long ms)
 	return c;
 }
 
-/* Container counters over netlink: allowed, denied, monitored. */
-static int ct_counters(pid_t pid, unsigned long long v[3])
-{
-	static char buf[1 << 16];
-	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
-	int ret;
-
-	ret = crs_container_get(pid, ct, buf, sizeof(buf));
-	if (ret)
-		return ret;
-	if (!ct[CRS_CONTAINER_A_ALLOWED] || !ct[CRS_CONTAINER_A_DENIED] ||
-	    !ct[CRS_CONTAINER_A_MONITORED])
-		return -1;
-	v[0] = nla_get_u64(ct[CRS_CONTAINER_A_ALLOWED]);
-	v[1] = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
-	v[2] = nla_get_u64(ct[CRS_CONTAINER_A_MONITORED]);
-	return 0;
-}
-
 /* Per-rule counter @field ("allowed", "denied", "monitored") of @rule. */
 static long long rule_stat(const char *policy, const char *rule,
 			   const char *field)
@@ -800,36 +781,36 @@ NET_TEST(default_deny_with_dns_and_backend_allowlist)
 
 NET_TEST(denied_connect_returns_within_one_second)
 {
-	unsigned long long before[3], after[3];
+	struct crs_cinfo before, after;
 	struct res r;
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY", ""));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	ASSERT_EQ(0, ct_counters(self->init, before));
+	ASSERT_EQ(0, crs_container_info(self->init, &before));
 	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
 	EXPECT_EQ(ECONNREFUSED, r.err);
 	EXPECT_LT(r.ms, 1000) TH_LOG("took %ld ms", r.ms);
 	r = in_ct(self->init, NULL, "connect 2001:db8::10 80");
 	EXPECT_EQ(ECONNREFUSED, r.err);
 	EXPECT_LT(r.ms, 1000) TH_LOG("took %ld ms", r.ms);
-	ASSERT_EQ(0, ct_counters(self->init, after));
-	EXPECT_EQ(before[1] + 2, after[1]);
+	ASSERT_EQ(0, crs_container_info(self->init, &after));
+	EXPECT_EQ(before.denied + 2, after.denied);
 }
 
 NET_TEST(permissive_and_inactive_modes_block_nothing)
 {
-	unsigned long long before[3], after[3];
+	struct crs_cinfo before, after;
 	struct res r;
 
 	ASSERT_EQ(0, push(POLICY, "PERMISSIVE", "ALLOW",
 			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	ASSERT_EQ(0, ct_counters(self->init, before));
+	ASSERT_EQ(0, crs_container_info(self->init, &before));
 	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
 	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
-	ASSERT_EQ(0, ct_counters(self->init, after));
-	EXPECT_EQ(before[1], after[1]);
-	EXPECT_EQ(before[2] + 1, after[2]);
+	ASSERT_EQ(0, crs_container_info(self->init, &after));
+	EXPECT_EQ(before.denied, after.denied);
+	EXPECT_EQ(before.monitored + 1, after.monitored);
 	EXPECT_EQ(1, rule_stat(POLICY, "no-10", "monitored"));
 	ASSERT_EQ(0, push(POLICY, "INACTIVE", "ALLOW",
 			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));

@@ -35,6 +35,17 @@ int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
  * 0, the kernel's -errno (-ENOENT: no container), or -EINVAL.
  */
 int crs_container_get(pid_t pid, struct nlattr **ct, void *buf, size_t len);
+
+/* A container's counters and names, from CRS_CMD_GET_CONTAINER. */
+struct crs_cinfo {
+	uint64_t id;			/* pid namespace inode */
+	uint64_t allowed, denied, monitored;
+	uint64_t overflow;		/* learning: sightings not recorded */
+	uint32_t learned;		/* learning: tuples recorded */
+	char policy[CRS_NAME_MAX];	/* "" when none */
+};
+/* The container @pid is in: 0, or the errno-style error of the call. */
+int crs_container_info(pid_t pid, struct crs_cinfo *ci);
 /* Send raw bytes as one netlink message (header filled in), return -errno. */
 int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len,
 		 int cmd);
@@ -44,6 +55,39 @@ int crs_conn_raw(struct crs_conn *c, const void *payload, size_t len,
  * (-1: the kernel's default) and a policy mode override (-1: none);
  * 0 or -errno, printed with the extack.
  */
+/* A rule, and a policy, pushed over raw netlink (crs_push_policy()). */
+struct crs_targ {
+	int index;			/* 0..5: arg1..arg6 */
+	int op;				/* enum crs_arg_op */
+	uint64_t value, mask;		/* mask: CRS_ARG_MASKED_EQ only */
+};
+
+struct crs_trule {
+	const char *name;
+	int type, action;		/* enum crs_rule_type, crs_action */
+	int nr64, nr32;			/* SYSCALL: numbers, < 0 none */
+	const char *program;		/* NULL: "*" */
+	const char *file;		/* READ, WRITE, Execution */
+	const char *addr4;		/* NETWORK_*: dotted quad, /32 */
+	int port;			/* NETWORK_*: one port, 0 any */
+	int protocol;			/* CRS_PROTO_*, 0 any */
+	int inactive;
+	int nargs;			/* SYSCALL argument constraints */
+	struct crs_targ args[6];
+};
+
+struct crs_tpolicy {
+	const char *name;
+	int mode;			/* enum crs_policy_mode */
+	int def_file, def_net, def_syscall;	/* enum crs_action */
+	const struct crs_trule *rules;
+	int nrules;
+	const uint32_t *ignored64;	/* ignoredSyscalls, x86_64 numbers */
+	int nignored64;
+};
+
+/* SET_POLICY with @tp: 0, or the negative errno (its extack printed). */
+int crs_push_policy(const struct crs_tpolicy *tp);
 int crs_apply_policy(const char *name, pid_t pid, int log_mode, int mode);
 /* CRS_CMD_DEL_POLICY @name with CRS_DEL_F_FORCE; errors ignored. */
 void crs_delete_policy(const char *name);
@@ -68,6 +112,33 @@ int64_t crs_status_value(int attr);
  */
 pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 			  int (*init)(void *), void *arg, pid_t *outer);
+
+/*
+ * A container that runs calls on request: its init (pid 1 of a new pid
+ * namespace, crs_spawn_container()) waits for each crs_ctr_run() and runs
+ * it. @fn and @arg are passed as they are: @arg must point at memory the
+ * init shares (a string literal, a global set before crs_ctr_start(), a
+ * MAP_SHARED mapping), never at the caller's stack.
+ */
+struct crs_ctr {
+	pid_t outer;		/* the child the init runs in */
+	pid_t pid;		/* the init, in the caller's pid namespace */
+	int to, from;		/* requests out, results back */
+	int to_r, from_w;	/* the init's ends */
+	int (*setup)(void);
+};
+
+typedef int (*crs_body_fn)(void *arg);
+
+/*
+ * Start it; @setup (or NULL) runs first in the init (join a network
+ * namespace...), nonzero failing the start. 0, or -1.
+ */
+int crs_ctr_start(struct crs_ctr *c, int (*setup)(void));
+/* Run @fn(@arg) in its init: @fn's result, or -1 if the init is gone. */
+int crs_ctr_run(struct crs_ctr *c, crs_body_fn fn, void *arg);
+/* Detach its policy, end it and reap it. */
+void crs_ctr_stop(struct crs_ctr *c);
 
 
 struct io_uring_sqe;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the crs selftests. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -176,6 +177,114 @@ int crs_container_get(pid_t pid, struct nlattr **ct, void *buf, size_t len)
 	    !tb[CRS_A_CONTAINER] ||
 	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
 		return -EINVAL;
+	return 0;
+}
+
+static void crs_put_rule(struct nl_msg *msg, const struct crs_trule *r)
+{
+	struct nlattr *rule, *args, *arg;
+	struct in_addr a;
+	int j;
+
+	rule = nla_nest_start(msg, CRS_RULES_A_RULE | NLA_F_NESTED);
+	nla_put_string(msg, CRS_RULE_A_NAME, r->name);
+	nla_put_u8(msg, CRS_RULE_A_TYPE, r->type);
+	nla_put_u8(msg, CRS_RULE_A_ACTION, r->action);
+	if (r->type == CRS_RULE_SYSCALL && r->nr64 >= 0)
+		nla_put_u32(msg, CRS_RULE_A_SYSCALL_NR, r->nr64);
+	if (r->type == CRS_RULE_SYSCALL && r->nr32 >= 0)
+		nla_put_u32(msg, CRS_RULE_A_SYSCALL_NR_I386, r->nr32);
+	if (r->program)
+		nla_put_string(msg, CRS_RULE_A_PROGRAM, r->program);
+	if (r->file)
+		nla_put_string(msg, CRS_RULE_A_FILE, r->file);
+	if (r->inactive)
+		nla_put_flag(msg, CRS_RULE_A_INACTIVE);
+	if (r->addr4) {
+		inet_pton(AF_INET, r->addr4, &a);
+		nla_put_u8(msg, CRS_RULE_A_FAMILY, AF_INET);
+		nla_put(msg, CRS_RULE_A_ADDR, 4, &a);
+		nla_put_u8(msg, CRS_RULE_A_PREFIX, 32);
+	}
+	if (r->port) {
+		nla_put_u16(msg, CRS_RULE_A_PORT_LO, r->port);
+		nla_put_u16(msg, CRS_RULE_A_PORT_HI, r->port);
+	}
+	if (r->protocol)
+		nla_put_u8(msg, CRS_RULE_A_PROTOCOL, r->protocol);
+	if (r->nargs) {
+		args = nla_nest_start(msg, CRS_RULE_A_ARGS | NLA_F_NESTED);
+		for (j = 0; j < r->nargs; j++) {
+			arg = nla_nest_start(msg, CRS_ARGS_A_ARG | NLA_F_NESTED);
+			nla_put_u8(msg, CRS_ARG_A_INDEX, r->args[j].index);
+			nla_put_u8(msg, CRS_ARG_A_OP, r->args[j].op);
+			nla_put_u64(msg, CRS_ARG_A_VALUE, r->args[j].value);
+			if (r->args[j].op == CRS_ARG_MASKED_EQ)
+				nla_put_u64(msg, CRS_ARG_A_MASK, r->args[j].mask);
+			nla_nest_end(msg, arg);
+		}
+		nla_nest_end(msg, args);
+	}
+	nla_nest_end(msg, rule);
+}
+
+int crs_push_policy(const struct crs_tpolicy *tp)
+{
+	struct nlattr *pol, *rules;
+	struct crs_conn c;
+	struct nl_msg *msg;
+	int i, ret;
+
+	ret = crs_conn_open(&c);
+	if (ret)
+		return ret;
+	msg = crs_conn_msg(&c, CRS_CMD_SET_POLICY, 0);
+	pol = nla_nest_start(msg, CRS_A_POLICY | NLA_F_NESTED);
+	nla_put_string(msg, CRS_POLICY_A_NAME, tp->name);
+	nla_put_u8(msg, CRS_POLICY_A_MODE, tp->mode);
+	nla_put_u8(msg, CRS_POLICY_A_DEFAULT_FILE, tp->def_file);
+	nla_put_u8(msg, CRS_POLICY_A_DEFAULT_NETWORK, tp->def_net);
+	nla_put_u8(msg, CRS_POLICY_A_DEFAULT_SYSCALL, tp->def_syscall);
+	if (tp->nignored64)
+		nla_put(msg, CRS_POLICY_A_IGNORED_SYSCALLS,
+			tp->nignored64 * 4, tp->ignored64);
+	rules = nla_nest_start(msg, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	for (i = 0; i < tp->nrules; i++)
+		crs_put_rule(msg, &tp->rules[i]);
+	nla_nest_end(msg, rules);
+	nla_nest_end(msg, pol);
+	ret = crs_conn_call(&c, msg, NULL, 0);
+	if (ret)
+		fprintf(stderr, "# push %s: %d %s\n", tp->name, ret, c.extack);
+	crs_conn_close(&c);
+	return ret;
+}
+
+int crs_container_info(pid_t pid, struct crs_cinfo *ci)
+{
+	static char buf[1 << 16];
+	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
+	int ret;
+
+	memset(ci, 0, sizeof(*ci));
+	ret = crs_container_get(pid, ct, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (ct[CRS_CONTAINER_A_ID])
+		ci->id = nla_get_u64(ct[CRS_CONTAINER_A_ID]);
+	if (ct[CRS_CONTAINER_A_ALLOWED])
+		ci->allowed = nla_get_u64(ct[CRS_CONTAINER_A_ALLOWED]);
+	if (ct[CRS_CONTAINER_A_DENIED])
+		ci->denied = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
+	if (ct[CRS_CONTAINER_A_MONITORED])
+		ci->monitored = nla_get_u64(ct[CRS_CONTAINER_A_MONITORED]);
+	if (ct[CRS_CONTAINER_A_LEARN_OVERFLOW])
+		ci->overflow = nla_get_u64(ct[CRS_CONTAINER_A_LEARN_OVERFLOW]);
+	if (ct[CRS_CONTAINER_A_LEARNED])
+		ci->learned = nla_get_u32(ct[CRS_CONTAINER_A_LEARNED]);
+	if (ct[CRS_CONTAINER_A_POLICY])
+		snprintf(ci->policy, sizeof(ci->policy), "%s",
+			 nla_get_string(ct[CRS_CONTAINER_A_POLICY]));
 	return 0;
 }
 
@@ -452,6 +561,87 @@ pid_t crs_spawn_container(const int *keep, int (*setup)(void *),
 		in = -1;
 	close(pidp[0]);
 	return in;
+}
+
+struct crs_ctr_req {
+	crs_body_fn fn;
+	void *arg;
+};
+
+static int crs_ctr_setup(void *arg)
+{
+	struct crs_ctr *c = arg;
+
+	if (close(c->to) || close(c->from))
+		return -1;
+	return c->setup ? c->setup() : 0;
+}
+
+static int crs_ctr_loop(void *arg)
+{
+	struct crs_ctr *c = arg;
+	struct crs_ctr_req q;
+	int ret;
+
+	while (read(c->to_r, &q, sizeof(q)) == sizeof(q) && q.fn) {
+		ret = q.fn(q.arg);
+		if (write(c->from_w, &ret, sizeof(ret)) != sizeof(ret))
+			break;
+	}
+	return 0;
+}
+
+int crs_ctr_start(struct crs_ctr *c, int (*setup)(void))
+{
+	int to[2], from[2];
+
+	memset(c, 0, sizeof(*c));
+	c->setup = setup;
+	if (pipe(to))
+		return -1;
+	if (pipe(from)) {
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
+	c->to = to[1];
+	c->from = from[0];
+	c->to_r = to[0];
+	c->from_w = from[1];
+	c->pid = crs_spawn_container(NULL, crs_ctr_setup, crs_ctr_loop, c,
+				     &c->outer);
+	close(to[0]);
+	close(from[1]);
+	return c->pid > 0 ? 0 : -1;
+}
+
+int crs_ctr_run(struct crs_ctr *c, crs_body_fn fn, void *arg)
+{
+	struct crs_ctr_req q = { fn, arg };
+	int ret;
+
+	if (write(c->to, &q, sizeof(q)) != sizeof(q))
+		return -1;
+	return read(c->from, &ret, sizeof(ret)) == sizeof(ret) ? ret : -1;
+}
+
+void crs_ctr_stop(struct crs_ctr *c)
+{
+	struct crs_ctr_req q = { NULL, NULL };
+	int st;
+
+	if (c->pid > 0) {
+		crs_sh(NULL, 0, "%s policy detach --pid %d >/dev/null 2>&1",
+		       crs_crsnl(), c->pid);
+		if (write(c->to, &q, sizeof(q)) != sizeof(q))
+			kill(c->pid, SIGKILL);
+	}
+	close(c->to);
+	close(c->from);
+	if (c->outer > 0)
+		waitpid(c->outer, &st, 0);
+	c->pid = 0;
+	c->outer = 0;
 }
 
 long crs_refcnt(void)
