@@ -455,15 +455,14 @@ u32 crs_container_count(void)
 void crs_container_stats_sum(struct crs_container *c,
 			     struct crs_container_stats *sum)
 {
-	int cpu;
+	int cpu, i;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		struct crs_container_stats *s = per_cpu_ptr(c->stats, cpu);
 
-		sum->allowed += READ_ONCE(s->allowed);
-		sum->denied += READ_ONCE(s->denied);
-		sum->monitored += READ_ONCE(s->monitored);
+		for (i = 0; i < CRS_VERDICT_OUTCOMES; i++)
+			sum->verdicts[i] += READ_ONCE(s->verdicts[i]);
 		sum->events_lost += READ_ONCE(s->events_lost);
 		sum->events_unheard += READ_ONCE(s->events_unheard);
 	}

@@ -56,11 +56,15 @@ struct sk_buff;
 struct genl_info;
 struct genl_family;
 
+/*
+ * The outcomes a verdict counts, each counter array indexed by enum
+ * crs_outcome: CRS_OUTCOME_ALLOWED, _DENIED and _MONITOR.
+ */
+#define CRS_VERDICT_OUTCOMES	(CRS_OUTCOME_MONITOR + 1)
+
 /* Global verdict and event counters, summed for CRS_CMD_GET_STATUS. */
 struct crs_stats {
-	struct percpu_counter allowed;
-	struct percpu_counter denied;
-	struct percpu_counter monitored;
+	struct percpu_counter verdicts[CRS_VERDICT_OUTCOMES];
 	struct percpu_counter events_sent;
 	struct percpu_counter events_lost;
 	struct percpu_counter unnamed;	/* paths d_path() could not name */
@@ -68,13 +72,6 @@ struct crs_stats {
 };
 
 extern struct crs_stats crs_stats;
-
-/* Per-container verdict counters (per cpu). */
-struct crs_hits {
-	u64 allowed;
-	u64 denied;
-	u64 monitored;
-};
 
 /*
  * Per-rule verdict counters: shared atomics, so a rule costs the same
@@ -84,9 +81,7 @@ struct crs_hits {
  * default verdicts do not.
  */
 struct crs_rule_hits {
-	atomic64_t allowed;
-	atomic64_t denied;
-	atomic64_t monitored;
+	atomic64_t verdicts[CRS_VERDICT_OUTCOMES];
 };
 
 /* Scalar syscall argument constraint (arg1..arg6 -> index 0..5). */
@@ -181,9 +176,7 @@ struct crs_policy_slot {
 
 /* Per-container counters. */
 struct crs_container_stats {
-	u64 allowed;
-	u64 denied;
-	u64 monitored;
+	u64 verdicts[CRS_VERDICT_OUTCOMES];
 	u64 events_lost;
 	u64 events_unheard;	/* audit events produced with no listener */
 };

@@ -13,6 +13,7 @@
 
 #include "crs.h"
 #include "event_nl.h"
+#include "genl_msg.h"
 
 /* Announce @lost losses (if any) of @lost_total since load. */
 static int crs_event_nl_put_lost(struct sk_buff *skb, u64 lost,
@@ -108,21 +109,14 @@ int crs_event_nl_put(struct sk_buff *skb, const struct genl_family *fam,
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, CRS_A_EVENT);
 	if (!nest)
-		goto err;
-	if (r)
+		ret = -EMSGSIZE;
+	else if (r)
 		ret = crs_event_nl_fill(skb, r, lost, lost_total);
 	else
 		ret = crs_event_nl_put_times(skb, ktime_get_real_ns(),
 					     ktime_get_ns()) ?:
 		      crs_event_nl_put_lost(skb, lost, lost_total);
-	if (ret)
-		goto err;
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-err:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return crs_genl_end(skb, hdr, nest, ret);
 }
 
 /**

@@ -235,6 +235,11 @@ NOKPROBE_SYMBOL(crs_hook_entry);
  * (every task of the host) returns here, for a static branch, or a load
  * and a test while containers are bound. crs_ctx_maybe() calls nothing
  * that can be traced: no recursion protection is needed before it.
+ * Then a system call through x64_sys_call() (its number is its second
+ * argument) that no stored policy and no learning container judges
+ * (crs_syscall_unjudged()), the most common case by far, returns before
+ * the entry's recursion guard, RCU section and scratch lock. The i386
+ * entry may carry another call (socketcall or ipc): it goes on.
  */
 static void notrace crs_hook_entry_governed(unsigned long ip,
 					    unsigned long parent_ip,
@@ -243,32 +248,13 @@ static void notrace crs_hook_entry_governed(unsigned long ip,
 {
 	if (likely(!crs_ctx_maybe()))
 		return;
-	crs_hook_entry(ip, parent_ip, ops, fregs);
-}
-NOKPROBE_SYMBOL(crs_hook_entry_governed);
-
-/*
- * The callback of the CRS_HOOK_SYSCALL ops: as crs_hook_entry_governed(),
- * and then a system call that no stored policy and no learning container
- * judges (crs_syscall_unjudged()), the most common case by far, returns
- * before the entry's recursion guard, RCU section and scratch lock. Only
- * x64_sys_call() takes this path: its number is its second argument (the
- * i386 entry may carry another call, socketcall or ipc).
- */
-static void notrace crs_hook_entry_syscall(unsigned long ip,
-					   unsigned long parent_ip,
-					   struct ftrace_ops *ops,
-					   struct ftrace_regs *fregs)
-{
-	if (likely(!crs_ctx_maybe()))
-		return;
-	if (likely(ip == crs_hook_table[0].addr) &&
+	if (ip == crs_hook_table[0].addr &&
 	    crs_syscall_unjudged(CRS_SYS_X86_64,
 				 (unsigned int)crs_fregs_pt_regs(fregs)->si))
 		return;
 	crs_hook_entry(ip, parent_ip, ops, fregs);
 }
-NOKPROBE_SYMBOL(crs_hook_entry_syscall);
+NOKPROBE_SYMBOL(crs_hook_entry_governed);
 
 /**
  * crs_hooks_installed() - number of hooks armed
@@ -391,17 +377,8 @@ static int crs_hook_ops_setup(struct crs_hook_ops *o)
 	int ret;
 
 	memset(&o->ops, 0, sizeof(o->ops));
-	switch (o->class) {
-	case CRS_HOOK_ANY:
-		o->ops.func = crs_hook_entry;
-		break;
-	case CRS_HOOK_SYSCALL:
-		o->ops.func = crs_hook_entry_syscall;
-		break;
-	default:
-		o->ops.func = crs_hook_entry_governed;
-		break;
-	}
+	o->ops.func = o->class == CRS_HOOK_ANY ? crs_hook_entry :
+						 crs_hook_entry_governed;
 	/*
 	 * PERMANENT: while we are registered, sysctl kernel.ftrace_enabled
 	 * cannot be switched off (it would switch every hook off).

@@ -53,6 +53,7 @@
 #include "compat.h"
 #include "container.h"
 #include "event.h"
+#include "genl_msg.h"
 #include "learn.h"
 #include "program.h"
 
@@ -539,12 +540,9 @@ int crs_learn_nl_start(struct netlink_callback *cb)
 	struct crs_container *c;
 	int ret;
 
-	if (!attr) {
-		NL_SET_ERR_MSG(cb->extack, "missing container attribute");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX, attr,
-			       crs_learn_ct_policy, cb->extack);
+	ret = crs_nl_parse_nested(tb, CRS_CONTAINER_A_MAX, attr,
+				  crs_learn_ct_policy,
+				  "missing container attribute", cb->extack);
 	if (ret)
 		return ret;
 	if (tb[CRS_CONTAINER_A_LEARN_SET]) {
@@ -586,11 +584,34 @@ int crs_learn_nl_start(struct netlink_callback *cb)
 	return ret;
 }
 
+/* @e's attributes; Return: nonzero when @skb has no room */
+static int crs_learn_fill(struct sk_buff *skb, const struct crs_learn_entry *e)
+{
+	const struct crs_learn_fixed *f = &e->f;
+
+	return nla_put_u8(skb, CRS_LEARNED_A_TYPE, f->type) ||
+	       nla_put_string(skb, CRS_LEARNED_A_PROGRAM, e->data) ||
+	       (f->path_len &&
+		nla_put_string(skb, CRS_LEARNED_A_FILE,
+			       e->data + f->program_len)) ||
+	       (f->nr >= 0 &&
+		(nla_put_u32(skb, CRS_LEARNED_A_SYSCALL_NR, f->nr) ||
+		 nla_put_u8(skb, CRS_LEARNED_A_ARCH, f->arch))) ||
+	       (f->family &&
+		(nla_put_u8(skb, CRS_LEARNED_A_FAMILY, f->family) ||
+		 nla_put_u16(skb, CRS_LEARNED_A_PORT, f->port) ||
+		 nla_put_u8(skb, CRS_LEARNED_A_PROTOCOL, f->protocol))) ||
+	       (f->type == CRS_RULE_NETWORK_OUTBOUND &&
+		nla_put(skb, CRS_LEARNED_A_ADDR, f->family == AF_INET ? 4 : 16,
+			f->family == AF_INET ?
+			(const void *)&f->addr.s6_addr32[3] :
+			(const void *)&f->addr));
+}
+
 static int crs_learn_put(struct sk_buff *skb, struct netlink_callback *cb,
 			 const struct genl_family *fam,
 			 const struct crs_learn_entry *e)
 {
-	const struct crs_learn_fixed *f = &e->f;
 	struct nlattr *nest;
 	void *hdr;
 
@@ -599,32 +620,7 @@ static int crs_learn_put(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, CRS_A_LEARNED);
-	if (!nest ||
-	    nla_put_u8(skb, CRS_LEARNED_A_TYPE, f->type) ||
-	    nla_put_string(skb, CRS_LEARNED_A_PROGRAM, e->data) ||
-	    (f->path_len &&
-	     nla_put_string(skb, CRS_LEARNED_A_FILE, e->data + f->program_len)))
-		goto err;
-	if (f->nr >= 0 &&
-	    (nla_put_u32(skb, CRS_LEARNED_A_SYSCALL_NR, f->nr) ||
-	     nla_put_u8(skb, CRS_LEARNED_A_ARCH, f->arch)))
-		goto err;
-	if (f->family &&
-	    (nla_put_u8(skb, CRS_LEARNED_A_FAMILY, f->family) ||
-	     nla_put_u16(skb, CRS_LEARNED_A_PORT, f->port) ||
-	     nla_put_u8(skb, CRS_LEARNED_A_PROTOCOL, f->protocol)))
-		goto err;
-	if (f->type == CRS_RULE_NETWORK_OUTBOUND &&
-	    nla_put(skb, CRS_LEARNED_A_ADDR, f->family == AF_INET ? 4 : 16,
-		    f->family == AF_INET ? (const void *)&f->addr.s6_addr32[3] :
-					   (const void *)&f->addr))
-		goto err;
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-err:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return crs_genl_end(skb, hdr, nest, !nest || crs_learn_fill(skb, e));
 }
 
 int crs_learn_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)

@@ -29,20 +29,24 @@ DEFINE_MUTEX(crs_lock);
 struct workqueue_struct *crs_wq;
 struct crs_stats crs_stats;
 
+/* every counter of crs_stats */
+static struct percpu_counter *const crs_stats_counters[] = {
+	&crs_stats.verdicts[CRS_OUTCOME_ALLOWED],
+	&crs_stats.verdicts[CRS_OUTCOME_DENIED],
+	&crs_stats.verdicts[CRS_OUTCOME_MONITOR],
+	&crs_stats.events_sent, &crs_stats.events_lost,
+	&crs_stats.unnamed, &crs_stats.events_unheard,
+};
+
 static int crs_stats_init(void)
 {
-	struct percpu_counter *c[] = {
-		&crs_stats.allowed, &crs_stats.denied, &crs_stats.monitored,
-		&crs_stats.events_sent, &crs_stats.events_lost,
-		&crs_stats.unnamed, &crs_stats.events_unheard,
-	};
 	int i, ret;
 
-	for (i = 0; i < ARRAY_SIZE(c); i++) {
-		ret = percpu_counter_init(c[i], 0, GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(crs_stats_counters); i++) {
+		ret = percpu_counter_init(crs_stats_counters[i], 0, GFP_KERNEL);
 		if (ret) {
 			while (--i >= 0)
-				percpu_counter_destroy(c[i]);
+				percpu_counter_destroy(crs_stats_counters[i]);
 			return ret;
 		}
 	}
@@ -51,13 +55,10 @@ static int crs_stats_init(void)
 
 static void crs_stats_exit(void)
 {
-	percpu_counter_destroy(&crs_stats.allowed);
-	percpu_counter_destroy(&crs_stats.denied);
-	percpu_counter_destroy(&crs_stats.monitored);
-	percpu_counter_destroy(&crs_stats.events_sent);
-	percpu_counter_destroy(&crs_stats.events_lost);
-	percpu_counter_destroy(&crs_stats.unnamed);
-	percpu_counter_destroy(&crs_stats.events_unheard);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(crs_stats_counters); i++)
+		percpu_counter_destroy(crs_stats_counters[i]);
 }
 
 static int __init crs_init(void)

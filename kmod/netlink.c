@@ -21,6 +21,7 @@
 #include "container.h"
 #include "container_bind.h"
 #include "event.h"
+#include "genl_msg.h"
 #include "hooks.h"
 #include "learn.h"
 #include "netlink.h"
@@ -63,8 +64,23 @@ static int crs_no_attrs(struct genl_info *info)
 
 static int crs_put_status(struct sk_buff *skb)
 {
+	/* the host-wide counters, each as a u64 attribute of CRS_A_STATUS */
+	const struct {
+		int attr;
+		struct percpu_counter *ctr;
+	} ctrs[] = {
+		{ CRS_STATUS_A_ALLOWED, &crs_stats.verdicts[CRS_OUTCOME_ALLOWED] },
+		{ CRS_STATUS_A_DENIED, &crs_stats.verdicts[CRS_OUTCOME_DENIED] },
+		{ CRS_STATUS_A_MONITORED, &crs_stats.verdicts[CRS_OUTCOME_MONITOR] },
+		{ CRS_STATUS_A_EVENTS_SENT, &crs_stats.events_sent },
+		{ CRS_STATUS_A_EVENTS_LOST, &crs_stats.events_lost },
+		{ CRS_STATUS_A_UNNAMED, &crs_stats.unnamed },
+		{ CRS_STATUS_A_EVENTS_UNHEARD, &crs_stats.events_unheard },
+	};
 	struct nlattr *nest;
 	u32 npol, nrules, ncont;
+	unsigned int i;
+	bool failed;
 	u64 mem;
 
 	mutex_lock(&crs_lock);
@@ -77,7 +93,7 @@ static int crs_put_status(struct sk_buff *skb)
 	nest = nla_nest_start(skb, CRS_A_STATUS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, CRS_STATUS_A_POLICIES, npol) ||
+	failed = nla_put_u32(skb, CRS_STATUS_A_POLICIES, npol) ||
 	    nla_put_u32(skb, CRS_STATUS_A_CONTAINERS, ncont) ||
 	    nla_put_u32(skb, CRS_STATUS_A_RULES, nrules) ||
 	    nla_put_u32(skb, CRS_STATUS_A_PROGRAMS, crs_program_count()) ||
@@ -87,33 +103,12 @@ static int crs_put_status(struct sk_buff *skb)
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_LEARN, crs_learn_mem(),
 			      CRS_STATUS_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_STATUS_A_MEM_EVENTS, crs_event_mem(),
-			      CRS_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_STATUS_A_ALLOWED,
-			      percpu_counter_sum(&crs_stats.allowed),
-			      CRS_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_STATUS_A_DENIED,
-			      percpu_counter_sum(&crs_stats.denied),
-			      CRS_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_STATUS_A_MONITORED,
-			      percpu_counter_sum(&crs_stats.monitored),
-			      CRS_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_STATUS_A_EVENTS_SENT,
-			      percpu_counter_sum(&crs_stats.events_sent),
-			      CRS_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_STATUS_A_EVENTS_LOST,
-			      percpu_counter_sum(&crs_stats.events_lost),
-			      CRS_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_STATUS_A_UNNAMED,
-			      percpu_counter_sum(&crs_stats.unnamed),
-			      CRS_STATUS_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_STATUS_A_EVENTS_UNHEARD,
-			      percpu_counter_sum(&crs_stats.events_unheard),
-			      CRS_STATUS_A_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+			      CRS_STATUS_A_PAD);
+	for (i = 0; !failed && i < ARRAY_SIZE(ctrs); i++)
+		failed = nla_put_u64_64bit(skb, ctrs[i].attr,
+					   percpu_counter_sum(ctrs[i].ctr),
+					   CRS_STATUS_A_PAD);
+	return crs_nest_end(skb, nest, failed);
 }
 
 static int crs_nl_get_status(struct sk_buff *skb, struct genl_info *info)

@@ -17,6 +17,7 @@
 #include "container.h"
 #include "container_bind.h"
 #include "file_bind.h"
+#include "genl_msg.h"
 #include "hooks.h"
 #include "learn.h"
 #include "netlink_container.h"
@@ -89,12 +90,9 @@ static int crs_parse_container_need(struct genl_info *info, struct nlattr **tb,
 	struct nlattr *ct = info->attrs[CRS_A_CONTAINER];
 	int ret;
 
-	if (!ct) {
-		NL_SET_ERR_MSG(info->extack, "missing container attribute");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, CRS_CONTAINER_A_MAX, ct,
-			       crs_container_policy, info->extack);
+	ret = crs_nl_parse_nested(tb, CRS_CONTAINER_A_MAX, ct,
+				  crs_container_policy,
+				  "missing container attribute", info->extack);
 	if (ret)
 		return ret;
 	if (tb[need])
@@ -111,12 +109,42 @@ static int crs_parse_container(struct genl_info *info, struct nlattr **tb)
 	return crs_parse_container_need(info, tb, CRS_CONTAINER_A_PID);
 }
 
-/* APPLY's and SET_CONTAINER's request: CRS_A_FLAGS and CRS_A_CONTAINER. */
-static int crs_parse_apply(struct genl_info *info, struct nlattr **tb,
-			   u32 *flags)
+/*
+ * The bound container of the request's pid (CRS_CONTAINER_A_PID of
+ * @tb), or ERR_PTR(-ESRCH or -ENOENT). Under crs_lock. No reap first: a
+ * process found by its pid keeps its container bound.
+ */
+static struct crs_container *crs_nl_container_of(struct genl_info *info,
+						 struct nlattr **tb)
 {
-	return crs_nl_get_flags(info, __CRS_APPLY_F_ALL, flags) ?:
-	       crs_parse_container(info, tb);
+	return crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
+				      info->extack);
+}
+
+/*
+ * APPLY's and SET_CONTAINER's request: CRS_A_FLAGS and CRS_A_CONTAINER,
+ * which names a policy for APPLY (@apply) and none for SET_CONTAINER,
+ * and the root it may name into @rootfs (see crs_container_rootfs()).
+ */
+static int crs_parse_apply(struct genl_info *info, struct nlattr **tb,
+			   bool apply, u32 *flags, struct path *rootfs)
+{
+	int ret = crs_nl_get_flags(info, __CRS_APPLY_F_ALL, flags) ?:
+		  crs_parse_container(info, tb);
+
+	if (ret)
+		return ret;
+	if (apply && !tb[CRS_CONTAINER_A_POLICY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_CONTAINER],
+				    "missing policy name");
+		return -EINVAL;
+	}
+	if (!apply && tb[CRS_CONTAINER_A_POLICY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[CRS_CONTAINER_A_POLICY],
+				    "use apply to change the policy");
+		return -EINVAL;
+	}
+	return crs_container_rootfs(tb, rootfs, info->extack);
 }
 
 /*
@@ -186,45 +214,40 @@ static struct crs_learn_set *crs_container_learn_set(struct nlattr **tb,
 	return crs_learn_named(nla_data(tb[CRS_CONTAINER_A_LEARN_SET]), extack);
 }
 
-/**
- * crs_nl_apply() - CRS_CMD_APPLY: bind a container to a policy
- * @skb: the request
- * @info: its attributes and extack
- *
- * Context: process context, may sleep. Return: 0, or the errors the uapi
- * header lists for CRS_CMD_APPLY.
+/*
+ * APPLY (@apply: bind the pid's container, binding it first if needed,
+ * to the policy the request names) and SET_CONTAINER (its policy stays;
+ * a container is bound without one if needed): then either sets the
+ * modes and learning the request carries.
  */
-int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
+static int crs_nl_bind(struct genl_info *info, bool apply)
 {
 	struct crs_learn_set *set = NULL;
 	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
+	struct crs_policy_slot *slot = NULL;
 	struct pid_namespace *ns = NULL;
-	struct crs_policy_slot *slot;
 	struct path rootfs;
 	struct crs_container *c;
-	u32 flags;
+	u32 flags, pid;
 	int ret;
 
-	ret = crs_parse_apply(info, tb, &flags);
+	ret = crs_parse_apply(info, tb, apply, &flags, &rootfs);
 	if (ret)
 		return ret;
-	if (!tb[CRS_CONTAINER_A_POLICY]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CRS_A_CONTAINER],
-				    "missing policy name");
-		return -EINVAL;
-	}
-	ret = crs_container_rootfs(tb, &rootfs, info->extack);
-	if (ret)
-		return ret;
+	pid = nla_get_u32(tb[CRS_CONTAINER_A_PID]);
 	mutex_lock(&crs_lock);
 	crs_container_reap();
-	slot = crs_policy_slot_find(nla_data(tb[CRS_CONTAINER_A_POLICY]));
-	if (!slot) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[CRS_CONTAINER_A_POLICY],
-				    "no such policy");
-		ret = -ENOENT;
-		goto out;
+	if (apply) {
+		slot = crs_policy_slot_find(nla_data(tb[CRS_CONTAINER_A_POLICY]));
+		if (!slot) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[CRS_CONTAINER_A_POLICY],
+					    "no such policy");
+			ret = -ENOENT;
+			goto out;
+		}
 	}
+	/* NULL slot: the policy stays, only learning can make it need more */
 	ret = crs_container_arm_syscalls(slot, tb, info->extack);
 	if (ret)
 		goto out;
@@ -234,9 +257,11 @@ int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(set);
 		goto out;
 	}
-	c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
-			       flags & CRS_APPLY_F_HOST,
-			       rootfs.mnt ? &rootfs : NULL, info->extack);
+	c = apply ? ERR_PTR(-ENOENT) : crs_container_find_pid(pid, NULL);
+	if (IS_ERR(c))
+		c = crs_container_bind(pid, flags & CRS_APPLY_F_HOST,
+				       rootfs.mnt ? &rootfs : NULL,
+				       info->extack);
 	if (IS_ERR(c)) {
 		ret = PTR_ERR(c);
 		goto out;
@@ -247,8 +272,12 @@ int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 	}
 	crs_container_modes(c, tb, flags);
+	if (apply)
+		ns = get_pid_ns(c->pidns);
+	else
+		slot = rcu_dereference_protected(c->slot,
+						 lockdep_is_held(&crs_lock));
 	crs_container_set_policy(c, slot, crs_container_mode(tb, flags));
-	ns = get_pid_ns(c->pidns);
 out:
 	mutex_unlock(&crs_lock);
 	if (rootfs.mnt)
@@ -259,6 +288,19 @@ out:
 		put_pid_ns(ns);
 	}
 	return ret;
+}
+
+/**
+ * crs_nl_apply() - CRS_CMD_APPLY: bind a container to a policy
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * Context: process context, may sleep. Return: 0, or the errors the uapi
+ * header lists for CRS_CMD_APPLY.
+ */
+int crs_nl_apply(struct sk_buff *skb, struct genl_info *info)
+{
+	return crs_nl_bind(info, true);
 }
 
 /**
@@ -278,10 +320,8 @@ int crs_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	ret = crs_parse_container(info, tb);
 	if (ret)
 		return ret;
-	/* no reap: a process found by its pid keeps its container bound */
 	mutex_lock(&crs_lock);
-	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
-				   info->extack);
+	c = crs_nl_container_of(info, tb);
 	if (IS_ERR(c))
 		ret = PTR_ERR(c);
 	else
@@ -324,56 +364,7 @@ int crs_nl_del_learned(struct sk_buff *skb, struct genl_info *info)
  */
 int crs_nl_set_container(struct sk_buff *skb, struct genl_info *info)
 {
-	struct crs_learn_set *set = NULL;
-	struct nlattr *tb[CRS_CONTAINER_A_MAX + 1];
-	struct crs_container *c;
-	struct path rootfs;
-	u32 flags;
-	int ret;
-
-	ret = crs_parse_apply(info, tb, &flags);
-	if (ret)
-		return ret;
-	if (tb[CRS_CONTAINER_A_POLICY]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[CRS_CONTAINER_A_POLICY],
-				    "use apply to change the policy");
-		return -EINVAL;
-	}
-	ret = crs_container_rootfs(tb, &rootfs, info->extack);
-	if (ret)
-		return ret;
-	mutex_lock(&crs_lock);
-	crs_container_reap();
-	/* its policy stays: only learning can make it need more */
-	ret = crs_container_arm_syscalls(NULL, tb, info->extack);
-	if (ret)
-		goto out;
-	/* before the bind: a new container is never left half made */
-	set = crs_container_learn_set(tb, info->extack);
-	c = IS_ERR(set) ? ERR_CAST(set) :
-	    crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]), NULL);
-	if (IS_ERR(c) && !IS_ERR(set))
-		c = crs_container_bind(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
-				       flags & CRS_APPLY_F_HOST,
-				       rootfs.mnt ? &rootfs : NULL, info->extack);
-	if (!IS_ERR(c) && set) {
-		ret = crs_learn_attach(c, set, info->extack);
-		if (ret)	/* only a container bound before */
-			c = ERR_PTR(ret);
-	}
-	if (IS_ERR(c)) {
-		ret = PTR_ERR(c);
-	} else {
-		crs_container_modes(c, tb, flags);
-		crs_container_set_policy(c, rcu_dereference_protected(c->slot,
-					 lockdep_is_held(&crs_lock)),
-					 crs_container_mode(tb, flags));
-	}
-out:
-	mutex_unlock(&crs_lock);
-	if (rootfs.mnt)
-		path_put(&rootfs);
-	return ret;
+	return crs_nl_bind(info, false);
 }
 
 static int crs_put_container(struct sk_buff *skb,
@@ -389,6 +380,7 @@ static int crs_put_container(struct sk_buff *skb,
 	struct nlattr *nest;
 	u64 learn_overflow;
 	u32 learned;
+	bool failed;
 	u8 mode;
 	void *hdr;
 
@@ -403,7 +395,7 @@ static int crs_put_container(struct sk_buff *skb,
 	mode = c->mode_override >= 0 ? c->mode_override :
 	       p ? p->mode : CRS_MODE_INACTIVE;
 	nest = nla_nest_start(skb, CRS_A_CONTAINER);
-	if (!nest ||
+	failed = !nest ||
 	    nla_put_u32(skb, CRS_CONTAINER_A_PID, c->pid) ||
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_ID, c->id, CRS_CONTAINER_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_NETNS, c->netns_id,
@@ -415,11 +407,14 @@ static int crs_put_container(struct sk_buff *skb,
 	    nla_put_u8(skb, CRS_CONTAINER_A_LEARNING, c->learning) ||
 	    nla_put_u8(skb, CRS_CONTAINER_A_EFFECTIVE_MODE, mode) ||
 	    nla_put_u32(skb, CRS_CONTAINER_A_LEVEL, c->pidns->level) ||
-	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_ALLOWED, sum.allowed,
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_ALLOWED,
+			      sum.verdicts[CRS_OUTCOME_ALLOWED],
 			      CRS_CONTAINER_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_DENIED, sum.denied,
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_DENIED,
+			      sum.verdicts[CRS_OUTCOME_DENIED],
 			      CRS_CONTAINER_A_PAD) ||
-	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_MONITORED, sum.monitored,
+	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_MONITORED,
+			      sum.verdicts[CRS_OUTCOME_MONITOR],
 			      CRS_CONTAINER_A_PAD) ||
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_EVENTS_LOST, sum.events_lost,
 			      CRS_CONTAINER_A_PAD) ||
@@ -427,13 +422,8 @@ static int crs_put_container(struct sk_buff *skb,
 			      sum.events_unheard, CRS_CONTAINER_A_PAD) ||
 	    nla_put_u32(skb, CRS_CONTAINER_A_LEARNED, learned) ||
 	    nla_put_u64_64bit(skb, CRS_CONTAINER_A_LEARN_OVERFLOW,
-			      learn_overflow, CRS_CONTAINER_A_PAD)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
+			      learn_overflow, CRS_CONTAINER_A_PAD);
+	return crs_genl_end(skb, hdr, nest, failed);
 }
 
 /**
@@ -457,10 +447,8 @@ int crs_nl_get_container(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	/* no reap: a process found by its pid keeps its container bound */
 	mutex_lock(&crs_lock);
-	c = crs_container_find_pid(nla_get_u32(tb[CRS_CONTAINER_A_PID]),
-				   info->extack);
+	c = crs_nl_container_of(info, tb);
 	if (IS_ERR(c))
 		ret = PTR_ERR(c);
 	else

@@ -18,6 +18,7 @@
 #include <net/netlink.h>
 
 #include "crs.h"
+#include "genl_msg.h"
 #include "policy_nl.h"
 
 static const struct nla_policy crs_arg_policy[CRS_ARG_A_MAX + 1] = {
@@ -102,12 +103,8 @@ int crs_policy_nl_name(const struct nlattr *attr, char *name,
 	struct nlattr *tb[CRS_POLICY_A_MAX + 1];
 	int ret;
 
-	if (!attr) {
-		NL_SET_ERR_MSG(extack, "missing policy attribute");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, CRS_POLICY_A_MAX, attr, crs_name_policy,
-			       extack);
+	ret = crs_nl_parse_nested(tb, CRS_POLICY_A_MAX, attr, crs_name_policy,
+				  "missing policy attribute", extack);
 	if (ret)
 		return ret;
 	if (!tb[CRS_POLICY_A_NAME]) {
@@ -160,6 +157,15 @@ static int crs_args_parse(struct crs_rule *r, const struct nlattr *attr,
 		}
 	}
 	return 0;
+}
+
+/* *@s: a copy of string attribute @a, untouched if @a is absent */
+static int crs_nla_strdup(char **s, const struct nlattr *a)
+{
+	if (!a)
+		return 0;
+	*s = nla_strdup(a, GFP_KERNEL_ACCOUNT);
+	return *s ? 0 : -ENOMEM;
 }
 
 static int crs_rule_net_parse(struct crs_rule *r, struct nlattr **tb,
@@ -312,9 +318,9 @@ int crs_rule_nl_parse(struct crs_rule *r, const struct nlattr *attr,
 	r->type = nla_get_u8(tb[CRS_RULE_A_TYPE]);
 	r->action = nla_get_u8(tb[CRS_RULE_A_ACTION]);
 	r->inactive = nla_get_flag(tb[CRS_RULE_A_INACTIVE]);
-	r->name = nla_strdup(tb[CRS_RULE_A_NAME], GFP_KERNEL_ACCOUNT);
-	if (!r->name)
-		return -ENOMEM;
+	ret = crs_nla_strdup(&r->name, tb[CRS_RULE_A_NAME]);
+	if (ret)
+		return ret;
 	if (tb[CRS_RULE_A_PROGRAM]) {
 		const char *prog = nla_data(tb[CRS_RULE_A_PROGRAM]);
 
@@ -324,10 +330,10 @@ int crs_rule_nl_parse(struct crs_rule *r, const struct nlattr *attr,
 						    "program must be an absolute path or *");
 				return -EINVAL;
 			}
-			r->program = nla_strdup(tb[CRS_RULE_A_PROGRAM],
-						GFP_KERNEL_ACCOUNT);
-			if (!r->program)
-				return -ENOMEM;
+			ret = crs_nla_strdup(&r->program,
+					     tb[CRS_RULE_A_PROGRAM]);
+			if (ret)
+				return ret;
 		}
 	}
 	if (tb[CRS_RULE_A_FILE]) {
@@ -336,9 +342,9 @@ int crs_rule_nl_parse(struct crs_rule *r, const struct nlattr *attr,
 					    "file must be an absolute path");
 			return -EINVAL;
 		}
-		r->file = nla_strdup(tb[CRS_RULE_A_FILE], GFP_KERNEL_ACCOUNT);
-		if (!r->file)
-			return -ENOMEM;
+		ret = crs_nla_strdup(&r->file, tb[CRS_RULE_A_FILE]);
+		if (ret)
+			return ret;
 	}
 
 	switch (r->type) {
@@ -393,12 +399,10 @@ int crs_rule_nl_parse(struct crs_rule *r, const struct nlattr *attr,
 			}
 			r->err = nla_get_u16(tb[CRS_RULE_A_ERRNO]);
 		}
-		if (tb[CRS_RULE_A_SYSCALL_NAME]) {
-			r->syscall_name = nla_strdup(tb[CRS_RULE_A_SYSCALL_NAME],
-						     GFP_KERNEL_ACCOUNT);
-			if (!r->syscall_name)
-				return -ENOMEM;
-		}
+		ret = crs_nla_strdup(&r->syscall_name,
+				     tb[CRS_RULE_A_SYSCALL_NAME]);
+		if (ret)
+			return ret;
 		if (tb[CRS_RULE_A_ARGS])
 			return crs_args_parse(r, tb[CRS_RULE_A_ARGS], extack);
 		return 0;
@@ -441,12 +445,8 @@ int crs_policy_nl_parse(struct nlattr **tb, const struct nlattr *attr,
 {
 	int ret;
 
-	if (!attr) {
-		NL_SET_ERR_MSG(extack, "missing policy attribute");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, CRS_POLICY_A_MAX, attr, crs_policy_policy,
-			       extack);
+	ret = crs_nl_parse_nested(tb, CRS_POLICY_A_MAX, attr, crs_policy_policy,
+				  "missing policy attribute", extack);
 	if (ret)
 		return ret;
 	if (!tb[CRS_POLICY_A_NAME] || !*(char *)nla_data(tb[CRS_POLICY_A_NAME])) {
@@ -455,6 +455,21 @@ int crs_policy_nl_parse(struct nlattr **tb, const struct nlattr *attr,
 	}
 	return 0;
 }
+
+/* a policy's default action attribute, by enum crs_default */
+static const int crs_default_attr[__CRS_DEF_MAX] = {
+	[CRS_DEF_FILE] = CRS_POLICY_A_DEFAULT_FILE,
+	[CRS_DEF_NETWORK] = CRS_POLICY_A_DEFAULT_NETWORK,
+	[CRS_DEF_EXECUTE] = CRS_POLICY_A_DEFAULT_EXECUTE,
+	[CRS_DEF_SYSCALL] = CRS_POLICY_A_DEFAULT_SYSCALL,
+};
+
+/* a rule's hit counter attribute, by enum crs_outcome */
+static const int crs_hits_attr[CRS_VERDICT_OUTCOMES] = {
+	[CRS_OUTCOME_ALLOWED] = CRS_RULE_A_HITS_ALLOWED,
+	[CRS_OUTCOME_DENIED] = CRS_RULE_A_HITS_DENIED,
+	[CRS_OUTCOME_MONITOR] = CRS_RULE_A_HITS_MONITOR,
+};
 
 /**
  * crs_policy_nl_header() - a policy's header (everything but the rules)
@@ -468,26 +483,20 @@ int crs_policy_nl_parse(struct nlattr **tb, const struct nlattr *attr,
 int crs_policy_nl_header(struct crs_policy *p, struct nlattr **tb,
 			 struct netlink_ext_ack *extack)
 {
+	int i, ret;
+
 	nla_strscpy(p->name, tb[CRS_POLICY_A_NAME], sizeof(p->name));
 	p->mode = CRS_MODE_ACTIVE;
 	if (tb[CRS_POLICY_A_MODE])
 		p->mode = nla_get_u8(tb[CRS_POLICY_A_MODE]);
-	if (tb[CRS_POLICY_A_DEFAULT_FILE])
-		p->def[CRS_DEF_FILE] = nla_get_u8(tb[CRS_POLICY_A_DEFAULT_FILE]);
-	if (tb[CRS_POLICY_A_DEFAULT_NETWORK])
-		p->def[CRS_DEF_NETWORK] = nla_get_u8(tb[CRS_POLICY_A_DEFAULT_NETWORK]);
-	if (tb[CRS_POLICY_A_DEFAULT_EXECUTE])
-		p->def[CRS_DEF_EXECUTE] = nla_get_u8(tb[CRS_POLICY_A_DEFAULT_EXECUTE]);
-	if (tb[CRS_POLICY_A_DEFAULT_SYSCALL])
-		p->def[CRS_DEF_SYSCALL] = nla_get_u8(tb[CRS_POLICY_A_DEFAULT_SYSCALL]);
+	for (i = 0; i < __CRS_DEF_MAX; i++)
+		if (tb[crs_default_attr[i]])
+			p->def[i] = nla_get_u8(tb[crs_default_attr[i]]);
 	if (tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO])
 		p->def_errno = nla_get_u16(tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO]);
-	if (tb[CRS_POLICY_A_DESCRIPTION]) {
-		p->description = nla_strdup(tb[CRS_POLICY_A_DESCRIPTION],
-					    GFP_KERNEL_ACCOUNT);
-		if (!p->description)
-			return -ENOMEM;
-	}
+	ret = crs_nla_strdup(&p->description, tb[CRS_POLICY_A_DESCRIPTION]);
+	if (ret)
+		return ret;
 	if (tb[CRS_POLICY_A_IGNORED_SYSCALLS] &&
 	    crs_ignored_parse(p->ignored64, tb[CRS_POLICY_A_IGNORED_SYSCALLS],
 			      extack))
@@ -572,18 +581,11 @@ static int crs_put_rule(struct sk_buff *skb, const struct crs_rule *r,
 			nla_nest_end(skb, args);
 		}
 	}
-	if (stats) {
-		if (nla_put_u64_64bit(skb, CRS_RULE_A_HITS_ALLOWED,
-				      atomic64_read(&r->hits->allowed),
-				      CRS_RULE_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_DENIED,
-				      atomic64_read(&r->hits->denied),
-				      CRS_RULE_A_PAD) ||
-		    nla_put_u64_64bit(skb, CRS_RULE_A_HITS_MONITOR,
-				      atomic64_read(&r->hits->monitored),
+	for (i = 0; stats && i < CRS_VERDICT_OUTCOMES; i++)
+		if (nla_put_u64_64bit(skb, crs_hits_attr[i],
+				      atomic64_read(&r->hits->verdicts[i]),
 				      CRS_RULE_A_PAD))
 			goto err;
-	}
 	nla_nest_end(skb, nest);
 	return 0;
 err:
@@ -630,6 +632,7 @@ int crs_policy_nl_put(struct sk_buff *skb, const struct crs_policy *p,
 {
 	struct nlattr *nest, *rules;
 	u32 i = *offset;
+	int d;
 
 	nest = nla_nest_start(skb, CRS_A_POLICY);
 	if (!nest)
@@ -638,10 +641,6 @@ int crs_policy_nl_put(struct sk_buff *skb, const struct crs_policy *p,
 	    (p->description &&
 	     nla_put_string(skb, CRS_POLICY_A_DESCRIPTION, p->description)) ||
 	    nla_put_u8(skb, CRS_POLICY_A_MODE, p->mode) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_FILE, p->def[CRS_DEF_FILE]) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_NETWORK, p->def[CRS_DEF_NETWORK]) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_EXECUTE, p->def[CRS_DEF_EXECUTE]) ||
-	    nla_put_u8(skb, CRS_POLICY_A_DEFAULT_SYSCALL, p->def[CRS_DEF_SYSCALL]) ||
 	    (p->def_errno &&
 	     nla_put_u16(skb, CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO, p->def_errno)) ||
 	    crs_put_ignored(skb, CRS_POLICY_A_IGNORED_SYSCALLS, p->ignored64) ||
@@ -652,6 +651,9 @@ int crs_policy_nl_put(struct sk_buff *skb, const struct crs_policy *p,
 	    nla_put_u64_64bit(skb, CRS_POLICY_A_GENERATION, p->generation,
 			      CRS_POLICY_A_PAD))
 		goto err;
+	for (d = 0; d < __CRS_DEF_MAX; d++)
+		if (nla_put_u8(skb, crs_default_attr[d], p->def[d]))
+			goto err;
 	if (p->nrules) {
 		rules = nla_nest_start(skb, CRS_POLICY_A_RULES);
 		if (!rules)

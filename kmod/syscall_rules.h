@@ -55,7 +55,7 @@ extern bool crs_sys_all;
  * @nr: the call's number
  *
  * Then every container's table would allow it: the hooks let it run
- * before anything else (crs_hook_entry_syscall() for x64_sys_call()).
+ * before anything else (crs_hook_entry_governed() for x64_sys_call()).
  * Inline: it runs in an ftrace callback before its recursion guard.
  *
  * Context: any; reads two words, takes no lock.

@@ -205,26 +205,10 @@ bool crs_verdict(struct crs_ctx *ctx, const struct crs_rule *rule, u8 action,
 	else
 		outcome = CRS_OUTCOME_ALLOWED;
 
-	switch (outcome) {
-	case CRS_OUTCOME_DENIED:
-		this_cpu_inc(c->stats->denied);
-		if (rule)
-			atomic64_inc(&rule->hits->denied);
-		percpu_counter_inc(&crs_stats.denied);
-		break;
-	case CRS_OUTCOME_MONITOR:
-		this_cpu_inc(c->stats->monitored);
-		if (rule)
-			atomic64_inc(&rule->hits->monitored);
-		percpu_counter_inc(&crs_stats.monitored);
-		break;
-	default:
-		this_cpu_inc(c->stats->allowed);
-		if (rule)
-			atomic64_inc(&rule->hits->allowed);
-		percpu_counter_inc(&crs_stats.allowed);
-		break;
-	}
+	this_cpu_inc(c->stats->verdicts[outcome]);
+	if (rule)
+		atomic64_inc(&rule->hits->verdicts[outcome]);
+	percpu_counter_inc(&crs_stats.verdicts[outcome]);
 
 	if (crs_log_selects(READ_ONCE(c->log_mode), outcome, rule))
 		crs_event_emit(ctx, rule, outcome, obj);
