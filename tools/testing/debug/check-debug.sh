@@ -9,7 +9,7 @@
 #
 # FULL=1: the tests at full size (as on Debian's kernel), else their loops
 # and durations are cut to CRS_TEST_SCALE percent (default 10).
-# TESTS="test_a test_b": only those selftests (scaled runs).
+# TESTS="test_a test_b": only those selftests (scaled, or FULL=1).
 # SOAK=1: instead of the suite, 100,000 fuzzed netlink messages
 # (test_fuzz) and a 5-minute stress with policy and container churn and
 # rmmod attempts (test_stress), then the kmemleak scan.
@@ -64,6 +64,9 @@ else
 fi
 
 genv=(env CRS_KO="$top/$ko/crs.ko")
+# TESTS="test_policy test_stress": only those (default: all), scaled or
+# FULL=1 (a full-size run in parts, each part's commit recorded)
+read -ra sel <<< "${TESTS:-}"
 if [ "$soak" = 1 ]; then
 	# a hang still ends: the harness timeouts, 300 s by default, x20
 	genv+=(CRS_TEST_TIMEOUT_MULT=20 CRS_FUZZ_N=100000 CRS_FUZZ_SECS=100000
@@ -73,13 +76,11 @@ if [ "$soak" = 1 ]; then
 	name=soak
 elif [ "$full" = 1 ]; then
 	genv+=(CRS_TEST_TIMEOUT_MULT=15)
-	cmd=(bash tools/testing/vm/suite.sh)
+	cmd=(bash tools/testing/vm/suite.sh "${sel[@]}")
 	vmt=${CRS_DEBUG_VM_TIMEOUT:-14400}
 	name=full
 else
 	genv+=(CRS_TEST_SCALE="${CRS_TEST_SCALE:-10}" CRS_TEST_TIMEOUT_MULT=6)
-	# TESTS="test_policy test_stress": only those (default: all)
-	read -ra sel <<< "${TESTS:-}"
 	cmd=(bash tools/testing/vm/suite.sh "${sel[@]}")
 	# the whole suite takes about an hour alone on 2 cores, and timed
 	# out at 3600 s with another VM alongside (2026-12-06)
