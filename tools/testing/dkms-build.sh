@@ -25,8 +25,8 @@ for line in 6.1 6.12; do
 done
 rm -rf "$out"
 mkdir -p "$out/tree" "$out/src"
-echo "TAP version 13"
-echo "1..$((${#kernels[@]} + 1))"
+. tools/testing/selftests/crs/lib/crs_test.sh
+tap_begin "" $((${#kernels[@]} + 1))
 # dkms takes these from its environment before its own defaults
 export mok_signing_key=$out/mok.key mok_certificate=$out/mok.pub
 dk() { dkms "$@" --dkmstree "$out/tree" --sourcetree "$out/src"; }
@@ -34,35 +34,24 @@ dk() { dkms "$@" --dkmstree "$out/tree" --sourcetree "$out/src"; }
 	make -s dkms-src DKMS_SRC="$out/src/crs-$ver" &&
 	dk add -m crs -v "$ver"
 } > "$out/dkms.log" 2>&1
-n=0 pass=0 fail=0
 for k in "${kernels[@]}"; do
-	n=$((n + 1))
 	dk build -m crs -v "$ver" -k "$k" > "$out/dkms-$k.log" 2>&1
 	rc=$?
 	ko=$(find "$out/tree/crs/$ver/$k" -name 'crs.ko*' 2>/dev/null | head -n1)
 	sed 's/^/# /' "$out/dkms.log" "$out/dkms-$k.log"
+	ok=0
 	if [ $rc -eq 0 ] && [ -n "$ko" ] && modinfo "$ko" | grep -q "^vermagic: *$k "; then
 		[ "$k" != "$kver" ] || cp "$ko" "$out/crs.ko"
 		echo "# $ko: vermagic $k, version $(modinfo -F version "$ko")"
-		echo "ok $n dkms_builds_crs_for_$k"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n dkms_builds_crs_for_$k (dkms exit $rc; log $out/dkms-$k.log)"
-		fail=$((fail + 1))
+		ok=1
 	fi
+	result $ok "dkms_builds_crs_for_$k" "dkms exit $rc; log $out/dkms-$k.log"
 done
 # A kernel outside BUILD_EXCLUSIVE_KERNEL: dkms's "not compatible" exit
 # status 77 and its message naming the directive, before any build.
-n=$((n + 1))
 dk build -m crs -v "$ver" -k 5.10.0-30-amd64 > "$out/dkms-refuse.log" 2>&1
 rc=$?
 sed 's/^/# /' "$out/dkms-refuse.log"
-if [ $rc -eq 77 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match' "$out/dkms-refuse.log"; then
-	echo "ok $n dkms_refuses_kernel_5.10_outside_build_exclusive"
-	pass=$((pass + 1))
-else
-	echo "not ok $n dkms_refuses_kernel_5.10_outside_build_exclusive (dkms exit $rc)"
-	fail=$((fail + 1))
-fi
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-[ $fail -eq 0 ]
+result "$([ $rc -eq 77 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match' "$out/dkms-refuse.log" && echo 1)" \
+	dkms_refuses_kernel_5.10_outside_build_exclusive "dkms exit $rc"
+tap_end

@@ -9,6 +9,7 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 export CRS_KO=${CRS_KO:-$top/crs.ko} CRSNL=$top/userspace/crsnl CRS_TOP=$top
 export PATH=$top/userspace:$PATH
 cd "$top/tools/testing/selftests/crs" || exit 1
+. lib/crs_test.sh
 fail=0
 if ! insmod "$CRS_KO"; then
 	echo "not ok 1 insmod crs.ko"
@@ -55,13 +56,8 @@ for t in "${tests[@]}"; do
 	lsmod | grep -q '^crs ' || insmod "$CRS_KO"
 	params_kept "$(basename "${t%.sh}")"
 done
-# leave no state behind that would hold the module; a dead container's
-# reference goes after an RCU grace period and a work item: wait for it
-for _ in $(seq 300); do
-	[ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && break
-	sleep 0.1
-done
-if ! rmmod crs; then
+# leave no state behind that would hold the module
+if ! rmmod_crs; then
 	echo "not ok 1 rmmod crs at the end of the suite"
 	echo "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0"
 	fail=1

@@ -6,21 +6,20 @@
 # Runs inside the VM from suite.sh; kselftest-style TAP.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+. "$here/lib/crs_test.sh"
+top=$CRS_TOP
 crsnl=${CRSNL:-$top/userspace/crsnl}
 ko=${CRS_DKMS_KO:-$top/build/dkms/crs.ko}
-echo "TAP version 13"
-echo "1..1"
+tap_begin dkms. 1
+name=dkms_built_module_loads_and_answers_status
 if [ ! -f "$ko" ]; then
-	echo "ok 1 dkms.dkms_built_module_loads_and_answers_status # SKIP $ko missing (run tools/testing/dkms-build.sh on the host)"
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
-	exit 0
+	skip_result $name "$ko missing (run tools/testing/dkms-build.sh on the host)"
+	tap_end
 fi
 vermagic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 if [ "$vermagic" != "$(uname -r)" ]; then
-	echo "ok 1 dkms.dkms_built_module_loads_and_answers_status # SKIP $ko is for $vermagic, this kernel is $(uname -r)"
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
-	exit 0
+	skip_result $name "$ko is for $vermagic, this kernel is $(uname -r)"
+	tap_end
 fi
 ok=0
 if lsmod | grep -q '^crs ' && ! rmmod crs; then
@@ -36,11 +35,5 @@ else
 	# leave the tree's module loaded for the tests that follow
 	insmod "${CRS_KO:-$top/crs.ko}"
 fi
-if [ $ok = 1 ]; then
-	echo "ok 1 dkms.dkms_built_module_loads_and_answers_status"
-	echo "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0"
-	exit 0
-fi
-echo "not ok 1 dkms.dkms_built_module_loads_and_answers_status"
-echo "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0"
-exit 1
+result $ok $name
+tap_end

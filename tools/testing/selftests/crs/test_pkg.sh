@@ -8,41 +8,20 @@
 # with the tree's crs.ko loaded; it is put back at the end. TAP.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+. "$here/lib/crs_test.sh"
+top=$CRS_TOP
 W=/tmp/crs-test-pkg
 K=$(uname -r)
-n=0 pass=0 fail=0
-echo "TAP version 13"
-result() {	# result OK NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n pkg.$2"; pass=$((pass + 1))
-	else
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-		echo "not ok $n pkg.$2"; fail=$((fail + 1))
-	fi
-}
-rmmod_crs() {
-	for _ in $(seq 300); do
-		[ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && break
-		sleep 0.1
-	done
-	rmmod crs
-}
-finish() {
+tap_begin pkg.
+finish() {	# the tree's crs.ko loaded again, the plan and totals
 	lsmod | grep -q '^crs ' || insmod "${CRS_KO:-$top/crs.ko}"
-	echo "1..$n"
-	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-	[ $fail = 0 ]
-	exit
+	tap_end
 }
 if [ ! -d "/lib/modules/$K/build" ]; then
 	# a self-built kernel (make check-debug) has no Debian headers package:
 	# DKMS has nothing to build against
-	echo "ok 1 pkg.dpkg_install # SKIP no /lib/modules/$K/build for DKMS"
-	echo "1..1"
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
-	exit 0
+	skip_result dpkg_install "no /lib/modules/$K/build for DKMS"
+	tap_end
 fi
 # CRS_DEB_DIR: where make deb put them (.ci/run: a copy, see there)
 deb_dir=${CRS_DEB_DIR:-$top/build/deb}

@@ -12,25 +12,16 @@
 # Runs inside the VM from suite.sh; kselftest-style TAP.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+. "$here/lib/crs_test.sh"
+top=$CRS_TOP
 crsnl=${CRSNL:-$top/userspace/crsnl}
 dir=${CRS_REFUSAL_DIR:-$top/build/refusal}
 syms=(security_path_rename ia32_sys_call)
-echo "TAP version 13"
-echo "1..$((${#syms[@]} + 1))"
-pass=0 fail=0 skip=0 n=0
-unload() {
-	for _ in $(seq 300); do
-		[ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && break
-		sleep 0.1
-	done
-	rmmod crs
-}
-lsmod | grep -q '^crs ' && unload
+tap_begin refusal. $((${#syms[@]} + 1))
+lsmod | grep -q '^crs ' && rmmod_crs
 # The tree's own crs.ko, on the same kernel (PREEMPT_RT included),
 # loads without any refusal line and unloads: the refusals below are
 # the test builds', not the kernel's.
-n=$((n + 1))
 dmesg -C
 err=$(insmod "${CRS_KO:-$top/crs.ko}" 2>&1)
 rc=$?
@@ -39,19 +30,13 @@ printf '%s\n' "$err" "$log" | sed '/^$/d; s/^/# /'
 ok=1
 [ $rc -eq 0 ] || ok=0
 grep -q 'cannot load' <<<"$log" && ok=0
-unload || ok=0
-if [ $ok = 1 ]; then
-	echo "ok $n refusal.own_module_loads_on_this_kernel"; pass=$((pass + 1))
-else
-	echo "not ok $n refusal.own_module_loads_on_this_kernel"; fail=$((fail + 1))
-fi
+rmmod_crs || ok=0
+result $ok own_module_loads_on_this_kernel
 for sym in "${syms[@]}"; do
-	n=$((n + 1))
-	name=refusal.kernel_without_${sym}_refuses_load
+	name=kernel_without_${sym}_refuses_load
 	ko=$dir/$sym.ko
 	if [ ! -f "$ko" ] || ! modinfo "$ko" | grep -q "^vermagic: *$(uname -r) "; then
-		echo "ok $n $name # SKIP no $ko for $(uname -r) (tools/testing/build-refusal.sh)"
-		skip=$((skip + 1))
+		skip_result "$name" "no $ko for $(uname -r) (tools/testing/build-refusal.sh)"
 		continue
 	fi
 	required=1
@@ -66,7 +51,7 @@ for sym in "${syms[@]}"; do
 	log=$(dmesg | grep 'crs: ')
 	printf '%s\n' "$err" "$log" | sed '/^$/d; s/^/# /'
 	if [ $required = 1 ]; then
-		[ $rc -ne 0 ] || { ok=0; unload; }
+		[ $rc -ne 0 ] || { ok=0; rmmod_crs; }
 		# kmod's insmod words ENOENT so
 		grep -q 'Unknown symbol in module' <<<"$err" || ok=0
 		[ "$(grep -c 'crs: cannot load' <<<"$log")" = 1 ] || ok=0
@@ -78,15 +63,10 @@ for sym in "${syms[@]}"; do
 		# without the ABI its dispatcher is optional: a load, logged
 		[ $rc -eq 0 ] || ok=0
 		grep -q "optional hook $sym not installed" <<<"$log" || ok=0
-		unload || ok=0
+		rmmod_crs || ok=0
 	fi
-	if [ $ok = 1 ]; then
-		echo "ok $n $name"; pass=$((pass + 1))
-	else
-		echo "not ok $n $name"; fail=$((fail + 1))
-	fi
+	result $ok "$name"
 done
 # leave the tree's module loaded for the tests that follow
 insmod "${CRS_KO:-$top/crs.ko}"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ $fail -eq 0 ]
+tap_end

@@ -8,28 +8,13 @@
 # see the event). Runs in the VM from suite.sh with crs.ko loaded; TAP.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-top=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+. "$here/lib/crs_test.sh"
+top=$CRS_TOP
 crsnl=${CRSNL:-$top/userspace/crsnl}
 L=$top/build/linux-source-6.12
 spec=$top/Documentation/netlink/specs/crs.yaml
 W=/tmp/crs-test-ynl
-n=0 pass=0 fail=0
-echo "TAP version 13"
-result() {	# result OK NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n ynl.$2"; pass=$((pass + 1))
-	else
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-		echo "not ok $n ynl.$2"; fail=$((fail + 1))
-	fi
-}
-finish() {
-	echo "1..$n"
-	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-	[ $fail = 0 ]
-	exit
-}
+tap_begin ynl.
 # the schema is checked on the host (make check-spec): jsonschema under
 # emulation costs minutes a call
 ynl() {
@@ -41,7 +26,7 @@ jq_py() {	# jq_py EXPR < JSON: evaluate EXPR with d = the document
 }
 if [ ! -f "$L/tools/net/ynl/cli.py" ]; then
 	result 0 ynl_present "$L/tools/net/ynl/cli.py missing (make ynl on the host)"
-	finish
+	tap_end
 fi
 rm -rf "$W" && mkdir -p "$W"
 
@@ -110,4 +95,4 @@ result "$([ $rc = 0 ] && jq_py '{(m["name"], e.get("outcome"), e.get("rule-type"
 kill -KILL "$cpid" 2>/dev/null
 wait $ush 2>/dev/null
 "$crsnl" policy delete ynl-test --force > /dev/null
-finish
+tap_end
