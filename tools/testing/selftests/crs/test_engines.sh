@@ -10,23 +10,11 @@
 # kselftest-style TAP.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-export CRS_TOP=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+. "$here/lib/crs_test.sh"
 . "$CRS_TOP/tools/demo/lib.sh"
 W=/tmp/crs-test-engines
 ETC=/etc/crs
 RUN=/run/crs
-n=0 pass=0 fail=0 skip=0
-TOTAL=43
-
-result() {	# result OK NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n engines.$2"; pass=$((pass + 1))
-	else
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-		echo "not ok $n engines.$2"; fail=$((fail + 1))
-	fi
-}
 
 P() {	# podman as the VM runs it: vfs storage, cgroupfs, no network
 	timeout -k 10 180 podman --storage-driver vfs --cgroup-manager cgroupfs \
@@ -47,17 +35,19 @@ prun() {
 }
 
 policy() {	# policy NAME FILE: a READ DENY rule on FILE for every program
-	cat > "$ETC/policies/$1.json" <<EOF
-{"name": "$1", "policyMode": "ACTIVE",
- "rules": [{"name": "deny-$1", "ruleType": "READ", "program": "*",
-	    "file": "$2", "action": "DENY"}]}
-EOF
+	policy_json "$1" "$(printf '{"name": "deny-%s", "ruleType": "READ", "program": "*",
+	"file": "%s", "action": "DENY"}' "$1" "$2")" > "$ETC/policies/$1.json"
 }
 
-bindings_push() {	# bindings_push LOG < BINDINGS: the current bindings kept, these synced
+# bindings_push LOG POLICY RULE... < BINDINGS: POLICY of the rules RULE...
+# in the configuration, the current bindings kept, these synced
+bindings_push() {
+	local log=$1
+	shift
+	policy_json "$@" > "$ETC/policies/$1.json"
 	cp "$ETC/bindings.json" "$W/bindings.saved"
 	cat > "$ETC/bindings.json"
-	"$CRSNL" sync > "$1" 2>&1
+	"$CRSNL" sync > "$log" 2>&1
 }
 
 bindings_pop() {	# bindings_pop POLICY: the kept bindings back, POLICY's file gone, synced
@@ -74,13 +64,10 @@ kernel_state() {	# every policy in the kernel, as JSON
 	done
 }
 
-echo "TAP version 13"
-echo "1..$TOTAL"
+tap_begin engines. 43
 if ! command -v podman >/dev/null || ! command -v crun >/dev/null ||
    ! command -v runc >/dev/null || [ ! -d "$CRS_ROOTFS/bin" ]; then
-	for t in $(seq 1 $TOTAL); do echo "ok $t engines.test_$t # SKIP podman, crun, runc or $CRS_ROOTFS missing"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:$TOTAL error:0"
-	exit 0
+	skip_all "podman, crun, runc or $CRS_ROOTFS missing"
 fi
 rm -rf "$W" "$ETC" "$RUN"
 mkdir -p "$W/hooks" "$ETC/policies"
@@ -566,12 +553,9 @@ P rm -f -t 0 unheard >/dev/null 2>&1
 
 # 37. A SYSCALL denial's event names the syscall beside its number, with
 #     the workload, from a podman container (crun).
-cat > "$ETC/policies/nomkdir.json" <<'EOF'
-{"name": "nomkdir", "policyMode": "ACTIVE",
- "rules": [{"name": "no-mkdir", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdir", "action": "DENY"},
-	   {"name": "no-mkdirat", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdirat", "action": "DENY"}]}
-EOF
-bindings_push "$W/sync-sys.log" <<'EOF'
+bindings_push "$W/sync-sys.log" nomkdir \
+	'{"name": "no-mkdir", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdir", "action": "DENY"}' \
+	'{"name": "no-mkdirat", "ruleType": "SYSCALL", "program": "*", "syscall": "mkdirat", "action": "DENY"}' <<'EOF'
 {"bindings": [{"image": "localhost/crs-web:*", "policy": "web"},
 	      {"image": "registry.example.com/team/*", "policy": "nomkdir"}]}
 EOF
@@ -596,12 +580,9 @@ bindings_pop nomkdir
 # 38-39. A policy with READ and WRITE rules: the runtimes' own steps
 #        after their pivot_root (runc reopens its exec.fifo, a host file,
 #        through /proc/self/fd) still work, and the rules still deny.
-cat > "$ETC/policies/files.json" <<'EOF'
-{"name": "files", "policyMode": "ACTIVE",
- "rules": [{"name": "no-hostname", "ruleType": "WRITE", "program": "*", "file": "/etc/hostname", "action": "DENY"},
-	   {"name": "no-group", "ruleType": "READ", "program": "*", "file": "/etc/group", "action": "DENY"}]}
-EOF
-bindings_push "$W/sync-files.log" <<'EOF'
+bindings_push "$W/sync-files.log" files \
+	'{"name": "no-hostname", "ruleType": "WRITE", "program": "*", "file": "/etc/hostname", "action": "DENY"}' \
+	'{"name": "no-group", "ruleType": "READ", "program": "*", "file": "/etc/group", "action": "DENY"}' <<'EOF'
 {"bindings": [{"image": "registry.example.com/team/*", "policy": "files"}]}
 EOF
 for rt in runc crun; do
@@ -659,8 +640,7 @@ if [ "$(cat /sys/module/crs/refcnt 2>/dev/null)" = 0 ] && rmmod crs; then
 else
 	for t in boot_commands_load_the_module_and_sync after_boot_a_podman_container_is_governed_by_image \
 		events_unit_receives_the_denial metrics_unit_writes_the_textfile; do
-		n=$((n + 1)); skip=$((skip + 1))
-		echo "ok $n engines.$t # SKIP crs.ko is in use"
+		skip_result "$t" "crs.ko is in use"
 	done
 fi
 
@@ -668,5 +648,4 @@ for p in web strict batch learned-web; do "$CRSNL" policy delete "$p" --force >/
 P rm -a -f >/dev/null 2>&1
 P rmi -a -f >/dev/null 2>&1
 rm -rf "$W" "$ETC" "$RUN"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ $fail -eq 0 ]
+tap_end

@@ -7,21 +7,10 @@
 # kselftest-style TAP.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-export CRS_TOP=${CRS_TOP:-$(cd "$here/../../../.." && pwd)}
+. "$here/lib/crs_test.sh"
 . "$CRS_TOP/tools/demo/lib.sh"
 W=/tmp/crs-test-oci
-n=0 pass=0 fail=0 skip=0
 POLICY=oci-test
-
-result() {	# result OK NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n oci.$2"; pass=$((pass + 1))
-	else
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-		echo "not ok $n oci.$2"; fail=$((fail + 1))
-	fi
-}
 
 # run_ctr ID ANNOTATIONS STAGE ARG...: runc run in the foreground; output
 # in $out, exit status in $rc.
@@ -47,20 +36,22 @@ create_ctr() {
 	cpid=$(crs_cpid "$id")
 }
 
-echo "TAP version 13"
-echo "1..10"
+# start_fails ID ANNOTATIONS MESSAGE NAME: test NAME, the container does
+# not start (its process would say "started") and the output has MESSAGE.
+start_fails() {
+	run_ctr "$1" "$2" createRuntime /bin/sh -c 'echo started'
+	result "$([ $rc -ne 0 ] && grep -qF "$3" <<<"$out" && ! grep -q started <<<"$out" && echo 1)" \
+		"$4" "exit $rc: $out"
+}
+
+tap_begin oci. 10
 if ! command -v runc >/dev/null || [ ! -d "$CRS_ROOTFS/bin" ]; then
-	for t in $(seq 1 10); do echo "ok $t oci.test_$t # SKIP runc or $CRS_ROOTFS missing"; done
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:10 error:0"
-	exit 0
+	skip_all "runc or $CRS_ROOTFS missing"
 fi
 rm -rf "$W"
 mkdir -p "$W"
-cat > "$W/policy.json" <<EOF
-{"name": "$POLICY", "policyMode": "ACTIVE",
- "rules": [{"name": "no-secrets", "ruleType": "READ", "program": "*",
-	    "file": "/run/secrets/*", "action": "DENY"}]}
-EOF
+policy_json "$POLICY" '{"name": "no-secrets", "ruleType": "READ", "program": "*",
+	"file": "/run/secrets/*", "action": "DENY"}' > "$W/policy.json"
 "$CRSNL" policy push "$W/policy.json" >/dev/null
 
 # 1. The container's very first instruction is already governed: its
@@ -81,21 +72,14 @@ result "$([ $rc -eq 0 ] && grep -q tok_live <<<"$out" && echo 1)" \
 	container_without_annotation_is_unaffected "exit $rc: $out"
 
 # 4. A policy the kernel does not have: the container never starts.
-rm -f "$W/missing.ran"
-run_ctr missing '{"crs.policy": "no-such-policy"}' createRuntime \
-	/bin/sh -c 'echo started; touch /out/ran'
-result "$([ $rc -ne 0 ] &&
-	grep -qF 'crsnl: oci-hook: container "missing": apply policy "no-such-policy": No such file or directory' <<<"$out" &&
-	! grep -q started <<<"$out" && echo 1)" \
-	missing_policy_fails_the_start_with_the_hook_message "exit $rc: $out"
+start_fails missing '{"crs.policy": "no-such-policy"}' \
+	'crsnl: oci-hook: container "missing": apply policy "no-such-policy": No such file or directory' \
+	missing_policy_fails_the_start_with_the_hook_message
 
 # 5. A mistyped annotation value fails closed too.
-run_ctr badmode "{\"crs.policy\": \"$POLICY\", \"crs.policy-mode\": \"STRICT\"}" createRuntime \
-	/bin/sh -c 'echo started'
-result "$([ $rc -ne 0 ] &&
-	grep -qF 'annotation "crs.policy-mode": "STRICT": expected ACTIVE, PERMISSIVE or INACTIVE' <<<"$out" &&
-	! grep -q started <<<"$out" && echo 1)" \
-	bad_annotation_value_fails_the_start "exit $rc: $out"
+start_fails badmode "{\"crs.policy\": \"$POLICY\", \"crs.policy-mode\": \"STRICT\"}" \
+	'annotation "crs.policy-mode": "STRICT": expected ACTIVE, PERMISSIVE or INACTIVE' \
+	bad_annotation_value_fails_the_start
 
 # 6. crs.policy-mode and crs.log-mode reach the container's settings.
 create_ctr modes "{\"crs.policy\": \"$POLICY\", \"crs.policy-mode\": \"PERMISSIVE\", \"crs.log-mode\": \"ALL\"}"
@@ -125,11 +109,8 @@ result "$([ $r1 -eq 0 ] && [ -z "$o1" ] && [ $r2 -eq 1 ] && grep -q 'has no "pid
 #    the host's: the hook runs before runc's pivot_root, so it hands the
 #    kernel the bundle's root.path. /bin/sh is dash on the host, busybox
 #    (the program every applet runs as) in the container.
-cat > "$W/prog.json" <<EOF
-{"name": "oci-prog", "policyMode": "ACTIVE",
- "rules": [{"name": "sh-no-passwd", "ruleType": "READ", "program": "/bin/sh",
-	    "file": "/etc/passwd", "action": "DENY"}]}
-EOF
+policy_json oci-prog '{"name": "sh-no-passwd", "ruleType": "READ", "program": "/bin/sh",
+	"file": "/etc/passwd", "action": "DENY"}' > "$W/prog.json"
 "$CRSNL" policy push "$W/prog.json" >/dev/null
 run_ctr prog '{"crs.policy": "oci-prog"}' createRuntime \
 	/bin/sh -c 'read l < /etc/passwd && echo "read:$l"; echo done'
@@ -141,16 +122,12 @@ result "$([ $rc -eq 0 ] && grep -q done <<<"$out" && ! grep -q 'read:root' <<<"$
 # 10. The module not loaded: the container does not start unprotected.
 "$CRSNL" policy delete "$POLICY" --force >/dev/null 2>&1
 if rmmod crs 2>/dev/null; then
-	run_ctr unloaded "{\"crs.policy\": \"$POLICY\"}" createRuntime /bin/sh -c 'echo started'
+	start_fails unloaded "{\"crs.policy\": \"$POLICY\"}" 'the crs kernel module is not loaded' \
+		module_not_loaded_fails_the_start
 	insmod "${CRS_KO:-$CRS_TOP/crs.ko}"
-	result "$([ $rc -ne 0 ] && grep -q 'the crs kernel module is not loaded' <<<"$out" &&
-		! grep -q started <<<"$out" && echo 1)" \
-		module_not_loaded_fails_the_start "exit $rc: $out"
 else
-	echo "ok 10 oci.module_not_loaded_fails_the_start # SKIP crs.ko is in use"
-	n=10; skip=$((skip + 1))
+	skip_result module_not_loaded_fails_the_start "crs.ko is in use"
 fi
 
 rm -rf "$W"
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ $fail -eq 0 ]
+tap_end
