@@ -864,18 +864,12 @@ static void series_msg(struct mb *m, int name, uint32_t flags, int nrules,
 
 			snprintf(rn_, sizeof(rn_), "s%u", rule_seq++);
 			snprintf(f, sizeof(f), "/tmp/fz/%u", rule_seq);
-			mb_nest(m, CRS_RULES_A_RULE | NLA_F_NESTED);
-			mb_str(m, CRS_RULE_A_NAME, rn_);
-			mb_u8(m, CRS_RULE_A_TYPE, CRS_RULE_READ);
-			mb_u8(m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+			mb_rule(m, rn_, CRS_RULE_READ, CRS_ACTION_DENY);
 			mb_str(m, CRS_RULE_A_FILE, f);
 			mb_end(m);
 		}
 		if (bad) {	/* a rule without a file */
-			mb_nest(m, CRS_RULES_A_RULE | NLA_F_NESTED);
-			mb_str(m, CRS_RULE_A_NAME, "bad");
-			mb_u8(m, CRS_RULE_A_TYPE, CRS_RULE_READ);
-			mb_u8(m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+			mb_rule(m, "bad", CRS_RULE_READ, CRS_ACTION_DENY);
 			mb_end(m);
 		}
 		mb_end(m);
@@ -902,8 +896,7 @@ static int stored_rules(struct rnl *r, const char *name)
 	mb_nest(&m, CRS_A_POLICY | NLA_F_NESTED);
 	mb_str(&m, CRS_POLICY_A_NAME, name);
 	mb_end(&m);
-	ret = rnl_call(r, &m, count_cb, &n);
-	mb_free(&m);
+	ret = rnl_call_free(r, &m, count_cb, &n);
 	return ret == -ENOENT ? -1 : ret ? -1000 + ret : n;
 }
 
@@ -1061,17 +1054,13 @@ static int push_big(struct rnl *r, const char *name, int n, int pathlen)
 		char rn_[CRS_NAME_MAX];
 
 		snprintf(rn_, sizeof(rn_), "%0120d", i);
-		mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
-		mb_str(&m, CRS_RULE_A_NAME, rn_);
-		mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_WRITE);
-		mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		mb_rule(&m, rn_, CRS_RULE_WRITE, CRS_ACTION_DENY);
 		mb_str(&m, CRS_RULE_A_PROGRAM, path);
 		path[pathlen - 1] = '0' + i % 10;
 		mb_str(&m, CRS_RULE_A_FILE, path);
 		mb_end(&m);
 	}
-	ret = rnl_call(r, &m, NULL, NULL);
-	mb_free(&m);
+	ret = rnl_call_free(r, &m, NULL, NULL);
 	free(path);
 	return ret;
 }

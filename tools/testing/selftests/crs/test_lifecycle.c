@@ -69,7 +69,7 @@ static long refcnt_settled(void)
 static int push_n(struct rnl *r, const char *name, int n, uint32_t flags)
 {
 	struct mb m = {};
-	int i, ret;
+	int i;
 
 	mb_init(&m, CRS_CMD_SET_POLICY, NLM_F_REQUEST | NLM_F_ACK);
 	if (flags)
@@ -82,16 +82,11 @@ static int push_n(struct rnl *r, const char *name, int n, uint32_t flags)
 
 		snprintf(rn, sizeof(rn), "r%d%s", i, flags & CRS_SET_F_APPEND ? "b" : "");
 		snprintf(f, sizeof(f), i ? D "/f%d" : SECRET, i);
-		mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
-		mb_str(&m, CRS_RULE_A_NAME, rn);
-		mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_READ);
-		mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		mb_rule(&m, rn, CRS_RULE_READ, CRS_ACTION_DENY);
 		mb_str(&m, CRS_RULE_A_FILE, f);
 		mb_end(&m);
 	}
-	ret = rnl_call(r, &m, NULL, NULL);
-	mb_free(&m);
-	return ret;
+	return rnl_call_free(r, &m, NULL, NULL);
 }
 
 /*

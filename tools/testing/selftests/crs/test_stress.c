@@ -251,7 +251,6 @@ static int push(struct rnl *r, const char *name, int deny)
 {
 	struct mb m = {};
 	uint32_t lo = htonl(INADDR_LOOPBACK);
-	int ret;
 
 	mb_init(&m, CRS_CMD_SET_POLICY, NLM_F_REQUEST | NLM_F_ACK);
 	mb_nest(&m, CRS_A_POLICY | NLA_F_NESTED);
@@ -259,32 +258,22 @@ static int push(struct rnl *r, const char *name, int deny)
 	mb_u8(&m, CRS_POLICY_A_MODE, CRS_MODE_ACTIVE);
 	mb_nest(&m, CRS_POLICY_A_RULES | NLA_F_NESTED);
 
-	mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
-	mb_str(&m, CRS_RULE_A_NAME, "x");
-	mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_READ);
-	mb_u8(&m, CRS_RULE_A_ACTION, deny ? CRS_ACTION_DENY : CRS_ACTION_ALLOW);
+	mb_rule(&m, "x", CRS_RULE_READ,
+		deny ? CRS_ACTION_DENY : CRS_ACTION_ALLOW);
 	mb_str(&m, CRS_RULE_A_FILE, FILE_X);
 	mb_end(&m);
 
-	mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
-	mb_str(&m, CRS_RULE_A_NAME, "y");
-	mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_READ);
-	mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_ALLOW);
+	mb_rule(&m, "y", CRS_RULE_READ, CRS_ACTION_ALLOW);
 	mb_str(&m, CRS_RULE_A_FILE, FILE_Y);
 	mb_end(&m);
 
 	if (deny) {
-		mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
-		mb_str(&m, CRS_RULE_A_NAME, "getppid");
-		mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_SYSCALL);
-		mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		mb_rule(&m, "getppid", CRS_RULE_SYSCALL, CRS_ACTION_DENY);
 		mb_u32(&m, CRS_RULE_A_SYSCALL_NR, SYS_getppid);
 		mb_end(&m);
 
-		mb_nest(&m, CRS_RULES_A_RULE | NLA_F_NESTED);
-		mb_str(&m, CRS_RULE_A_NAME, "connect");
-		mb_u8(&m, CRS_RULE_A_TYPE, CRS_RULE_NETWORK_OUTBOUND);
-		mb_u8(&m, CRS_RULE_A_ACTION, CRS_ACTION_DENY);
+		mb_rule(&m, "connect", CRS_RULE_NETWORK_OUTBOUND,
+			CRS_ACTION_DENY);
 		mb_u8(&m, CRS_RULE_A_FAMILY, AF_INET);
 		mb_put(&m, CRS_RULE_A_ADDR, &lo, 4);
 		mb_u8(&m, CRS_RULE_A_PREFIX, 32);
@@ -292,9 +281,7 @@ static int push(struct rnl *r, const char *name, int deny)
 		mb_u8(&m, CRS_RULE_A_PROTOCOL, CRS_PROTO_TCP);
 		mb_end(&m);
 	}
-	ret = rnl_call(r, &m, NULL, NULL);
-	mb_free(&m);
-	return ret;
+	return rnl_call_free(r, &m, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------- */

@@ -208,6 +208,24 @@ static inline void mb_end_all(struct mb *m)
 		mb_end(m);
 }
 
+/* Open a CRS_RULES_A_RULE nest with its name, type and action: mb_end() it. */
+static inline void mb_rule(struct mb *m, const char *name, uint8_t type,
+			   uint8_t action)
+{
+	mb_nest(m, CRS_RULES_A_RULE | NLA_F_NESTED);
+	mb_str(m, CRS_RULE_A_NAME, name);
+	mb_u8(m, CRS_RULE_A_TYPE, type);
+	mb_u8(m, CRS_RULE_A_ACTION, action);
+}
+
+/* A @cmd request for container @pid: its CRS_A_CONTAINER nest is open. */
+static inline void mb_container(struct mb *m, int cmd, int pid)
+{
+	mb_init(m, cmd, NLM_F_REQUEST | NLM_F_ACK);
+	mb_nest(m, CRS_A_CONTAINER | NLA_F_NESTED);
+	mb_u32(m, CRS_CONTAINER_A_PID, pid);
+}
+
 /* ---- send and receive ---- */
 
 static inline int rnl_send(struct rnl *r, struct mb *m)
@@ -355,6 +373,16 @@ static inline int rnl_call(struct rnl *r, struct mb *m, rnl_cb cb, void *arg)
 	return ret ? ret : rnl_recv(r, cb, arg);
 }
 
+/* rnl_call(), then mb_free(@m): 0, or its error. */
+static inline int rnl_call_free(struct rnl *r, struct mb *m, rnl_cb cb,
+				void *arg)
+{
+	int ret = rnl_call(r, m, cb, arg);
+
+	mb_free(m);
+	return ret;
+}
+
 /* ---- attribute access ---- */
 
 /* The attribute of @type in [a, a + len), or NULL. */
@@ -439,8 +467,7 @@ static inline int rnl_status(struct rnl *r, struct rnl_status *st)
 
 	memset(st, 0, sizeof(*st));
 	mb_init(&m, CRS_CMD_GET_STATUS, NLM_F_REQUEST | NLM_F_ACK);
-	ret = rnl_call(r, &m, rnl_status_cb, st);
-	mb_free(&m);
+	ret = rnl_call_free(r, &m, rnl_status_cb, st);
 	if (!ret && !st->ok)
 		ret = RNL_BADREPLY;
 	return ret;
@@ -464,32 +491,22 @@ static inline int rnl_apply(struct rnl *r, int pid, const char *policy,
 			    int mode)
 {
 	struct mb m = {};
-	int ret;
 
-	mb_init(&m, CRS_CMD_APPLY, NLM_F_REQUEST | NLM_F_ACK);
-	mb_nest(&m, CRS_A_CONTAINER | NLA_F_NESTED);
-	mb_u32(&m, CRS_CONTAINER_A_PID, pid);
+	mb_container(&m, CRS_CMD_APPLY, pid);
 	mb_str(&m, CRS_CONTAINER_A_POLICY, policy);
 	if (mode >= 0)
 		mb_u8(&m, CRS_CONTAINER_A_POLICY_MODE, mode);
 	mb_end(&m);
-	ret = rnl_call(r, &m, NULL, NULL);
-	mb_free(&m);
-	return ret;
+	return rnl_call_free(r, &m, NULL, NULL);
 }
 
 static inline int rnl_detach(struct rnl *r, int pid)
 {
 	struct mb m = {};
-	int ret;
 
-	mb_init(&m, CRS_CMD_DETACH, NLM_F_REQUEST | NLM_F_ACK);
-	mb_nest(&m, CRS_A_CONTAINER | NLA_F_NESTED);
-	mb_u32(&m, CRS_CONTAINER_A_PID, pid);
+	mb_container(&m, CRS_CMD_DETACH, pid);
 	mb_end(&m);
-	ret = rnl_call(r, &m, NULL, NULL);
-	mb_free(&m);
-	return ret;
+	return rnl_call_free(r, &m, NULL, NULL);
 }
 
 /* SET_CONTAINER: @mode, @log, @learning < 0 leave that one alone. */
@@ -497,11 +514,8 @@ static inline int rnl_set_container(struct rnl *r, int pid, int mode, int log,
 				    int learning)
 {
 	struct mb m = {};
-	int ret;
 
-	mb_init(&m, CRS_CMD_SET_CONTAINER, NLM_F_REQUEST | NLM_F_ACK);
-	mb_nest(&m, CRS_A_CONTAINER | NLA_F_NESTED);
-	mb_u32(&m, CRS_CONTAINER_A_PID, pid);
+	mb_container(&m, CRS_CMD_SET_CONTAINER, pid);
 	if (mode >= 0)
 		mb_u8(&m, CRS_CONTAINER_A_POLICY_MODE, mode);
 	if (log >= 0)
@@ -509,15 +523,12 @@ static inline int rnl_set_container(struct rnl *r, int pid, int mode, int log,
 	if (learning >= 0)
 		mb_u8(&m, CRS_CONTAINER_A_LEARNING, learning);
 	mb_end(&m);
-	ret = rnl_call(r, &m, NULL, NULL);
-	mb_free(&m);
-	return ret;
+	return rnl_call_free(r, &m, NULL, NULL);
 }
 
 static inline int rnl_del_policy(struct rnl *r, const char *name, int force)
 {
 	struct mb m = {};
-	int ret;
 
 	mb_init(&m, CRS_CMD_DEL_POLICY, NLM_F_REQUEST | NLM_F_ACK);
 	if (force)
@@ -525,9 +536,7 @@ static inline int rnl_del_policy(struct rnl *r, const char *name, int force)
 	mb_nest(&m, CRS_A_POLICY | NLA_F_NESTED);
 	mb_str(&m, CRS_POLICY_A_NAME, name);
 	mb_end(&m);
-	ret = rnl_call(r, &m, NULL, NULL);
-	mb_free(&m);
-	return ret;
+	return rnl_call_free(r, &m, NULL, NULL);
 }
 
 /* Container attributes of GET_CONTAINER (doit) for @pid. */
@@ -564,16 +573,11 @@ static inline int rnl_ctr_cb(const struct nlmsghdr *nlh, void *arg)
 static inline int rnl_get_container(struct rnl *r, int pid, struct rnl_ctr *c)
 {
 	struct mb m = {};
-	int ret;
 
 	memset(c, 0, sizeof(*c));
-	mb_init(&m, CRS_CMD_GET_CONTAINER, NLM_F_REQUEST | NLM_F_ACK);
-	mb_nest(&m, CRS_A_CONTAINER | NLA_F_NESTED);
-	mb_u32(&m, CRS_CONTAINER_A_PID, pid);
+	mb_container(&m, CRS_CMD_GET_CONTAINER, pid);
 	mb_end(&m);
-	ret = rnl_call(r, &m, rnl_ctr_cb, c);
-	mb_free(&m);
-	return ret;
+	return rnl_call_free(r, &m, rnl_ctr_cb, c);
 }
 
 /* Names of every stored policy (GET_POLICY dump), NUL-separated in @out. */
@@ -610,8 +614,7 @@ static inline int rnl_policy_names(struct rnl *r, char *out, size_t len)
 	int ret;
 
 	mb_init(&m, CRS_CMD_GET_POLICY, NLM_F_REQUEST | NLM_F_DUMP);
-	ret = rnl_call(r, &m, rnl_names_cb, &nm);
-	mb_free(&m);
+	ret = rnl_call_free(r, &m, rnl_names_cb, &nm);
 	return ret ? ret : nm.n;
 }
 
