@@ -162,14 +162,6 @@ static void ct_stop(struct ct *ct)
 	ct->outer = 0;
 }
 
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "# container: line %d: %s (errno %d %s)\n", \
-			__LINE__, #cond, errno, strerror(errno));	\
-		return 1;						\
-	}								\
-} while (0)
-
 /* ---- the listener: crsnl events, line by line ---- */
 
 struct listener {

@@ -122,23 +122,13 @@ static void rec_ret(const char *name, int ret)
 static int push(const char *name, const char *mode, const char *deffile,
 		const char *defexec, const char *rules)
 {
-	char path[128], out[4096];
-	FILE *f;
-	int rc;
+	char path[128];
 
 	snprintf(path, sizeof(path), "/tmp/crsf-%s.json", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "{\"name\": \"%s\", \"policyMode\": \"%s\",\n"
+	return crs_push_json(path, "{\"name\": \"%s\", \"policyMode\": \"%s\",\n"
 		" \"defaultNetworkAction\": \"ALLOW\", \"defaultFileAction\": \"%s\",\n"
 		" \"defaultExecuteAction\": \"%s\", \"defaultSyscallAction\": \"ALLOW\",\n"
 		" \"rules\": [%s]}\n", name, mode, deffile, defexec, rules);
-	fclose(f);
-	rc = crs_sh(out, sizeof(out), "%s policy push %s 2>&1", crs_crsnl(), path);
-	if (rc)
-		fprintf(stderr, "# push %s: %s", name, out);
-	return rc;
 }
 
 static int apply(const char *name, pid_t pid, const char *extra)
@@ -170,12 +160,7 @@ static int run_under(struct crs_ctr *c, const char *name, const char *rules,
 
 static void put_file(const char *path, const char *data)
 {
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(data, f);
-		fclose(f);
-	}
+	crs_write_file(path, "%s", data);
 }
 
 static char *slurp(const char *path, char *buf, size_t len)

@@ -308,12 +308,7 @@ static int workload(struct crs_ctr *c)
 
 static void put_file(const char *path, const char *data)
 {
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(data, f);
-		fclose(f);
-	}
+	crs_write_file(path, "%s", data);
 }
 
 static struct json_object *load_json(const char *path)

@@ -120,18 +120,12 @@ static int push(const char *name, const char *mode, const char *def,
 		const char *rules)
 {
 	char path[64];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/tmp/%s.json", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "{\"name\": \"%s\", \"policyMode\": \"%s\",\n"
+	return crs_push_json(path, "{\"name\": \"%s\", \"policyMode\": \"%s\",\n"
 		" \"defaultNetworkAction\": \"%s\", \"defaultFileAction\": \"ALLOW\",\n"
 		" \"defaultExecuteAction\": \"ALLOW\", \"defaultSyscallAction\": \"ALLOW\",\n"
 		" \"rules\": [%s]}\n", name, mode, def, rules);
-	fclose(f);
-	return crs_sh(NULL, 0, "%s policy push %s >&2", crs_crsnl(), path);
 }
 
 static int apply(const char *name, pid_t pid, const char *extra)

@@ -475,12 +475,7 @@ TEST(every_command_is_eperm_from_user_namespace_root)
 /* The status "hooks:" count. */
 static int hooks_installed(void)
 {
-	char out[4096], *p;
-
-	if (crs_sh(out, sizeof(out), "%s status", crs_crsnl()))
-		return -1;
-	p = strstr(out, "hooks: ");
-	return p ? atoi(p + 7) : -1;
+	return crs_status_field("hooks: ");
 }
 
 /* Whether FUNC is hooked now (ftrace's list of functions with a callback). */
@@ -504,16 +499,6 @@ static bool syscall_hooks_gone(void)
 	return false;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
 #define NOSYS_POLICY "/tmp/crs-test-nosys.json"
 #define MKDIR_POLICY "/tmp/crs-test-mkdir.json"
 
@@ -535,10 +520,10 @@ TEST(syscall_hooks_are_armed_only_while_a_container_needs_them)
 	char out[4096];
 	long idle;
 
-	ASSERT_EQ(0, write_file(NOSYS_POLICY,
+	ASSERT_EQ(0, crs_write_file(NOSYS_POLICY, "%s",
 		"{\"name\": \"t-nosys\", \"policyMode\": \"ACTIVE\", \"rules\": [\n"
 		" {\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\", \"file\": \"/etc/shadow\", \"action\": \"DENY\"}]}\n"));
-	ASSERT_EQ(0, write_file(MKDIR_POLICY,
+	ASSERT_EQ(0, crs_write_file(MKDIR_POLICY, "%s",
 		"{\"name\": \"t-nosys\", \"policyMode\": \"ACTIVE\", \"rules\": [\n"
 		" {\"name\": \"m\", \"ruleType\": \"SYSCALL\", \"program\": \"*\", \"syscall\": \"mkdir\", \"action\": \"DENY\"},\n"
 		" {\"name\": \"m2\", \"ruleType\": \"SYSCALL\", \"program\": \"*\", \"syscall\": \"mkdirat\", \"action\": \"DENY\"}]}\n"));

@@ -143,12 +143,7 @@ static int push_one(struct crs_conn *c, const char *name, enum defect d)
 /* How many policies the kernel holds (status). */
 static int policy_count(void)
 {
-	char out[4096], *p;
-
-	if (crs_sh(out, sizeof(out), "%s status", crs_crsnl()))
-		return -1;
-	p = strstr(out, "policies: ");
-	return p ? atoi(p + 10) : -1;
+	return crs_status_field("policies: ");
 }
 
 FIXTURE(nl) {

@@ -152,15 +152,6 @@ static int run_contained(const char *name, body_fn body, void *arg)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* In a body: report and fail. */
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "# container: line %d: %s (errno %d %s)\n", \
-			__LINE__, #cond, errno, strerror(errno));	\
-		return 1;						\
-	}								\
-} while (0)
-
 static bool exists(const char *path)
 {
 	struct stat s;
@@ -911,15 +902,9 @@ TEST(x32_call_is_refused_in_a_container_that_can_deny_syscalls)
 static int crsnl_push(const char *name, const char *json)
 {
 	char path[256];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/tmp/crs_sys_%s.json", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(json, f);
-	fclose(f);
-	return crs_sh(NULL, 0, "%s policy push %s >&2", crs_crsnl(), path);
+	return crs_push_json(path, "%s", json);
 }
 
 static int body_named(void *arg)

@@ -260,6 +260,14 @@ int crs_push_policy(const struct crs_tpolicy *tp)
 	return ret;
 }
 
+/* @a's value, a u32 or a u64 by its length; 0 when @a is NULL. */
+static uint64_t attr_uint(const struct nlattr *a)
+{
+	if (!a)
+		return 0;
+	return nla_len(a) == 4 ? nla_get_u32(a) : nla_get_u64(a);
+}
+
 int crs_container_info(pid_t pid, struct crs_cinfo *ci)
 {
 	static char buf[1 << 16];
@@ -270,18 +278,12 @@ int crs_container_info(pid_t pid, struct crs_cinfo *ci)
 	ret = crs_container_get(pid, ct, buf, sizeof(buf));
 	if (ret)
 		return ret;
-	if (ct[CRS_CONTAINER_A_ID])
-		ci->id = nla_get_u64(ct[CRS_CONTAINER_A_ID]);
-	if (ct[CRS_CONTAINER_A_ALLOWED])
-		ci->allowed = nla_get_u64(ct[CRS_CONTAINER_A_ALLOWED]);
-	if (ct[CRS_CONTAINER_A_DENIED])
-		ci->denied = nla_get_u64(ct[CRS_CONTAINER_A_DENIED]);
-	if (ct[CRS_CONTAINER_A_MONITORED])
-		ci->monitored = nla_get_u64(ct[CRS_CONTAINER_A_MONITORED]);
-	if (ct[CRS_CONTAINER_A_LEARN_OVERFLOW])
-		ci->overflow = nla_get_u64(ct[CRS_CONTAINER_A_LEARN_OVERFLOW]);
-	if (ct[CRS_CONTAINER_A_LEARNED])
-		ci->learned = nla_get_u32(ct[CRS_CONTAINER_A_LEARNED]);
+	ci->id = attr_uint(ct[CRS_CONTAINER_A_ID]);
+	ci->allowed = attr_uint(ct[CRS_CONTAINER_A_ALLOWED]);
+	ci->denied = attr_uint(ct[CRS_CONTAINER_A_DENIED]);
+	ci->monitored = attr_uint(ct[CRS_CONTAINER_A_MONITORED]);
+	ci->overflow = attr_uint(ct[CRS_CONTAINER_A_LEARN_OVERFLOW]);
+	ci->learned = attr_uint(ct[CRS_CONTAINER_A_LEARNED]);
 	if (ct[CRS_CONTAINER_A_POLICY])
 		snprintf(ci->policy, sizeof(ci->policy), "%s",
 			 nla_get_string(ct[CRS_CONTAINER_A_POLICY]));
@@ -361,8 +363,7 @@ int64_t crs_status_value(int attr)
 	    tb[CRS_A_STATUS] &&
 	    !nla_parse_nested(st, CRS_STATUS_A_MAX, tb[CRS_A_STATUS], NULL) &&
 	    st[attr])
-		v = nla_len(st[attr]) == 4 ? (int64_t)nla_get_u32(st[attr]) :
-					     (int64_t)nla_get_u64(st[attr]);
+		v = attr_uint(st[attr]);
 	crs_conn_close(&c);
 	return v;
 }
@@ -392,6 +393,55 @@ int crs_sh(char *out, size_t len, const char *fmt, ...)
 	}
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int vwrite_file(const char *path, const char *fmt, va_list ap)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	vfprintf(f, fmt, ap);
+	return fclose(f) ? -1 : 0;
+}
+
+int crs_write_file(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vwrite_file(path, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int crs_push_json(const char *path, const char *fmt, ...)
+{
+	char out[4096];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vwrite_file(path, fmt, ap);
+	va_end(ap);
+	if (ret)
+		return ret;
+	ret = crs_sh(out, sizeof(out), "%s policy push %s 2>&1", crs_crsnl(),
+		     path);
+	if (ret)
+		fprintf(stderr, "# push %s: %s", path, out);
+	return ret;
+}
+
+long crs_status_field(const char *key)
+{
+	char out[4096], *p;
+
+	if (crs_sh(out, sizeof(out), "%s status", crs_crsnl()))
+		return -1;
+	p = strstr(out, key);
+	return p ? atol(p + strlen(key)) : -1;
 }
 
 long crs_read_long(const char *path)

@@ -3,8 +3,11 @@
 #ifndef CRS_TEST_H
 #define CRS_TEST_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
@@ -173,6 +176,34 @@ long crs_param_get(const char *name);
 /* The number a file (sysfs, /proc) starts with; -1 if it has none. */
 long crs_read_long(const char *path);
 int crs_param_set(const char *name, unsigned long v);
+
+/* Write printf-formatted text to file @path: 0, or -1. */
+int crs_write_file(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * Write a JSON policy (printf-formatted) to @path and push it with crsnl:
+ * 0, crsnl's exit code (its output printed), or -1 if @path cannot be
+ * written.
+ */
+int crs_push_json(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * The number that follows @key ("policies: ", "hooks: ") in the output
+ * of crsnl status, or -1.
+ */
+long crs_status_field(const char *key);
+
+/*
+ * In a body run in a container (crs_ctr_run(), crs_spawn_container()):
+ * when @cond is false, print it with errno and return 1.
+ */
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "# container: line %d: %s (errno %d %s)\n", \
+			__LINE__, #cond, errno, strerror(errno));	\
+		return 1;						\
+	}								\
+} while (0)
 
 /* Path of the crsnl binary and of crs.ko (from env CRSNL, CRS_KO). */
 const char *crs_crsnl(void);
