@@ -105,10 +105,14 @@ static void put_rule(struct nl_msg *m, const char *name, enum defect d)
 	nla_nest_end(m, r);
 }
 
-static struct nl_msg *policy_msg(struct crs_conn *c, const char *name,
-				 uint32_t flags)
+/*
+ * A @cmd message (netlink @nlflags) with CRS_A_FLAGS @flags (0: none) and
+ * CRS_A_POLICY {NAME @name}, the nest left open: end_policy() closes it.
+ */
+static struct nl_msg *policy_msg(struct crs_conn *c, int cmd, int nlflags,
+				 const char *name, uint32_t flags)
 {
-	struct nl_msg *m = crs_conn_msg(c, CRS_CMD_SET_POLICY, 0);
+	struct nl_msg *m = crs_conn_msg(c, cmd, nlflags);
 
 	if (flags)
 		nla_put_u32(m, CRS_A_FLAGS, flags);
@@ -128,16 +132,30 @@ static void end_policy(struct nl_msg *m)
 	nla_nest_end(m, p);
 }
 
-static int push_one(struct crs_conn *c, const char *name, enum defect d)
+/*
+ * SET_POLICY @name with @flags and the rules @r0 and @r1 (NULL: none, and
+ * no rules nest without @r0), @r1 with defect @d: the kernel's answer.
+ */
+static int send_policy(struct crs_conn *c, const char *name, uint32_t flags,
+		       const char *r0, const char *r1, enum defect d)
 {
-	struct nl_msg *m = policy_msg(c, name, 0);
-	struct nlattr *rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+	struct nl_msg *m = policy_msg(c, CRS_CMD_SET_POLICY, 0, name, flags);
+	struct nlattr *rules;
 
-	put_rule(m, "r0", OK);
-	put_rule(m, "r1", d);
-	nla_nest_end(m, rules);
+	if (r0) {
+		rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
+		put_rule(m, r0, OK);
+		if (r1)
+			put_rule(m, r1, d);
+		nla_nest_end(m, rules);
+	}
 	end_policy(m);
 	return crs_conn_call(c, m, NULL, 0);
+}
+
+static int push_one(struct crs_conn *c, const char *name, enum defect d)
+{
+	return send_policy(c, name, 0, "r0", "r1", d);
 }
 
 /* How many policies the kernel holds (status). */
@@ -213,17 +231,9 @@ TEST_F(nl, malformed_rule_is_einval_with_extack_and_stores_nothing)
 TEST(duplicate_rule_names_are_einval)
 {
 	struct crs_conn c;
-	struct nl_msg *m;
-	struct nlattr *rules;
 
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = policy_msg(&c, "dup", 0);
-	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
-	put_rule(m, "same", OK);
-	put_rule(m, "same", OK);
-	nla_nest_end(m, rules);
-	end_policy(m);
-	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(-EINVAL, send_policy(&c, "dup", 0, "same", "same", OK));
 	EXPECT_NE(NULL, strstr(c.extack, "duplicate")) TH_LOG("%s", c.extack);
 	crs_conn_close(&c);
 }
@@ -231,12 +241,9 @@ TEST(duplicate_rule_names_are_einval)
 TEST(empty_policy_name_is_einval)
 {
 	struct crs_conn c;
-	struct nl_msg *m;
 
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = policy_msg(&c, "", 0);
-	end_policy(m);
-	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(-EINVAL, send_policy(&c, "", 0, NULL, NULL, OK));
 	EXPECT_NE(0, c.extack[0]);
 	crs_conn_close(&c);
 }
@@ -244,24 +251,20 @@ TEST(empty_policy_name_is_einval)
 TEST(unknown_flags_are_eopnotsupp)
 {
 	struct crs_conn c;
-	struct nl_msg *m;
 
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = policy_msg(&c, "flags", 1U << 20);
-	end_policy(m);
-	EXPECT_EQ(-EOPNOTSUPP, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(-EOPNOTSUPP, send_policy(&c, "flags", 1U << 20, NULL, NULL,
+					   OK));
 	crs_conn_close(&c);
 }
 
 TEST(append_without_series_is_enoent)
 {
 	struct crs_conn c;
-	struct nl_msg *m;
 
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = policy_msg(&c, "orphan", CRS_SET_F_APPEND);
-	end_policy(m);
-	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(-ENOENT, send_policy(&c, "orphan", CRS_SET_F_APPEND, NULL,
+				       NULL, OK));
 	crs_conn_close(&c);
 }
 
@@ -269,23 +272,15 @@ TEST(append_without_series_is_enoent)
 TEST(series_dies_with_its_socket)
 {
 	struct crs_conn c;
-	struct nl_msg *m;
-	struct nlattr *rules;
 	int before = policy_count();
 
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = policy_msg(&c, "half", CRS_SET_F_MORE);
-	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
-	put_rule(m, "a", OK);
-	nla_nest_end(m, rules);
-	end_policy(m);
-	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	ASSERT_EQ(0, send_policy(&c, "half", CRS_SET_F_MORE, "a", NULL, OK));
 	EXPECT_EQ(before, policy_count());
 	crs_conn_close(&c);
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = policy_msg(&c, "half", CRS_SET_F_APPEND);
-	end_policy(m);
-	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
+	EXPECT_EQ(-ENOENT, send_policy(&c, "half", CRS_SET_F_APPEND, NULL,
+				       NULL, OK));
 	EXPECT_EQ(before, policy_count());
 	crs_conn_close(&c);
 }
@@ -294,31 +289,16 @@ TEST(series_dies_with_its_socket)
 TEST(series_commits_on_last_message)
 {
 	struct crs_conn c;
-	struct nl_msg *m;
-	struct nlattr *rules;
 	char out[8192];
 	int before = policy_count();
 
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = policy_msg(&c, "three", CRS_SET_F_MORE);
-	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
-	put_rule(m, "a", OK);
-	nla_nest_end(m, rules);
-	end_policy(m);
-	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
-	m = policy_msg(&c, "three", CRS_SET_F_MORE | CRS_SET_F_APPEND);
-	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
-	put_rule(m, "b", OK);
-	nla_nest_end(m, rules);
-	end_policy(m);
-	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	ASSERT_EQ(0, send_policy(&c, "three", CRS_SET_F_MORE, "a", NULL, OK));
+	ASSERT_EQ(0, send_policy(&c, "three",
+				 CRS_SET_F_MORE | CRS_SET_F_APPEND, "b", NULL,
+				 OK));
 	EXPECT_EQ(before, policy_count());
-	m = policy_msg(&c, "three", CRS_SET_F_APPEND);
-	rules = nla_nest_start(m, CRS_POLICY_A_RULES | NLA_F_NESTED);
-	put_rule(m, "c", OK);
-	nla_nest_end(m, rules);
-	end_policy(m);
-	ASSERT_EQ(0, crs_conn_call(&c, m, NULL, 0));
+	ASSERT_EQ(0, send_policy(&c, "three", CRS_SET_F_APPEND, "c", NULL, OK));
 	EXPECT_EQ(before + 1, policy_count());
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy show three", crs_crsnl()));
 	EXPECT_NE(NULL, strstr(out, "\"a\""));
@@ -333,13 +313,10 @@ TEST(get_unknown_policy_is_enoent_with_extack)
 {
 	struct crs_conn c;
 	struct nl_msg *m;
-	struct nlattr *p;
 
 	ASSERT_EQ(0, crs_conn_open(&c));
-	m = crs_conn_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP);
-	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
-	nla_put_string(m, CRS_POLICY_A_NAME, "no-such-policy");
-	nla_nest_end(m, p);
+	m = policy_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP, "no-such-policy", 0);
+	end_policy(m);
 	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
 	EXPECT_STREQ("no such policy", c.extack);
 	m = crs_conn_msg(&c, CRS_CMD_GET_LEARNED, NLM_F_DUMP);
@@ -396,30 +373,23 @@ TEST(name_only_nests_refuse_other_attributes)
 {
 	struct crs_conn c;
 	struct nl_msg *m;
-	struct nlattr *p;
 	int before;
 
 	ASSERT_EQ(0, crs_conn_open(&c));
 	ASSERT_EQ(0, push_one(&c, "nl-name-only", OK));
 	before = policy_count();
-	m = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
-	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
-	nla_put_string(m, CRS_POLICY_A_NAME, "nl-name-only");
+	m = policy_msg(&c, CRS_CMD_DEL_POLICY, 0, "nl-name-only", 0);
 	nla_put_string(m, CRS_POLICY_A_DESCRIPTION, "delete me");
-	nla_nest_end(m, p);
+	end_policy(m);
 	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
 	EXPECT_NE('\0', c.extack[0]);
 	EXPECT_EQ(before, policy_count());
-	m = crs_conn_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP);
-	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
-	nla_put_string(m, CRS_POLICY_A_NAME, "nl-name-only");
+	m = policy_msg(&c, CRS_CMD_GET_POLICY, NLM_F_DUMP, "nl-name-only", 0);
 	nla_put_u8(m, CRS_POLICY_A_MODE, CRS_MODE_ACTIVE);
-	nla_nest_end(m, p);
+	end_policy(m);
 	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
-	m = crs_conn_msg(&c, CRS_CMD_DEL_POLICY, 0);
-	p = nla_nest_start(m, CRS_A_POLICY | NLA_F_NESTED);
-	nla_put_string(m, CRS_POLICY_A_NAME, "nl-name-only");
-	nla_nest_end(m, p);
+	m = policy_msg(&c, CRS_CMD_DEL_POLICY, 0, "nl-name-only", 0);
+	end_policy(m);
 	EXPECT_EQ(0, crs_conn_call(&c, m, NULL, 0));
 	crs_conn_close(&c);
 }
@@ -461,43 +431,50 @@ TEST(apply_root_fd_must_be_an_open_directory)
 
 TEST(learning_set_names_are_checked)
 {
+	static const char none[] = "docker.io/library/none:*";
+	static const struct {
+		int cmd, nlflags;
+		bool pid, learning;	/* put our pid, LEARNING 1 */
+		const char *set;	/* NULL: a name too long */
+		int err;
+		const char *msg;	/* NULL: not checked */
+	} cases[] = {
+		/* a set that was never created */
+		{ CRS_CMD_GET_LEARNED, NLM_F_DUMP, false, false, none,
+		  -ENOENT, "no such learning set" },
+		/* a name longer than CRS_LEARN_SET_MAX - 1 */
+		{ CRS_CMD_SET_CONTAINER, 0, true, true, NULL, -EINVAL, NULL },
+		/* an empty name */
+		{ CRS_CMD_SET_CONTAINER, 0, true, false, "", -EINVAL,
+		  "empty learning set name" },
+		/* deleting a set that does not exist */
+		{ CRS_CMD_DEL_LEARNED, 0, false, false, none, -ENOENT,
+		  "no such learning set" },
+	};
 	char longname[CRS_LEARN_SET_MAX + 8];
 	struct crs_conn c;
 	struct nl_msg *m;
 	struct nlattr *ct;
+	unsigned int i;
 
-	ASSERT_EQ(0, crs_conn_open(&c));
-	/* a set that was never created */
-	m = crs_conn_msg(&c, CRS_CMD_GET_LEARNED, NLM_F_DUMP);
-	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, "docker.io/library/none:*");
-	nla_nest_end(m, ct);
-	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
-	EXPECT_STREQ("no such learning set", c.extack);
-	/* a name longer than CRS_LEARN_SET_MAX - 1 */
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = 0;
-	m = crs_conn_msg(&c, CRS_CMD_SET_CONTAINER, 0);
-	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_u32(m, CRS_CONTAINER_A_PID, getpid());
-	nla_put_u8(m, CRS_CONTAINER_A_LEARNING, 1);
-	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, longname);
-	nla_nest_end(m, ct);
-	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
-	/* an empty name; deleting a set that does not exist */
-	m = crs_conn_msg(&c, CRS_CMD_SET_CONTAINER, 0);
-	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_u32(m, CRS_CONTAINER_A_PID, getpid());
-	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, "");
-	nla_nest_end(m, ct);
-	EXPECT_EQ(-EINVAL, crs_conn_call(&c, m, NULL, 0));
-	EXPECT_STREQ("empty learning set name", c.extack);
-	m = crs_conn_msg(&c, CRS_CMD_DEL_LEARNED, 0);
-	ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_string(m, CRS_CONTAINER_A_LEARN_SET, "docker.io/library/none:*");
-	nla_nest_end(m, ct);
-	EXPECT_EQ(-ENOENT, crs_conn_call(&c, m, NULL, 0));
-	EXPECT_STREQ("no such learning set", c.extack);
+	ASSERT_EQ(0, crs_conn_open(&c));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m = crs_conn_msg(&c, cases[i].cmd, cases[i].nlflags);
+		ct = nla_nest_start(m, CRS_A_CONTAINER | NLA_F_NESTED);
+		if (cases[i].pid)
+			nla_put_u32(m, CRS_CONTAINER_A_PID, getpid());
+		if (cases[i].learning)
+			nla_put_u8(m, CRS_CONTAINER_A_LEARNING, 1);
+		nla_put_string(m, CRS_CONTAINER_A_LEARN_SET,
+			       cases[i].set ? cases[i].set : longname);
+		nla_nest_end(m, ct);
+		EXPECT_EQ(cases[i].err, crs_conn_call(&c, m, NULL, 0))
+			TH_LOG("case %u", i);
+		if (cases[i].msg)
+			EXPECT_STREQ(cases[i].msg, c.extack);
+	}
 	/* no container was made by any of these */
 	EXPECT_EQ(0, crs_status_value(CRS_STATUS_A_CONTAINERS));
 	crs_conn_close(&c);

@@ -434,6 +434,20 @@ static inline uint64_t rnl_uint(const struct nlattr *a, uint64_t def)
 	return def;
 }
 
+/* Attributes 1..@max of nest @n: @has[i] whether there, @v[i] its number. */
+static inline void rnl_numbers(const struct nlattr *n, int max, uint64_t *v,
+			       int *has)
+{
+	int i;
+
+	for (i = 1; i <= max; i++) {
+		const struct nlattr *a = rnl_in(n, i);
+
+		has[i] = !!a;
+		v[i] = rnl_uint(a, 0);
+	}
+}
+
 /* ---- the commands the tests use ---- */
 
 struct rnl_status {
@@ -446,17 +460,11 @@ static inline int rnl_status_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct rnl_status *st = arg;
 	const struct nlattr *s = rnl_top(nlh, CRS_A_STATUS);
-	int i;
 
 	if (!s)
 		return 0;
 	st->ok = 1;
-	for (i = 1; i <= CRS_STATUS_A_MAX; i++) {
-		const struct nlattr *a = rnl_in(s, i);
-
-		st->has[i] = !!a;
-		st->v[i] = rnl_uint(a, 0);
-	}
+	rnl_numbers(s, CRS_STATUS_A_MAX, st->v, st->has);
 	return 0;
 }
 
@@ -551,18 +559,12 @@ static inline int rnl_ctr_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct rnl_ctr *c = arg;
 	const struct nlattr *n = rnl_top(nlh, CRS_A_CONTAINER), *p;
-	int i;
 
 	if (!n)
 		return 0;
 	c->found = 1;
-	for (i = 1; i <= CRS_CONTAINER_A_MAX; i++) {
-		const struct nlattr *a = rnl_in(n, i);
-
-		c->has[i] = !!a;
-		if (i != CRS_CONTAINER_A_POLICY)
-			c->v[i] = rnl_uint(a, 0);
-	}
+	rnl_numbers(n, CRS_CONTAINER_A_MAX, c->v, c->has);
+	c->v[CRS_CONTAINER_A_POLICY] = 0;	/* a string, in c->policy */
 	p = rnl_in(n, CRS_CONTAINER_A_POLICY);
 	if (p)
 		snprintf(c->policy, sizeof(c->policy), "%.*s", rnl_len(p),

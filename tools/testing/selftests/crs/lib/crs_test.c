@@ -154,6 +154,17 @@ int crs_conn_call(struct crs_conn *c, struct nl_msg *msg, void *reply,
 	return wait_reply(c, reply, len);
 }
 
+/* A @cmd message with CRS_A_CONTAINER {PID @pid}, *@nest left open. */
+static struct nl_msg *ctr_msg(struct crs_conn *c, int cmd, pid_t pid,
+			      struct nlattr **nest)
+{
+	struct nl_msg *msg = crs_conn_msg(c, cmd, 0);
+
+	*nest = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
+	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	return msg;
+}
+
 int crs_container_get(pid_t pid, struct nlattr **ct, void *buf, size_t len)
 {
 	struct nlattr *tb[CRS_A_MAX + 1], *nest;
@@ -165,9 +176,7 @@ int crs_container_get(pid_t pid, struct nlattr **ct, void *buf, size_t len)
 	ret = crs_conn_open(&c);
 	if (ret)
 		return ret;
-	msg = crs_conn_msg(&c, CRS_CMD_GET_CONTAINER, 0);
-	nest = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	msg = ctr_msg(&c, CRS_CMD_GET_CONTAINER, pid, &nest);
 	nla_nest_end(msg, nest);
 	ret = crs_conn_call(&c, msg, buf, len);
 	crs_conn_close(&c);
@@ -313,9 +322,7 @@ int crs_apply_policy(const char *name, pid_t pid, int log_mode, int mode)
 	ret = crs_conn_open(&c);
 	if (ret)
 		return ret;
-	msg = crs_conn_msg(&c, CRS_CMD_APPLY, 0);
-	ct = nla_nest_start(msg, CRS_A_CONTAINER | NLA_F_NESTED);
-	nla_put_u32(msg, CRS_CONTAINER_A_PID, pid);
+	msg = ctr_msg(&c, CRS_CMD_APPLY, pid, &ct);
 	nla_put_string(msg, CRS_CONTAINER_A_POLICY, name);
 	if (log_mode >= 0)
 		nla_put_u8(msg, CRS_CONTAINER_A_LOG_MODE, log_mode);
