@@ -1124,12 +1124,25 @@ static int join_errno(int grp)
  * Events name the files, addresses and programs of every container: a
  * host user without CAP_NET_ADMIN cannot read them.
  */
+/* As nobody (no capabilities left), join the groups @arg (two ids). */
+static int join_as_nobody(void *arg)
+{
+	const int *grp = arg;
+	int i;
+
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return 10;
+	for (i = 0; i < 2; i++)
+		if (join_errno(grp[i]) != EPERM)
+			return 20 + i;
+	return 0;
+}
+
 TEST(unprivileged_user_cannot_join_audit_or_learn_group)
 {
 	const char *names[] = { CRS_MCGRP_AUDIT, CRS_MCGRP_LEARN };
 	struct nl_sock *sk = nl_socket_alloc();
-	int grp[2], i, st;
-	pid_t pid;
+	int grp[2], i;
 
 	ASSERT_NE(NULL, sk);
 	ASSERT_EQ(0, genl_connect(sk));
@@ -1140,21 +1153,7 @@ TEST(unprivileged_user_cannot_join_audit_or_learn_group)
 		EXPECT_EQ(0, join_errno(grp[i]));
 	}
 	nl_socket_free(sk);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		/* nobody: no capabilities left */
-		if (setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
-			_exit(10);
-		for (i = 0; i < 2; i++)
-			if (join_errno(grp[i]) != EPERM)
-				_exit(20 + i);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	EXPECT_TRUE(WIFEXITED(st));
-	EXPECT_EQ(0, WEXITSTATUS(st));
+	EXPECT_EQ(0, crs_in_child(join_as_nobody, grp));
 }
 
 TEST(status_reports_event_queue_memory)

@@ -89,78 +89,62 @@ TEST(crsnl_help)
 }
 
 /* In a child: drop CAP_NET_ADMIN, keep uid 0; status must be EPERM. */
+static int status_without_net_admin(void *arg)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	struct crs_conn c;
+
+	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0))
+		return 10;
+	if (crs_sh(NULL, 0, "true"))
+		return 11;
+	if (syscall(SYS_capget, &h, d))
+		return 12;
+	d[CAP_NET_ADMIN / 32].effective &= ~(1U << (CAP_NET_ADMIN % 32));
+	d[CAP_NET_ADMIN / 32].permitted &= ~(1U << (CAP_NET_ADMIN % 32));
+	if (syscall(SYS_capset, &h, d))
+		return 13;
+	if (crs_conn_open(&c))
+		return 14;
+	return status_errno(&c) == -EPERM ? 0 : 15;
+}
+
 TEST(status_without_cap_net_admin_is_eperm)
 {
-	pid_t pid = fork();
-	int st;
-
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct crs_conn c;
-
-		if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0))
-			_exit(10);
-		if (crs_sh(NULL, 0, "true"))
-			_exit(11);
-		{
-			struct __user_cap_header_struct h = {
-				_LINUX_CAPABILITY_VERSION_3, 0 };
-			struct __user_cap_data_struct d[2];
-
-			if (syscall(SYS_capget, &h, d))
-				_exit(12);
-			d[CAP_NET_ADMIN / 32].effective &= ~(1U << (CAP_NET_ADMIN % 32));
-			d[CAP_NET_ADMIN / 32].permitted &= ~(1U << (CAP_NET_ADMIN % 32));
-			if (syscall(SYS_capset, &h, d))
-				_exit(13);
-		}
-		if (crs_conn_open(&c))
-			_exit(14);
-		_exit(status_errno(&c) == -EPERM ? 0 : 15);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	ASSERT_TRUE(WIFEXITED(st));
-	ASSERT_EQ(0, WEXITSTATUS(st));
+	ASSERT_EQ(0, crs_in_child(status_without_net_admin, NULL));
 }
 
 /* Root in a new user namespace (same network namespace): EPERM. */
+static int status_in_user_ns(void *arg)
+{
+	struct crs_conn c;
+
+	if (unshare(CLONE_NEWUSER))
+		return 10;
+	if (crs_conn_open(&c))
+		return 11;
+	return status_errno(&c) == -EPERM ? 0 : 12;
+}
+
 TEST(status_from_user_namespace_root_is_eperm)
 {
-	pid_t pid = fork();
-	int st;
-
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct crs_conn c;
-
-		if (unshare(CLONE_NEWUSER))
-			_exit(10);
-		if (crs_conn_open(&c))
-			_exit(11);
-		_exit(status_errno(&c) == -EPERM ? 0 : 12);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	ASSERT_TRUE(WIFEXITED(st));
-	ASSERT_EQ(0, WEXITSTATUS(st));
+	ASSERT_EQ(0, crs_in_child(status_in_user_ns, NULL));
 }
 
 /* The family is not visible from another network namespace. */
+static int open_in_other_netns(void *arg)
+{
+	struct crs_conn c;
+
+	if (unshare(CLONE_NEWNET))
+		return 10;
+	return crs_conn_open(&c) == -ENOENT ? 0 : 11;
+}
+
 TEST(family_invisible_in_other_netns)
 {
-	pid_t pid = fork();
-	int st;
-
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct crs_conn c;
-
-		if (unshare(CLONE_NEWNET))
-			_exit(10);
-		_exit(crs_conn_open(&c) == -ENOENT ? 0 : 11);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	ASSERT_TRUE(WIFEXITED(st));
-	ASSERT_EQ(0, WEXITSTATUS(st));
+	ASSERT_EQ(0, crs_in_child(open_in_other_netns, NULL));
 }
 
 TEST(status_with_unknown_attribute_is_einval)

@@ -431,37 +431,33 @@ TEST(replace_1000_times_while_querying)
 }
 
 /* Root in a user namespace gets EPERM from every command. */
+static int every_command_in_user_ns(void *arg)
+{
+	struct crs_conn c;
+	int cmd;
+
+	if (unshare(CLONE_NEWUSER))
+		return 10;
+	if (crs_conn_open(&c))
+		return 11;
+	for (cmd = CRS_CMD_GET_STATUS; cmd <= CRS_CMD_GET_LEARNED; cmd++) {
+		int flags = (cmd == CRS_CMD_GET_POLICY ||
+			     cmd == CRS_CMD_GET_LEARNED) ? NLM_F_DUMP : 0;
+		struct nl_msg *m = crs_conn_msg(&c, cmd, flags);
+		int ret = crs_conn_call(&c, m, NULL, 0);
+
+		if (ret != -EPERM && !(cmd == CRS_CMD_GET_LEARNED &&
+				       ret == -EOPNOTSUPP)) {
+			fprintf(stderr, "cmd %d: %d\n", cmd, ret);
+			return 20 + cmd;
+		}
+	}
+	return 0;
+}
+
 TEST(every_command_is_eperm_from_user_namespace_root)
 {
-	pid_t pid = fork();
-	int st;
-
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct crs_conn c;
-		int cmd;
-
-		if (unshare(CLONE_NEWUSER))
-			_exit(10);
-		if (crs_conn_open(&c))
-			_exit(11);
-		for (cmd = CRS_CMD_GET_STATUS; cmd <= CRS_CMD_GET_LEARNED; cmd++) {
-			int flags = (cmd == CRS_CMD_GET_POLICY ||
-				     cmd == CRS_CMD_GET_LEARNED) ? NLM_F_DUMP : 0;
-			struct nl_msg *m = crs_conn_msg(&c, cmd, flags);
-			int ret = crs_conn_call(&c, m, NULL, 0);
-
-			if (ret != -EPERM && !(cmd == CRS_CMD_GET_LEARNED &&
-					       ret == -EOPNOTSUPP)) {
-				fprintf(stderr, "cmd %d: %d\n", cmd, ret);
-				_exit(20 + cmd);
-			}
-		}
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	ASSERT_TRUE(WIFEXITED(st));
-	ASSERT_EQ(0, WEXITSTATUS(st));
+	ASSERT_EQ(0, crs_in_child(every_command_in_user_ns, NULL));
 	/* and crsnl says so in one line */
 	{
 		char out[4096];

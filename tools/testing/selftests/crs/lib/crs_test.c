@@ -451,6 +451,20 @@ long crs_status_field(const char *key)
 	return p ? atol(p + strlen(key)) : -1;
 }
 
+int crs_in_child(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(fn(arg));
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 long crs_read_long(const char *path)
 {
 	long v = -1;

@@ -205,6 +205,12 @@ long crs_status_field(const char *key);
 	}								\
 } while (0)
 
+/*
+ * Run @fn(@arg) in a forked child: its return value (the child's exit
+ * status), 128 + signal if it was killed, or -1 if fork() failed.
+ */
+int crs_in_child(int (*fn)(void *), void *arg);
+
 /* Path of the crsnl binary and of crs.ko (from env CRSNL, CRS_KO). */
 const char *crs_crsnl(void);
 const char *crs_ko(void);
