@@ -88,6 +88,18 @@ static void timeouts(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
+/* Bind @fd to source address @src (NULL: leave it unbound): bind()'s result. */
+static int bind_src(int fd, const char *src)
+{
+	struct sockaddr_storage sa;
+	socklen_t sl;
+
+	if (!src)
+		return 0;
+	parse(src, 0, &sa, &sl);
+	return bind(fd, (struct sockaddr *)&sa, sl);
+}
+
 static int do_connect(const char *addr, int port, const char *src)
 {
 	struct sockaddr_storage ss;
@@ -102,14 +114,8 @@ static int do_connect(const char *addr, int port, const char *src)
 	if (fd < 0)
 		return printf("errno=%d ms=0 read=\n", errno), 0;
 	timeouts(fd);
-	if (src) {
-		struct sockaddr_storage sa;
-		socklen_t sl;
-
-		parse(src, 0, &sa, &sl);
-		if (bind(fd, (struct sockaddr *)&sa, sl))
-			return printf("errno=%d ms=0 read= (bind)\n", errno), 0;
-	}
+	if (bind_src(fd, src))
+		return printf("errno=%d ms=0 read= (bind)\n", errno), 0;
 	t0 = now_ms();
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		err = errno;
@@ -233,14 +239,8 @@ static int do_ping(const char *addr, const char *src)
 	fd = socket(af, SOCK_RAW, af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
 	if (fd < 0)
 		return printf("errno=%d reply=0\n", errno), 0;
-	if (src) {
-		struct sockaddr_storage sa;
-		socklen_t sl;
-
-		parse(src, 0, &sa, &sl);
-		if (bind(fd, (struct sockaddr *)&sa, sl))
-			return printf("errno=%d reply=0 (bind)\n", errno), 0;
-	}
+	if (bind_src(fd, src))
+		return printf("errno=%d reply=0 (bind)\n", errno), 0;
 	memset(pkt, 0, sizeof(pkt));
 	if (af == AF_INET) {
 		struct icmphdr *h = (struct icmphdr *)pkt;

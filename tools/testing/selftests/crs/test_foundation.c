@@ -88,12 +88,21 @@ TEST(crsnl_help)
 	EXPECT_EQ(2, crs_sh(NULL, 0, "%s no-such-command 2>/dev/null", crs_crsnl()));
 }
 
+/* In a child: 0 if a status request gets EPERM, 20 or 21 if not. */
+static int status_is_eperm(void)
+{
+	struct crs_conn c;
+
+	if (crs_conn_open(&c))
+		return 20;
+	return status_errno(&c) == -EPERM ? 0 : 21;
+}
+
 /* In a child: drop CAP_NET_ADMIN, keep uid 0; status must be EPERM. */
 static int status_without_net_admin(void *arg)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
-	struct crs_conn c;
 
 	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0))
 		return 10;
@@ -105,9 +114,7 @@ static int status_without_net_admin(void *arg)
 	d[CAP_NET_ADMIN / 32].permitted &= ~(1U << (CAP_NET_ADMIN % 32));
 	if (syscall(SYS_capset, &h, d))
 		return 13;
-	if (crs_conn_open(&c))
-		return 14;
-	return status_errno(&c) == -EPERM ? 0 : 15;
+	return status_is_eperm();
 }
 
 TEST(status_without_cap_net_admin_is_eperm)
@@ -118,13 +125,9 @@ TEST(status_without_cap_net_admin_is_eperm)
 /* Root in a new user namespace (same network namespace): EPERM. */
 static int status_in_user_ns(void *arg)
 {
-	struct crs_conn c;
-
 	if (unshare(CLONE_NEWUSER))
 		return 10;
-	if (crs_conn_open(&c))
-		return 11;
-	return status_errno(&c) == -EPERM ? 0 : 12;
+	return status_is_eperm();
 }
 
 TEST(status_from_user_namespace_root_is_eperm)

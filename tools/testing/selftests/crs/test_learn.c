@@ -521,6 +521,25 @@ static void ct_gone(struct crs_ctr *c, pid_t init)
 		usleep(100000);
 }
 
+/*
+ * Replace container @c by a fresh one under the policy of @file (pushed),
+ * applied with the crsnl options @extra, and run the workload in it: 0,
+ * or nonzero when a step fails.
+ */
+static int enforce_run(struct crs_ctr *c, const char *file,
+		       const char *policy, const char *extra)
+{
+	ct_gone(c, c->pid);
+	if (crs_sh(NULL, 0, "%s policy push %s >&2", crs_crsnl(), file))
+		return -1;
+	memset(res, 0, sizeof(*res));
+	if (crs_ctr_start(c, ct_setup))
+		return -1;
+	if (crsnl("policy apply %s --pid %d%s", policy, c->pid, extra))
+		return -1;
+	return workload(c);
+}
+
 FIXTURE(learn) {
 	struct crs_ctr c;
 };
@@ -556,7 +575,6 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	char out[4096];
 	size_t i, n, nsys = 0, base = 0;
 	int others = 0, exe_read;
-	pid_t init;
 
 	ASSERT_EQ(0, learn_run(&self->c, NULL));
 	ASSERT_TRUE(workload_ok(_metadata));
@@ -655,17 +673,12 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	EXPECT_EQ(0, count_rules(rules, "SYSCALL", NULL, "syscall", "getpriority", "ALLOW"));
 	json_object_put(pol);
 
-	/* push, apply ACTIVE to a new container, run again: no denial */
-	init = self->c.pid;
-	ct_gone(&self->c, init);
-	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push " D "/learned.json >&2",
-			    crs_crsnl()));
-	memset(res, 0, sizeof(*res));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, ct_setup));
-	/* learning on too: it shows what the enforcement points saw */
-	ASSERT_EQ(0, crsnl("policy apply learned-wl %s--pid %d%s", "",
-			   self->c.pid, " --learning on"));
-	ASSERT_EQ(0, workload(&self->c));
+	/*
+	 * push, apply ACTIVE to a new container, run again: no denial;
+	 * learning on too: it shows what the enforcement points saw
+	 */
+	ASSERT_EQ(0, enforce_run(&self->c, D "/learned.json", "learned-wl",
+				 " --learning on"));
 	workload_ok(_metadata);
 	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	EXPECT_STREQ("learned-wl", ci.policy);
@@ -692,7 +705,6 @@ TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 	struct json_object *pol, *rules;
 	struct crs_cinfo ci;
 	size_t n;
-	pid_t init;
 
 	put_file(D "/base.json",
 		 "{\"name\": \"base-merge\", \"description\": \"hand written\",\n"
@@ -729,15 +741,7 @@ TEST_F_TIMEOUT(learn, merge_keeps_deny_rule_and_settings, 240)
 	EXPECT_EQ(n, json_object_array_length(rules));
 	json_object_put(pol);
 
-	init = self->c.pid;
-	ct_gone(&self->c, init);
-	ASSERT_EQ(0, crs_sh(NULL, 0, "%s policy push " D "/merged.json >&2",
-			    crs_crsnl()));
-	memset(res, 0, sizeof(*res));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, ct_setup));
-	ASSERT_EQ(0, crsnl("policy apply base-merge %s--pid %d%s", "",
-			   self->c.pid, ""));
-	ASSERT_EQ(0, workload(&self->c));
+	ASSERT_EQ(0, enforce_run(&self->c, D "/merged.json", "base-merge", ""));
 	EXPECT_EQ(0, res->read_r1);
 	EXPECT_EQ(EACCES, res->read_r2);	/* the DENY rule wins */
 	EXPECT_EQ(0, res->write_w1);
