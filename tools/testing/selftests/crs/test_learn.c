@@ -175,7 +175,11 @@ static int run_helper(void)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EACCES;
 }
 
-static void do_workload(void)
+/*
+ * What the container runs on request (crs_ctr_run()): each records what
+ * it saw in *res and returns 0.
+ */
+static int ct_workload(void *arg)
 {
 	int fd;
 
@@ -195,17 +199,19 @@ static void do_workload(void)
 				       sizeof(res->greeting));
 	res->accept_in = accept_one(PORT_IN);
 	res->exec_helper = run_helper();
+	return 0;
 }
 
-static void do_new(void)
+static int ct_new(void *arg)
 {
 	res->read_r3 = read_file(D "/r3");
 	res->connect_new = tcp_connect(PEER_ADDR, PORT_NEW, NULL, 0);
 	res->new_syscall = syscall(SYS_getpriority, PRIO_PROCESS, 0) == -1 ?
 			   errno : 0;
+	return 0;
 }
 
-static void do_nested(void)
+static int ct_nested(void *arg)
 {
 	pid_t p = fork(), q;
 	int st = 1;
@@ -221,9 +227,10 @@ static void do_nested(void)
 	}
 	waitpid(p, &st, 0);
 	res->nested = WIFEXITED(st) ? WEXITSTATUS(st) : 5;
+	return 0;
 }
 
-static void do_bound(void)
+static int ct_bound(void *arg)
 {
 	char path[64];
 	int i;
@@ -234,32 +241,9 @@ static void do_bound(void)
 		if (read_file(path))
 			res->bound_errors++;
 	}
-}
-
-/* What the container runs on request (crs_ctr_run()). */
-static int ct_workload(void *arg)
-{
-	do_workload();
 	return 0;
 }
 
-static int ct_new(void *arg)
-{
-	do_new();
-	return 0;
-}
-
-static int ct_nested(void *arg)
-{
-	do_nested();
-	return 0;
-}
-
-static int ct_bound(void *arg)
-{
-	do_bound();
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* The test side. */
