@@ -402,118 +402,213 @@ FIXTURE_TEARDOWN(net)
 	"{\"name\": \"" name "\", \"ruleType\": \"NETWORK_INBOUND\", "	\
 	extra ", \"action\": \"" act "\"}"
 
-NET_TEST(outbound_tcp_exact_address_denied_other_address_served)
+/*
+ * One probe: helper_net's arguments @cmd and the answer expected: errno
+ * @err and, unless NULL, the text read back @read ("hello PORT": a TCP
+ * server's greeting, "ping": the UDP echo, "": nothing); a ping's echo
+ * replies are checked against @reply.
+ */
+struct probe {
+	const char *cmd;
+	int err;
+	const char *read;
+	int reply;
+};
+
+/* Check @r, the answer to probe @p run in @where. */
+static void expect_answer(struct __test_metadata *_metadata,
+			  const char *where, const struct probe *p,
+			  const struct res *r)
+{
+	EXPECT_EQ(p->err, r->err)
+		TH_LOG("%s: %s: read '%s'", where, p->cmd, r->read);
+	if (p->read)
+		EXPECT_STREQ(p->read, r->read) TH_LOG("%s: %s", where, p->cmd);
+	if (!strncmp(p->cmd, "ping ", 5))
+		EXPECT_EQ(p->reply, r->reply) TH_LOG("%s: %s", where, p->cmd);
+}
+
+/*
+ * Run the probes @p (ended by a NULL cmd) in container @pid as @prog
+ * (NULL: helper_net) and check their answers.
+ */
+static void probe_ct(struct __test_metadata *_metadata, pid_t pid,
+		     const char *prog, const struct probe *p)
+{
+	char where[64];
+	struct res r;
+
+	snprintf(where, sizeof(where), "container %d", pid);
+	for (; p->cmd; p++) {
+		r = in_ct(pid, prog, p->cmd);
+		expect_answer(_metadata, where, p, &r);
+	}
+}
+
+/* The same from network namespace @ns (NULL: the host's). */
+static void probe_ns(struct __test_metadata *_metadata, const char *ns,
+		     const struct probe *p)
 {
 	struct res r;
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"TCP\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.11 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d read '%s'", r.err, r.read);
+	for (; p->cmd; p++) {
+		r = in_ns(ns, p->cmd);
+		expect_answer(_metadata, ns ? ns : "host", p, &r);
+	}
+}
+
+/*
+ * Push POLICY (policyMode @mode, defaultNetworkAction @def, @rules), apply
+ * it to container @pid and run the probes @p there.
+ */
+static void enforce(struct __test_metadata *_metadata, pid_t pid,
+		    const char *mode, const char *def, const struct probe *p,
+		    const char *rules)
+{
+	ASSERT_EQ(0, push(POLICY, mode, def, rules));
+	ASSERT_EQ(0, apply(POLICY, pid, NULL));
+	probe_ct(_metadata, pid, NULL, p);
+}
+
+/*
+ * helper_net (or @prog) "@what @port @file" in container @pid, in the
+ * background: its pid.
+ */
+static pid_t bg_ct(pid_t pid, const char *prog, const char *what, int port,
+		   const char *file)
+{
+	char fmt[256];
+
+	snprintf(fmt, sizeof(fmt), "nsenter -t %d -n -p -- %%s %s %%d %%s",
+		 pid, what);
+	return bg(fmt, prog ? prog : helper, port, file ? file : "");
+}
+
+/* A TCP server (helper_net or @prog) on @port in container @pid: listening? */
+static bool serve_ct(pid_t pid, const char *prog, int port)
+{
+	bg_ct(pid, prog, "serve ::", port, NULL);
+	return wait_listen(pid, port);
+}
+
+/*
+ * Two streams through container @pid: out to 192.0.2.10:80, counted in
+ * @out, and in from crs_p to a server on 8080, counted in @in (*@in_pid:
+ * that client). True once each has counted more than 5 echoes.
+ */
+static bool streams_up(pid_t pid, const char *out, const char *in,
+		       pid_t *in_pid)
+{
+	*in_pid = 0;
+	bg_ct(pid, NULL, "stream 192.0.2.10", 80, out);
+	if (!serve_ct(pid, NULL, 8080))
+		return false;
+	*in_pid = bg("ip netns exec crs_p %s stream 198.51.100.1 %d %s",
+		     helper, 8080, in);
+	return wait_count(out, 5, 30000) > 5 && wait_count(in, 5, 30000) > 5;
+}
+
+/* Whether the count in @file grows by more than @by within 30 s. */
+static bool grows(const char *file, long by)
+{
+	long c = read_count(file);
+
+	return wait_count(file, c + by, 30000) > c + by;
+}
+
+NET_TEST(outbound_tcp_exact_address_denied_other_address_served)
+{
+	static const struct probe want[] = {
+		{ .cmd = "connect 192.0.2.10 80", .err = ECONNREFUSED },
+		{ .cmd = "connect 192.0.2.11 80", .read = "hello 80" },
+		{ NULL }
+	};
+	/* the same address from outside the container is served */
+	static const struct probe outside[] = {
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ NULL }
+	};
+
+	enforce(_metadata, self->init, "ACTIVE", "ALLOW", want,
+		OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"TCP\""));
 	EXPECT_EQ(1, rule_stat(POLICY, "no-10", "denied"));
 	EXPECT_EQ(0, rule_stat(POLICY, "no-10", "allowed"));
-	/* the same address from outside the container is served */
-	r = in_ns("crs_c", "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	probe_ns(_metadata, "crs_c", outside);
 }
 
 NET_TEST(outbound_tcp_cidr_allowlist_and_deny_beats_allow)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ .cmd = "connect 192.0.2.11 443", .read = "hello 443" },
+		{ .cmd = "connect 192.0.2.11 80", .err = ECONNREFUSED },	/* DENY wins */
+		{ .cmd = "connect 192.0.2.20 80", .err = ECONNREFUSED },	/* default */
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
-			  OUT("net8", "ALLOW", "\"ipAddress\": \"192.0.2.8/30\"") ","
-			  OUT("no-11", "DENY", "\"ipAddress\": \"192.0.2.11/32\", \"port\": \"80\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.11 443");
-	EXPECT_TRUE(served(&r, 443)) TH_LOG("errno %d", r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.11 80");	/* DENY wins */
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.20 80");	/* default */
-	EXPECT_EQ(ECONNREFUSED, r.err);
+	enforce(_metadata, self->init, "ACTIVE", "DENY", want,
+		OUT("net8", "ALLOW", "\"ipAddress\": \"192.0.2.8/30\"") ","
+		OUT("no-11", "DENY", "\"ipAddress\": \"192.0.2.11/32\", \"port\": \"80\""));
 }
 
 NET_TEST(outbound_tcp_port_denied_other_port_served)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "connect 192.0.2.10 80", .err = ECONNREFUSED },
+		{ .cmd = "connect 2001:db8::10 80", .err = ECONNREFUSED },
+		{ .cmd = "connect 192.0.2.10 443", .read = "hello 443" },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-80", "DENY", "\"port\": \"80\", \"protocol\": \"TCP\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 2001:db8::10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 443");
-	EXPECT_TRUE(served(&r, 443)) TH_LOG("errno %d", r.err);
+	enforce(_metadata, self->init, "ACTIVE", "ALLOW", want,
+		OUT("no-80", "DENY", "\"port\": \"80\", \"protocol\": \"TCP\""));
 }
 
 NET_TEST(outbound_tcp_port_range_bounds_inclusive)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "connect 192.0.2.10 1000", .err = ECONNREFUSED },
+		{ .cmd = "connect 192.0.2.10 1500", .err = ECONNREFUSED },
+		{ .cmd = "connect 192.0.2.10 2000", .err = ECONNREFUSED },
+		{ .cmd = "connect 192.0.2.10 999", .read = "hello 999" },
+		{ .cmd = "connect 192.0.2.10 2001", .read = "hello 2001" },
+		{ .cmd = "connect 192.0.2.10 2500", .read = "hello 2500" },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-range", "DENY", "\"ipAddress\": \"192.0.2.0/24\", \"port\": \"1000-2000\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 1000");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 1500");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 2000");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 999");
-	EXPECT_TRUE(served(&r, 999)) TH_LOG("errno %d", r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 2001");
-	EXPECT_TRUE(served(&r, 2001)) TH_LOG("errno %d", r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 2500");
-	EXPECT_TRUE(served(&r, 2500)) TH_LOG("errno %d", r.err);
+	enforce(_metadata, self->init, "ACTIVE", "ALLOW", want,
+		OUT("no-range", "DENY", "\"ipAddress\": \"192.0.2.0/24\", \"port\": \"1000-2000\""));
 }
 
 NET_TEST(outbound_udp_sendto_denied_address_is_eperm)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "udp 192.0.2.10 53", .err = EPERM, .read = "" },
+		{ .cmd = "udp 192.0.2.11 53", .read = "ping" },
+		/* the rule names UDP: TCP to the same address is served */
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-udp-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"UDP\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "udp 192.0.2.10 53");
-	EXPECT_EQ(EPERM, r.err);
-	EXPECT_STREQ("", r.read);
-	r = in_ct(self->init, NULL, "udp 192.0.2.11 53");
-	EXPECT_EQ(0, r.err);
-	EXPECT_STREQ("ping", r.read);
-	/* the rule names UDP: TCP to the same address is served */
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	enforce(_metadata, self->init, "ACTIVE", "ALLOW", want,
+		OUT("no-udp-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"UDP\""));
 }
 
 NET_TEST(outbound_icmp_echo_denied)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "ping 192.0.2.10", .err = EPERM, .reply = 0 },
+		{ .cmd = "ping 192.0.2.11", .reply = 1 },
+		{ .cmd = "ping 2001:db8::10", .err = EPERM, .reply = 0 },
+		{ .cmd = "ping 2001:db8::11", .reply = 1 },
+		/* ICMP rules leave TCP alone */
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-ping-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"ICMP\"") ","
-			  OUT("no-ping6-10", "DENY", "\"ipAddress\": \"2001:db8::10\", \"protocol\": \"ICMP\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "ping 192.0.2.10");
-	EXPECT_EQ(EPERM, r.err);
-	EXPECT_EQ(0, r.reply);
-	r = in_ct(self->init, NULL, "ping 192.0.2.11");
-	EXPECT_EQ(0, r.err);
-	EXPECT_EQ(1, r.reply);
-	r = in_ct(self->init, NULL, "ping 2001:db8::10");
-	EXPECT_EQ(EPERM, r.err);
-	r = in_ct(self->init, NULL, "ping 2001:db8::11");
-	EXPECT_EQ(0, r.err);
-	EXPECT_EQ(1, r.reply);
-	/* ICMP rules leave TCP alone */
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	enforce(_metadata, self->init, "ACTIVE", "ALLOW", want,
+		OUT("no-ping-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"ICMP\"") ","
+		OUT("no-ping6-10", "DENY", "\"ipAddress\": \"2001:db8::10\", \"protocol\": \"ICMP\""));
 }
 
 /*
@@ -524,31 +619,39 @@ NET_TEST(outbound_icmp_echo_denied)
  */
 NET_TEST(packet_socket_cannot_reach_a_denied_address)
 {
-	static const char *const attack = "packet c0 198.51.100.1 192.0.2.10 53";
-	struct res r;
-
+	static const char attack[] = "packet c0 198.51.100.1 192.0.2.10 53";
 	/* the attack works where nothing restricts the network */
+	const struct probe open_net[] = {
+		{ .cmd = attack, .read = "ping" },
+		{ NULL }
+	};
+	const struct probe udp_denied[] = {
+		{ .cmd = attack, .err = EACCES, .read = "" },
+		{ .cmd = "udp 192.0.2.10 53", .err = EPERM },
+		{ NULL }
+	};
+	const struct probe refused[] = {
+		{ .cmd = attack, .err = EACCES },
+		{ NULL }
+	};
+	const struct probe allowed[] = {
+		{ .cmd = attack },
+		{ NULL }
+	};
+
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW", ""));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, attack);
-	EXPECT_EQ(0, r.err);
-	EXPECT_STREQ("ping", r.read);
+	probe_ct(_metadata, self->init, NULL, open_net);
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  OUT("no-udp-10", "DENY", "\"ipAddress\": \"192.0.2.10\", \"protocol\": \"UDP\"")));
-	r = in_ct(self->init, NULL, attack);
-	EXPECT_EQ(EACCES, r.err);
-	EXPECT_STREQ("", r.read);
-	r = in_ct(self->init, NULL, "udp 192.0.2.10 53");
-	EXPECT_EQ(EPERM, r.err);
+	probe_ct(_metadata, self->init, NULL, udp_denied);
 
 	/* a default-deny policy too, and a PACKET rule lets one program */
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
 			  OUT("raw-a", "ALLOW", "\"program\": \"" PROG_A "\", \"protocol\": \"PACKET\"")));
-	r = in_ct(self->init, PROG_B, attack);
-	EXPECT_EQ(EACCES, r.err);
-	r = in_ct(self->init, PROG_A, attack);
-	EXPECT_EQ(0, r.err);
+	probe_ct(_metadata, self->init, PROG_B, refused);
+	probe_ct(_metadata, self->init, PROG_A, allowed);
 	EXPECT_EQ(1, rule_stat(POLICY, "raw-a", "allowed"));
 	/* a PACKET rule takes no address */
 	EXPECT_NE(0, push(POLICY2, "ACTIVE", "ALLOW",
@@ -562,124 +665,110 @@ NET_TEST(packet_socket_cannot_reach_a_denied_address)
  */
 NET_TEST(port_range_with_zero_does_not_match_icmp)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ .cmd = "ping 192.0.2.10", .err = EPERM, .reply = 0 },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
-			  OUT("all-ports", "ALLOW", "\"ipAddress\": \"192.0.2.10\", \"port\": \"0-65535\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
-	r = in_ct(self->init, NULL, "ping 192.0.2.10");
-	EXPECT_EQ(EPERM, r.err);
-	EXPECT_EQ(0, r.reply);
+	enforce(_metadata, self->init, "ACTIVE", "DENY", want,
+		OUT("all-ports", "ALLOW", "\"ipAddress\": \"192.0.2.10\", \"port\": \"0-65535\""));
 }
 
 /* Server in the container on 8080 and 8081, clients from crs_p. */
 NET_TEST(inbound_denied_port_refused_allowed_port_served)
 {
-	char cmd[PATH_MAX + 64];
+	static const struct probe want[] = {
+		{ .cmd = "connect 2001:db8:c::1 8080", .err = ECONNREFUSED },
+		{ .cmd = "connect 198.51.100.1 8081", .read = "hello 8081" },
+		{ .cmd = "connect 2001:db8:c::1 8081", .read = "hello 8081" },
+		{ NULL }
+	};
 	struct res r;
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  IN("no-8080", "DENY", "\"ipAddress\": \"0.0.0.0/0\", \"port\": \"8080\"") ","
 			  IN("no-8080-v6", "DENY", "\"ipAddress\": \"::/0\", \"port\": \"8080\"")));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
-	bg(cmd, helper, 8080, "");
-	bg(cmd, helper, 8081, "");
-	ASSERT_TRUE(wait_listen(self->init, 8080));
-	ASSERT_TRUE(wait_listen(self->init, 8081));
+	ASSERT_TRUE(serve_ct(self->init, NULL, 8080));
+	ASSERT_TRUE(serve_ct(self->init, NULL, 8081));
 	r = in_ns("crs_p", "connect 198.51.100.1 8080");
 	EXPECT_EQ(ECONNREFUSED, r.err) TH_LOG("read '%s'", r.read);
 	EXPECT_LT(r.ms, 1000);
-	r = in_ns("crs_p", "connect 2001:db8:c::1 8080");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ns("crs_p", "connect 198.51.100.1 8081");
-	EXPECT_TRUE(served(&r, 8081)) TH_LOG("errno %d", r.err);
-	r = in_ns("crs_p", "connect 2001:db8:c::1 8081");
-	EXPECT_TRUE(served(&r, 8081)) TH_LOG("errno %d", r.err);
+	probe_ns(_metadata, "crs_p", want);
 }
 
 /* UDP datagrams and ICMP echo into the container: dropped when denied. */
 NET_TEST(inbound_udp_and_icmp_dropped_when_denied)
 {
-	char cmd[PATH_MAX + 64];
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "udp 198.51.100.1 5353", .read = "" },
+		{ .cmd = "udp 198.51.100.1 5354", .read = "ping" },
+		{ .cmd = "udp 2001:db8:c::1 5353", .read = "" },
+		{ .cmd = "udp 2001:db8:c::1 5354", .read = "ping" },
+		/* echo requests have no socket: the namespace's only container */
+		{ .cmd = "ping 198.51.100.1", .reply = 1 },
+		{ .cmd = "ping 198.51.100.1 192.0.2.11", .reply = 0 },
+		{ NULL }
+	};
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  IN("no-udp-5353", "DENY", "\"port\": \"5353\", \"protocol\": \"UDP\"") ","
 			  IN("no-ping-from-11", "DENY", "\"ipAddress\": \"192.0.2.11\", \"protocol\": \"ICMP\"")));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s userve :: %%d%%s", self->init);
-	bg(cmd, helper, 5353, "");
-	bg(cmd, helper, 5354, "");
+	bg_ct(self->init, NULL, "userve ::", 5353, NULL);
+	bg_ct(self->init, NULL, "userve ::", 5354, NULL);
 	/* state 07 is an unconnected UDP socket */
 	ASSERT_TRUE(wait_sock(self->init, "/proc/net/udp6", "07", 5353));
 	ASSERT_TRUE(wait_sock(self->init, "/proc/net/udp6", "07", 5354));
-	r = in_ns("crs_p", "udp 198.51.100.1 5353");
-	EXPECT_EQ(0, r.err);
-	EXPECT_STREQ("", r.read);
-	r = in_ns("crs_p", "udp 198.51.100.1 5354");
-	EXPECT_EQ(0, r.err);
-	EXPECT_STREQ("ping", r.read);
-	r = in_ns("crs_p", "udp 2001:db8:c::1 5353");
-	EXPECT_STREQ("", r.read);
-	r = in_ns("crs_p", "udp 2001:db8:c::1 5354");
-	EXPECT_STREQ("ping", r.read);
-	/* echo requests have no socket: the namespace's only container */
-	r = in_ns("crs_p", "ping 198.51.100.1");
-	EXPECT_EQ(1, r.reply);
-	r = in_ns("crs_p", "ping 198.51.100.1 192.0.2.11");
-	EXPECT_EQ(0, r.err);
-	EXPECT_EQ(0, r.reply);
+	probe_ns(_metadata, "crs_p", want);
 	EXPECT_EQ(2, rule_stat(POLICY, "no-udp-5353", "denied"));
 	EXPECT_EQ(1, rule_stat(POLICY, "no-ping-from-11", "denied"));
 }
 
 NET_TEST(inbound_allowed_only_from_cidr)
 {
-	char cmd[PATH_MAX + 64];
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "connect 198.51.100.1 8080 192.0.2.10", .read = "hello 8080" },
+		{ .cmd = "connect 198.51.100.1 8080 192.0.2.11", .read = "hello 8080" },
+		{ .cmd = "connect 198.51.100.1 8080 192.0.2.20", .err = ECONNREFUSED },
+		{ .cmd = "connect 198.51.100.1 8080", .err = ECONNREFUSED },	/* from .2 */
+		{ NULL }
+	};
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
 			  IN("from-net8", "ALLOW", "\"ipAddress\": \"192.0.2.8/30\", \"port\": \"8080\", \"protocol\": \"TCP\"")));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
-	bg(cmd, helper, 8080, "");
-	ASSERT_TRUE(wait_listen(self->init, 8080));
-	r = in_ns("crs_p", "connect 198.51.100.1 8080 192.0.2.10");
-	EXPECT_TRUE(served(&r, 8080)) TH_LOG("errno %d", r.err);
-	r = in_ns("crs_p", "connect 198.51.100.1 8080 192.0.2.11");
-	EXPECT_TRUE(served(&r, 8080)) TH_LOG("errno %d", r.err);
-	r = in_ns("crs_p", "connect 198.51.100.1 8080 192.0.2.20");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ns("crs_p", "connect 198.51.100.1 8080");	/* from .2 */
-	EXPECT_EQ(ECONNREFUSED, r.err);
+	ASSERT_TRUE(serve_ct(self->init, NULL, 8080));
+	probe_ns(_metadata, "crs_p", want);
 }
 
 NET_TEST(program_a_may_connect_program_b_may_not)
 {
-	char cmd[PATH_MAX + 64];
-	struct res r;
+	static const struct probe a_out[] = {
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ NULL }
+	};
+	static const struct probe b_out[] = {
+		{ .cmd = "connect 192.0.2.10 80", .err = ECONNREFUSED },
+		{ NULL }
+	};
+	/* inbound: the program that owns the listening socket decides */
+	static const struct probe in[] = {
+		{ .cmd = "connect 198.51.100.1 8080", .read = "hello 8080" },	/* A's */
+		{ .cmd = "connect 198.51.100.1 8081", .err = ECONNREFUSED },	/* B's */
+		{ NULL }
+	};
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
 			  OUT("a-out", "ALLOW", "\"program\": \"" PROG_A "\", \"ipAddress\": \"192.0.2.10\", \"port\": \"80\"") ","
 			  IN("a-in", "ALLOW", "\"program\": \"" PROG_A "\", \"port\": \"8080\"")));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, PROG_A, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("A: errno %d", r.err);
-	r = in_ct(self->init, PROG_B, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	/* inbound: the program that owns the listening socket decides */
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
-	bg(cmd, PROG_A, 8080, "");
-	bg(cmd, PROG_B, 8081, "");
-	ASSERT_TRUE(wait_listen(self->init, 8080));
-	ASSERT_TRUE(wait_listen(self->init, 8081));
-	r = in_ns("crs_p", "connect 198.51.100.1 8080");
-	EXPECT_TRUE(served(&r, 8080)) TH_LOG("A serves: errno %d", r.err);
-	r = in_ns("crs_p", "connect 198.51.100.1 8081");
-	EXPECT_EQ(ECONNREFUSED, r.err);
+	probe_ct(_metadata, self->init, PROG_A, a_out);
+	probe_ct(_metadata, self->init, PROG_B, b_out);
+	ASSERT_TRUE(serve_ct(self->init, PROG_A, 8080));
+	ASSERT_TRUE(serve_ct(self->init, PROG_B, 8081));
+	probe_ns(_metadata, "crs_p", in);
 }
 
 /*
@@ -713,107 +802,100 @@ NET_TEST(program_scoped_udp_verdicts_with_the_program_cache_off)
 
 NET_TEST(ipv6_outbound_address_and_prefix)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "connect 2001:db8::10 80", .err = ECONNREFUSED },
+		{ .cmd = "udp 2001:db8::10 53", .err = EPERM },
+		{ .cmd = "connect 2001:db8::11 80", .read = "hello 80" },
+		{ .cmd = "connect 2001:db8::11 443", .err = ECONNREFUSED },
+		/* IPv6 rules do not touch IPv4 */
+		{ .cmd = "connect 192.0.2.10 443", .read = "hello 443" },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-v6-10", "DENY", "\"ipAddress\": \"2001:db8::10\"") ","
-			  OUT("no-v6-443", "DENY", "\"ipAddress\": \"2001:db8::/64\", \"port\": \"443\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "connect 2001:db8::10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "udp 2001:db8::10 53");
-	EXPECT_EQ(EPERM, r.err);
-	r = in_ct(self->init, NULL, "connect 2001:db8::11 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
-	r = in_ct(self->init, NULL, "connect 2001:db8::11 443");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	/* IPv6 rules do not touch IPv4 */
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 443");
-	EXPECT_TRUE(served(&r, 443)) TH_LOG("errno %d", r.err);
+	enforce(_metadata, self->init, "ACTIVE", "ALLOW", want,
+		OUT("no-v6-10", "DENY", "\"ipAddress\": \"2001:db8::10\"") ","
+		OUT("no-v6-443", "DENY", "\"ipAddress\": \"2001:db8::/64\", \"port\": \"443\""));
 }
 
 NET_TEST(ipv4_mapped_ipv6_cannot_reach_denied_ipv4)
 {
-	struct res r;
+	static const struct probe want[] = {
+		{ .cmd = "connect ::ffff:192.0.2.10 80", .err = ECONNREFUSED },
+		{ .cmd = "udp ::ffff:192.0.2.10 53", .err = EPERM },
+		{ .cmd = "connect ::ffff:192.0.2.11 80", .read = "hello 80" },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	r = in_ct(self->init, NULL, "connect ::ffff:192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "udp ::ffff:192.0.2.10 53");
-	EXPECT_EQ(EPERM, r.err);
-	r = in_ct(self->init, NULL, "connect ::ffff:192.0.2.11 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	enforce(_metadata, self->init, "ACTIVE", "ALLOW", want,
+		OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\""));
 }
 
 NET_TEST(default_deny_with_dns_and_backend_allowlist)
 {
-	struct res r;
+	static const struct probe want[] = {
+		/* the answers come back although inbound is default DENY too */
+		{ .cmd = "udp 192.0.2.53 53", .read = "ping" },
+		{ .cmd = "connect 192.0.2.10 5432", .read = "hello 5432" },
+		{ .cmd = "connect 192.0.2.10 80", .err = ECONNREFUSED },
+		{ .cmd = "connect 192.0.2.53 443", .err = ECONNREFUSED },
+		{ .cmd = "udp 192.0.2.10 53", .err = EPERM },
+		{ .cmd = "ping 192.0.2.10", .err = EPERM, .reply = 0 },
+		{ .cmd = "connect 2001:db8::10 5432", .err = ECONNREFUSED },
+		{ NULL }
+	};
 
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY",
-			  OUT("dns", "ALLOW", "\"ipAddress\": \"192.0.2.53\", \"port\": \"53\", \"protocol\": \"UDP\"") ","
-			  OUT("backend", "ALLOW", "\"ipAddress\": \"192.0.2.10\", \"port\": \"5432\", \"protocol\": \"TCP\"")));
-	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	/* the answers come back although inbound is default DENY too */
-	r = in_ct(self->init, NULL, "udp 192.0.2.53 53");
-	EXPECT_EQ(0, r.err);
-	EXPECT_STREQ("ping", r.read);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 5432");
-	EXPECT_TRUE(served(&r, 5432)) TH_LOG("errno %d", r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "connect 192.0.2.53 443");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(self->init, NULL, "udp 192.0.2.10 53");
-	EXPECT_EQ(EPERM, r.err);
-	r = in_ct(self->init, NULL, "ping 192.0.2.10");
-	EXPECT_EQ(EPERM, r.err);
-	r = in_ct(self->init, NULL, "connect 2001:db8::10 5432");
-	EXPECT_EQ(ECONNREFUSED, r.err);
+	enforce(_metadata, self->init, "ACTIVE", "DENY", want,
+		OUT("dns", "ALLOW", "\"ipAddress\": \"192.0.2.53\", \"port\": \"53\", \"protocol\": \"UDP\"") ","
+		OUT("backend", "ALLOW", "\"ipAddress\": \"192.0.2.10\", \"port\": \"5432\", \"protocol\": \"TCP\""));
 }
 
 NET_TEST(denied_connect_returns_within_one_second)
 {
+	static const char *const cmds[] = {
+		"connect 192.0.2.10 80", "connect 2001:db8::10 80",
+	};
 	struct crs_cinfo before, after;
 	struct res r;
+	unsigned int i;
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "DENY", ""));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
 	ASSERT_EQ(0, crs_container_info(self->init, &before));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	EXPECT_LT(r.ms, 1000) TH_LOG("took %ld ms", r.ms);
-	r = in_ct(self->init, NULL, "connect 2001:db8::10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	EXPECT_LT(r.ms, 1000) TH_LOG("took %ld ms", r.ms);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		r = in_ct(self->init, NULL, cmds[i]);
+		EXPECT_EQ(ECONNREFUSED, r.err) TH_LOG("%s", cmds[i]);
+		EXPECT_LT(r.ms, 1000) TH_LOG("%s took %ld ms", cmds[i], r.ms);
+	}
 	ASSERT_EQ(0, crs_container_info(self->init, &after));
 	EXPECT_EQ(before.denied + 2, after.denied);
 }
 
 NET_TEST(permissive_and_inactive_modes_block_nothing)
 {
+	static const struct probe served80[] = {
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ NULL }
+	};
+	static const struct probe refused80[] = {
+		{ .cmd = "connect 192.0.2.10 80", .err = ECONNREFUSED },
+		{ NULL }
+	};
+	static const char rule[] =
+		OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"");
 	struct crs_cinfo before, after;
-	struct res r;
 
-	ASSERT_EQ(0, push(POLICY, "PERMISSIVE", "ALLOW",
-			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
+	ASSERT_EQ(0, push(POLICY, "PERMISSIVE", "ALLOW", rule));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
 	ASSERT_EQ(0, crs_container_info(self->init, &before));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	probe_ct(_metadata, self->init, NULL, served80);
 	ASSERT_EQ(0, crs_container_info(self->init, &after));
 	EXPECT_EQ(before.denied, after.denied);
 	EXPECT_EQ(before.monitored + 1, after.monitored);
 	EXPECT_EQ(1, rule_stat(POLICY, "no-10", "monitored"));
-	ASSERT_EQ(0, push(POLICY, "INACTIVE", "ALLOW",
-			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
-	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
-			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
+	ASSERT_EQ(0, push(POLICY, "INACTIVE", "ALLOW", rule));
+	probe_ct(_metadata, self->init, NULL, served80);
+	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW", rule));
+	probe_ct(_metadata, self->init, NULL, refused80);
 }
 
 /*
@@ -823,33 +905,23 @@ NET_TEST(permissive_and_inactive_modes_block_nothing)
  */
 NET_TEST(policy_replaced_while_tcp_stream_runs)
 {
-	char cmd[PATH_MAX + 64];
-	long c0, c1, c2;
+	long c1, c2;
 	pid_t in_pid;
 	struct res r;
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  OUT("no-20", "DENY", "\"ipAddress\": \"192.0.2.20\"")));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s stream 192.0.2.10 %%d %%s", self->init);
-	bg(cmd, helper, 80, "/tmp/crs_stream_out");
 	/* and an inbound one: server in the container, client in crs_p */
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
-	bg(cmd, helper, 8080, "");
-	ASSERT_TRUE(wait_listen(self->init, 8080));
-	in_pid = bg("ip netns exec crs_p %s stream 198.51.100.1 %d %s", helper,
-		    8080, "/tmp/crs_stream_in");
-	ASSERT_GT(wait_count("/tmp/crs_stream_out", 5, 30000), 5);
-	ASSERT_GT(wait_count("/tmp/crs_stream_in", 5, 30000), 5);
+	ASSERT_TRUE(streams_up(self->init, "/tmp/crs_stream_out",
+			       "/tmp/crs_stream_in", &in_pid));
 
 	/* a replacement that still allows: both keep running */
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  OUT("no-20", "DENY", "\"ipAddress\": \"192.0.2.20\"") ","
 			  IN("no-9999", "DENY", "\"port\": \"9999\"")));
-	c0 = read_count("/tmp/crs_stream_out");
-	EXPECT_GT(wait_count("/tmp/crs_stream_out", c0 + 5, 30000), c0 + 5);
-	c0 = read_count("/tmp/crs_stream_in");
-	EXPECT_GT(wait_count("/tmp/crs_stream_in", c0 + 5, 30000), c0 + 5);
+	EXPECT_TRUE(grows("/tmp/crs_stream_out", 5));
+	EXPECT_TRUE(grows("/tmp/crs_stream_in", 5));
 
 	/* one that denies both flows: they stop */
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
@@ -879,49 +951,48 @@ NET_TEST(policy_replaced_while_tcp_stream_runs)
 
 NET_TEST(module_unload_with_connections_open_is_clean)
 {
-	char cmd[PATH_MAX + 64];
+	static const struct probe want[] = {
+		{ .cmd = "connect 192.0.2.20 80", .read = "hello 80" },
+		{ NULL }
+	};
 	pid_t in_pid;
-	long c0, c1;
-	struct res r;
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  OUT("no-20", "DENY", "\"ipAddress\": \"192.0.2.20\"")));
 	ASSERT_EQ(0, apply(POLICY, self->init, NULL));
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s stream 192.0.2.10 %%d %%s", self->init);
-	bg(cmd, helper, 80, "/tmp/crs_unload_out");
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
-	bg(cmd, helper, 8080, "");
-	ASSERT_TRUE(wait_listen(self->init, 8080));
-	in_pid = bg("ip netns exec crs_p %s stream 198.51.100.1 %d %s", helper,
-		    8080, "/tmp/crs_unload_in");
-	ASSERT_GT(wait_count("/tmp/crs_unload_out", 5, 30000), 5);
-	ASSERT_GT(wait_count("/tmp/crs_unload_in", 5, 30000), 5);
+	ASSERT_TRUE(streams_up(self->init, "/tmp/crs_unload_out",
+			       "/tmp/crs_unload_in", &in_pid));
 
 	/* bound containers hold the module; detach, then unload */
 	EXPECT_NE(0, crs_sh(NULL, 0, "rmmod crs 2>/dev/null"));
 	ASSERT_EQ(0, detach(self->init));
 	ASSERT_EQ(0, crs_rmmod(30));
-	c0 = read_count("/tmp/crs_unload_out");
-	c1 = read_count("/tmp/crs_unload_in");
-	EXPECT_GT(wait_count("/tmp/crs_unload_out", c0 + 5, 30000), c0 + 5);
-	EXPECT_GT(wait_count("/tmp/crs_unload_in", c1 + 5, 30000), c1 + 5);
-	r = in_ct(self->init, NULL, "connect 192.0.2.20 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("errno %d", r.err);
+	EXPECT_TRUE(grows("/tmp/crs_unload_out", 5));
+	EXPECT_TRUE(grows("/tmp/crs_unload_in", 5));
+	probe_ct(_metadata, self->init, NULL, want);
 	ASSERT_EQ(0, crs_sh(NULL, 0, "insmod %s", crs_ko()));
-	c0 = read_count("/tmp/crs_unload_out");
-	EXPECT_GT(wait_count("/tmp/crs_unload_out", c0 + 5, 30000), c0 + 5);
+	EXPECT_TRUE(grows("/tmp/crs_unload_out", 5));
 	kill(in_pid, SIGKILL);
 }
 
-/*
- * Containers are told apart per packet: a second container in another
- * network namespace, the host, and containers sharing the host's network
- * namespace each get their own verdict for the same destination.
- */
 NET_TEST(host_and_other_containers_unaffected)
 {
+	static const struct probe deny10[] = {
+		{ .cmd = "connect 192.0.2.10 80", .err = ECONNREFUSED },
+		{ .cmd = "connect 192.0.2.11 80", .read = "hello 80" },
+		{ NULL }
+	};
+	static const struct probe deny11[] = {
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ .cmd = "connect 192.0.2.11 80", .err = ECONNREFUSED },
+		{ NULL }
+	};
+	static const struct probe no_container[] = {
+		{ .cmd = "connect 192.0.2.10 80", .read = "hello 80" },
+		{ .cmd = "connect 192.0.2.11 80", .read = "hello 80" },
+		{ NULL }
+	};
 	pid_t o_init, o_mid, h_init, h_mid, h2_init, h2_mid;
-	struct res r;
 
 	ASSERT_EQ(0, push(POLICY, "ACTIVE", "ALLOW",
 			  OUT("no-10", "DENY", "\"ipAddress\": \"192.0.2.10\"")));
@@ -938,32 +1009,18 @@ NET_TEST(host_and_other_containers_unaffected)
 	ASSERT_EQ(0, apply(POLICY, h_init, NULL));
 	ASSERT_EQ(0, apply(POLICY2, h2_init, NULL));
 
-	r = in_ct(self->init, NULL, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(o_init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("other container: errno %d", r.err);
-	r = in_ct(o_init, NULL, "connect 192.0.2.11 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ns("crs_o", "connect 192.0.2.11 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("crs_o, no container: errno %d", r.err);
+	probe_ct(_metadata, self->init, NULL, deny10);
+	probe_ct(_metadata, o_init, NULL, deny11);
+	probe_ns(_metadata, "crs_o", no_container);
 	/* the host's netns: host, container h (POLICY), container h2 */
-	r = in_ns(NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("host: errno %d", r.err);
-	r = in_ns(NULL, "connect 192.0.2.11 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("host: errno %d", r.err);
-	r = in_ct(h_init, NULL, "connect 192.0.2.10 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
-	r = in_ct(h_init, NULL, "connect 192.0.2.11 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("h: errno %d", r.err);
-	r = in_ct(h2_init, NULL, "connect 192.0.2.10 80");
-	EXPECT_TRUE(served(&r, 80)) TH_LOG("h2: errno %d", r.err);
-	r = in_ct(h2_init, NULL, "connect 192.0.2.11 80");
-	EXPECT_EQ(ECONNREFUSED, r.err);
+	probe_ns(_metadata, NULL, no_container);
+	probe_ct(_metadata, h_init, NULL, deny10);
+	probe_ct(_metadata, h2_init, NULL, deny11);
 
 	ct_stop(o_init, o_mid);
 	ct_stop(h_init, h_mid);
 	ct_stop(h2_init, h2_mid);
-	crs_sh(NULL, 0, "%s policy delete " POLICY2 " --force 2>/dev/null", crs_crsnl());
+	crs_delete_policy(POLICY2);
 }
 
 /*
@@ -975,7 +1032,7 @@ NET_TEST(host_and_other_containers_unaffected)
  */
 NET_TEST(socket_owner_records_are_charged_per_container)
 {
-	char cmd[PATH_MAX + 64], out[128];
+	char out[128];
 	long gmax, cmax;
 	pid_t a_init, a_mid, hog;
 	struct res r;
@@ -996,15 +1053,12 @@ NET_TEST(socket_owner_records_are_charged_per_container)
 	EXPECT_EQ(0, crs_param_set("max_sockets", 64));
 	EXPECT_EQ(0, crs_param_set("max_container_sockets", 32));
 	unlink("/tmp/crs_hog");
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s hog %%d %%s", a_init);
-	hog = bg(cmd, helper, 200, "/tmp/crs_hog");
+	hog = bg_ct(a_init, NULL, "hog", 200, "/tmp/crs_hog");
 	for (int i = 0; i < 300 && access("/tmp/crs_hog", F_OK); i++)
 		usleep(100 * 1000);
 	crs_sh(out, sizeof(out), "cat /tmp/crs_hog");
 	sscanf(out, "bound %d errno %d", &bound, &err);
-	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n -p -- %%s serve :: %%d%%s", self->init);
-	bg(cmd, helper, 8080, "");
-	EXPECT_TRUE(wait_listen(self->init, 8080));
+	EXPECT_TRUE(serve_ct(self->init, NULL, 8080));
 	r = in_ns("crs_p", "connect 198.51.100.1 8080");
 	EXPECT_EQ(ECONNREFUSED, r.err) TH_LOG("read '%s' (hog: %s)", r.read, out);
 	EXPECT_EQ(32, bound) TH_LOG("hog: %s", out);
@@ -1013,7 +1067,7 @@ NET_TEST(socket_owner_records_are_charged_per_container)
 	ct_stop(a_init, a_mid);
 	EXPECT_EQ(0, crs_param_set("max_sockets", gmax));
 	EXPECT_EQ(0, crs_param_set("max_container_sockets", cmax));
-	crs_sh(NULL, 0, "%s policy delete " POLICY2 " --force 2>/dev/null", crs_crsnl());
+	crs_delete_policy(POLICY2);
 }
 
 /*
