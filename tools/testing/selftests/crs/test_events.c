@@ -354,24 +354,37 @@ static const struct crs_tpolicy sentinel_policy = {
 };
 
 /*
+ * The next line of @l within @ms, parsed into *@j: 1, read_line()'s 0
+ * (EOF) or -1 (timeout), or -2 for a line that is not JSON (printed).
+ */
+static int read_json(struct listener *l, int ms, json_object **j)
+{
+	char line[8192];
+	int r = read_line(l, l->out, line, sizeof(line), ms);
+
+	if (r != 1)
+		return r;
+	*j = json_tokener_parse(line);
+	if (!*j) {
+		fprintf(stderr, "# not JSON: \"%s\"\n", line);
+		return -2;
+	}
+	return 1;
+}
+
+/*
  * Have the sentinel container emit its event, then read the listener up
  * to it: every event queued before is in @c then.
  */
 static int capture(struct listener *l, struct ct *sentinel, struct capture *c)
 {
-	char line[8192];
 	json_object *j;
 
 	if (ct_run(sentinel) != 0)
 		return -1;
 	for (;;) {
-		if (read_line(l, l->out, line, sizeof(line), 30000) != 1)
+		if (read_json(l, 30000, &j) != 1)
 			return -1;
-		j = json_tokener_parse(line);
-		if (!j) {
-			fprintf(stderr, "# not JSON: %s\n", line);
-			return -1;
-		}
 		if (jhas(j, "lost")) {
 			c->lost += jint(j, "lost");
 			json_object_put(j);
@@ -458,6 +471,57 @@ FIXTURE_SETUP(ev)
 FIXTURE_TEARDOWN(ev)
 {
 	EV_TEARDOWN(self);
+}
+
+/*
+ * Push @tp, start @ct running @body(@arg) under it with log mode @log,
+ * run the body @runs times, capture the events up to the sentinel's,
+ * then stop @ct (its id stays) and delete @tp: 0, -1 if a step failed,
+ * or the last failing body's status.
+ */
+static int run_captured(FIXTURE_DATA(ev) *self, struct ct *ct,
+			const struct crs_tpolicy *tp, body_fn body, void *arg,
+			int log, int runs)
+{
+	int ret = 0, r, i;
+
+	memset(ct, 0, sizeof(*ct));
+	if (crs_push_policy(tp) ||
+	    ct_start(ct, body, arg, tp->name, log, -1)) {
+		ret = -1;
+	} else {
+		for (i = 0; i < runs; i++) {
+			r = ct_run(ct);
+			if (r)
+				ret = r;
+		}
+		if (capture(&self->l, &self->sentinel, &self->c))
+			ret = -1;
+	}
+	ct_stop(ct);
+	crs_delete_policy(tp->name);
+	return ret;
+}
+
+/*
+ * Exactly one event of container @id in @c, with @outcome and @rule, and
+ * unless NULL or 0 @policy and system call @nr.
+ */
+static void expect_one_event(struct __test_metadata *_metadata,
+			     const struct capture *c, uint64_t id,
+			     const char *outcome, const char *rule,
+			     const char *policy, uint64_t nr)
+{
+	json_object *e;
+
+	ASSERT_EQ(1, count_of(c, id, NULL)) TH_LOG("%s", events_of(c, id));
+	e = first_of(c, id);
+	EXPECT_STREQ(outcome, jstr(e, "outcome"));
+	EXPECT_STREQ(rule, jstr(e, "rule"));
+	if (policy)
+		EXPECT_STREQ(policy, jstr(e, "policy"));
+	if (nr)
+		EXPECT_EQ(nr, jint(e, "syscall"));
 }
 
 /* A policy denying mkdir, allowing sched_yield by rule. */
@@ -687,6 +751,11 @@ static const struct crs_trule rw_exit_rules[] = {
 	{ .name = "xg", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_ALLOW, .nr64 = __NR_exit_group, .nr32 = 252 },
 };
 
+static const struct crs_tpolicy rw_exit_policy = {
+	.name = "ev-rw-exit", .mode = CRS_MODE_ACTIVE,
+	.def_syscall = CRS_ACTION_DENY, .rules = rw_exit_rules, .nrules = 4,
+};
+
 /* Only read, write and exit are allowed by rule; getppid falls to default DENY. */
 static int body_default_deny(void *arg)
 {
@@ -698,26 +767,12 @@ static int body_default_deny(void *arg)
 
 TEST_F_TIMEOUT(ev, default_action_verdict_names_rule_default, 120)
 {
-	struct crs_tpolicy tp = { .name = "ev-default", .mode = CRS_MODE_ACTIVE,
-			      .def_syscall = CRS_ACTION_DENY,
-			      .rules = rw_exit_rules, .nrules = 4 };
-	json_object *e;
 	struct ct ct;
 
-	ASSERT_EQ(0, crs_push_policy(&tp));
-	ASSERT_EQ(0, ct_start(&ct, body_default_deny, NULL, tp.name,
-			      CRS_LOG_POLICY_DENY, -1));
-	EXPECT_EQ(0, ct_run(&ct));
-	ct_stop(&ct);
-	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
-		TH_LOG("%s", events_of(&self->c, ct.id));
-	e = first_of(&self->c, ct.id);
-	EXPECT_STREQ("default", jstr(e, "rule"));
-	EXPECT_STREQ("ev-default", jstr(e, "policy"));
-	EXPECT_STREQ("DENIED", jstr(e, "outcome"));
-	EXPECT_EQ((uint64_t)__NR_getppid, jint(e, "syscall"));
-	crs_delete_policy(tp.name);
+	ASSERT_EQ(0, run_captured(self, &ct, &rw_exit_policy, body_default_deny,
+				  NULL, CRS_LOG_POLICY_DENY, 1));
+	expect_one_event(_metadata, &self->c, ct.id, "DENIED", "default",
+			 rw_exit_policy.name, __NR_getppid);
 }
 
 static int body_nothing(void *arg)
@@ -734,22 +789,16 @@ static int body_nothing(void *arg)
  */
 TEST_F_TIMEOUT(ev, container_start_is_not_judged_only_its_body, 120)
 {
-	struct crs_tpolicy tp = { .name = "ev-start", .mode = CRS_MODE_ACTIVE,
-			      .def_syscall = CRS_ACTION_DENY,
-			      .rules = rw_exit_rules, .nrules = 4 };
 	struct ct ct;
+	int ret;
 
-	ASSERT_EQ(0, crs_push_policy(&tp));
 	ct_setup_delay_us = 300000;
-	ASSERT_EQ(0, ct_start(&ct, body_nothing, NULL, tp.name,
-			      CRS_LOG_POLICY_DENY, -1));
+	ret = run_captured(self, &ct, &rw_exit_policy, body_nothing, NULL,
+			   CRS_LOG_POLICY_DENY, 1);
 	ct_setup_delay_us = 0;
-	EXPECT_EQ(0, ct_run(&ct));
-	ct_stop(&ct);
-	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
+	ASSERT_EQ(0, ret);
 	EXPECT_EQ(0, count_of(&self->c, ct.id, NULL))
 		TH_LOG("%s", events_of(&self->c, ct.id));
-	crs_delete_policy(tp.name);
 }
 
 /* What each log mode must report of the mixed workload. */
@@ -822,61 +871,35 @@ TEST_F_TIMEOUT(ev, each_log_mode_selects_exactly_its_outcomes_on_a_mixed_workloa
 TEST_F_TIMEOUT(ev, permissive_reports_monitor_and_blocks_nothing, 120)
 {
 	struct crs_tpolicy tp = mixed_policy;
-	json_object *e;
 	struct ct ct;
 
 	tp.name = "ev-permissive";
 	tp.mode = CRS_MODE_PERMISSIVE;
-	ASSERT_EQ(0, crs_push_policy(&tp));
-	ASSERT_EQ(0, ct_start(&ct, body_mixed, "permissive", tp.name,
-			      CRS_LOG_POLICY_MONITOR_DENY, -1));
-	EXPECT_EQ(0, ct_run(&ct));
-	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
-		TH_LOG("%s", events_of(&self->c, ct.id));
-	e = first_of(&self->c, ct.id);
-	EXPECT_STREQ("MONITOR", jstr(e, "outcome"));
-	EXPECT_STREQ("no-mkdir", jstr(e, "rule"));
-	EXPECT_STREQ("ev-permissive", jstr(e, "policy"));
-	ct_stop(&ct);
-	crs_delete_policy(tp.name);
+	ASSERT_EQ(0, run_captured(self, &ct, &tp, body_mixed, "permissive",
+				  CRS_LOG_POLICY_MONITOR_DENY, 1));
+	expect_one_event(_metadata, &self->c, ct.id, "MONITOR", "no-mkdir",
+			 "ev-permissive", 0);
 }
 
 TEST_F_TIMEOUT(ev, policy_allow_reports_explicit_allow_rules_only, 120)
 {
-	json_object *e;
 	struct ct ct;
 
-	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&ct, body_mixed, NULL, mixed_policy.name,
-			      CRS_LOG_POLICY_ALLOW, -1));
-	EXPECT_EQ(0, ct_run(&ct));
-	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
-	ASSERT_EQ(1, count_of(&self->c, ct.id, NULL))
-		TH_LOG("%s", events_of(&self->c, ct.id));
-	e = first_of(&self->c, ct.id);
-	EXPECT_STREQ("ALLOWED", jstr(e, "outcome"));
-	EXPECT_STREQ("ok-yield", jstr(e, "rule"));
-	EXPECT_EQ((uint64_t)__NR_sched_yield, jint(e, "syscall"));
-	ct_stop(&ct);
-	crs_delete_policy(mixed_policy.name);
+	ASSERT_EQ(0, run_captured(self, &ct, &mixed_policy, body_mixed, NULL,
+				  CRS_LOG_POLICY_ALLOW, 1));
+	expect_one_event(_metadata, &self->c, ct.id, "ALLOWED", "ok-yield",
+			 NULL, __NR_sched_yield);
 }
 
 TEST_F_TIMEOUT(ev, log_mode_none_reports_nothing, 120)
 {
 	struct ct ct;
 
-	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&ct, body_mixed, NULL, mixed_policy.name,
-			      CRS_LOG_NONE, -1));
-	EXPECT_EQ(0, ct_run(&ct));
-	EXPECT_EQ(0, ct_run(&ct));
-	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
+	ASSERT_EQ(0, run_captured(self, &ct, &mixed_policy, body_mixed, NULL,
+				  CRS_LOG_NONE, 2));
 	EXPECT_EQ(0, count_of(&self->c, ct.id, NULL))
 		TH_LOG("%s", events_of(&self->c, ct.id));
 	EXPECT_EQ(0, self->c.n);
-	ct_stop(&ct);
-	crs_delete_policy(mixed_policy.name);
 }
 
 TEST_F_TIMEOUT(ev, ignored_syscalls_never_produce_events, 120)
@@ -888,16 +911,12 @@ TEST_F_TIMEOUT(ev, ignored_syscalls_never_produce_events, 120)
 	tp.name = "ev-ignored";
 	tp.ignored64 = ignored;
 	tp.nignored64 = 1;
-	ASSERT_EQ(0, crs_push_policy(&tp));
-	ASSERT_EQ(0, ct_start(&ct, body_mixed, NULL, tp.name, CRS_LOG_ALL,
-			      -1));
-	EXPECT_EQ(0, ct_run(&ct));	/* still denied */
-	ASSERT_EQ(0, capture(&self->l, &self->sentinel, &self->c));
+	/* the body checks that mkdir is still denied */
+	ASSERT_EQ(0, run_captured(self, &ct, &tp, body_mixed, NULL,
+				  CRS_LOG_ALL, 1));
 	/* only the sched_yield ALLOW rule reports */
 	EXPECT_EQ(1, count_of(&self->c, ct.id, NULL));
 	EXPECT_EQ(1, count_of(&self->c, ct.id, "ALLOWED"));
-	ct_stop(&ct);
-	crs_delete_policy(tp.name);
 }
 
 static int body_mkdir(void *arg)
@@ -941,6 +960,35 @@ static int body_open_forged(void *arg)
 }
 
 /*
+ * Push @tp, start @ct running @body under it with log mode @log, listen
+ * in @l (crsnl events --format text for @ct's events, @filter, the first
+ * only), run the body once and read that event's line into @line: the
+ * body's status, or -1 if a step failed. Stop @l and @ct afterwards.
+ */
+static int first_text_event(struct ct *ct, struct listener *l,
+			    const struct crs_tpolicy *tp, body_fn body,
+			    int log, const char *filter, char *line,
+			    size_t len)
+{
+	char args[256];
+	int ret;
+
+	memset(ct, 0, sizeof(*ct));
+	if (crs_push_policy(tp) || ct_start(ct, body, NULL, tp->name, log, -1))
+		return -1;
+	snprintf(args, sizeof(args),
+		 "--format text --container %llu %s --count 1 --timeout 60",
+		 (unsigned long long)ct->id, filter);
+	if (listener_start(l, args))
+		return -1;
+	ret = ct_run(ct);
+	if (read_line(l, l->out, line, len, 60000) != 1)
+		return -1;
+	fprintf(stderr, "# %s\n", line);
+	return ret;
+}
+
+/*
  * A name from the container (here a file name with a newline, quotes and
  * a backslash) is escaped in the kernel log and in text events: it can
  * neither start a line of its own nor forge a field.
@@ -953,7 +1001,7 @@ TEST(file_names_are_escaped_in_kernel_log_and_text_events)
 	};
 	struct crs_tpolicy tp = { .name = "ev-forge", .mode = CRS_MODE_ACTIVE,
 			      .rules = rules, .nrules = 1 };
-	char out[4096], args[256], line[4096];
+	char out[4096], line[4096];
 	struct listener l;
 	struct ct ct;
 	int fd;
@@ -964,15 +1012,9 @@ TEST(file_names_are_escaped_in_kernel_log_and_text_events)
 	close(fd);
 	/* let the rate limit of earlier denials expire */
 	sleep(6);
-	ASSERT_EQ(0, crs_push_policy(&tp));
-	ASSERT_EQ(0, ct_start(&ct, body_open_forged, NULL, tp.name,
-			      CRS_LOG_POLICY_DENY, -1));
-	snprintf(args, sizeof(args), "--format text --container %llu --count 1 --timeout 60",
-		 (unsigned long long)ct.id);
-	ASSERT_EQ(0, listener_start(&l, args));
-	EXPECT_EQ(0, ct_run(&ct));
-	ASSERT_EQ(1, read_line(&l, l.out, line, sizeof(line), 60000));
-	TH_LOG("%s", line);
+	ASSERT_EQ(0, first_text_event(&ct, &l, &tp, body_open_forged,
+				      CRS_LOG_POLICY_DENY, "", line,
+				      sizeof(line)));
 	EXPECT_NE(NULL, strstr(line, " DENIED READ " FORGE_DIR "/x\\x0acrs:\\x20forged\\x20\"q\\\\\\x20line program="));
 	EXPECT_EQ(0, listener_stop(&l, false));
 
@@ -1062,15 +1104,9 @@ TEST(crsnl_events_text_format_filters_and_exit_status)
 	char line[4096], want[256];
 	struct ct ct;
 
-	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&ct, body_mixed, NULL, mixed_policy.name,
-			      CRS_LOG_ALL, -1));
-	snprintf(want, sizeof(want), "--format text --container %llu --outcome DENIED --count 1 --timeout 60",
-		 (unsigned long long)ct.id);
-	ASSERT_EQ(0, listener_start(&l, want));
-	EXPECT_EQ(0, ct_run(&ct));
-	ASSERT_EQ(1, read_line(&l, l.out, line, sizeof(line), 60000));
-	TH_LOG("%s", line);
+	ASSERT_EQ(0, first_text_event(&ct, &l, &mixed_policy, body_mixed,
+				      CRS_LOG_ALL, "--outcome DENIED", line,
+				      sizeof(line)));
 	snprintf(want, sizeof(want), " DENIED SYSCALL syscall %d/x86_64 program=",
 		 __NR_mkdir);
 	EXPECT_NE(NULL, strstr(line, want));
@@ -1178,20 +1214,83 @@ static int body_denied_mkdirs(void *arg)
  * mkdir() calls (running once this returns) and `crsnl events
  * --container ID @extra` listening to it.
  */
+/* Start @ct whose body makes *@n denied mkdirs under mixed_policy. */
+static int mkdir_ct(struct ct *ct, int *n)
+{
+	return ct_start(ct, body_denied_mkdirs, n, mixed_policy.name,
+			CRS_LOG_POLICY_DENY, -1);
+}
+
+/*
+ * Start @l, crsnl events for container @ct (NULL: every container),
+ * keeping the loss records of unheard events if @unheard: 0, or -1.
+ */
+static int listen_to(struct listener *l, const struct ct *ct, bool unheard)
+{
+	char args[128] = "";
+
+	if (ct)
+		snprintf(args, sizeof(args), "--container %llu",
+			 (unsigned long long)ct->id);
+	if (listener_start(l, args))
+		return -1;
+	l->unheard = unheard;
+	return 0;
+}
+
 static int burst_start(struct ct *ct, struct listener *l, int *n,
 		       const char *extra)
 {
 	char args[256];
 
-	if (crs_push_policy(&mixed_policy) ||
-	    ct_start(ct, body_denied_mkdirs, n, mixed_policy.name,
-		     CRS_LOG_POLICY_DENY, -1))
+	if (crs_push_policy(&mixed_policy) || mkdir_ct(ct, n))
 		return -1;
 	snprintf(args, sizeof(args), "--container %llu %s",
 		 (unsigned long long)ct->id, extra);
 	if (listener_start(l, args))
 		return -1;
 	return ct_run_async(ct);
+}
+
+/* Events and loss records a listener read (tally_events()). */
+struct tally {
+	uint64_t seen, lost, gaps;	/* events; lost in @gaps records */
+	uint64_t others;		/* events of other containers */
+};
+
+/*
+ * Read @l's JSON lines into @t until @want events are seen or reported
+ * lost or @ms pass, waiting up to @wait_ms for each line and, a slow
+ * reader, @pause_us after each line while under 300 events (0: none); events
+ * not of container @id count in others. 0, or -1 at a line not JSON.
+ */
+static int tally_events(struct listener *l, uint64_t want, int64_t ms,
+			int wait_ms, useconds_t pause_us, uint64_t id,
+			struct tally *t)
+{
+	int64_t end = now_ms() + ms;
+	json_object *j;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	while (t->seen + t->lost < want && now_ms() < end) {
+		r = read_json(l, wait_ms, &j);
+		if (r == -2)
+			return -1;
+		if (r != 1)
+			continue;
+		if (jhas(j, "lost")) {
+			t->lost += jint(j, "lost");
+			t->gaps++;
+		} else {
+			t->others += jint(j, "container") != id;
+			t->seen++;
+		}
+		json_object_put(j);
+		if (pause_us && t->seen < 300)
+			usleep(pause_us);
+	}
+	return 0;
 }
 
 #define FLOOD 100000
@@ -1208,30 +1307,17 @@ static int burst_start(struct ct *ct, struct listener *l, int *n,
  */
 TEST(crsnl_events_burst_arrives_whole_and_sigterm_exits_0)
 {
-	uint64_t seen = 0, lost = 0;
 	int n = BURST, r;
 	struct listener l;
 	char line[8192];
+	struct tally t;
 	struct ct ct;
-	int64_t end;
 
 	ASSERT_EQ(0, burst_start(&ct, &l, &n, ""));
-	end = now_ms() + 20000;
-	while (seen + lost < BURST && now_ms() < end) {
-		json_object *j;
-
-		if (read_line(&l, l.out, line, sizeof(line), 2000) != 1)
-			continue;
-		j = json_tokener_parse(line);
-		ASSERT_NE(NULL, j) TH_LOG("not JSON: \"%s\"", line);
-		if (jhas(j, "lost"))
-			lost += jint(j, "lost");
-		else
-			seen++;
-		json_object_put(j);
-	}
+	ASSERT_EQ(0, tally_events(&l, BURST, 20000, 2000, 0, ct.id, &t));
 	EXPECT_EQ(0, ct_result(&ct));
-	EXPECT_EQ((uint64_t)BURST, seen) TH_LOG("lost %llu", (unsigned long long)lost);
+	EXPECT_EQ((uint64_t)BURST, t.seen)
+		TH_LOG("lost %llu", (unsigned long long)t.lost);
 	kill(l.pid, SIGTERM);
 	r = read_line(&l, l.out, line, sizeof(line), 10000);
 	EXPECT_EQ(0, r) TH_LOG("after SIGTERM: %s", r == 1 ? line : "no EOF");
@@ -1256,46 +1342,29 @@ TEST_F_TIMEOUT(flood, overload_with_a_slow_listener_adds_up_exactly, 300)
 {
 	int64_t sent0 = crs_status_value(CRS_STATUS_A_EVENTS_SENT);
 	int64_t lost0 = crs_status_value(CRS_STATUS_A_EVENTS_LOST);
-	uint64_t seen = 0, lost = 0, gaps = 0;
 	struct listener l;
 	char line[8192];
 	int n = FLOOD;
+	struct tally t;
 	struct ct ct;
-	int64_t end;
 
 	ASSERT_EQ(0, burst_start(&ct, &l, &n, "--buffer 65536"));
 	/* slow: a line every 2 ms for a while, so crsnl blocks on its pipe */
-	end = now_ms() + 240000;
-	while (seen + lost < FLOOD && now_ms() < end) {
-		json_object *j;
-
-		if (read_line(&l, l.out, line, sizeof(line), 5000) != 1)
-			continue;
-		j = json_tokener_parse(line);
-		ASSERT_NE(NULL, j);
-		if (jhas(j, "lost")) {
-			lost += jint(j, "lost");
-			gaps++;
-		} else {
-			EXPECT_EQ(ct.id, jint(j, "container"));
-			seen++;
-		}
-		json_object_put(j);
-		if (seen < 300)
-			usleep(2000);
-	}
+	ASSERT_EQ(0, tally_events(&l, FLOOD, 240000, 5000, 2000, ct.id, &t));
+	EXPECT_EQ(0, t.others);
 	EXPECT_EQ(0, ct_result(&ct));
 	/* nothing more may come: a second or so of silence */
 	EXPECT_EQ(-1, read_line(&l, l.out, line, sizeof(line), 1500));
-	TH_LOG("seen %llu, lost %llu in %llu gaps", (unsigned long long)seen,
-	       (unsigned long long)lost, (unsigned long long)gaps);
-	EXPECT_EQ((uint64_t)FLOOD, seen + lost);
-	EXPECT_LT((uint64_t)0, lost);
-	EXPECT_LT((uint64_t)0, seen);
+	TH_LOG("seen %llu, lost %llu in %llu gaps", (unsigned long long)t.seen,
+	       (unsigned long long)t.lost, (unsigned long long)t.gaps);
+	EXPECT_EQ((uint64_t)FLOOD, t.seen + t.lost);
+	EXPECT_LT((uint64_t)0, t.lost);
+	EXPECT_LT((uint64_t)0, t.seen);
 	EXPECT_EQ(FLOOD, crs_status_value(CRS_STATUS_A_EVENTS_SENT) - sent0 +
 			 crs_status_value(CRS_STATUS_A_EVENTS_LOST) - lost0);
-	EXPECT_EQ((int64_t)lost, crs_status_value(CRS_STATUS_A_EVENTS_LOST) - lost0);
-	EXPECT_EQ((int64_t)lost,
+	EXPECT_EQ((int64_t)t.lost,
+		  crs_status_value(CRS_STATUS_A_EVENTS_LOST) - lost0);
+	EXPECT_EQ((int64_t)t.lost,
 		  container_u64(ct.inner, CRS_CONTAINER_A_EVENTS_LOST));
 	listener_stop(&l, true);
 	ct_stop(&ct);
@@ -1329,6 +1398,27 @@ static int unheard_record(struct listener *l, uint64_t *lost, int64_t *id,
 	return 0;
 }
 
+/*
+ * Listening to @ct (NULL: every container), the first line is a loss
+ * record of @n events nobody heard, of @ct (NULL: of containers gone),
+ * and the only line.
+ */
+static void expect_unheard(struct __test_metadata *_metadata,
+			   struct listener *l, const struct ct *ct, uint64_t n)
+{
+	char line[4096];
+	uint64_t lost;
+	int64_t id;
+
+	ASSERT_EQ(0, listen_to(l, ct, true));
+	ASSERT_EQ(0, unheard_record(l, &lost, &id, 10000));
+	EXPECT_EQ(n, lost);
+	EXPECT_EQ(ct ? (int64_t)ct->id : -1, id);
+	/* once: nothing more */
+	EXPECT_EQ(-1, read_line(l, l->out, line, sizeof(line), 2500));
+	listener_stop(l, true);
+}
+
 TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 120)
 {
 	int64_t unheard0 = crs_status_value(CRS_STATUS_A_EVENTS_UNHEARD);
@@ -1336,15 +1426,11 @@ TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 1
 	int64_t ncont;
 	struct ct a, b, c;
 	struct listener l = { 0 };
-	char args[128], line[4096];
-	uint64_t lost;
-	int64_t id;
+	char line[4096];
 
 	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&a, body_denied_mkdirs, &n1, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
-	ASSERT_EQ(0, ct_start(&b, body_denied_mkdirs, &n2, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
+	ASSERT_EQ(0, mkdir_ct(&a, &n1));
+	ASSERT_EQ(0, mkdir_ct(&b, &n2));
 	/* nobody listens: the denials are counted, not sent */
 	EXPECT_EQ(0, ct_run(&a));
 	EXPECT_EQ(n1, container_u64(a.inner, CRS_CONTAINER_A_EVENTS_UNHEARD));
@@ -1352,35 +1438,18 @@ TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 1
 	EXPECT_EQ(n1, crs_status_value(CRS_STATUS_A_EVENTS_UNHEARD) - unheard0);
 
 	/* the first listener gets a's count, within a second or so */
-	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)a.id);
-	ASSERT_EQ(0, listener_start(&l, args));
-	l.unheard = true;
-	ASSERT_EQ(0, unheard_record(&l, &lost, &id, 10000));
-	EXPECT_EQ((uint64_t)n1, lost);
-	EXPECT_EQ((int64_t)a.id, id);
-	/* once: nothing more */
-	EXPECT_EQ(-1, read_line(&l, l.out, line, sizeof(line), 2500));
-	listener_stop(&l, true);
+	expect_unheard(_metadata, &l, &a, n1);
 
 	/* the listener restarts; b's denials in between reach the next one */
 	EXPECT_EQ(0, ct_run(&b));
-	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)b.id);
-	ASSERT_EQ(0, listener_start(&l, args));
-	l.unheard = true;
-	ASSERT_EQ(0, unheard_record(&l, &lost, &id, 10000));
-	EXPECT_EQ((uint64_t)n2, lost);
-	EXPECT_EQ((int64_t)b.id, id);
-	EXPECT_EQ(-1, read_line(&l, l.out, line, sizeof(line), 2500));
-	listener_stop(&l, true);
+	expect_unheard(_metadata, &l, &b, n2);
 
 	/* c is gone before anyone listens: counted with the containers gone */
-	ASSERT_EQ(0, listener_start(&l, ""));	/* earlier tests' records */
-	l.unheard = true;
+	ASSERT_EQ(0, listen_to(&l, NULL, true));	/* earlier tests' records */
 	while (read_line(&l, l.out, line, sizeof(line), 2500) == 1)
 		;
 	listener_stop(&l, true);
-	ASSERT_EQ(0, ct_start(&c, body_denied_mkdirs, &n3, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
+	ASSERT_EQ(0, mkdir_ct(&c, &n3));
 	EXPECT_EQ(0, ct_run(&c));
 	ncont = crs_status_value(CRS_STATUS_A_CONTAINERS);
 	ct_stop(&c);
@@ -1389,13 +1458,7 @@ TEST_F_TIMEOUT(flood, events_nobody_heard_come_as_a_loss_record_per_container, 1
 		usleep(100 * 1000);
 	EXPECT_GT(ncont, crs_status_value(CRS_STATUS_A_CONTAINERS));
 	usleep(500 * 1000);
-	ASSERT_EQ(0, listener_start(&l, ""));
-	l.unheard = true;
-	ASSERT_EQ(0, unheard_record(&l, &lost, &id, 10000));
-	EXPECT_EQ((uint64_t)n3, lost);
-	EXPECT_EQ(-1, id);
-	EXPECT_EQ(-1, read_line(&l, l.out, line, sizeof(line), 2500));
-	listener_stop(&l, true);
+	expect_unheard(_metadata, &l, NULL, n3);
 	EXPECT_EQ(n1 + n2 + n3,
 		  crs_status_value(CRS_STATUS_A_EVENTS_UNHEARD) - unheard0);
 	ct_stop(&a);
@@ -1453,14 +1516,12 @@ TEST_F_TIMEOUT(flood, a_full_listener_does_not_make_loss_records_repeat, 120)
 
 	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
 	for (i = 0; i < STUCK_CTS; i++) {
-		ASSERT_EQ(0, ct_start(&ct[i], body_denied_mkdirs, &n,
-				      mixed_policy.name, CRS_LOG_POLICY_DENY, -1));
+		ASSERT_EQ(0, mkdir_ct(&ct[i], &n));
 		EXPECT_EQ(0, ct_run(&ct[i]));
 	}
 	stuck = stuck_listener();
 	ASSERT_NE(NULL, stuck);
-	ASSERT_EQ(0, listener_start(&l, ""));
-	l.unheard = true;
+	ASSERT_EQ(0, listen_to(&l, NULL, true));
 	/*
 	 * Lines until 4 s of silence: each container's record exactly once.
 	 * A record the stuck one missed is announced as a gap, to all (the
@@ -1520,16 +1581,14 @@ TEST_F_TIMEOUT(flood, a_full_listener_does_not_make_gaps_repeat_to_the_others, 1
 	struct ct ct;
 	struct listener l = { 0 };
 	struct nl_sock *stuck;
-	char line[4096], args[128];
+	char line[4096];
 	json_object *j;
 
 	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&ct, body_denied_mkdirs, &n, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
+	ASSERT_EQ(0, mkdir_ct(&ct, &n));
 	stuck = stuck_listener();
 	ASSERT_NE(NULL, stuck);
-	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)ct.id);
-	ASSERT_EQ(0, listener_start(&l, args));
+	ASSERT_EQ(0, listen_to(&l, &ct, false));
 	EXPECT_EQ(0, ct_run(&ct));
 	/* until 3 s of silence: at most 30 s */
 	t0 = now_ms();
@@ -1566,18 +1625,15 @@ TEST_F_TIMEOUT(flood, events_are_not_held_back_while_unheard_counts_wait, 120)
 	int n = 3, one = 1;
 	struct ct a, b;
 	struct listener l = { 0 };
-	char line[4096], args[128];
+	char line[4096];
 	json_object *j;
 	int64_t got;
 
 	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&a, body_denied_mkdirs, &n, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
-	ASSERT_EQ(0, ct_start(&b, body_denied_mkdirs, &one, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
+	ASSERT_EQ(0, mkdir_ct(&a, &n));
+	ASSERT_EQ(0, mkdir_ct(&b, &one));
 	EXPECT_EQ(0, ct_run(&a));	/* unheard: the poll is armed */
-	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)b.id);
-	ASSERT_EQ(0, listener_start(&l, args));
+	ASSERT_EQ(0, listen_to(&l, &b, false));
 	EXPECT_EQ(0, ct_run(&b));
 	ASSERT_EQ(1, read_line(&l, l.out, line, sizeof(line), 5000));
 	got = now_ms();
@@ -1603,13 +1659,11 @@ TEST_F_TIMEOUT(flood, sigterm_prints_what_was_already_delivered, 120)
 	int n = 50, seen = 0;
 	struct ct ct;
 	struct listener l = { 0 };
-	char line[4096], args[128];
+	char line[4096];
 
 	ASSERT_EQ(0, crs_push_policy(&mixed_policy));
-	ASSERT_EQ(0, ct_start(&ct, body_denied_mkdirs, &n, mixed_policy.name,
-			      CRS_LOG_POLICY_DENY, -1));
-	snprintf(args, sizeof(args), "--container %llu", (unsigned long long)ct.id);
-	ASSERT_EQ(0, listener_start(&l, args));
+	ASSERT_EQ(0, mkdir_ct(&ct, &n));
+	ASSERT_EQ(0, listen_to(&l, &ct, false));
 	kill(l.pid, SIGSTOP);
 	EXPECT_EQ(0, ct_run(&ct));
 	usleep(1000 * 1000);	/* all delivered to the stopped listener */

@@ -182,6 +182,12 @@ static int run_under_rules(const char *name, const struct crs_trule *rules,
 	return run_under(&tp, body, arg);
 }
 
+/* Whether a call that returned @ret failed with errno @err. */
+static bool refused(long ret, int err)
+{
+	return ret == -1 && errno == err;
+}
+
 static bool exists(const char *path)
 {
 	struct stat s;
@@ -198,9 +204,7 @@ static int body_mkdir_denied(void *arg)
 {
 	const char *dir = arg;
 
-	errno = 0;
-	CHECK(syscall(SYS_mkdir, dir, 0755) == -1);
-	CHECK(errno == EPERM);
+	CHECK(refused(syscall(SYS_mkdir, dir, 0755), EPERM));
 	CHECK(!exists(dir));
 	CHECK(getpid() == 1);
 	return 0;
@@ -393,9 +397,8 @@ static int body_socket(void *arg)
 {
 	int fd;
 
-	errno = 0;
-	CHECK(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0) == -1);
-	CHECK(errno == EPERM);
+	CHECK(refused(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0),
+		      EPERM));
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	CHECK(fd >= 0);
 	close(fd);
@@ -485,12 +488,9 @@ static long raw_clone(unsigned long flags)
 
 static int body_clone(void *arg)
 {
-	errno = 0;
-	CHECK(raw_clone(CLONE_NEWUSER) == -1 && errno == EPERM);
-	errno = 0;
-	CHECK(raw_clone(CLONE_NEWNS | CLONE_NEWUTS) == -1 && errno == EPERM);
-	errno = 0;
-	CHECK(raw_clone(CLONE_NEWNET) == -1 && errno == EPERM);
+	CHECK(refused(raw_clone(CLONE_NEWUSER), EPERM));
+	CHECK(refused(raw_clone(CLONE_NEWNS | CLONE_NEWUTS), EPERM));
+	CHECK(refused(raw_clone(CLONE_NEWNET), EPERM));
 	CHECK(raw_clone(0) > 0);
 	CHECK(raw_clone(CLONE_FILES) > 0);
 	return 0;
@@ -618,7 +618,7 @@ static int body_multiplexed(void *arg)
 	CHECK(int80_4(NR32_IPC, IPC_SHMGET_CALL, 0, 4096, 0600) == -EPERM);
 	CHECK(int80(NR32_SHMGET, 0, 4096, 0600) == -EPERM);
 	/* the 64-bit calls are judged as before */
-	CHECK(syscall(SYS_shmget, 0, 4096, 0600) == -1 && errno == EPERM);
+	CHECK(refused(syscall(SYS_shmget, 0, 4096, 0600), EPERM));
 	r = socket(AF_INET, SOCK_DGRAM, 0);
 	CHECK(r >= 0);
 	close((int)r);
@@ -837,9 +837,7 @@ TEST(execve_rule_with_file_is_left_to_execution_rules)
 
 static int body_x32(void *arg)
 {
-	errno = 0;
-	CHECK(syscall(X32_GETPID) == -1);
-	CHECK(errno == EPERM);
+	CHECK(refused(syscall(X32_GETPID), EPERM));
 	/* a call no rule names, in the 64-bit ABI, still runs */
 	CHECK(syscall(SYS_getpid) == 1);
 	return 0;
@@ -888,20 +886,15 @@ static int body_named(void *arg)
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 
 	CHECK(low != MAP_FAILED);
-	errno = 0;
-	CHECK(syscall(SYS_mkdir, "/tmp/crs_sys_nm", 0755) == -1);
-	CHECK(errno == EPERM);
-	errno = 0;
-	CHECK(syscall(SYS_rmdir, "/tmp") == -1);
-	CHECK(errno == EPERM);
+	CHECK(refused(syscall(SYS_mkdir, "/tmp/crs_sys_nm", 0755), EPERM));
+	CHECK(refused(syscall(SYS_rmdir, "/tmp"), EPERM));
 	/* the name resolved to the i386 number as well */
 	strcpy(low, "/tmp/crs_sys_nm");
 	CHECK(int80(NR32_MKDIR, (long)low, 0755, 0) == -EPERM);
 	CHECK(!exists("/tmp/crs_sys_nm"));
 	/* arg1 "38" from JSON */
-	errno = 0;
-	CHECK(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0) == -1);
-	CHECK(errno == EPERM);
+	CHECK(refused(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0),
+		      EPERM));
 	return 0;
 }
 
@@ -933,17 +926,12 @@ static int body_high_bits(void *arg)
 {
 	int fd;
 
-	errno = 0;
-	CHECK(syscall(SYS_socket, 0x100000000L | AF_ALG_NR, SOCK_SEQPACKET,
-		      0) == -1);
-	CHECK(errno == EPERM);
-	errno = 0;
-	CHECK(syscall(SYS_socket, 0xffffffff00000000L | AF_ALG_NR,
-		      SOCK_SEQPACKET, 0) == -1);
-	CHECK(errno == EPERM);
-	errno = 0;
-	CHECK(syscall(SYS_mkdir, "/tmp/crs_sys_hb", 0x10000L | 0700) == -1);
-	CHECK(errno == EPERM);
+	CHECK(refused(syscall(SYS_socket, 0x100000000L | AF_ALG_NR, SOCK_SEQPACKET,
+			      0), EPERM));
+	CHECK(refused(syscall(SYS_socket, 0xffffffff00000000L | AF_ALG_NR,
+			      SOCK_SEQPACKET, 0), EPERM));
+	CHECK(refused(syscall(SYS_mkdir, "/tmp/crs_sys_hb", 0x10000L | 0700),
+		      EPERM));
 	CHECK(!exists("/tmp/crs_sys_hb"));
 	/* other values still pass */
 	fd = syscall(SYS_socket, 0x100000000L | AF_INET, SOCK_STREAM, 0);
@@ -1021,26 +1009,17 @@ static int body_docker(void *arg)
 
 	if (run_programs(ARRAY_SIZE(docker_ok)))
 		return 1;
-	errno = 0;
-	CHECK(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0) == -1 &&
-	      errno == EPERM);
-	errno = 0;
-	CHECK(syscall(SYS_add_key, "user", "crs", "x", 1, -3) == -1 &&
-	      errno == EPERM);
-	errno = 0;
-	CHECK(syscall(SYS_io_uring_setup, 4, NULL) == -1 && errno == EPERM);
-	errno = 0;
-	CHECK(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0) == -1 &&
-	      errno == EPERM);
-	errno = 0;
-	CHECK(raw_clone(CLONE_NEWUSER) == -1 && errno == EPERM);
-	errno = 0;
-	CHECK(raw_clone(CLONE_NEWNS) == -1 && errno == EPERM);
-	errno = 0;
-	CHECK(syscall(SYS_unshare, CLONE_NEWNS) == -1 && errno == EPERM);
+	CHECK(refused(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0),
+		      EPERM));
+	CHECK(refused(syscall(SYS_add_key, "user", "crs", "x", 1, -3), EPERM));
+	CHECK(refused(syscall(SYS_io_uring_setup, 4, NULL), EPERM));
+	CHECK(refused(syscall(SYS_socket, AF_ALG_NR, SOCK_SEQPACKET, 0),
+		      EPERM));
+	CHECK(refused(raw_clone(CLONE_NEWUSER), EPERM));
+	CHECK(refused(raw_clone(CLONE_NEWNS), EPERM));
+	CHECK(refused(syscall(SYS_unshare, CLONE_NEWNS), EPERM));
 	/* clone3 fails with the profile's ENOSYS, so threads fall back */
-	errno = 0;
-	CHECK(syscall(SYS_clone3, NULL, 0) == -1 && errno == ENOSYS);
+	CHECK(refused(syscall(SYS_clone3, NULL, 0), ENOSYS));
 	CHECK(pthread_create(&thread, NULL, thread_fn, NULL) == 0);
 	CHECK(pthread_join(thread, NULL) == 0);
 	/* and what the profile allows still works */
@@ -1111,15 +1090,10 @@ static int body_podman(void *arg)
 	if (run_programs(4))	/* sh, ls, cat, ps */
 		return 1;
 	/* calls the profile does not name: its defaultErrnoRet, ENOSYS */
-	errno = 0;
-	CHECK(syscall(SYS_add_key, "user", "crs", "x", 1, -3) == -1 &&
-	      errno == ENOSYS);
-	errno = 0;
-	CHECK(syscall(SYS_io_uring_setup, 4, NULL) == -1 && errno == ENOSYS);
+	CHECK(refused(syscall(SYS_add_key, "user", "crs", "x", 1, -3), ENOSYS));
+	CHECK(refused(syscall(SYS_io_uring_setup, 4, NULL), ENOSYS));
 	/* a call it denies by name: its errnoRet, EPERM */
-	errno = 0;
-	CHECK(syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 0) == -1 &&
-	      errno == EPERM);
+	CHECK(refused(syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 0), EPERM));
 	return 0;
 }
 
