@@ -84,6 +84,20 @@ static const struct res *get(const char *name)
 	return &missing;
 }
 
+/* Every call of @names (ended by NULL) failed with @err, or with 0 succeeded. */
+static void expect_all(struct __test_metadata *_metadata, int err,
+		       const char *const *names)
+{
+	const struct res *r;
+
+	for (; *names; names++) {
+		r = get(*names);
+		EXPECT_EQ(err, r->err) TH_LOG("%s: ret %d", *names, r->ret);
+		if (!err)
+			EXPECT_EQ(0, r->ret) TH_LOG("%s: errno %d", *names, r->err);
+	}
+}
+
 /* Record an open: read what it gives, close it. */
 static void rec_fd(const char *name, int fd)
 {
@@ -144,18 +158,28 @@ static int apply(const char *name, pid_t pid, const char *extra)
 }
 
 /*
- * Push policy @name (ACTIVE, default actions ALLOW) of @rules, start a
- * container, bind it to the policy and run @body(@arg) in it: 0, or -1
- * if a step failed (the step said why on stderr).
+ * Push policy @name (ACTIVE, defaultFileAction @deffile,
+ * defaultExecuteAction @defexec) of @rules, start a container, bind it to
+ * the policy and run @body(@arg) in it: 0, or -1 if a step failed (the
+ * step said why on stderr).
  */
-static int run_under(struct crs_ctr *c, const char *name, const char *rules,
-		     crs_body_fn body, void *arg)
+static int run_with(struct crs_ctr *c, const char *name, const char *deffile,
+		    const char *defexec, const char *rules, crs_body_fn body,
+		    void *arg)
 {
-	if (push(name, "ACTIVE", "ALLOW", "ALLOW", rules) || crs_ctr_start(c, NULL))
+	if (push(name, "ACTIVE", deffile, defexec, rules) ||
+	    crs_ctr_start(c, NULL))
 		return -1;
 	if (apply(name, c->pid, NULL) || crs_ctr_run(c, body, arg))
 		return -1;
 	return 0;
+}
+
+/* run_with() a policy whose default actions are ALLOW. */
+static int run_under(struct crs_ctr *c, const char *name, const char *rules,
+		     crs_body_fn body, void *arg)
+{
+	return run_with(c, name, "ALLOW", "ALLOW", rules, body, arg);
 }
 
 static void put_file(const char *path, const char *data)
@@ -548,10 +572,7 @@ TEST_F(file, program_rule_by_resolved_executable_not_comm)
 	snprintf(rules, sizeof(rules),
 		 "{\"name\": \"not-for-me\", \"ruleType\": \"READ\", \"program\": \"%s\","
 		 " \"file\": \"" D "/secret\", \"action\": \"DENY\"}", self_exe);
-	ASSERT_EQ(0, push("f-prog", "ACTIVE", "ALLOW", "ALLOW", rules));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-prog", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_program, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-prog", rules, body_program, NULL));
 	EXPECT_EQ(EACCES, get("self")->err);
 	EXPECT_EQ(EACCES, get("self-renamed")->err);
 	EXPECT_EQ(0, get("cat-rc")->ret) TH_LOG("cat exit %d", get("cat-rc")->err);
@@ -576,10 +597,7 @@ static int body_set_exe(void *arg)
  */
 TEST_F(file, program_identity_cannot_be_replaced_by_prctl)
 {
-	ASSERT_EQ(0, push("f-exe", "ACTIVE", "ALLOW", "ALLOW", ""));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-exe", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_set_exe, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-exe", "", body_set_exe, NULL));
 	EXPECT_EQ(EPERM, get("set-exe")->err);
 	crs_ctr_stop(&self->c);
 }
@@ -600,13 +618,10 @@ TEST_F(file, program_rule_through_symlink_matches_resolved_binary)
 	snprintf(rules, sizeof(rules),
 		 "{\"name\": \"via-alias\", \"ruleType\": \"READ\", \"program\": \"" D "/bin/alias\","
 		 " \"file\": \"" D "/secret\", \"action\": \"DENY\"}");
-	ASSERT_EQ(0, push("f-progsym", "ACTIVE", "ALLOW", "ALLOW", rules));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-progsym", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_warm, NULL));
+	ASSERT_EQ(0, run_under(&self->c, "f-progsym", rules, body_warm, NULL));
 	ASSERT_EQ(0, crs_ctr_run(&self->c, body_program, NULL));
-	EXPECT_EQ(EACCES, get("self")->err);
-	EXPECT_EQ(EACCES, get("self-renamed")->err);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"self", "self-renamed", NULL });
 	EXPECT_EQ(0, get("cat-rc")->ret);
 	EXPECT_STREQ(SECRET_DATA, get("cat-rc")->data);
 	crs_ctr_stop(&self->c);
@@ -631,11 +646,10 @@ TEST_F(file, glob_rule_default_allow)
 			       "{\"name\": \"www\", \"ruleType\": \"READ\", \"program\": \"*\","
 			       " \"file\": \"" D "/www/*\", \"action\": \"DENY\"}",
 			       body_glob, NULL));
-	EXPECT_EQ(EACCES, get("www-index")->err);
-	EXPECT_EQ(EACCES, get("www-deep")->err);
-	EXPECT_EQ(0, get("wwwx")->ret);
-	EXPECT_EQ(0, get("public")->ret);
-	EXPECT_EQ(0, get("secret")->ret);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"www-index", "www-deep", NULL });
+	expect_all(_metadata, 0, (const char *const []){
+		"wwwx", "public", "secret", NULL });
 	crs_ctr_stop(&self->c);
 }
 
@@ -762,10 +776,8 @@ TEST_F(file, renaming_an_ancestor_directory_does_not_escape_a_rule)
 	EXPECT_EQ(EACCES, get("mv-sec")->err);
 	EXPECT_EQ(ENOENT, get("read-moved")->err)
 		TH_LOG("read %s", get("read-moved")->data);
-	EXPECT_EQ(EACCES, get("mv-top")->err);
-	EXPECT_EQ(EACCES, get("mv-www2")->err);
-	EXPECT_EQ(EACCES, get("xchg")->err);
-	EXPECT_EQ(EACCES, get("xchg-rev")->err);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"mv-top", "mv-www2", "xchg", "xchg-rev", NULL });
 	EXPECT_EQ(0, get("mv-a")->ret) TH_LOG("errno %d", get("mv-a")->err);
 	EXPECT_EQ(0, get("mv-a-back")->ret);
 	crs_ctr_stop(&self->c);
@@ -1025,10 +1037,8 @@ TEST_F(file, overlayfs_own_opens_of_its_layers_are_not_the_tasks)
 			       "{\"name\": \"w\", \"ruleType\": \"WRITE\", \"program\": \"*\","
 			       " \"file\": \"" D "/public\", \"action\": \"DENY\"}",
 			       body_overlay, (void *)f));
-	EXPECT_EQ(0, get("append")->ret) TH_LOG("errno %d", get("append")->err);
-	EXPECT_EQ(0, get("opendir")->ret) TH_LOG("errno %d", get("opendir")->err);
-	EXPECT_EQ(0, get("listed")->ret);
-	EXPECT_EQ(0, get("read")->ret) TH_LOG("errno %d", get("read")->err);
+	expect_all(_metadata, 0, (const char *const []){
+		"append", "opendir", "listed", "read", NULL });
 	crs_ctr_stop(&self->c);
 }
 
@@ -1116,24 +1126,20 @@ TEST_F(file, a_copied_binary_in_a_chroot_is_not_the_program_it_copies)
 {
 	jail();
 	/* busybox (the real one) may read anything; every other program nothing */
-	ASSERT_EQ(0, push("f-rootprog", "ACTIVE", "DENY", "ALLOW",
-			  "{\"name\": \"bb\", \"ruleType\": \"READ\", \"program\": \"/bin/busybox\","
-			  " \"file\": \"/*\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-rootprog", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_copied_program, NULL));
+	ASSERT_EQ(0, run_with(&self->c, "f-rootprog", "DENY", "ALLOW",
+			      "{\"name\": \"bb\", \"ruleType\": \"READ\", \"program\": \"/bin/busybox\","
+			      " \"file\": \"/*\", \"action\": \"ALLOW\"}",
+			      body_copied_program, NULL));
 	EXPECT_EQ(0, get("host-cat")->err);
 	/* busybox cat exits 1 when it cannot open the file */
 	EXPECT_EQ(1, get("jail-cat")->err);
 	crs_ctr_stop(&self->c);
 
 	/* only /bin/busybox may be executed */
-	ASSERT_EQ(0, push("f-rootexec", "ACTIVE", "ALLOW", "DENY",
-			  "{\"name\": \"bb\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"/bin/busybox\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-rootexec", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_copied_exec, NULL));
+	ASSERT_EQ(0, run_with(&self->c, "f-rootexec", "ALLOW", "DENY",
+			      "{\"name\": \"bb\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			      " \"program\": \"*\", \"file\": \"/bin/busybox\", \"action\": \"ALLOW\"}",
+			      body_copied_exec, NULL));
 	EXPECT_EQ(0, get("host-true")->err);
 	EXPECT_EQ(100 + EACCES, get("jail-true")->err);
 	crs_ctr_stop(&self->c);
@@ -1192,15 +1198,10 @@ TEST_F(file, symlinked_rule_paths_protect_the_file_they_name)
 			       " \"file\": \"" D "/lnk/*\", \"action\": \"DENY\"}",
 			       body_symlinked, NULL));
 	EXPECT_EQ(EACCES, get("k8s-token")->err) TH_LOG("read %s", get("k8s-token")->data);
-	EXPECT_EQ(EACCES, get("k8s-real")->err);
-	EXPECT_EQ(EACCES, get("lnk-conf")->err);
-	EXPECT_EQ(EACCES, get("real-conf")->err);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"k8s-real", "lnk-conf", "real-conf", "real-create", "mv-real",
+		"mv-data", "mv-lnk", "rm-lnk", NULL });
 	EXPECT_EQ(0, get("real-other")->ret);
-	EXPECT_EQ(EACCES, get("real-create")->err);
-	EXPECT_EQ(EACCES, get("mv-real")->err);
-	EXPECT_EQ(EACCES, get("mv-data")->err);
-	EXPECT_EQ(EACCES, get("mv-lnk")->err);
-	EXPECT_EQ(EACCES, get("rm-lnk")->err);
 	/* the kubelet rotates the secret, on the host */
 	ASSERT_EQ(0, crs_sh(NULL, 0, "ln -s ..2024_b " D "/sec2/..data_tmp && mv -T "
 			    D "/sec2/..data_tmp " D "/sec2/..data"));
@@ -1238,16 +1239,14 @@ TEST_F(file, a_symlink_the_container_makes_does_not_widen_an_allow_rule)
 	ASSERT_EQ(0, crs_sh(NULL, 0, "mkdir -p " D "/app/cache " D "/app/cache2 " D "/priv"));
 	put_file(D "/priv/secret", SECRET_DATA);
 	put_file(D "/app/cache2/file", PUBLIC_DATA);
-	ASSERT_EQ(0, push("f-widen", "ACTIVE", "DENY", "ALLOW",
-			  "{\"name\": \"cache\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/app/cache/*\", \"action\": \"ALLOW\"},"
-			  "{\"name\": \"cache2\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/app/cache2/*\", \"action\": \"ALLOW\"},"
-			  "{\"name\": \"app\", \"ruleType\": \"WRITE\", \"program\": \"*\","
-			  " \"file\": \"" D "/app/*\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-widen", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_widen, NULL));
+	ASSERT_EQ(0, run_with(&self->c, "f-widen", "DENY", "ALLOW",
+			      "{\"name\": \"cache\", \"ruleType\": \"READ\", \"program\": \"*\","
+			      " \"file\": \"" D "/app/cache/*\", \"action\": \"ALLOW\"},"
+			      "{\"name\": \"cache2\", \"ruleType\": \"READ\", \"program\": \"*\","
+			      " \"file\": \"" D "/app/cache2/*\", \"action\": \"ALLOW\"},"
+			      "{\"name\": \"app\", \"ruleType\": \"WRITE\", \"program\": \"*\","
+			      " \"file\": \"" D "/app/*\", \"action\": \"ALLOW\"}",
+			      body_widen, NULL));
 	EXPECT_EQ(0, get("rmdir")->ret) TH_LOG("errno %d", get("rmdir")->err);
 	EXPECT_EQ(0, get("ln")->ret) TH_LOG("errno %d", get("ln")->err);
 	usleep(5500 * 1000);
@@ -1261,16 +1260,14 @@ TEST_F(file, a_symlink_the_container_makes_does_not_widen_an_allow_rule)
 TEST_F(file, allowlist_default_deny_with_allow_rules)
 {
 
-	ASSERT_EQ(0, push("f-allow", "ACTIVE", "DENY", "ALLOW",
-			  "{\"name\": \"pub\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/pub*\", \"action\": \"ALLOW\"},"
-			  "{\"name\": \"www\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/www/*\", \"action\": \"ALLOW\"},"
-			  "{\"name\": \"deep-no\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/www/sub/*\", \"action\": \"DENY\"}"));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-allow", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_glob, NULL));
+	ASSERT_EQ(0, run_with(&self->c, "f-allow", "DENY", "ALLOW",
+			      "{\"name\": \"pub\", \"ruleType\": \"READ\", \"program\": \"*\","
+			      " \"file\": \"" D "/pub*\", \"action\": \"ALLOW\"},"
+			      "{\"name\": \"www\", \"ruleType\": \"READ\", \"program\": \"*\","
+			      " \"file\": \"" D "/www/*\", \"action\": \"ALLOW\"},"
+			      "{\"name\": \"deep-no\", \"ruleType\": \"READ\", \"program\": \"*\","
+			      " \"file\": \"" D "/www/sub/*\", \"action\": \"DENY\"}",
+			      body_glob, NULL));
 	EXPECT_EQ(0, get("public")->ret) TH_LOG("errno %d", get("public")->err);
 	EXPECT_EQ(0, get("www-index")->ret);
 	EXPECT_EQ(EACCES, get("www-deep")->err);	/* DENY beats ALLOW */
@@ -1439,11 +1436,10 @@ TEST_F(file, code_mapped_without_exec_is_judged_as_execution)
 			       " \"program\": \"*\", \"file\": \"" D "/bin/evil\", \"action\": \"DENY\"}",
 			       body_mapped, NULL));
 	EXPECT_EQ(-1, get("ldso-evil")->ret);
-	EXPECT_EQ(0, get("ldso-true")->ret);
-	EXPECT_EQ(EACCES, get("mmap-exec")->err);
-	EXPECT_EQ(0, get("mmap-read")->ret);
-	EXPECT_EQ(EACCES, get("mprotect-exec")->err);
-	EXPECT_EQ(0, get("exec-true")->ret);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"mmap-exec", "mprotect-exec", NULL });
+	expect_all(_metadata, 0, (const char *const []){
+		"ldso-true", "mmap-read", "exec-true", NULL });
 	crs_ctr_stop(&self->c);
 }
 
@@ -1754,12 +1750,9 @@ TEST_F(file, attack_other_namespaces_mounts_every_way)
 	EXPECT_EQ(EACCES, get("uring-openat")->err) TH_LOG("read %s", get("uring-openat")->data);
 	EXPECT_EQ(EACCES, get("write-open")->err);
 	EXPECT_EQ(-2, get("write-write")->ret);
-	EXPECT_EQ(EACCES, get("truncate")->err);
-	EXPECT_EQ(EACCES, get("append-open")->err);
-	EXPECT_EQ(EACCES, get("rename")->err);
-	EXPECT_EQ(EACCES, get("link")->err);
-	EXPECT_EQ(EACCES, get("rename-w")->err);
-	EXPECT_EQ(EACCES, get("create")->err);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"truncate", "append-open", "rename", "link", "rename-w",
+		"create", NULL });
 	EXPECT_STREQ(SECRET_DATA, slurp(D "/jail/data", buf, sizeof(buf)));
 	EXPECT_STREQ(PUBLIC_DATA, slurp(D "/jail/wdata", buf, sizeof(buf)));
 	EXPECT_EQ(0, get("after-free")->ret);
@@ -1771,10 +1764,8 @@ TEST_F(file, attack_other_namespaces_mounts_every_way)
 	EXPECT_EQ(0, get("same-proccwd-free")->ret)
 		TH_LOG("errno %d", get("same-proccwd-free")->err);
 	EXPECT_EQ(EACCES, get("same-scm-data")->err);
-	EXPECT_EQ(0, get("self-public")->ret);
-	EXPECT_EQ(0, get("dev-null")->ret) TH_LOG("errno %d", get("dev-null")->err);
-	EXPECT_EQ(0, get("dev-null-w")->ret) TH_LOG("errno %d", get("dev-null-w")->err);
-	EXPECT_EQ(0, get("proc-status")->ret) TH_LOG("errno %d", get("proc-status")->err);
+	expect_all(_metadata, 0, (const char *const []){
+		"self-public", "dev-null", "dev-null-w", "proc-status", NULL });
 	crs_ctr_stop(&self->c);
 }
 
@@ -1842,15 +1833,14 @@ TEST_F(file, attack_other_namespaces_binary_is_not_executed)
 			       body_sibling_exec, NULL));
 	EXPECT_EQ(0, get("x-rc")->err);
 	ASSERT_EQ(0, get("sibling")->ret) TH_LOG("sibling: '%s'", get("sibling")->data);
-	EXPECT_EQ(EACCES, get("ns-exec")->err);
-	EXPECT_EQ(EACCES, get("ns-execveat")->err);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"ns-exec", "ns-execveat", NULL });
 	EXPECT_EQ(0, get("ns-open")->ret) TH_LOG("errno %d", get("ns-open")->err);
-	EXPECT_EQ(EACCES, get("ns-mmap-exec")->err);
-	EXPECT_EQ(0, get("ns-mmap-read")->ret);
-	EXPECT_EQ(EACCES, get("ns-mprotect-exec")->err);
-	EXPECT_EQ(EACCES, get("tree-mmap-exec")->err);
-	EXPECT_EQ(0, get("own-exec-ok")->ret) TH_LOG("errno %d", get("own-exec-ok")->err);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"ns-mmap-exec", "ns-mprotect-exec", "tree-mmap-exec", NULL });
 	EXPECT_EQ(EACCES, get("own-exec-evil")->err);
+	expect_all(_metadata, 0, (const char *const []){
+		"ns-mmap-read", "own-exec-ok", NULL });
 	crs_ctr_stop(&self->c);
 }
 
@@ -2036,13 +2026,9 @@ TEST_F(file, an_io_uring_task_lists_and_copies_up_on_the_overlay_root)
 			       "{\"name\": \"r\", \"ruleType\": \"READ\", \"program\": \"*\","
 			       " \"file\": \"" D "/secret\", \"action\": \"DENY\"}",
 			       body_uring_overlay, (void *)f));
-	EXPECT_EQ(0, get("uo-before")->ret) TH_LOG("errno %d", get("uo-before")->err);
-	EXPECT_EQ(0, get("uo-nop")->ret);
-	EXPECT_EQ(0, get("uo-read")->ret) TH_LOG("errno %d", get("uo-read")->err);
-	EXPECT_EQ(0, get("uo-uring-read")->ret) TH_LOG("errno %d", get("uo-uring-read")->err);
-	EXPECT_EQ(0, get("uo-opendir")->ret) TH_LOG("errno %d", get("uo-opendir")->err);
-	EXPECT_EQ(0, get("uo-append")->ret) TH_LOG("errno %d", get("uo-append")->err);
-	EXPECT_EQ(0, get("uo-public")->ret) TH_LOG("errno %d", get("uo-public")->err);
+	expect_all(_metadata, 0, (const char *const []){
+		"uo-before", "uo-nop", "uo-read", "uo-uring-read", "uo-opendir",
+		"uo-append", "uo-public", NULL });
 	crs_ctr_stop(&self->c);
 }
 
@@ -2080,9 +2066,8 @@ TEST_F(file, mprotect_exec_of_an_overlay_root_file_is_judged_by_its_overlay_path
 			       "{\"name\": \"no-evil\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
 			       " \"program\": \"*\", \"file\": \"" D "/bin/evil\", \"action\": \"DENY\"}",
 			       body_ovl_mprotect, (void *)f));
-	EXPECT_EQ(0, get("om-mmap")->ret);
-	EXPECT_EQ(0, get("om-mmap-exec")->ret) TH_LOG("errno %d", get("om-mmap-exec")->err);
-	EXPECT_EQ(0, get("om-mprotect")->ret) TH_LOG("errno %d", get("om-mprotect")->err);
+	expect_all(_metadata, 0, (const char *const []){
+		"om-mmap", "om-mmap-exec", "om-mprotect", NULL });
 	crs_ctr_stop(&self->c);
 }
 
@@ -2112,16 +2097,12 @@ TEST_F(file, execution_rules_match_the_resolved_executable)
 	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
 	ASSERT_EQ(0, crs_ctr_run(&self->c, body_exec, NULL));
 	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
-	EXPECT_EQ(EACCES, get("denied")->err);
-	EXPECT_EQ(EACCES, get("denied-fd")->err);
-	EXPECT_EQ(0, get("true")->ret) TH_LOG("errno %d", get("true")->err);
-	EXPECT_EQ(0, get("true-fd")->ret) TH_LOG("errno %d", get("true-fd")->err);
-	EXPECT_EQ(EACCES, get("script-interp")->err);
-	EXPECT_EQ(0, get("script-ok")->ret) TH_LOG("errno %d", get("script-ok")->err);
-	EXPECT_EQ(EACCES, get("script-itself")->err);
-	EXPECT_EQ(EACCES, get("applet")->err);
-	EXPECT_EQ(EACCES, get("busybox")->err);
-	EXPECT_EQ(EACCES, get("dash")->err);
+	expect_all(_metadata, EACCES, (const char *const []){
+		"denied", "denied-fd", "script-interp", NULL });
+	expect_all(_metadata, 0, (const char *const []){
+		"true", "true-fd", "script-ok", NULL });
+	expect_all(_metadata, EACCES, (const char *const []){
+		"script-itself", "applet", "busybox", "dash", NULL });
 	EXPECT_EQ(0, get("bash")->ret) TH_LOG("errno %d", get("bash")->err);
 	EXPECT_GE(b.denied - a.denied, 7ULL);
 	crs_ctr_stop(&self->c);
@@ -2141,14 +2122,12 @@ TEST_F(file, default_execute_deny_with_allow_rule)
 	 * The dynamic loader and libraries it maps are Executions too:
 	 * a default-deny policy allows them.
 	 */
-	ASSERT_EQ(0, push("f-execdef", "ACTIVE", "ALLOW", "DENY",
-			  "{\"name\": \"true\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"/usr/bin/true\", \"action\": \"ALLOW\"},"
-			  "{\"name\": \"libs\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
-			  " \"program\": \"*\", \"file\": \"/usr/lib/x86_64-linux-gnu/*\", \"action\": \"ALLOW\"}"));
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-execdef", self->c.pid, NULL));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_exec_allowlist, NULL));
+	ASSERT_EQ(0, run_with(&self->c, "f-execdef", "ALLOW", "DENY",
+			      "{\"name\": \"true\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			      " \"program\": \"*\", \"file\": \"/usr/bin/true\", \"action\": \"ALLOW\"},"
+			      "{\"name\": \"libs\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			      " \"program\": \"*\", \"file\": \"/usr/lib/x86_64-linux-gnu/*\", \"action\": \"ALLOW\"}",
+			      body_exec_allowlist, NULL));
 	EXPECT_EQ(0, get("true")->ret) TH_LOG("errno %d", get("true")->err);
 	EXPECT_EQ(EACCES, get("env-denied")->err);
 	crs_ctr_stop(&self->c);
@@ -2219,64 +2198,93 @@ static void *conc_thread(void *arg)
 	return NULL;
 }
 
-static int body_conc(void *arg)
+/* What each of the 4 threads of body_churn() runs (set before the start). */
+static void *(*churn_thread)(void *);
+
+static int body_churn(void *arg)
 {
 	pthread_t t[4];
 	long i;
 
 	for (i = 0; i < 4; i++)
-		pthread_create(&t[i], NULL, conc_thread, (void *)i);
+		pthread_create(&t[i], NULL, churn_thread, (void *)i);
 	for (i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
 	return 0;
 }
 
-static void *conc_runner(void *arg)
+static void *churn_runner(void *arg)
 {
-	struct crs_ctr *c = arg;
-
-	crs_ctr_run(c, body_conc, NULL);
+	crs_ctr_run(arg, body_churn, NULL);
 	return NULL;
+}
+
+/*
+ * Policy churn: policy @name as A (defaultFileAction @def[0], @rules[0])
+ * and as B (@def[1], @rules[1]) written, @c started under it running
+ * @thread in 4 threads (its argument: the thread's index) until
+ * sh->stop; once @going of them have counted in sh->counts[][@col], one
+ * crsnl process pushes A, B, A, ... (@n times each). crsnl's exit code
+ * (its last lines in @out), or -1 if the set-up failed.
+ */
+static int churn(struct crs_ctr *c, const char *name, void *(*thread)(void *),
+		 const char *const def[2], const char *const rules[2],
+		 int col, int going, int n, char *out, size_t len)
+{
+	char json[128], path[2][128];
+	pthread_t runner;
+	int i, j, k, rc;
+
+	snprintf(json, sizeof(json), "/tmp/crsf-%s.json", name);
+	for (i = 0; i < 2; i++) {
+		snprintf(path[i], sizeof(path[i]), "/tmp/crsf-%s-%c.json",
+			 name, 'a' + i);
+		if (push(name, "ACTIVE", def[i], "ALLOW", rules[i]) ||
+		    rename(json, path[i]))
+			return -1;
+	}
+	churn_thread = thread;
+	if (crs_ctr_start(c, NULL) || apply(name, c->pid, NULL) ||
+	    pthread_create(&runner, NULL, churn_runner, c))
+		return -1;
+	for (i = 0; i < 3000; i++) {
+		for (j = k = 0; j < 4; j++)
+			k += __atomic_load_n(&sh->counts[j][col],
+					     __ATOMIC_RELAXED) > 0;
+		if (k >= going)
+			break;
+		usleep(10000);
+	}
+	rc = crs_sh(out, len,
+		    "for i in $(seq %d); do echo %s %s; done > /tmp/crsf-%s.list"
+		    " && xargs -a /tmp/crsf-%s.list %s policy push"
+		    " > /tmp/crsf-%s.out 2>&1; rc=$?; tail -n 3 /tmp/crsf-%s.out; exit $rc",
+		    n, path[0], path[1], name, name, crs_crsnl(), name, name);
+	sh->stop = 1;
+	pthread_join(runner, NULL);
+	return rc;
 }
 
 TEST_F(file, policy_replaced_500_times_while_4_threads_open)
 {
+	static const char *const def[2] = { "DENY", "ALLOW" };
+	static const char *const rules[2] = {
+		"{\"name\": \"dir\", \"ruleType\": \"READ\", \"program\": \"*\","
+		" \"file\": \"" D "/a/*\", \"action\": \"ALLOW\"}",
+		"{\"name\": \"secret\", \"ruleType\": \"READ\", \"program\": \"*\","
+		" \"file\": \"" D "/secret\", \"action\": \"DENY\"}",
+	};
 	char out[4096];
-	pthread_t runner;
 	long i, ok = 0, denied = 0, pub = 0, pub_ok = 0;
-	int rc;
 
 	put_file(D "/a/x", PUBLIC_DATA);
-	ASSERT_EQ(0, push("f-conc", "ACTIVE", "DENY", "ALLOW",
-			  "{\"name\": \"dir\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/a/*\", \"action\": \"ALLOW\"}"));
-	rename("/tmp/crsf-f-conc.json", "/tmp/crsf-conc-a.json");
-	ASSERT_EQ(0, push("f-conc", "ACTIVE", "ALLOW", "ALLOW",
-			  "{\"name\": \"secret\", \"ruleType\": \"READ\", \"program\": \"*\","
-			  " \"file\": \"" D "/secret\", \"action\": \"DENY\"}"));
-	rename("/tmp/crsf-f-conc.json", "/tmp/crsf-conc-b.json");
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-conc", self->c.pid, NULL));
-	ASSERT_EQ(0, pthread_create(&runner, NULL, conc_runner, &self->c));
-	/* the pushes begin once every thread is opening */
-	for (i = 0; i < 3000; i++) {
-		int j, going = 0;
-
-		for (j = 0; j < 4; j++)
-			going += __atomic_load_n(&sh->counts[j][0], __ATOMIC_RELAXED) > 0;
-		if (going == 4)
-			break;
-		usleep(10000);
-	}
-	/* one crsnl process pushes A, B, A, ... 500 times */
-	rc = crs_sh(out, sizeof(out),
-		    "for i in $(seq 250); do echo /tmp/crsf-conc-a.json /tmp/crsf-conc-b.json; done"
-		    " > /tmp/crsf-conc.list && xargs -a /tmp/crsf-conc.list %s policy push"
-		    " > /tmp/crsf-conc.out 2>&1; rc=$?; tail -n 3 /tmp/crsf-conc.out; exit $rc",
-		    crs_crsnl());
-	sh->stop = 1;
-	pthread_join(runner, NULL);
-	EXPECT_EQ(0, rc) TH_LOG("push: %s", out);
+	/*
+	 * the pushes begin once every thread is opening; one crsnl
+	 * process pushes A, B, A, ... 500 times
+	 */
+	EXPECT_EQ(0, churn(&self->c, "f-conc", conc_thread, def, rules, 0, 4,
+			   250, out, sizeof(out)))
+		TH_LOG("push: %s", out);
 	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(0, sh->bad[i]) TH_LOG("thread %ld", i);
 		ok += sh->counts[i][0];
@@ -2337,24 +2345,6 @@ static void *conc_prog_thread(void *arg)
 	return NULL;
 }
 
-static int body_conc_prog(void *arg)
-{
-	pthread_t t[4];
-	long i;
-
-	for (i = 0; i < 4; i++)
-		pthread_create(&t[i], NULL, conc_prog_thread, (void *)i);
-	for (i = 0; i < 4; i++)
-		pthread_join(t[i], NULL);
-	return 0;
-}
-
-static void *conc_prog_runner(void *arg)
-{
-	crs_ctr_run(arg, body_conc_prog, NULL);
-	return NULL;
-}
-
 static int body_secret_once(void *arg)
 {
 	rec_fd("secret-after", open(D "/secret", O_RDONLY));
@@ -2363,9 +2353,9 @@ static int body_secret_once(void *arg)
 
 TEST_F(file, program_and_exec_rules_re_resolved_while_threads_open_and_exec)
 {
-	int n = crs_scaled(100), i, rc;
+	static const char *const def[2] = { "ALLOW", "ALLOW" };
+	int n = crs_scaled(100), i;
 	char rules[2][4096], out[4096];
-	pthread_t runner;
 
 	ASSERT_EQ(0, symlink(self_exe, D "/bin/alias"));
 	ASSERT_EQ(0, crs_sh(NULL, 0, "cp /usr/bin/true " D "/bin/denied && "
@@ -2381,30 +2371,10 @@ TEST_F(file, program_and_exec_rules_re_resolved_while_threads_open_and_exec)
 			 "{\"name\": \"execat2-%d\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execveat\","
 			 " \"program\": \"*\", \"file\": \"" D "/bin/denied\", \"action\": \"DENY\"}",
 			 i, i, i, i);
-	ASSERT_EQ(0, push("f-cprog", "ACTIVE", "ALLOW", "ALLOW", rules[0]));
-	rename("/tmp/crsf-f-cprog.json", "/tmp/crsf-cprog-a.json");
-	ASSERT_EQ(0, push("f-cprog", "ACTIVE", "ALLOW", "ALLOW", rules[1]));
-	rename("/tmp/crsf-f-cprog.json", "/tmp/crsf-cprog-b.json");
-	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
-	ASSERT_EQ(0, apply("f-cprog", self->c.pid, NULL));
-	ASSERT_EQ(0, pthread_create(&runner, NULL, conc_prog_runner, &self->c));
-	for (i = 0; i < 3000; i++) {
-		int j, going = 0;
-
-		for (j = 0; j < 4; j++)
-			going += __atomic_load_n(&sh->counts[j][1], __ATOMIC_RELAXED) > 0;
-		if (going >= 3)
-			break;
-		usleep(10000);
-	}
-	rc = crs_sh(out, sizeof(out),
-		    "for i in $(seq %d); do echo /tmp/crsf-cprog-a.json /tmp/crsf-cprog-b.json; done"
-		    " > /tmp/crsf-cprog.list && xargs -a /tmp/crsf-cprog.list %s policy push"
-		    " > /tmp/crsf-cprog.out 2>&1; rc=$?; tail -n 3 /tmp/crsf-cprog.out; exit $rc",
-		    n, crs_crsnl());
-	sh->stop = 1;
-	pthread_join(runner, NULL);
-	EXPECT_EQ(0, rc) TH_LOG("push: %s", out);
+	EXPECT_EQ(0, churn(&self->c, "f-cprog", conc_prog_thread, def,
+			   (const char *const []){ rules[0], rules[1] }, 1, 3,
+			   n, out, sizeof(out)))
+		TH_LOG("push: %s", out);
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(0, sh->bad[i]) TH_LOG("thread %ld", (long)i);
 	TH_LOG("%d pushes; secret %ld/%ld denied/opened; exec %ld denied, %ld ran",
