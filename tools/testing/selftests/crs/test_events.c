@@ -1351,7 +1351,7 @@ TEST_F_TIMEOUT(flood, overload_with_a_slow_listener_adds_up_exactly, 300)
 	ASSERT_EQ(0, burst_start(&ct, &l, &n, "--buffer 65536"));
 	/* slow: a line every 2 ms for a while, so crsnl blocks on its pipe */
 	ASSERT_EQ(0, tally_events(&l, FLOOD, 240000, 5000, 2000, ct.id, &t));
-	EXPECT_EQ(0, t.others);
+	EXPECT_EQ((uint64_t)0, t.others);
 	EXPECT_EQ(0, ct_result(&ct));
 	/* nothing more may come: a second or so of silence */
 	EXPECT_EQ(-1, read_line(&l, l.out, line, sizeof(line), 1500));
