@@ -1284,9 +1284,38 @@ static int body_secret(void *arg)
 	return 0;
 }
 
-TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
+/* How much a container's verdict counters grew. */
+struct growth {
+	int64_t allowed, denied, monitored;
+};
+
+/*
+ * Set container @c's policy mode to @mode (NULL: leave it), then read
+ * secret in it (recorded afresh): how its counters grew in *@g. 0, or
+ * -1 if a step failed.
+ */
+static int read_secret_counted(struct crs_ctr *c, const char *mode,
+			       struct growth *g)
 {
 	struct crs_cinfo a, b;
+
+	if (mode && crs_sh(NULL, 0, "%s container set --pid %d --policy-mode %s >&2",
+			   crs_crsnl(), c->pid, mode))
+		return -1;
+	sh->n = 0;
+	if (crs_container_info(c->pid, &a) ||
+	    crs_ctr_run(c, body_secret, NULL) ||
+	    crs_container_info(c->pid, &b))
+		return -1;
+	g->allowed = b.allowed - a.allowed;
+	g->denied = b.denied - a.denied;
+	g->monitored = b.monitored - a.monitored;
+	return 0;
+}
+
+TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
+{
+	struct growth g;
 	char out[4096];
 
 	ASSERT_EQ(0, push("f-mode", "PERMISSIVE", "ALLOW", "ALLOW",
@@ -1295,36 +1324,24 @@ TEST_F(file, permissive_allows_and_counts_monitored_inactive_counts_nothing)
 	ASSERT_EQ(0, crs_ctr_start(&self->c, NULL));
 	ASSERT_EQ(0, apply("f-mode", self->c.pid, NULL));
 
-	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_secret, NULL));
-	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
+	ASSERT_EQ(0, read_secret_counted(&self->c, NULL, &g));
 	EXPECT_EQ(0, get("secret")->ret);
 	EXPECT_STREQ(SECRET_DATA, get("secret")->data);
-	EXPECT_EQ(a.monitored + 1, b.monitored);
-	EXPECT_EQ(a.denied, b.denied);
+	EXPECT_EQ(1, g.monitored);
+	EXPECT_EQ(0, g.denied);
 
 	/* per-container override: INACTIVE evaluates and counts nothing */
-	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s container set --pid %d --policy-mode INACTIVE 2>&1",
-			    crs_crsnl(), self->c.pid)) TH_LOG("%s", out);
-	sh->n = 0;
-	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_secret, NULL));
-	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
+	ASSERT_EQ(0, read_secret_counted(&self->c, "INACTIVE", &g));
 	EXPECT_EQ(0, get("secret")->ret);
-	EXPECT_EQ(a.monitored, b.monitored);
-	EXPECT_EQ(a.denied, b.denied);
-	EXPECT_EQ(a.allowed, b.allowed);
+	EXPECT_EQ(0, g.monitored);
+	EXPECT_EQ(0, g.denied);
+	EXPECT_EQ(0, g.allowed);
 
 	/* ACTIVE: denied and counted */
-	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s container set --pid %d --policy-mode ACTIVE 2>&1",
-			    crs_crsnl(), self->c.pid)) TH_LOG("%s", out);
-	sh->n = 0;
-	ASSERT_EQ(0, crs_container_info(self->c.pid, &a));
-	ASSERT_EQ(0, crs_ctr_run(&self->c, body_secret, NULL));
-	ASSERT_EQ(0, crs_container_info(self->c.pid, &b));
+	ASSERT_EQ(0, read_secret_counted(&self->c, "ACTIVE", &g));
 	EXPECT_EQ(EACCES, get("secret")->err);
-	EXPECT_EQ(a.denied + 1, b.denied);
-	EXPECT_EQ(a.monitored, b.monitored);
+	EXPECT_EQ(1, g.denied);
+	EXPECT_EQ(0, g.monitored);
 	/* the rule's own counter */
 	/* the rule's own counters: one monitored (PERMISSIVE), one denied */
 	ASSERT_EQ(0, crs_sh(out, sizeof(out), "%s policy show f-mode --stats 2>&1",
@@ -2164,36 +2181,40 @@ TEST_F(file, exec_of_a_read_denied_binary_is_not_a_read)
  * Under either policy dir/x opens and secret is denied; a mix of one's
  * rules with the other's default would break one of the two.
  */
+/* Open @path and close it: 0, or the errno of the open. */
+static int open_errno(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Count outcome @e (an errno, 0: success) of thread @i: a success in
+ * sh->counts[@i][@ok], EACCES in sh->counts[@i][@denied], anything else,
+ * or an outcome whose column is < 0, in sh->bad[@i].
+ */
+static void count_outcome(long i, int e, int ok, int denied)
+{
+	if (!e && ok >= 0)
+		sh->counts[i][ok]++;
+	else if (e == EACCES && denied >= 0)
+		sh->counts[i][denied]++;
+	else
+		sh->bad[i]++;
+}
+
 static void *conc_thread(void *arg)
 {
 	long i = (long)arg;
 
 	while (!sh->stop) {
-		int fd = open(D "/a/x", O_RDONLY);
-
-		if (fd >= 0) {
-			close(fd);
-			sh->counts[i][0]++;
-		} else {
-			sh->bad[i]++;
-		}
-		fd = open(D "/secret", O_RDONLY);
-		if (fd >= 0) {
-			close(fd);
-			sh->bad[i]++;
-		} else if (errno == EACCES) {
-			sh->counts[i][1]++;
-		} else {
-			sh->bad[i]++;
-		}
-		fd = open(D "/public", O_RDONLY);
-		if (fd >= 0) {
-			close(fd);
-			sh->counts[i][3]++;
-		} else if (errno != EACCES)
-			sh->bad[i]++;
-		else
-			sh->counts[i][2]++;
+		count_outcome(i, open_errno(D "/a/x"), 0, -1);
+		count_outcome(i, open_errno(D "/secret"), -1, 1);
+		count_outcome(i, open_errno(D "/public"), 3, 2);
 	}
 	return NULL;
 }
@@ -2317,30 +2338,13 @@ static void *conc_prog_thread(void *arg)
 	long i = (long)arg;
 
 	while (!sh->stop) {
-		int fd, e;
-
 		if (i < 2) {
-			fd = open(D "/secret", O_RDONLY);
-			if (fd >= 0) {
-				close(fd);
-				sh->counts[i][0]++;
-			} else if (errno == EACCES) {
-				sh->counts[i][1]++;
-			} else {
-				sh->bad[i]++;
-			}
+			count_outcome(i, open_errno(D "/secret"), 0, 1);
 			continue;
 		}
-		e = try_exec(i == 2 ? D "/bin/denied" : D "/bin/alias-denied", 1);
-		if (e == EACCES)
-			sh->counts[i][1]++;
-		else
-			sh->bad[i]++;
-		e = try_exec("/usr/bin/true", 0);
-		if (!e)
-			sh->counts[i][0]++;
-		else
-			sh->bad[i]++;
+		count_outcome(i, try_exec(i == 2 ? D "/bin/denied" :
+					  D "/bin/alias-denied", 1), -1, 1);
+		count_outcome(i, try_exec("/usr/bin/true", 0), 0, -1);
 	}
 	return NULL;
 }
