@@ -81,6 +81,72 @@ int crsnl_getopt(const char *what, int argc, char **argv, const char *so,
 	return c;
 }
 
+int crsnl_opts(const char *what, int argc, char **argv,
+	       const struct crsnl_opt *opts, void (*help)(FILE *f),
+	       int max_args)
+{
+	struct option lo[24];
+	char so[2 * 24 + 2] = ":", *s = so + 1;
+	const struct crsnl_opt *o;
+	int c, i, n;
+
+	for (n = 0; opts[n].name; n++) {
+		o = &opts[n];
+		if (n + 2 >= (int)(sizeof(lo) / sizeof(lo[0])))
+			abort();	/* lo[] is too small: a crsnl bug */
+		lo[n].name = o->name;
+		lo[n].has_arg = o->kind == CRSNL_OPT_FLAG ||
+				o->kind == CRSNL_OPT_FN_FLAG ?
+				no_argument : required_argument;
+		lo[n].flag = NULL;
+		lo[n].val = o->letter ? o->letter : 256 + n;
+		if (o->letter) {
+			*s++ = o->letter;
+			if (lo[n].has_arg)
+				*s++ = ':';
+		}
+	}
+	lo[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+	*s++ = 'h';
+	*s = '\0';
+
+	optind = 0;
+	while ((c = crsnl_getopt(what, argc, argv, so, lo)) != -1) {
+		if (c == 'h') {
+			help(stdout);
+			return 0;
+		}
+		for (i = 0; i < n && lo[i].val != c; i++)
+			;
+		if (i == n)
+			return CRSNL_EXIT_USAGE;	/* '?': printed */
+		o = &opts[i];
+		switch (o->kind) {
+		case CRSNL_OPT_FLAG:
+			*(bool *)o->dst = true;
+			break;
+		case CRSNL_OPT_STR:
+			*(const char **)o->dst = optarg;
+			break;
+		case CRSNL_OPT_PID:
+			if (crsnl_parse_pid(what, optarg, o->dst))
+				return CRSNL_EXIT_USAGE;
+			break;
+		case CRSNL_OPT_FN:
+		case CRSNL_OPT_FN_FLAG:
+			c = o->fn(what, o, optarg);
+			if (c)
+				return c;
+			break;
+		}
+	}
+	if (max_args >= 0 && argc - optind > max_args)
+		return crsnl_usage_error(what, "unexpected argument \"%s\"",
+					 argv[optind + max_args]);
+	return -1;
+}
+
 int crsnl_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
 		    char *err, size_t errlen)
 {

@@ -4,8 +4,10 @@
 #define CRSNL_CMDUTIL_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit statuses of every command. */
 #define CRSNL_EXIT_OK		0	/* success */
@@ -43,6 +45,41 @@ int crsnl_parse_onoff(const char *s);
  */
 int crsnl_getopt(const char *what, int argc, char **argv, const char *so,
 		 const struct option *lo);
+
+/* What an option does with its value (struct crsnl_opt.kind). */
+enum crsnl_opt_kind {
+	CRSNL_OPT_FLAG,		/* no value: *(bool *)dst = true */
+	CRSNL_OPT_STR,		/* *(const char **)dst = the value */
+	CRSNL_OPT_PID,		/* *(uint32_t *)dst = the value, crsnl_parse_pid() */
+	CRSNL_OPT_FN,		/* fn(what, opt, the value) */
+	CRSNL_OPT_FN_FLAG,	/* no value: fn(what, opt, NULL) */
+};
+
+/*
+ * One option of a command for crsnl_opts(): --NAME, and -LETTER where
+ * letter is not 0. An FN option's fn stores the value through opt->dst
+ * and returns 0, or the command's exit status after printing why.
+ */
+struct crsnl_opt {
+	const char *name;
+	char letter;
+	enum crsnl_opt_kind kind;
+	void *dst;
+	int (*fn)(const char *what, const struct crsnl_opt *opt,
+		  const char *value);
+};
+
+/*
+ * Parse command WHAT's options, @opts ending with a NULL name, with
+ * crsnl_getopt(); -h/--help prints @help to stdout. At most @max_args
+ * operands (-1: any number) may follow, at argv[optind...]. Returns -1
+ * to go on, else the command's exit status: 0 after the help,
+ * CRSNL_EXIT_USAGE (or an fn's status) after printing the problem.
+ */
+int crsnl_opts(const char *what, int argc, char **argv,
+	       const struct crsnl_opt *opts, void (*help)(FILE *f),
+	       int max_args);
+
 /* Print "crsnl: WHAT: MSG (see --help)" and return CRSNL_EXIT_USAGE. */
 int crsnl_usage_error(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

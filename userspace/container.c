@@ -153,53 +153,41 @@ static int print_container(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static void list_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl container list [--pid PID] [--json]\n\n"
+		"List bound containers: pid namespace id, network namespace id, a\n"
+		"pid, policy, policy mode override, effective mode, log mode,\n"
+		"learning, verdict counters, lost events and learned tuples.\n"
+		"With --pid, show only the container PID resolves to (the nearest\n"
+		"bound ancestor pid namespace); if none, say so and exit 1.\n"
+		"--json prints one JSON array of container objects (\"id\", \"netns\",\n"
+		"\"pid\", \"level\", \"policy\", \"policy_mode\", \"effective_mode\",\n"
+		"\"log_mode\", \"learning\", \"allowed\", \"denied\", \"monitored\",\n"
+		"\"events_lost\", \"events_unheard\", \"learned\", \"learn_overflow\").\n\n"
+		"Examples:\n"
+		"  crsnl container list\n"
+		"  crsnl container list --pid 4242 --json\n");
+}
+
 static int cmd_list(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "container list";
 	struct list_state ls = { 0 };
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
 	uint32_t pid = 0;
 	bool json = false;
-	int c, ret, tries;
+	const struct crsnl_opt opts[] = {
+		{ "pid", 'p', CRSNL_OPT_PID, &pid, NULL },
+		{ "json", 0, CRSNL_OPT_FLAG, &json, NULL },
+		{ NULL }
+	};
+	int ret, tries;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":p:h", lo)) != -1) {
-		switch (c) {
-		case 'p':
-			if (crsnl_parse_pid(what, optarg, &pid))
-				return CRSNL_EXIT_USAGE;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			printf("Usage: crsnl container list [--pid PID] [--json]\n\n"
-			       "List bound containers: pid namespace id, network namespace id, a\n"
-			       "pid, policy, policy mode override, effective mode, log mode,\n"
-			       "learning, verdict counters, lost events and learned tuples.\n"
-			       "With --pid, show only the container PID resolves to (the nearest\n"
-			       "bound ancestor pid namespace); if none, say so and exit 1.\n"
-			       "--json prints one JSON array of container objects (\"id\", \"netns\",\n"
-			       "\"pid\", \"level\", \"policy\", \"policy_mode\", \"effective_mode\",\n"
-			       "\"log_mode\", \"learning\", \"allowed\", \"denied\", \"monitored\",\n"
-			       "\"events_lost\", \"events_unheard\", \"learned\", \"learn_overflow\").\n\n"
-			       "Examples:\n"
-			       "  crsnl container list\n"
-			       "  crsnl container list --pid 4242 --json\n");
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	ret = crsnl_opts(what, argc, argv, opts, list_help, 0);
+	if (ret >= 0)
+		return ret;
 	crs_ipc_open_or_die(&ipc);
 	for (tries = 0; tries < 5; tries++) {
 		msg = crs_req_pid(&ipc, CRS_CMD_GET_CONTAINER,
@@ -241,36 +229,27 @@ nomem:
 	return 1;
 }
 
-static void set_help(void)
+static void set_help(FILE *f)
 {
-	printf("Usage: crsnl container set --pid PID [--policy-mode M] [--log-mode L]\n"
-	       "                           [--learning on|off] [--host]\n\n"
-	       "Change the per-container configuration of the container PID is in.\n"
-	       "If PID's pid namespace is not bound yet, a container with no policy\n"
-	       "is created (e.g. to learn before writing a policy); the host's\n"
-	       "initial pid namespace needs --host.\n"
-	       "  --policy-mode  ACTIVE | PERMISSIVE | INACTIVE (overrides the policy)\n"
-	       "  --log-mode     NONE | POLICY_MONITOR | POLICY_DENY | POLICY_MONITOR_DENY |\n"
-	       "                 POLICY_ALLOW | POLICY_ALL | BEHAVIOR | ALL\n"
-	       "  --learning     on | off\n\n"
-	       "Examples:\n"
-	       "  crsnl container set --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n"
-	       "  crsnl container set --pid 4242 --learning on --log-mode BEHAVIOR\n");
+	fprintf(f, "Usage: crsnl container set --pid PID [--policy-mode M] [--log-mode L]\n"
+		"                           [--learning on|off] [--host]\n\n"
+		"Change the per-container configuration of the container PID is in.\n"
+		"If PID's pid namespace is not bound yet, a container with no policy\n"
+		"is created (e.g. to learn before writing a policy); the host's\n"
+		"initial pid namespace needs --host.\n"
+		"  --policy-mode  ACTIVE | PERMISSIVE | INACTIVE (overrides the policy)\n"
+		"  --log-mode     NONE | POLICY_MONITOR | POLICY_DENY | POLICY_MONITOR_DENY |\n"
+		"                 POLICY_ALLOW | POLICY_ALL | BEHAVIOR | ALL\n"
+		"  --learning     on | off\n\n"
+		"Examples:\n"
+		"  crsnl container set --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n"
+		"  crsnl container set --pid 4242 --learning on --log-mode BEHAVIOR\n");
 }
 
 static int cmd_set(int argc, char **argv)
 {
-	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
-	int r;
-
-	r = crsnl_container_opts("container set", argc, argv, CRSNL_O_ALL,
-				 set_help, &req);
-	if (r)
-		return r == 3 ? 0 : r;
-	if (req.policy_mode < 0 && req.log_mode < 0 && req.learning < 0)
-		return crsnl_usage_error("container set",
-					 "nothing to set (give --policy-mode, --log-mode or --learning)");
-	return crsnl_container_call("container set", CRS_CMD_SET_CONTAINER, &req);
+	return crsnl_container_cmd("container set", argc, argv, CRSNL_O_ALL,
+				   set_help, CRS_CMD_SET_CONTAINER, -1);
 }
 
 static const struct crsnl_cmd container_cmds[] = {

@@ -37,9 +37,15 @@ int oci_hook_main(int argc, char **argv);
 #define CRSNL_O_LEARNING	4u
 #define CRSNL_O_HOST		8u
 #define CRSNL_O_ALL		15u
-int crsnl_container_opts(const char *what, int argc, char **argv,
-			 unsigned int allowed, void (*help)(void),
-			 struct crsnl_container_req *req);
+/*
+ * Run a command that sends one CRS_A_CONTAINER request @cmd built from
+ * --pid PID (and NAME for CRS_CMD_APPLY) and the settings in @allowed
+ * (CRSNL_O_*); @learning >= 0 turns learning on (1) or off (0). Returns
+ * the command's exit status.
+ */
+int crsnl_container_cmd(const char *what, int argc, char **argv,
+			unsigned int allowed, void (*help)(FILE *f),
+			uint8_t cmd, int learning);
 int crsnl_container_call(const char *what, uint8_t cmd,
 			 const struct crsnl_container_req *req);
 int sync_main(int argc, char **argv);

@@ -233,53 +233,41 @@ nomem:
 /* ------------------------------------------------------------------ */
 /* start, stop, show */
 
-static void start_help(void)
+static void start_help(FILE *f)
 {
-	printf("Usage: crsnl learn start --pid PID [--log-mode L] [--host]\n\n"
-	       "Start recording what the container of process PID does: files\n"
-	       "read and written, connections in and out, syscalls and executed\n"
-	       "programs, each distinct tuple once. A container with no policy is\n"
-	       "created if PID's pid namespace is not bound yet (the host's\n"
-	       "initial pid namespace needs --host). --log-mode BEHAVIOR (or ALL)\n"
-	       "also sends an event on the \"learn\" group for each new tuple.\n"
-	       "Same as: crsnl container set --pid PID --learning on\n\n"
-	       "Examples:\n"
-	       "  crsnl learn start --pid 4242\n"
-	       "  crsnl learn start --pid 4242 --log-mode BEHAVIOR\n");
+	fprintf(f, "Usage: crsnl learn start --pid PID [--log-mode L] [--host]\n\n"
+		"Start recording what the container of process PID does: files\n"
+		"read and written, connections in and out, syscalls and executed\n"
+		"programs, each distinct tuple once. A container with no policy is\n"
+		"created if PID's pid namespace is not bound yet (the host's\n"
+		"initial pid namespace needs --host). --log-mode BEHAVIOR (or ALL)\n"
+		"also sends an event on the \"learn\" group for each new tuple.\n"
+		"Same as: crsnl container set --pid PID --learning on\n\n"
+		"Examples:\n"
+		"  crsnl learn start --pid 4242\n"
+		"  crsnl learn start --pid 4242 --log-mode BEHAVIOR\n");
 }
 
-static void stop_help(void)
+static void stop_help(FILE *f)
 {
-	printf("Usage: crsnl learn stop --pid PID\n\n"
-	       "Stop recording. What was recorded stays until the container goes\n"
-	       "away; export it with crsnl learn export.\n"
-	       "Same as: crsnl container set --pid PID --learning off\n\n"
-	       "Example:\n  crsnl learn stop --pid 4242\n");
-}
-
-static int cmd_onoff(int argc, char **argv, int on)
-{
-	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
-	const char *what = on ? "learn start" : "learn stop";
-	int r;
-
-	r = crsnl_container_opts(what, argc, argv,
-				 on ? CRSNL_O_LOG_MODE | CRSNL_O_HOST : 0,
-				 on ? start_help : stop_help, &req);
-	if (r)
-		return r == 3 ? 0 : r;
-	req.learning = on;
-	return crsnl_container_call(what, CRS_CMD_SET_CONTAINER, &req);
+	fprintf(f, "Usage: crsnl learn stop --pid PID\n\n"
+		"Stop recording. What was recorded stays until the container goes\n"
+		"away; export it with crsnl learn export.\n"
+		"Same as: crsnl container set --pid PID --learning off\n\n"
+		"Example:\n  crsnl learn stop --pid 4242\n");
 }
 
 static int cmd_start(int argc, char **argv)
 {
-	return cmd_onoff(argc, argv, 1);
+	return crsnl_container_cmd("learn start", argc, argv,
+				   CRSNL_O_LOG_MODE | CRSNL_O_HOST, start_help,
+				   CRS_CMD_SET_CONTAINER, 1);
 }
 
 static int cmd_stop(int argc, char **argv)
 {
-	return cmd_onoff(argc, argv, 0);
+	return crsnl_container_cmd("learn stop", argc, argv, 0, stop_help,
+				   CRS_CMD_SET_CONTAINER, 0);
 }
 
 static struct json_object *tuple_json(const struct tuple *t)
@@ -366,15 +354,22 @@ static void tuple_text(const struct tuple *t, char *buf, size_t len)
 	snprintf(buf, len, "type %u ?", t->type);
 }
 
+static void show_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl learn show --pid PID [--json]\n"
+		"       crsnl learn show --image PATTERN [--json]\n\n"
+		"Print the tuples the container of process PID has learned, or every\n"
+		"container of the image binding PATTERN (bindings.json \"learning\":\n"
+		"true; \"default\" for the default binding), one a\n"
+		"line: TYPE PROGRAM OBJECT (program \"*\" when unknown). --json\n"
+		"prints one JSON object: {\"container\", \"learning\", \"not_recorded\",\n"
+		"\"tuples\": [{\"type\", \"program\", \"file\", \"family\", \"address\",\n"
+		"\"protocol\", \"port\", \"syscall\", \"nr\", \"arch\"}]} (fields by type).\n\n"
+		"Examples:\n  crsnl learn show --pid 4242\n  crsnl learn show --pid 4242 --json\n");
+}
+
 static int cmd_show(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "learn show", *image = NULL;
 	struct json_object *doc, *arr;
 	struct tuples ts = { 0 };
@@ -382,40 +377,18 @@ static int cmd_show(int argc, char **argv)
 	uint32_t pid = 0;
 	char line[2 * PATH_MAX];
 	bool json = false;
+	const struct crsnl_opt opts[] = {
+		{ "pid", 'p', CRSNL_OPT_PID, &pid, NULL },
+		{ "image", 0, CRSNL_OPT_STR, &image, NULL },
+		{ "json", 0, CRSNL_OPT_FLAG, &json, NULL },
+		{ NULL }
+	};
 	size_t i;
 	int c;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":p:h", lo)) != -1) {
-		switch (c) {
-		case 'p':
-			if (crsnl_parse_pid(what, optarg, &pid))
-				return CRSNL_EXIT_USAGE;
-			break;
-		case 'i':
-			image = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			printf("Usage: crsnl learn show --pid PID [--json]\n"
-			       "       crsnl learn show --image PATTERN [--json]\n\n"
-			       "Print the tuples the container of process PID has learned, or every\n"
-			       "container of the image binding PATTERN (bindings.json \"learning\":\n"
-			       "true; \"default\" for the default binding), one a\n"
-			       "line: TYPE PROGRAM OBJECT (program \"*\" when unknown). --json\n"
-			       "prints one JSON object: {\"container\", \"learning\", \"not_recorded\",\n"
-			       "\"tuples\": [{\"type\", \"program\", \"file\", \"family\", \"address\",\n"
-			       "\"protocol\", \"port\", \"syscall\", \"nr\", \"arch\"}]} (fields by type).\n\n"
-			       "Examples:\n  crsnl learn show --pid 4242\n  crsnl learn show --pid 4242 --json\n");
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	c = crsnl_opts(what, argc, argv, opts, show_help, 0);
+	if (c >= 0)
+		return c;
 	if (!pid == !image)
 		return crsnl_usage_error(what, "give --pid PID or --image PATTERN");
 	memset(&ci, 0, sizeof(ci));
@@ -453,39 +426,31 @@ static int cmd_show(int argc, char **argv)
 	return crsnl_output_done(what);
 }
 
+static void delete_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl learn delete --image PATTERN\n\n"
+		"Forget what the containers of the image binding PATTERN learned\n"
+		"(bindings.json \"learning\": true; \"default\" for the default\n"
+		"binding). Containers still running keep learning into the old set\n"
+		"until they exit; the next container starts a new one. At most 256\n"
+		"sets exist at once.\n\n"
+		"Example:\n  crsnl learn delete --image 'docker.io/library/nginx:*'\n");
+}
+
 static int cmd_delete(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "image", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "learn delete", *image = NULL;
+	const struct crsnl_opt opts[] = {
+		{ "image", 0, CRSNL_OPT_STR, &image, NULL },
+		{ NULL }
+	};
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
-		switch (c) {
-		case 'i':
-			image = optarg;
-			break;
-		case 'h':
-			printf("Usage: crsnl learn delete --image PATTERN\n\n"
-			       "Forget what the containers of the image binding PATTERN learned\n"
-			       "(bindings.json \"learning\": true; \"default\" for the default\n"
-			       "binding). Containers still running keep learning into the old set\n"
-			       "until they exit; the next container starts a new one. At most 256\n"
-			       "sets exist at once.\n\n"
-			       "Example:\n  crsnl learn delete --image 'docker.io/library/nginx:*'\n");
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	ret = crsnl_opts(what, argc, argv, opts, delete_help, 0);
+	if (ret >= 0)
+		return ret;
 	if (!image)
 		return crsnl_usage_error(what, "missing --image PATTERN");
 	crs_ipc_open_or_die(&ipc);

@@ -547,102 +547,94 @@ err:
 	return -1;
 }
 
+static void export_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
+		"                          [--merge EXISTING.json] [--collapse N] [--no-base]\n"
+		"       crsnl learn export --image PATTERN [...]\n\n"
+		"Write what the container of process PID has learned, or every container\n"
+		"started from an image whose binding learns (bindings.json \"learning\":\n"
+		"true; PATTERN is the binding's \"image\", \"default\" for the default;\n"
+		"there a path component of 64 hex digits, a container id, becomes \"*\"),\n"
+		"as a policy that\n"
+		"crsnl policy push accepts: policyMode ACTIVE, every default DENY, one\n"
+		"ALLOW rule per learned tuple, named after what it allows\n"
+		"(read-etc-hostname, connect-tcp-10.0.0.5-5432, syscall-openat, ...).\n"
+		"  -o, --output FILE  write to FILE instead of stdout (\"-\": stdout)\n"
+		"  --name NAME   the policy's name (default learned-ID, or the merged\n"
+		"                policy's own name)\n"
+		"  --merge FILE  add the learned ALLOW rules to the policy in FILE,\n"
+		"                keeping its settings and every rule it has (its DENY\n"
+		"                rules still win); equal rules are not added twice\n"
+		"  --collapse N  N or more files of one program in one directory\n"
+		"                become one rule for DIR/* (which also matches below)\n"
+		"  --no-base     do not add the base syscalls (sched_yield, futex,\n"
+		"                nanosleep, mmap, madvise, ...: calls that touch\n"
+		"                nothing outside the process, which thread runtimes\n"
+		"                make or skip from one run to the next)\n\n"
+		"Examples:\n"
+		"  crsnl learn export --pid 4242 -o web.json --name web\n"
+		"  crsnl learn export --pid 4242 --merge base.json --collapse 5 -o web.json\n"
+		"  crsnl learn export --image 'docker.io/library/nginx:*' --name web -o web.json\n");
+}
+
+/* crsnl_opts() fn of --name NAME: 0, or CRSNL_EXIT_USAGE after printing. */
+static int name_opt(const char *what, const struct crsnl_opt *o,
+		    const char *value)
+{
+	if (!*value || strlen(value) >= CRS_NAME_MAX)
+		return crsnl_usage_error(what, "--name \"%.40s%s\": must be 1..%d bytes",
+					 value, strlen(value) > 40 ? "..." : "",
+					 CRS_NAME_MAX - 1);
+	*(const char **)o->dst = value;
+	return 0;
+}
+
+/* crsnl_opts() fn of --collapse N: 0, or CRSNL_EXIT_USAGE after printing. */
+static int collapse_opt(const char *what, const struct crsnl_opt *o,
+			const char *value)
+{
+	unsigned long *n = o->dst;
+	char *end;
+
+	errno = 0;
+	*n = strtoul(value, &end, 10);
+	if (errno || *end || end == value || *n < 2 || *n > 1000000)
+		return crsnl_usage_error(what, "--collapse \"%s\": expected a number of files, 2 or more",
+					 value);
+	return 0;
+}
+
 /* crsnl learn export ARGS (argv[0] is "export"). */
 int learn_export_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "merge", required_argument, NULL, 'm' },
-		{ "no-base", no_argument, NULL, 'B' },
-		{ "collapse", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "learn export", *out = NULL, *name = NULL;
 	const char *merge = NULL, *image = NULL;
 	struct strset keys = { 0 }, names = { 0 };
 	struct tuples ts = { 0 };
 	struct crs_policy p, check;
 	unsigned long collapse_n = 0;
-	bool base = true;
+	bool no_base = false;
 	size_t i, first, added = 0, skipped = 0, dup = 0;
-	char err[512], why[256], *json, *end;
+	char err[512], why[256], *json;
 	struct cinfo ci;
 	uint32_t pid = 0;
-	int a, c, ret = 1;
+	const struct crsnl_opt opts[] = {
+		{ "pid", 'p', CRSNL_OPT_PID, &pid, NULL },
+		{ "image", 0, CRSNL_OPT_STR, &image, NULL },
+		{ "output", 'o', CRSNL_OPT_STR, &out, NULL },
+		{ "name", 0, CRSNL_OPT_FN, &name, name_opt },
+		{ "merge", 0, CRSNL_OPT_STR, &merge, NULL },
+		{ "no-base", 0, CRSNL_OPT_FLAG, &no_base, NULL },
+		{ "collapse", 0, CRSNL_OPT_FN, &collapse_n, collapse_opt },
+		{ NULL }
+	};
+	int a, ret;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":p:o:h", lo)) != -1) {
-		switch (c) {
-		case 'p':
-			if (crsnl_parse_pid(what, optarg, &pid))
-				return CRSNL_EXIT_USAGE;
-			break;
-		case 'i':
-			image = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'n':
-			if (!*optarg || strlen(optarg) >= CRS_NAME_MAX)
-				return crsnl_usage_error(what, "--name \"%.40s%s\": must be 1..%d bytes",
-							 optarg, strlen(optarg) > 40 ? "..." : "",
-							 CRS_NAME_MAX - 1);
-			name = optarg;
-			break;
-		case 'm':
-			merge = optarg;
-			break;
-		case 'B':
-			base = false;
-			break;
-		case 'C':
-			errno = 0;
-			collapse_n = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || collapse_n < 2 ||
-			    collapse_n > 1000000)
-				return crsnl_usage_error(what, "--collapse \"%s\": expected a number of files, 2 or more",
-							 optarg);
-			break;
-		case 'h':
-			printf("Usage: crsnl learn export --pid PID [-o FILE] [--name NAME]\n"
-		       "                          [--merge EXISTING.json] [--collapse N] [--no-base]\n"
-		       "       crsnl learn export --image PATTERN [...]\n\n"
-		       "Write what the container of process PID has learned, or every container\n"
-		       "started from an image whose binding learns (bindings.json \"learning\":\n"
-		       "true; PATTERN is the binding's \"image\", \"default\" for the default;\n"
-		       "there a path component of 64 hex digits, a container id, becomes \"*\"),\n"
-		       "as a policy that\n"
-		       "crsnl policy push accepts: policyMode ACTIVE, every default DENY, one\n"
-		       "ALLOW rule per learned tuple, named after what it allows\n"
-		       "(read-etc-hostname, connect-tcp-10.0.0.5-5432, syscall-openat, ...).\n"
-		       "  -o, --output FILE  write to FILE instead of stdout (\"-\": stdout)\n"
-		       "  --name NAME   the policy's name (default learned-ID, or the merged\n"
-		       "                policy's own name)\n"
-		       "  --merge FILE  add the learned ALLOW rules to the policy in FILE,\n"
-		       "                keeping its settings and every rule it has (its DENY\n"
-		       "                rules still win); equal rules are not added twice\n"
-		       "  --collapse N  N or more files of one program in one directory\n"
-		       "                become one rule for DIR/* (which also matches below)\n"
-		       "  --no-base     do not add the base syscalls (sched_yield, futex,\n"
-		       "                nanosleep, mmap, madvise, ...: calls that touch\n"
-		       "                nothing outside the process, which thread runtimes\n"
-		       "                make or skip from one run to the next)\n\n"
-		       "Examples:\n"
-		       "  crsnl learn export --pid 4242 -o web.json --name web\n"
-		       "  crsnl learn export --pid 4242 --merge base.json --collapse 5 -o web.json\n"
-		       "  crsnl learn export --image 'docker.io/library/nginx:*' --name web -o web.json\n");
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	ret = crsnl_opts(what, argc, argv, opts, export_help, 0);
+	if (ret >= 0)
+		return ret;
+	ret = 1;
 	if (!pid == !image)
 		return crsnl_usage_error(what, "give --pid PID or --image PATTERN");
 	memset(&p, 0, sizeof(p));
@@ -704,7 +696,7 @@ int learn_export_main(int argc, char **argv)
 	}
 	if (collapse_n && collapse(&p, first, (unsigned int)collapse_n))
 		goto nomem;
-	if (base && add_base_syscalls(&p))
+	if (!no_base && add_base_syscalls(&p))
 		goto nomem;
 	/* drop duplicates, then name what is left */
 	for (i = a = first; i < p.n_rules; i++) {

@@ -446,35 +446,16 @@ int oci_hook_main(int argc, char **argv)
 	int64_t pid;
 	int ret = 1, r, index = -1;
 	char *buf = NULL;
-
-	static const struct option lo[] = {
-		{ "config-dir", required_argument, NULL, 'c' },
-		{ "run-dir", required_argument, NULL, 'r' },
-		{ "storage-root", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const struct crsnl_opt opts[] = {
+		{ "config-dir", 0, CRSNL_OPT_STR, &config_dir, NULL },
+		{ "run-dir", 0, CRSNL_OPT_STR, &run_dir, NULL },
+		{ "storage-root", 0, CRSNL_OPT_STR, &storage_root, NULL },
+		{ NULL }
 	};
-	int c;
 
-	optind = 0;
-	while ((c = crsnl_getopt("oci-hook", argc, argv, ":h", lo)) != -1) {
-		switch (c) {
-		case 'c':
-			config_dir = optarg;
-			break;
-		case 'r':
-			run_dir = optarg;
-			break;
-		case 's':
-			storage_root = optarg;
-			break;
-		case 'h':
-			oci_hook_usage(stdout);
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
+	r = crsnl_opts("oci-hook", argc, argv, opts, oci_hook_usage, -1);
+	if (r >= 0)
+		return r;
 	if (optind < argc)
 		return crsnl_usage_error("oci-hook", "unexpected argument \"%s\" (the OCI state comes on stdin)",
 					 argv[optind]);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,27 +154,20 @@ static void push_help(FILE *f)
 
 static int cmd_push(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct crsnl_opt opts[] = { { NULL } };
 	const char *what = "policy push";
 	struct crs_policy *pols;
 	struct crs_ipc ipc;
 	char err[1024];
-	int c, i, n, bad = 0, ret = 0, from_module;
+	int i, n, bad = 0, ret, from_module;
 	unsigned int max_rules;
 	char **files;
 	bool *ok;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
-		if (c == 'h') {
-			push_help(stdout);
-			return 0;
-		}
-		return CRSNL_EXIT_USAGE;
-	}
+	ret = crsnl_opts(what, argc, argv, opts, push_help, -1);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
 	files = argv + optind;
 	n = argc - optind;
 	if (n < 1)
@@ -239,46 +233,40 @@ static void check_help(FILE *f)
 		CRSNL_FILE_MAX_TEXT, CRSNL_MAX_RULES_DEFAULT);
 }
 
+/* crsnl_opts() fn of --max-rules N: 0, or CRSNL_EXIT_USAGE after printing. */
+static int max_rules_opt(const char *what, const struct crsnl_opt *o,
+			 const char *value)
+{
+	unsigned long *max_rules = o->dst;
+	char *end;
+
+	errno = 0;
+	*max_rules = strtoul(value, &end, 10);
+	if (errno || *end || end == value || !*max_rules ||
+	    *max_rules > UINT32_MAX)
+		return crsnl_usage_error(what, "--max-rules \"%s\": expected a number 1..%u",
+					 value, UINT32_MAX);
+	return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "print", no_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "max-rules", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "policy check", *out = NULL, *max_from;
 	unsigned long max_rules = 0;
 	struct crs_policy *pols;
 	bool print = false, *ok;
-	char err[1024], *end, **files;
-	int c, i, n, bad = 0, from_module;
+	char err[1024], **files;
+	const struct crsnl_opt opts[] = {
+		{ "print", 0, CRSNL_OPT_FLAG, &print, NULL },
+		{ "output", 'o', CRSNL_OPT_STR, &out, NULL },
+		{ "max-rules", 0, CRSNL_OPT_FN, &max_rules, max_rules_opt },
+		{ NULL }
+	};
+	int i, n, bad = 0, from_module;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":o:h", lo)) != -1) {
-		switch (c) {
-		case 'p':
-			print = true;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'm':
-			errno = 0;
-			max_rules = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || !max_rules ||
-			    max_rules > UINT32_MAX)
-				return crsnl_usage_error(what, "--max-rules \"%s\": expected a number 1..%u",
-							 optarg, UINT32_MAX);
-			break;
-		case 'h':
-			check_help(stdout);
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
+	i = crsnl_opts(what, argc, argv, opts, check_help, -1);
+	if (i >= 0)
+		return i;
 	files = argv + optind;
 	n = argc - optind;
 	if (n < 1)
@@ -416,40 +404,33 @@ int crsnl_get_policies(struct crs_ipc *ipc, const char *what,
 	return 0;
 }
 
+static void list_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl policy list [--json]\n\n"
+		"List the policies stored in the kernel: name, policy mode,\n"
+		"number of rules and number of containers bound to each.\n"
+		"--json prints one JSON array of {\"name\", \"mode\", \"rules\",\n"
+		"\"containers\", \"generation\"} objects.\n\n"
+		"Examples:\n  crsnl policy list\n  crsnl policy list --json\n");
+}
+
 static int cmd_list(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "policy list";
 	struct json_object *arr = NULL, *o;
 	struct crs_ipc ipc;
 	struct collect c;
 	bool json = false;
+	const struct crsnl_opt opts[] = {
+		{ "json", 0, CRSNL_OPT_FLAG, &json, NULL },
+		{ NULL }
+	};
 	int opt;
 	size_t i;
 
-	optind = 0;
-	while ((opt = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
-		if (opt == 'j') {
-			json = true;
-			continue;
-		}
-		if (opt == 'h') {
-			printf("Usage: crsnl policy list [--json]\n\n"
-			       "List the policies stored in the kernel: name, policy mode,\n"
-			       "number of rules and number of containers bound to each.\n"
-			       "--json prints one JSON array of {\"name\", \"mode\", \"rules\",\n"
-			       "\"containers\", \"generation\"} objects.\n\n"
-			       "Examples:\n  crsnl policy list\n  crsnl policy list --json\n");
-			return 0;
-		}
-		return CRSNL_EXIT_USAGE;
-	}
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	opt = crsnl_opts(what, argc, argv, opts, list_help, 0);
+	if (opt >= 0)
+		return opt;
 	crs_ipc_open_or_die(&ipc);
 	if (get_policies(&ipc, what, NULL, 0, &c)) {
 		crs_policy_list_free(&c.l);
@@ -487,50 +468,54 @@ static int cmd_list(int argc, char **argv)
 	return crsnl_output_done(what);
 }
 
+static void show_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl policy show NAME [--stats] [-o OUT]\n\n"
+		"Print policy NAME as stored in the kernel, as policy JSON that\n"
+		"'crsnl policy push' accepts and that describes the same policy.\n"
+		"--stats adds per-rule counters (\"stats\": {\"allowed\", \"denied\",\n"
+		"\"monitored\"}); that output is for reading, push refuses it.\n"
+		"-o/--output OUT writes to OUT instead of stdout.\n\n"
+		"Examples:\n"
+		"  crsnl policy show web-server -o web-server.json\n"
+		"  crsnl policy show web-server --stats\n");
+}
+
+/*
+ * The options of a command taking one policy NAME: its name, or NULL
+ * with *ret the exit status after printing the help or the problem.
+ */
+static const char *name_opts(const char *what, int argc, char **argv,
+			     const struct crsnl_opt *opts,
+			     void (*help)(FILE *f), int *ret)
+{
+	*ret = crsnl_opts(what, argc, argv, opts, help, 1);
+	if (*ret >= 0)
+		return NULL;
+	if (optind >= argc) {
+		*ret = crsnl_usage_error(what, "missing policy NAME");
+		return NULL;
+	}
+	return argv[optind];
+}
+
 static int cmd_show(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "stats", no_argument, NULL, 's' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "policy show", *name, *outpath = NULL;
 	struct crs_ipc ipc;
 	struct collect c;
 	bool stats = false;
+	const struct crsnl_opt opts[] = {
+		{ "stats", 0, CRSNL_OPT_FLAG, &stats, NULL },
+		{ "output", 'o', CRSNL_OPT_STR, &outpath, NULL },
+		{ NULL }
+	};
 	char *out;
-	int opt;
+	int ret;
 
-	optind = 0;
-	while ((opt = crsnl_getopt(what, argc, argv, ":o:h", lo)) != -1) {
-		switch (opt) {
-		case 's':
-			stats = true;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'h':
-			printf("Usage: crsnl policy show NAME [--stats] [-o OUT]\n\n"
-			       "Print policy NAME as stored in the kernel, as policy JSON that\n"
-			       "'crsnl policy push' accepts and that describes the same policy.\n"
-			       "--stats adds per-rule counters (\"stats\": {\"allowed\", \"denied\",\n"
-			       "\"monitored\"}); that output is for reading, push refuses it.\n"
-			       "-o/--output OUT writes to OUT instead of stdout.\n\n"
-			       "Examples:\n"
-			       "  crsnl policy show web-server -o web-server.json\n"
-			       "  crsnl policy show web-server --stats\n");
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
-	if (optind >= argc)
-		return crsnl_usage_error(what, "missing policy NAME");
-	if (optind + 1 < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind + 1]);
-	name = argv[optind];
+	name = name_opts(what, argc, argv, opts, show_help, &ret);
+	if (!name)
+		return ret;
 	crs_ipc_open_or_die(&ipc);
 	if (get_policies(&ipc, what, name, stats ? CRS_GET_F_STATS : 0, &c)) {
 		crs_policy_list_free(&c.l);
@@ -557,43 +542,34 @@ static int cmd_show(int argc, char **argv)
 	return crsnl_output_done(what);
 }
 
+static void delete_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl policy delete NAME [--force]\n\n"
+		"Delete policy NAME. While containers use it the kernel refuses\n"
+		"(EBUSY) unless --force, which detaches those containers first.\n\n"
+		"Examples:\n"
+		"  crsnl policy delete batch-job\n"
+		"  crsnl policy delete web-server --force\n");
+}
+
 static int cmd_delete(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "policy delete", *name;
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	uint32_t flags = 0;
-	int opt, ret;
+	bool force = false;
+	const struct crsnl_opt opts[] = {
+		{ "force", 0, CRSNL_OPT_FLAG, &force, NULL },
+		{ NULL }
+	};
+	int ret;
 
-	optind = 0;
-	while ((opt = crsnl_getopt(what, argc, argv, ":h", lo)) != -1) {
-		if (opt == 'f') {
-			flags |= CRS_DEL_F_FORCE;
-			continue;
-		}
-		if (opt == 'h') {
-			printf("Usage: crsnl policy delete NAME [--force]\n\n"
-			       "Delete policy NAME. While containers use it the kernel refuses\n"
-			       "(EBUSY) unless --force, which detaches those containers first.\n\n"
-			       "Examples:\n"
-			       "  crsnl policy delete batch-job\n"
-			       "  crsnl policy delete web-server --force\n");
-			return 0;
-		}
-		return CRSNL_EXIT_USAGE;
-	}
-	if (optind >= argc)
-		return crsnl_usage_error(what, "missing policy NAME");
-	if (optind + 1 < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind + 1]);
-	name = argv[optind];
+	name = name_opts(what, argc, argv, opts, delete_help, &ret);
+	if (!name)
+		return ret;
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_req_policy(&ipc, CRS_CMD_DEL_POLICY, 0, name, flags);
+	msg = crs_req_policy(&ipc, CRS_CMD_DEL_POLICY, 0, name,
+			     force ? CRS_DEL_F_FORCE : 0);
 	if (!msg)
 		return oom();
 	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
@@ -603,81 +579,112 @@ static int cmd_delete(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
+/* The per-container settings container_opts() takes. */
+static const struct {
+	const char *name;
+	unsigned int bit;		/* CRSNL_O_* */
+	size_t off;			/* its int in struct crsnl_container_req */
+	int (*parse)(const char *s);	/* the value, or -1; NULL: a flag */
+	const char *expect;
+} container_settings[] = {
+	{ "policy-mode", CRSNL_O_POLICY_MODE,
+	  offsetof(struct crsnl_container_req, policy_mode), crs_mode_parse,
+	  "ACTIVE, PERMISSIVE or INACTIVE" },
+	{ "log-mode", CRSNL_O_LOG_MODE,
+	  offsetof(struct crsnl_container_req, log_mode), crs_log_mode_parse,
+	  "NONE, POLICY_MONITOR, POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL, BEHAVIOR or ALL" },
+	{ "learning", CRSNL_O_LEARNING,
+	  offsetof(struct crsnl_container_req, learning), crsnl_parse_onoff,
+	  "on or off" },
+	{ "host", CRSNL_O_HOST,
+	  offsetof(struct crsnl_container_req, host), NULL, NULL },
+};
+#define N_SETTINGS (sizeof(container_settings) / sizeof(container_settings[0]))
+
+/* crsnl_opts() fn of a setting: 0, or CRSNL_EXIT_USAGE after printing. */
+static int container_setting(const char *what, const struct crsnl_opt *o,
+			     const char *value)
+{
+	size_t i;
+	int m = 1;
+
+	for (i = 0; strcmp(container_settings[i].name, o->name); i++)
+		;
+	if (value) {
+		m = container_settings[i].parse(value);
+		if (m < 0)
+			return crsnl_usage_error(what, "--%s \"%s\": expected %s",
+						 o->name, value,
+						 container_settings[i].expect);
+	}
+	*(int *)o->dst = m;
+	return 0;
+}
+
+/* crsnl_opts() fn of a setting the command does not take. */
+static int setting_not_here(const char *what, const struct crsnl_opt *o,
+			    const char *value)
+{
+	(void)value;
+	return crsnl_usage_error(what, "option \"--%s\" does not apply here",
+				 o->name);
+}
+
 /*
  * Options shared by apply, detach, container set, learn start/stop:
- * fills a CRS_A_CONTAINER request; req->allowed says which options the
- * command takes (CRSNL_O_*). Return 0, 3 after printing the help, or
- * CRSNL_EXIT_USAGE after printing the problem.
+ * fills a CRS_A_CONTAINER request; @allowed says which settings the
+ * command takes (CRSNL_O_*). Returns -1 to go on, 0 after printing the
+ * help, or CRSNL_EXIT_USAGE after printing the problem.
  */
-int crsnl_container_opts(const char *what, int argc, char **argv,
-			 unsigned int allowed, void (*help)(void),
-			 struct crsnl_container_req *req)
+static int container_opts(const char *what, int argc, char **argv,
+			  unsigned int allowed, void (*help)(FILE *f),
+			  struct crsnl_container_req *req)
 {
-	static const struct option lo[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "policy-mode", required_argument, NULL, 'M' },
-		{ "log-mode", required_argument, NULL, 'L' },
-		{ "learning", required_argument, NULL, 'l' },
-		{ "host", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	struct crsnl_opt opts[N_SETTINGS + 2] = {
+		{ "pid", 'p', CRSNL_OPT_PID, &req->pid, NULL },
 	};
-	int c, m;
+	size_t i;
+	int r;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":p:h", lo)) != -1) {
-		switch (c) {
-		case 'p':
-			if (crsnl_parse_pid(what, optarg, &req->pid))
-				return CRSNL_EXIT_USAGE;
-			continue;
-		case 'h':
-			help();
-			return 3;
-		case '?':
-			return CRSNL_EXIT_USAGE;
-		}
-		if (!(allowed & (c == 'M' ? CRSNL_O_POLICY_MODE : c == 'L' ?
-				 CRSNL_O_LOG_MODE : c == 'l' ? CRSNL_O_LEARNING :
-				 CRSNL_O_HOST)))
-			return crsnl_usage_error(what, "option \"%s\" does not apply here",
-						 argv[optind - 1]);
-		switch (c) {
-		case 'M':
-			m = crs_mode_parse(optarg);
-			if (m < 0)
-				return crsnl_usage_error(what, "--policy-mode \"%s\": expected ACTIVE, PERMISSIVE or INACTIVE",
-							 optarg);
-			req->policy_mode = m;
-			break;
-		case 'L':
-			m = crs_log_mode_parse(optarg);
-			if (m < 0)
-				return crsnl_usage_error(what, "--log-mode \"%s\": expected NONE, POLICY_MONITOR, POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL, BEHAVIOR or ALL",
-							 optarg);
-			req->log_mode = m;
-			break;
-		case 'l':
-			m = crsnl_parse_onoff(optarg);
-			if (m < 0)
-				return crsnl_usage_error(what, "--learning \"%s\": expected on or off",
-							 optarg);
-			req->learning = m;
-			break;
-		case 'H':
-			req->host = 1;
-			break;
-		}
-	}
+	for (i = 0; i < N_SETTINGS; i++)
+		opts[i + 1] = (struct crsnl_opt){
+			container_settings[i].name, 0,
+			container_settings[i].parse ? CRSNL_OPT_FN :
+						      CRSNL_OPT_FN_FLAG,
+			(char *)req + container_settings[i].off,
+			allowed & container_settings[i].bit ?
+				container_setting : setting_not_here,
+		};
+	r = crsnl_opts(what, argc, argv, opts, help, req->want_name ? 1 : 0);
+	if (r >= 0)
+		return r;
 	if (req->want_name && optind < argc)
-		req->name = argv[optind++];
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+		req->name = argv[optind];
 	if (req->want_name && !req->name)
 		return crsnl_usage_error(what, "missing policy NAME");
 	if (!req->pid)
 		return crsnl_usage_error(what, "missing --pid PID");
-	return 0;
+	return -1;
+}
+
+int crsnl_container_cmd(const char *what, int argc, char **argv,
+			unsigned int allowed, void (*help)(FILE *f),
+			uint8_t cmd, int learning)
+{
+	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
+	int r;
+
+	req.want_name = cmd == CRS_CMD_APPLY;
+	r = container_opts(what, argc, argv, allowed, help, &req);
+	if (r >= 0)
+		return r;
+	if (learning >= 0)
+		req.learning = learning;
+	if (cmd == CRS_CMD_SET_CONTAINER && req.policy_mode < 0 &&
+	    req.log_mode < 0 && req.learning < 0)
+		return crsnl_usage_error(what,
+					 "nothing to set (give --policy-mode, --log-mode or --learning)");
+	return crsnl_container_call(what, cmd, &req);
 }
 
 /* Send CMD with CRS_A_CONTAINER built from req; print the error. */
@@ -701,52 +708,39 @@ int crsnl_container_call(const char *what, uint8_t cmd,
 	return ret ? 1 : 0;
 }
 
-static void apply_help(void)
+static void apply_help(FILE *f)
 {
-	printf("Usage: crsnl policy apply NAME --pid PID [--host] [--policy-mode M]\n"
-	       "                          [--log-mode L] [--learning on|off]\n\n"
-	       "Bind policy NAME to the container of process PID (its pid\n"
-	       "namespace, as seen from the caller's). The host's initial pid\n"
-	       "namespace is refused unless --host. --policy-mode (ACTIVE,\n"
-	       "PERMISSIVE, INACTIVE), --log-mode (NONE, POLICY_MONITOR,\n"
-	       "POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL,\n"
-	       "BEHAVIOR, ALL) and --learning override the policy per container.\n\n"
-	       "Examples:\n"
-	       "  crsnl policy apply web-server --pid $(docker inspect -f '{{.State.Pid}}' web)\n"
-	       "  crsnl policy apply batch-job --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n");
+	fprintf(f, "Usage: crsnl policy apply NAME --pid PID [--host] [--policy-mode M]\n"
+		"                          [--log-mode L] [--learning on|off]\n\n"
+		"Bind policy NAME to the container of process PID (its pid\n"
+		"namespace, as seen from the caller's). The host's initial pid\n"
+		"namespace is refused unless --host. --policy-mode (ACTIVE,\n"
+		"PERMISSIVE, INACTIVE), --log-mode (NONE, POLICY_MONITOR,\n"
+		"POLICY_DENY, POLICY_MONITOR_DENY, POLICY_ALLOW, POLICY_ALL,\n"
+		"BEHAVIOR, ALL) and --learning override the policy per container.\n\n"
+		"Examples:\n"
+		"  crsnl policy apply web-server --pid $(docker inspect -f '{{.State.Pid}}' web)\n"
+		"  crsnl policy apply batch-job --pid 4242 --policy-mode PERMISSIVE --log-mode POLICY_ALL\n");
 }
 
 static int cmd_apply(int argc, char **argv)
 {
-	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
-	int r;
-
-	req.want_name = 1;
-	r = crsnl_container_opts("policy apply", argc, argv, CRSNL_O_ALL,
-				 apply_help, &req);
-	if (r)
-		return r == 3 ? 0 : r;
-	return crsnl_container_call("policy apply", CRS_CMD_APPLY, &req);
+	return crsnl_container_cmd("policy apply", argc, argv, CRSNL_O_ALL,
+				   apply_help, CRS_CMD_APPLY, -1);
 }
 
-static void detach_help(void)
+static void detach_help(FILE *f)
 {
-	printf("Usage: crsnl policy detach --pid PID\n\n"
-	       "Unbind the container that process PID resolves to (the nearest\n"
-	       "bound ancestor pid namespace). Fails if PID is in no container.\n\n"
-	       "Example:\n  crsnl policy detach --pid 4242\n");
+	fprintf(f, "Usage: crsnl policy detach --pid PID\n\n"
+		"Unbind the container that process PID resolves to (the nearest\n"
+		"bound ancestor pid namespace). Fails if PID is in no container.\n\n"
+		"Example:\n  crsnl policy detach --pid 4242\n");
 }
 
 static int cmd_detach(int argc, char **argv)
 {
-	struct crsnl_container_req req = CRSNL_CONTAINER_REQ_INIT;
-	int r;
-
-	r = crsnl_container_opts("policy detach", argc, argv, 0, detach_help,
-				 &req);
-	if (r)
-		return r == 3 ? 0 : r;
-	return crsnl_container_call("policy detach", CRS_CMD_DETACH, &req);
+	return crsnl_container_cmd("policy detach", argc, argv, 0, detach_help,
+				   CRS_CMD_DETACH, -1);
 }
 
 static const struct crsnl_cmd policy_cmds[] = {

@@ -528,55 +528,44 @@ out:
 	return ret;
 }
 
+static void import_help(FILE *f)
+{
+	fprintf(f, "Usage: crsnl policy import-seccomp PROFILE.json --name NAME [-o OUT.json]\n\n"
+		"PROFILE.json \"-\" is stdin; larger than " CRSNL_FILE_MAX_TEXT " is refused unread.\n"
+		"-o/--output OUT.json writes the policy there instead of stdout.\n"
+		"Convert a Docker/OCI seccomp profile into a crs policy of SYSCALL\n"
+		"rules (printed, or written to OUT.json; push it with 'policy push').\n"
+		"The container is taken to be x86_64 with Docker's default\n"
+		"capabilities: entries that includes/excludes (arches, caps,\n"
+		"minKernel) leave out for it are not imported. SCMP_ACT_ALLOW and\n"
+		"SCMP_ACT_LOG become ALLOW; SCMP_ACT_ERRNO, KILL* and TRAP become DENY\n"
+		"(the call fails with EPERM); SCMP_ACT_TRACE and NOTIFY are refused.\n"
+		"Every approximation is a 'note:' line on stderr.\n\n"
+		"Examples:\n"
+		"  crsnl policy import-seccomp /usr/share/docker/seccomp.json --name docker-default -o docker-default.json\n"
+		"  crsnl policy import-seccomp profile.json --name app | crsnl policy push -\n");
+}
+
 int import_seccomp_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "policy import-seccomp";
 	const char *in = NULL, *name = NULL, *outpath = NULL;
+	const struct crsnl_opt opts[] = {
+		{ "name", 'n', CRSNL_OPT_STR, &name, NULL },
+		{ "output", 'o', CRSNL_OPT_STR, &outpath, NULL },
+		{ NULL }
+	};
 	struct json_object *prof;
 	struct crs_policy p;
 	char err[1024], *text, *buf;
 	size_t len;
 	int c;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":n:o:h", lo)) != -1) {
-		switch (c) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'h':
-			printf("Usage: crsnl policy import-seccomp PROFILE.json --name NAME [-o OUT.json]\n\n"
-			       "PROFILE.json \"-\" is stdin; larger than " CRSNL_FILE_MAX_TEXT " is refused unread.\n"
-			       "-o/--output OUT.json writes the policy there instead of stdout.\n"
-		       "Convert a Docker/OCI seccomp profile into a crs policy of SYSCALL\n"
-		       "rules (printed, or written to OUT.json; push it with 'policy push').\n"
-		       "The container is taken to be x86_64 with Docker's default\n"
-		       "capabilities: entries that includes/excludes (arches, caps,\n"
-		       "minKernel) leave out for it are not imported. SCMP_ACT_ALLOW and\n"
-		       "SCMP_ACT_LOG become ALLOW; SCMP_ACT_ERRNO, KILL* and TRAP become DENY\n"
-		       "(the call fails with EPERM); SCMP_ACT_TRACE and NOTIFY are refused.\n"
-		       "Every approximation is a 'note:' line on stderr.\n\n"
-		       "Examples:\n"
-		       "  crsnl policy import-seccomp /usr/share/docker/seccomp.json --name docker-default -o docker-default.json\n"
-		       "  crsnl policy import-seccomp profile.json --name app | crsnl policy push -\n");
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
+	c = crsnl_opts(what, argc, argv, opts, import_help, 1);
+	if (c >= 0)
+		return c;
 	if (optind < argc)
-		in = argv[optind++];
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+		in = argv[optind];
 	if (!in || !name)
 		return crsnl_usage_error(what, "need PROFILE.json and --name NAME");
 	if (crsnl_read_file(in, CRSNL_FILE_MAX, &buf, &len, err, sizeof(err))) {

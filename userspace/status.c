@@ -370,29 +370,29 @@ static void print_plain(struct status_out *so)
 	}
 }
 
-static void status_help(void)
+static void status_help(FILE *f)
 {
-	printf("Usage: crsnl status [--format text|json|prometheus] [--json]\n"
-	       "                    [--run-dir DIR] [-o OUT]\n\n"
-	       "Print the module version, object counts, verdict and event\n"
-	       "counters, and memory use by category.\n"
-	       "  --format json     one JSON object (\"version\" and one number per\n"
-	       "                    counter); --json is the same\n"
-	       "  --format prometheus\n"
-	       "                    the Prometheus text format, for node_exporter's\n"
-	       "                    textfile collector: the counters above (crs_*), and per\n"
-	       "                    bound container crs_container_verdicts_total{verdict},\n"
-	       "                    crs_container_events_lost_total,\n"
-	       "                    crs_container_events_unheard_total and\n"
-	       "                    crs_container_learned, labelled container (pid\n"
-	       "                    namespace inode), container_id, image, pod, namespace,\n"
-	       "                    container_name (from the OCI hook's records, \"\" when\n"
-	       "                    unknown) and policy; crs_policy_containers{policy}\n"
-	       "  --run-dir DIR     the OCI hook's records (default " CRS_RUN_DIR ")\n"
-	       "  -o, --output OUT  write to OUT, replaced at once (a temporary file\n"
-	       "                    renamed), as the textfile collector wants\n\n"
-	       "Examples:\n  crsnl status\n  crsnl status --json\n"
-	       "  crsnl status --format prometheus -o /var/lib/prometheus/node-exporter/crs.prom\n");
+	fprintf(f, "Usage: crsnl status [--format text|json|prometheus] [--json]\n"
+		"                    [--run-dir DIR] [-o OUT]\n\n"
+		"Print the module version, object counts, verdict and event\n"
+		"counters, and memory use by category.\n"
+		"  --format json     one JSON object (\"version\" and one number per\n"
+		"                    counter); --json is the same\n"
+		"  --format prometheus\n"
+		"                    the Prometheus text format, for node_exporter's\n"
+		"                    textfile collector: the counters above (crs_*), and per\n"
+		"                    bound container crs_container_verdicts_total{verdict},\n"
+		"                    crs_container_events_lost_total,\n"
+		"                    crs_container_events_unheard_total and\n"
+		"                    crs_container_learned, labelled container (pid\n"
+		"                    namespace inode), container_id, image, pod, namespace,\n"
+		"                    container_name (from the OCI hook's records, \"\" when\n"
+		"                    unknown) and policy; crs_policy_containers{policy}\n"
+		"  --run-dir DIR     the OCI hook's records (default " CRS_RUN_DIR ")\n"
+		"  -o, --output OUT  write to OUT, replaced at once (a temporary file\n"
+		"                    renamed), as the textfile collector wants\n\n"
+		"Examples:\n  crsnl status\n  crsnl status --json\n"
+		"  crsnl status --format prometheus -o /var/lib/prometheus/node-exporter/crs.prom\n");
 }
 
 /* -o OUT: write to @tmp, renamed to OUT by status_output_done(). */
@@ -426,57 +426,47 @@ static int status_output_done(const char *what, const char *out,
 	return 0;
 }
 
+/*
+ * crsnl_opts() fn of --format F and --json (no value: json); 0, or
+ * CRSNL_EXIT_USAGE after printing.
+ */
+static int format_opt(const char *what, const struct crsnl_opt *o,
+		      const char *value)
+{
+	enum status_format *fmt = o->dst;
+
+	if (!value || !strcmp(value, "json"))
+		*fmt = FMT_JSON;
+	else if (!strcmp(value, "text"))
+		*fmt = FMT_TEXT;
+	else if (!strcmp(value, "prometheus"))
+		*fmt = FMT_PROMETHEUS;
+	else
+		return crsnl_usage_error(what,
+			"--format: \"%s\" is not text, json or prometheus",
+			value);
+	return 0;
+}
+
 int status_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "run-dir", required_argument, NULL, 'r' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "status", *run_dir = CRS_RUN_DIR, *out = NULL;
 	struct status_out so = { 0 };
+	const struct crsnl_opt opts[] = {
+		{ "json", 0, CRSNL_OPT_FN_FLAG, &so.fmt, format_opt },
+		{ "format", 0, CRSNL_OPT_FN, &so.fmt, format_opt },
+		{ "run-dir", 0, CRSNL_OPT_STR, &run_dir, NULL },
+		{ "output", 'o', CRSNL_OPT_STR, &out, NULL },
+		{ NULL }
+	};
 	char tmp[4096];
 	struct crs_ipc ipc;
 	struct nl_msg *msg;
-	int c, ret, tries;
+	int ret, tries;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":o:h", lo)) != -1) {
-		switch (c) {
-		case 'j':
-			so.fmt = FMT_JSON;
-			break;
-		case 'f':
-			if (!strcmp(optarg, "text"))
-				so.fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				so.fmt = FMT_JSON;
-			else if (!strcmp(optarg, "prometheus"))
-				so.fmt = FMT_PROMETHEUS;
-			else
-				return crsnl_usage_error(what,
-					"--format: \"%s\" is not text, json or prometheus",
-					optarg);
-			break;
-		case 'r':
-			run_dir = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			status_help();
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"",
-					 argv[optind]);
+	ret = crsnl_opts(what, argc, argv, opts, status_help, 0);
+	if (ret >= 0)
+		return ret;
 	if (out && strcmp(out, "-") &&
 	    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out,
 		     (long)getpid()) >= (int)sizeof(tmp)) {

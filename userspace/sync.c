@@ -567,43 +567,25 @@ static void sync_help(FILE *f)
 
 int sync_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "config-dir", required_argument, NULL, 'c' },
-		{ "run-dir", required_argument, NULL, 'r' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *what = "sync", *dir = CRS_CONFIG_DIR, *run_dir = CRS_RUN_DIR;
 	struct plan p = { 0 };
 	char why[512], w[600];
 	unsigned int max_rules;
-	int c, problems = 0, from_module, ret = 0, steps = 0;
+	int problems = 0, from_module, ret, steps = 0;
 	struct crs_ipc ipc;
 	bool dry = false;
+	const struct crsnl_opt opts[] = {
+		{ "config-dir", 0, CRSNL_OPT_STR, &dir, NULL },
+		{ "run-dir", 0, CRSNL_OPT_STR, &run_dir, NULL },
+		{ "dry-run", 'n', CRSNL_OPT_FLAG, &dry, NULL },
+		{ NULL }
+	};
 	size_t i, alive;
 
-	optind = 0;
-	while ((c = crsnl_getopt(what, argc, argv, ":nh", lo)) != -1) {
-		switch (c) {
-		case 'c':
-			dir = optarg;
-			break;
-		case 'r':
-			run_dir = optarg;
-			break;
-		case 'n':
-			dry = true;
-			break;
-		case 'h':
-			sync_help(stdout);
-			return 0;
-		default:
-			return CRSNL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return crsnl_usage_error(what, "unexpected argument \"%s\"", argv[optind]);
+	ret = crsnl_opts(what, argc, argv, opts, sync_help, 0);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
 	if (access(dir, F_OK)) {
 		fprintf(stderr, "crsnl: sync: %s: %s\n", dir, strerror(errno));
 		return 1;
