@@ -229,16 +229,32 @@ fail:
 	return -1;
 }
 
-int crsnl_output_to(const char *what, const char *path)
+int crsnl_output_via(const char *what, const char *path, const char *file)
 {
 	if (!path || !strcmp(path, "-"))
 		return 0;
-	if (!freopen(path, "w", stdout)) {
+	if (!freopen(file, "w", stdout)) {
 		fprintf(stderr, "crsnl: %s: --output %s: %s\n", what, path,
 			strerror(errno));
 		return 1;
 	}
 	return 0;
+}
+
+int crsnl_output_to(const char *what, const char *path)
+{
+	return crsnl_output_via(what, path, path);
+}
+
+int crsnl_output_text(const char *what, const char *path, char *text)
+{
+	if (crsnl_output_to(what, path)) {
+		free(text);
+		return 1;
+	}
+	fputs(text, stdout);
+	free(text);
+	return crsnl_output_done(what);
 }
 
 int crsnl_output_done(const char *what)

@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Exit statuses of every command. */
 #define CRSNL_EXIT_OK		0	/* success */
 #define CRSNL_EXIT_FAIL		1	/* the command failed */
@@ -94,6 +98,10 @@ int crsnl_read_file(const char *path, size_t max, char **buf, size_t *len,
 
 /* -o/--output PATH: send stdout there ("-": keep stdout). 0 or 1 (printed). */
 int crsnl_output_to(const char *what, const char *path);
+/* crsnl_output_to() that opens @file instead (a temporary renamed to PATH). */
+int crsnl_output_via(const char *what, const char *path, const char *file);
+/* Write @text (freed) to PATH as crsnl_output_to(); 0, or 1 after printing. */
+int crsnl_output_text(const char *what, const char *path, char *text);
 /* Flush stdout; 0, or 1 after printing the write error. */
 int crsnl_output_done(const char *what);
 

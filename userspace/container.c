@@ -33,6 +33,16 @@ static void u64_col(struct nlattr **tb, int a, const char *fmt)
 	}
 }
 
+/* A u32 column printed with @fmt ("%8u "); absent, "-" with @none ("%8s "). */
+static void u32_col(struct nlattr **tb, int a, const char *fmt,
+		    const char *none)
+{
+	if (tb[a] && nla_len(tb[a]) >= 4)
+		printf(fmt, nla_get_u32(tb[a]));
+	else
+		printf(none, "-");
+}
+
 static const char *u8_name(struct nlattr **tb, int a,
 			   const char *(*name)(unsigned int))
 {
@@ -113,13 +123,11 @@ static struct json_object *container_json(struct nlattr **ct)
 
 static int print_container(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
+	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
 	struct list_state *ls = arg;
 	const char *pol = "";
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL) ||
-	    !tb[CRS_A_CONTAINER] ||
-	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
+	if (crs_reply_nest(msg, CRS_A_CONTAINER, ct, CRS_CONTAINER_A_MAX))
 		return NL_SKIP;
 	if (ls->arr) {
 		ls->count++;
@@ -130,10 +138,7 @@ static int print_container(struct nl_msg *msg, void *arg)
 		header();
 	u64_col(ct, CRS_CONTAINER_A_ID, "%-12" PRIu64 " ");
 	u64_col(ct, CRS_CONTAINER_A_NETNS, "%-12" PRIu64 " ");
-	if (ct[CRS_CONTAINER_A_PID] && nla_len(ct[CRS_CONTAINER_A_PID]) >= 4)
-		printf("%8u ", nla_get_u32(ct[CRS_CONTAINER_A_PID]));
-	else
-		printf("%8s ", "-");
+	u32_col(ct, CRS_CONTAINER_A_PID, "%8u ", "%8s ");
 	if (ct[CRS_CONTAINER_A_POLICY])
 		pol = nla_get_string(ct[CRS_CONTAINER_A_POLICY]);
 	printf("%-24s ", *pol ? pol : "-");
@@ -146,10 +151,7 @@ static int print_container(struct nl_msg *msg, void *arg)
 	u64_col(ct, CRS_CONTAINER_A_DENIED, "%10" PRIu64 " ");
 	u64_col(ct, CRS_CONTAINER_A_MONITORED, "%10" PRIu64 " ");
 	u64_col(ct, CRS_CONTAINER_A_EVENTS_LOST, "%8" PRIu64 " ");
-	if (ct[CRS_CONTAINER_A_LEARNED] && nla_len(ct[CRS_CONTAINER_A_LEARNED]) >= 4)
-		printf("%8u\n", nla_get_u32(ct[CRS_CONTAINER_A_LEARNED]));
-	else
-		printf("%8s\n", "-");
+	u32_col(ct, CRS_CONTAINER_A_LEARNED, "%8u\n", "%8s\n");
 	return NL_OK;
 }
 

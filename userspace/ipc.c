@@ -241,6 +241,31 @@ void crs_ipc_perror(struct crs_ipc *ipc, const char *what, int err)
 		fprintf(stderr, "crsnl: %s: %s\n", what, strerror(-err));
 }
 
+int crs_ipc_run(struct crs_ipc *ipc, const char *what, struct nl_msg *msg,
+		crs_reply_fn fn, void *arg)
+{
+	int ret;
+
+	if (!msg) {
+		fprintf(stderr, "crsnl: out of memory\n");
+		return 1;
+	}
+	ret = crs_ipc_call(ipc, msg, fn, arg);
+	if (ret)
+		crs_ipc_perror(ipc, what, ret);
+	return ret ? 1 : 0;
+}
+
+int crs_reply_nest(struct nl_msg *msg, int attr, struct nlattr **nt, int max)
+{
+	struct nlattr *tb[CRS_A_MAX + 1];
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL) ||
+	    !tb[attr] || nla_parse_nested(nt, max, tb[attr], NULL))
+		return -1;
+	return 0;
+}
+
 /* A message of @cmd with CRS_A_CONTAINER opened (*@ct); NULL: no memory. */
 static struct nl_msg *container_msg(struct crs_ipc *ipc, uint8_t cmd,
 				    int nlflags, struct nlattr **ct)

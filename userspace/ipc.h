@@ -24,6 +24,19 @@ int crs_ipc_call(struct crs_ipc *ipc, struct nl_msg *msg, crs_reply_fn fn,
 		 void *arg);
 int crs_ipc_open_or_die(struct crs_ipc *ipc);
 void crs_ipc_perror(struct crs_ipc *ipc, const char *what, int err);
+/*
+ * crs_ipc_call() for command @what: @msg NULL (a request not built) is
+ * "out of memory", an error is printed by crs_ipc_perror(). Returns 0,
+ * or 1 after printing.
+ */
+int crs_ipc_run(struct crs_ipc *ipc, const char *what, struct nl_msg *msg,
+		crs_reply_fn fn, void *arg);
+
+/*
+ * The nest @attr (CRS_A_CONTAINER, CRS_A_LEARNED) of reply @msg parsed
+ * into @nt[0..@max]: 0, or -1 when it is missing or does not parse.
+ */
+int crs_reply_nest(struct nl_msg *msg, int attr, struct nlattr **nt, int max);
 
 /* A CRS_A_CONTAINER request (apply, detach, container set). */
 struct crsnl_container_req {

@@ -81,13 +81,11 @@ static char *proc_generic(const char *path)
 
 static int on_learned(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[CRS_A_MAX + 1], *lt[CRS_LEARNED_A_MAX + 1];
+	struct nlattr *lt[CRS_LEARNED_A_MAX + 1];
 	struct tuples *ts = arg;
 	struct tuple *t;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL) ||
-	    !tb[CRS_A_LEARNED] ||
-	    nla_parse_nested(lt, CRS_LEARNED_A_MAX, tb[CRS_A_LEARNED], NULL) ||
+	if (crs_reply_nest(msg, CRS_A_LEARNED, lt, CRS_LEARNED_A_MAX) ||
 	    !lt[CRS_LEARNED_A_TYPE]) {
 		ts->bad++;
 		return NL_SKIP;
@@ -163,35 +161,24 @@ int learn_fetch(const char *what, uint32_t pid, const char *set,
 	crs_ipc_open_or_die(&ipc);
 	msg = set ? crs_req_learn_set(&ipc, CRS_CMD_GET_LEARNED, NLM_F_DUMP, set) :
 		    crs_req_pid(&ipc, CRS_CMD_GET_LEARNED, NLM_F_DUMP, pid);
-	if (!msg)
-		goto nomem;
-	ret = crs_ipc_call(&ipc, msg, on_learned, ts);
-	if (ret) {
-		crs_ipc_perror(&ipc, what, ret);
-		crs_ipc_close(&ipc);
-		return 1;
-	}
+	ret = crs_ipc_run(&ipc, what, msg, on_learned, ts);
 	crs_ipc_close(&ipc);
+	if (ret)
+		return 1;
 	if (ts->bad) {
 		fprintf(stderr, "crsnl: %s: %d malformed replies from the kernel\n",
 			what, ts->bad);
 		return 1;
 	}
 	return 0;
-nomem:
-	crs_ipc_close(&ipc);
-	fprintf(stderr, "crsnl: out of memory\n");
-	return 1;
 }
 
 static int on_container(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
+	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
 	struct cinfo *ci = arg;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL) ||
-	    !tb[CRS_A_CONTAINER] ||
-	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
+	if (crs_reply_nest(msg, CRS_A_CONTAINER, ct, CRS_CONTAINER_A_MAX))
 		return NL_SKIP;
 	ci->found = 1;
 	if (ct[CRS_CONTAINER_A_ID])
@@ -208,26 +195,15 @@ static int on_container(struct nl_msg *msg, void *arg)
 int learn_container_info(const char *what, uint32_t pid, struct cinfo *ci)
 {
 	struct crs_ipc ipc;
-	struct nl_msg *msg;
 	int ret;
 
 	memset(ci, 0, sizeof(*ci));
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_req_pid(&ipc, CRS_CMD_GET_CONTAINER, 0, pid);
-	if (!msg)
-		goto nomem;
-	ret = crs_ipc_call(&ipc, msg, on_container, ci);
-	if (ret) {
-		crs_ipc_perror(&ipc, what, ret);
-		crs_ipc_close(&ipc);
-		return 1;
-	}
+	ret = crs_ipc_run(&ipc, what,
+			  crs_req_pid(&ipc, CRS_CMD_GET_CONTAINER, 0, pid),
+			  on_container, ci);
 	crs_ipc_close(&ipc);
-	return 0;
-nomem:
-	crs_ipc_close(&ipc);
-	fprintf(stderr, "crsnl: out of memory\n");
-	return 1;
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -445,7 +421,6 @@ static int cmd_delete(int argc, char **argv)
 		{ NULL }
 	};
 	struct crs_ipc ipc;
-	struct nl_msg *msg;
 	int ret;
 
 	ret = crsnl_opts(what, argc, argv, opts, delete_help, 0);
@@ -454,17 +429,11 @@ static int cmd_delete(int argc, char **argv)
 	if (!image)
 		return crsnl_usage_error(what, "missing --image PATTERN");
 	crs_ipc_open_or_die(&ipc);
-	msg = crs_req_learn_set(&ipc, CRS_CMD_DEL_LEARNED, 0, image);
-	if (!msg) {
-		crs_ipc_close(&ipc);
-		fprintf(stderr, "crsnl: out of memory\n");
-		return 1;
-	}
-	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
-	if (ret)
-		crs_ipc_perror(&ipc, what, ret);
+	ret = crs_ipc_run(&ipc, what,
+			  crs_req_learn_set(&ipc, CRS_CMD_DEL_LEARNED, 0, image),
+			  NULL, NULL);
 	crs_ipc_close(&ipc);
-	return ret ? 1 : 0;
+	return ret;
 }
 
 static const struct crsnl_cmd learn_cmds[] = {

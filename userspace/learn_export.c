@@ -728,13 +728,7 @@ int learn_export_main(int argc, char **argv)
 		goto out;
 	}
 	crs_policy_free(&check);
-	if (crsnl_output_to(what, out)) {
-		free(json);
-		goto out;
-	}
-	fputs(json, stdout);
-	free(json);
-	if (crsnl_output_done(what))
+	if (crsnl_output_text(what, out, json))
 		goto out;
 	fprintf(stderr, "crsnl: %s: %zu tuples, %zu rules added%s%s (%zu already there, %zu without a rule)\n",
 		what, ts.n, added, merge ? " to " : "", merge ? merge : "",

@@ -39,6 +39,14 @@ static int oom(void)
 	return 1;
 }
 
+/* The FILE... of one push or check, each parsed (ok) or refused. */
+struct policy_files {
+	char **files;
+	struct crs_policy *pols;
+	bool *ok;
+	int n;
+};
+
 /*
  * Checks across the files of one push or check: a policy with more rules
  * than the kernel's max_rules and, with @names (policy check), two files
@@ -46,11 +54,13 @@ static int oom(void)
  * pushed twice is a replace, as two pushes would be. Return the number
  * of problems, each printed as one line.
  */
-static int check_set(char **files, struct crs_policy *pols, bool *ok,
-		     int n, unsigned int max_rules, const char *max_from,
-		     bool names)
+static int check_set(struct policy_files *pf, unsigned int max_rules,
+		     const char *max_from, bool names)
 {
-	int i, j, bad = 0;
+	char **files = pf->files;
+	struct crs_policy *pols = pf->pols;
+	bool *ok = pf->ok;
+	int i, j, n = pf->n, bad = 0;
 	bool *dup = calloc((size_t)n, sizeof(*dup));
 
 	if (!dup)
@@ -87,6 +97,56 @@ static const char *max_rules_from(int from_module)
 {
 	return from_module ? "module parameter of the loaded crs" :
 	       "the module's default; crs is not loaded";
+}
+
+/*
+ * Parse every FILE (argv[optind...]) into @pf, then check_set() them;
+ * each problem is one line. Returns the number of problems, or -1 when
+ * out of memory (printed; nothing to free).
+ */
+static int parse_files(struct policy_files *pf, int argc, char **argv,
+		       unsigned int max_rules, const char *max_from,
+		       bool names)
+{
+	char err[1024];
+	int i, bad = 0;
+
+	pf->files = argv + optind;
+	pf->n = argc - optind;
+	pf->pols = calloc((size_t)pf->n, sizeof(*pf->pols));
+	pf->ok = calloc((size_t)pf->n, sizeof(*pf->ok));
+	if (!pf->pols || !pf->ok) {
+		free(pf->pols);
+		free(pf->ok);
+		oom();
+		return -1;
+	}
+	for (i = 0; i < pf->n; i++) {
+		if (crs_policy_parse_file(pf->files[i], &pf->pols[i], err,
+					  sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			bad++;
+		} else {
+			pf->ok[i] = true;
+		}
+	}
+	return bad + check_set(pf, max_rules, max_from, names);
+}
+
+static void free_files(struct policy_files *pf)
+{
+	int i;
+
+	for (i = 0; i < pf->n; i++)
+		crs_policy_free(&pf->pols[i]);
+	free(pf->pols);
+	free(pf->ok);
+}
+
+/* FILE "-" is stdin. */
+static const char *file_name(const char *file)
+{
+	return strcmp(file, "-") ? file : "stdin";
 }
 
 /* push */
@@ -156,63 +216,39 @@ static int cmd_push(int argc, char **argv)
 {
 	static const struct crsnl_opt opts[] = { { NULL } };
 	const char *what = "policy push";
-	struct crs_policy *pols;
+	struct policy_files pf;
 	struct crs_ipc ipc;
-	char err[1024];
-	int i, n, bad = 0, ret, from_module;
+	int i, ret, from_module;
 	unsigned int max_rules;
-	char **files;
-	bool *ok;
 
 	ret = crsnl_opts(what, argc, argv, opts, push_help, -1);
 	if (ret >= 0)
 		return ret;
-	ret = 0;
-	files = argv + optind;
-	n = argc - optind;
-	if (n < 1)
+	if (optind >= argc)
 		return crsnl_usage_error(what, "missing FILE");
-	pols = calloc((size_t)n, sizeof(*pols));
-	ok = calloc((size_t)n, sizeof(*ok));
-	if (!pols || !ok) {
-		free(pols);
-		free(ok);
-		return oom();
-	}
-	for (i = 0; i < n; i++) {
-		if (crs_policy_parse_file(files[i], &pols[i], err,
-					  sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			bad = 1;
-		} else {
-			ok[i] = true;
-		}
-	}
 	max_rules = crsnl_max_rules(&from_module);
-	if (check_set(files, pols, ok, n, max_rules, max_rules_from(from_module),
-		      false))
-		bad = 1;
-	if (bad) {
+	ret = parse_files(&pf, argc, argv, max_rules,
+			  max_rules_from(from_module), false);
+	if (ret < 0)
+		return 1;
+	if (ret) {
 		/* each problem was one line; nothing went to the kernel */
 		ret = 1;
 		goto out;
 	}
 	crs_ipc_open_or_die(&ipc);
-	for (i = 0; i < n; i++) {
-		if (crsnl_push_policy(&ipc, &pols[i], files[i])) {
+	for (i = 0; i < pf.n; i++) {
+		if (crsnl_push_policy(&ipc, &pf.pols[i], pf.files[i])) {
 			ret = 1;
 			break;
 		}
 		printf("%s: pushed policy \"%s\" (%zu rules)\n",
-		       strcmp(files[i], "-") ? files[i] : "stdin",
-		       pols[i].name, pols[i].n_rules);
+		       file_name(pf.files[i]), pf.pols[i].name,
+		       pf.pols[i].n_rules);
 	}
 	crs_ipc_close(&ipc);
 out:
-	for (i = 0; i < n; i++)
-		crs_policy_free(&pols[i]);
-	free(pols);
-	free(ok);
+	free_files(&pf);
 	return ret;
 }
 
@@ -253,23 +289,20 @@ static int cmd_check(int argc, char **argv)
 {
 	const char *what = "policy check", *out = NULL, *max_from;
 	unsigned long max_rules = 0;
-	struct crs_policy *pols;
-	bool print = false, *ok;
-	char err[1024], **files;
+	struct policy_files pf;
+	bool print = false;
 	const struct crsnl_opt opts[] = {
 		{ "print", 0, CRSNL_OPT_FLAG, &print, NULL },
 		{ "output", 'o', CRSNL_OPT_STR, &out, NULL },
 		{ "max-rules", 0, CRSNL_OPT_FN, &max_rules, max_rules_opt },
 		{ NULL }
 	};
-	int i, n, bad = 0, from_module;
+	int i, bad, from_module;
 
 	i = crsnl_opts(what, argc, argv, opts, check_help, -1);
 	if (i >= 0)
 		return i;
-	files = argv + optind;
-	n = argc - optind;
-	if (n < 1)
+	if (optind >= argc)
 		return crsnl_usage_error(what, "missing FILE");
 	if (out && !print)
 		return crsnl_usage_error(what, "--output needs --print");
@@ -279,45 +312,29 @@ static int cmd_check(int argc, char **argv)
 		max_rules = crsnl_max_rules(&from_module);
 		max_from = max_rules_from(from_module);
 	}
-	pols = calloc((size_t)n, sizeof(*pols));
-	ok = calloc((size_t)n, sizeof(*ok));
-	if (!pols || !ok) {
-		free(pols);
-		free(ok);
-		return oom();
-	}
-	for (i = 0; i < n; i++) {
-		if (crs_policy_parse_file(files[i], &pols[i], err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			bad = 1;
-		} else {
-			ok[i] = true;
-		}
-	}
-	if (check_set(files, pols, ok, n, (unsigned int)max_rules, max_from,
-		      true))
-		bad = 1;
+	bad = parse_files(&pf, argc, argv, (unsigned int)max_rules, max_from,
+			  true);
+	if (bad < 0)
+		return 1;
+	bad = bad ? 1 : 0;
 	if (print && crsnl_output_to(what, out))
 		bad = 1;
-	for (i = 0; i < n && !(print && bad); i++) {
-		if (!ok[i])
+	for (i = 0; i < pf.n && !(print && bad); i++) {
+		if (!pf.ok[i])
 			continue;
 		if (print) {
-			char *s = crs_policy_to_string(&pols[i], false);
+			char *s = crs_policy_to_string(&pf.pols[i], false);
 
 			if (s)
 				fputs(s, stdout);
 			free(s);
 		} else {
 			printf("%s: policy \"%s\" is valid (%zu rules)\n",
-			       strcmp(files[i], "-") ? files[i] : "stdin",
-			       pols[i].name, pols[i].n_rules);
+			       file_name(pf.files[i]), pf.pols[i].name,
+			       pf.pols[i].n_rules);
 		}
 	}
-	for (i = 0; i < n; i++)
-		crs_policy_free(&pols[i]);
-	free(pols);
-	free(ok);
+	free_files(&pf);
 	if (crsnl_output_done(what))
 		bad = 1;
 	return bad;
@@ -533,13 +550,7 @@ static int cmd_show(int argc, char **argv)
 	crs_policy_list_free(&c.l);
 	if (!out)
 		return oom();
-	if (crsnl_output_to(what, outpath)) {
-		free(out);
-		return 1;
-	}
-	fputs(out, stdout);
-	free(out);
-	return crsnl_output_done(what);
+	return crsnl_output_text(what, outpath, out);
 }
 
 static void delete_help(FILE *f)
@@ -570,13 +581,9 @@ static int cmd_delete(int argc, char **argv)
 	crs_ipc_open_or_die(&ipc);
 	msg = crs_req_policy(&ipc, CRS_CMD_DEL_POLICY, 0, name,
 			     force ? CRS_DEL_F_FORCE : 0);
-	if (!msg)
-		return oom();
-	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
-	if (ret)
-		crs_ipc_perror(&ipc, what, ret);
+	ret = crs_ipc_run(&ipc, what, msg, NULL, NULL);
 	crs_ipc_close(&ipc);
-	return ret ? 1 : 0;
+	return ret;
 }
 
 /* The per-container settings container_opts() takes. */
@@ -697,15 +704,9 @@ int crsnl_container_call(const char *what, uint8_t cmd,
 
 	crs_ipc_open_or_die(&ipc);
 	msg = crs_req_container(&ipc, cmd, req);
-	if (!msg) {
-		crs_ipc_close(&ipc);
-		return oom();
-	}
-	ret = crs_ipc_call(&ipc, msg, NULL, NULL);
-	if (ret)
-		crs_ipc_perror(&ipc, what, ret);
+	ret = crs_ipc_run(&ipc, what, msg, NULL, NULL);
 	crs_ipc_close(&ipc);
-	return ret ? 1 : 0;
+	return ret;
 }
 
 static void apply_help(FILE *f)

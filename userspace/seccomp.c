@@ -598,11 +598,5 @@ int import_seccomp_main(int argc, char **argv)
 	crs_policy_free(&p);
 	if (!text)
 		return 1;
-	if (crsnl_output_to(what, outpath)) {
-		free(text);
-		return 1;
-	}
-	fputs(text, stdout);
-	free(text);
-	return crsnl_output_done(what);
+	return crsnl_output_text(what, outpath, text);
 }

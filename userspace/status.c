@@ -94,13 +94,11 @@ static uint64_t ct_u64(struct nlattr **ct, int a)
 
 static int on_container(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[CRS_A_MAX + 1], *ct[CRS_CONTAINER_A_MAX + 1];
+	struct nlattr *ct[CRS_CONTAINER_A_MAX + 1];
 	struct status_out *so = arg;
 	struct ct_row *r;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CRS_A_MAX, NULL) ||
-	    !tb[CRS_A_CONTAINER] ||
-	    nla_parse_nested(ct, CRS_CONTAINER_A_MAX, tb[CRS_A_CONTAINER], NULL))
+	if (crs_reply_nest(msg, CRS_A_CONTAINER, ct, CRS_CONTAINER_A_MAX))
 		return NL_SKIP;
 	if (so->n_ct == so->cap_ct) {
 		size_t cap = so->cap_ct ? 2 * so->cap_ct : 64;
@@ -192,14 +190,64 @@ static void prom_head(const char *name, const char *type, const char *help)
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void prom_global(const struct status_out *so, const char *name,
-			const char *type, const char *help, int a)
+/* Module-wide metrics of one value: CRS_STATUS_A_* attribute @a. */
+struct prom_global {
+	const char *name, *help;
+	int a;
+};
+
+static const struct prom_global prom_gauges[] = {
+	{ "crs_policies", "Policies stored in the kernel.",
+	  CRS_STATUS_A_POLICIES },
+	{ "crs_containers", "Containers bound.", CRS_STATUS_A_CONTAINERS },
+	{ "crs_rules", "Rules in all stored policies.", CRS_STATUS_A_RULES },
+	{ "crs_programs", "Cached program identities.", CRS_STATUS_A_PROGRAMS },
+	{ "crs_hooks", "Hooks installed.", CRS_STATUS_A_HOOKS },
+};
+
+static const struct prom_global prom_counters[] = {
+	{ "crs_events_sent_total",
+	  "Audit and behavior events delivered to netlink.",
+	  CRS_STATUS_A_EVENTS_SENT },
+	{ "crs_events_lost_total",
+	  "Events dropped: queue full or a listener's socket buffer full.",
+	  CRS_STATUS_A_EVENTS_LOST },
+	{ "crs_events_unheard_total",
+	  "Audit events produced while no listener was attached.",
+	  CRS_STATUS_A_EVENTS_UNHEARD },
+	{ "crs_unnamed_paths_total",
+	  "File accesses whose path the kernel could not name, judged as denied.",
+	  CRS_STATUS_A_UNNAMED },
+};
+
+/* Print the metrics @g[0..n) of @type that the kernel reported. */
+static void prom_globals(const struct status_out *so,
+			 const struct prom_global *g, size_t n,
+			 const char *type)
 {
-	if (!so->has[a])
-		return;
-	prom_head(name, type, help);
-	printf("%s %" PRIu64 "\n", name, so->v[a]);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!so->has[g[i].a])
+			continue;
+		prom_head(g[i].name, type, g[i].help);
+		printf("%s %" PRIu64 "\n", g[i].name, so->v[g[i].a]);
+	}
 }
+
+/* Labeled values of one metric: label value, CRS_STATUS_A_* attribute. */
+static const struct {
+	const char *label;
+	int a;
+} prom_verdicts[] = {
+	{ "allowed", CRS_STATUS_A_ALLOWED },
+	{ "denied", CRS_STATUS_A_DENIED },
+	{ "monitored", CRS_STATUS_A_MONITORED },
+}, prom_memory[] = {
+	{ "policy", CRS_STATUS_A_MEM_POLICY },
+	{ "learning", CRS_STATUS_A_MEM_LEARN },
+	{ "events", CRS_STATUS_A_MEM_EVENTS },
+};
 
 /* The labels that say which workload a container is. */
 static void prom_ct_labels(const struct ct_row *r,
@@ -249,8 +297,6 @@ static const struct crs_workload *workload_find(const struct crs_workload *w,
 static void print_prometheus(const struct status_out *so, const char *run_dir)
 {
 	static struct crs_workload w[WORKLOADS_MAX];
-	static const char *const verdicts[] = { "allowed", "denied",
-						"monitored" };
 	size_t nw = crs_records_load(run_dir, w, WORKLOADS_MAX), i, j, k;
 	const struct crs_workload *wl;
 
@@ -260,44 +306,19 @@ static void print_prometheus(const struct status_out *so, const char *run_dir)
 	printf("crs_info{");
 	prom_label("version", so->version, false);
 	printf("} 1\n");
-	prom_global(so, "crs_policies", "gauge", "Policies stored in the kernel.",
-		    CRS_STATUS_A_POLICIES);
-	prom_global(so, "crs_containers", "gauge", "Containers bound.",
-		    CRS_STATUS_A_CONTAINERS);
-	prom_global(so, "crs_rules", "gauge", "Rules in all stored policies.",
-		    CRS_STATUS_A_RULES);
-	prom_global(so, "crs_programs", "gauge", "Cached program identities.",
-		    CRS_STATUS_A_PROGRAMS);
-	prom_global(so, "crs_hooks", "gauge", "Hooks installed.",
-		    CRS_STATUS_A_HOOKS);
+	prom_globals(so, prom_gauges, ARRAY_SIZE(prom_gauges), "gauge");
 	prom_head("crs_verdicts_total", "counter",
 		  "Verdicts in all containers since the module was loaded.");
-	for (k = 0; k < 3; k++)
-		if (so->has[CRS_STATUS_A_ALLOWED + k])
+	for (k = 0; k < ARRAY_SIZE(prom_verdicts); k++)
+		if (so->has[prom_verdicts[k].a])
 			printf("crs_verdicts_total{verdict=\"%s\"} %" PRIu64 "\n",
-			       verdicts[k], so->v[CRS_STATUS_A_ALLOWED + k]);
-	prom_global(so, "crs_events_sent_total", "counter",
-		    "Audit and behavior events delivered to netlink.",
-		    CRS_STATUS_A_EVENTS_SENT);
-	prom_global(so, "crs_events_lost_total", "counter",
-		    "Events dropped: queue full or a listener's socket buffer full.",
-		    CRS_STATUS_A_EVENTS_LOST);
-	prom_global(so, "crs_events_unheard_total", "counter",
-		    "Audit events produced while no listener was attached.",
-		    CRS_STATUS_A_EVENTS_UNHEARD);
-	prom_global(so, "crs_unnamed_paths_total", "counter",
-		    "File accesses whose path the kernel could not name, judged as denied.",
-		    CRS_STATUS_A_UNNAMED);
+			       prom_verdicts[k].label, so->v[prom_verdicts[k].a]);
+	prom_globals(so, prom_counters, ARRAY_SIZE(prom_counters), "counter");
 	prom_head("crs_memory_bytes", "gauge", "Kernel memory held by crs, by use.");
-	if (so->has[CRS_STATUS_A_MEM_POLICY])
-		printf("crs_memory_bytes{use=\"policy\"} %" PRIu64 "\n",
-		       so->v[CRS_STATUS_A_MEM_POLICY]);
-	if (so->has[CRS_STATUS_A_MEM_LEARN])
-		printf("crs_memory_bytes{use=\"learning\"} %" PRIu64 "\n",
-		       so->v[CRS_STATUS_A_MEM_LEARN]);
-	if (so->has[CRS_STATUS_A_MEM_EVENTS])
-		printf("crs_memory_bytes{use=\"events\"} %" PRIu64 "\n",
-		       so->v[CRS_STATUS_A_MEM_EVENTS]);
+	for (k = 0; k < ARRAY_SIZE(prom_memory); k++)
+		if (so->has[prom_memory[k].a])
+			printf("crs_memory_bytes{use=\"%s\"} %" PRIu64 "\n",
+			       prom_memory[k].label, so->v[prom_memory[k].a]);
 
 	prom_head("crs_policy_containers", "gauge",
 		  "Containers bound to the policy.");
@@ -328,10 +349,11 @@ static void print_prometheus(const struct status_out *so, const char *run_dir)
 		for (k = 0; k < 3; k++) {
 			printf("crs_container_verdicts_total{");
 			prom_ct_labels(&so->ct[i], wl);
-			printf(",verdict=\"%s\"} %" PRIu64 "\n", verdicts[k], v[k]);
+			printf(",verdict=\"%s\"} %" PRIu64 "\n",
+			       prom_verdicts[k].label, v[k]);
 		}
 	}
-	for (j = 0; j < sizeof(ct_metrics) / sizeof(ct_metrics[0]); j++) {
+	for (j = 0; j < ARRAY_SIZE(ct_metrics); j++) {
 		prom_head(ct_metrics[j].name, ct_metrics[j].type,
 			  ct_metrics[j].help);
 		for (i = 0; i < so->n_ct; i++) {
@@ -395,19 +417,7 @@ static void status_help(FILE *f)
 		"  crsnl status --format prometheus -o /var/lib/prometheus/node-exporter/crs.prom\n");
 }
 
-/* -o OUT: write to @tmp, renamed to OUT by status_output_done(). */
-static int status_output(const char *what, const char *out, const char *tmp)
-{
-	if (!out || !strcmp(out, "-"))
-		return 0;
-	if (!freopen(tmp, "w", stdout)) {
-		fprintf(stderr, "crsnl: %s: --output %s: %s\n", what, out,
-			strerror(errno));
-		return 1;
-	}
-	return 0;
-}
-
+/* Flush -o OUT's temporary file @tmp and rename it OUT: 0, or 1 (printed). */
 static int status_output_done(const char *what, const char *out,
 			      const char *tmp)
 {
@@ -477,7 +487,7 @@ int status_main(int argc, char **argv)
 		/* say so in the file too, so that a stale one cannot say up */
 		fprintf(stderr, "crsnl: the crs kernel module is not loaded (no generic netlink family \"%s\")\n",
 			CRS_GENL_NAME);
-		if (status_output(what, out, tmp))
+		if (crsnl_output_via(what, out, tmp))
 			return 1;
 		prom_head("crs_up", "gauge", "1: the crs module answered.");
 		printf("crs_up 0\n");
@@ -510,7 +520,7 @@ int status_main(int argc, char **argv)
 		fprintf(stderr, "crsnl: out of memory\n");
 		return 1;
 	}
-	if (status_output(what, out, tmp)) {
+	if (crsnl_output_via(what, out, tmp)) {
 		free(so.ct);
 		return 1;
 	}
