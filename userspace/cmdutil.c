@@ -306,26 +306,31 @@ const char *crsnl_text_escape(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-int crsnl_dispatch(const char *group, const struct crsnl_cmd *cmds, size_t n,
-		   void (*usage)(FILE *f), int argc, char **argv)
+int crsnl_dispatch(const struct crsnl_group *g, int argc, char **argv)
 {
+	const struct crsnl_cmd *c;
 	size_t i;
 
 	if (argc < 2) {
-		usage(stderr);
+		g->usage(stderr);
 		return CRSNL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
-		usage(stdout);
+		g->usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
-	if (group)
+	for (i = 0; i < g->n; i++) {
+		c = &g->cmds[i];
+		if (strcmp(argv[1], c->name))
+			continue;
+		if (c->group)
+			return crsnl_dispatch(c->group, argc - 1, argv + 1);
+		return c->fn(argc - 1, argv + 1);
+	}
+	if (g->name)
 		fprintf(stderr, "crsnl: %s: unknown subcommand \"%s\" (see crsnl %s --help)\n",
-			group, argv[1], group);
+			g->name, argv[1], g->name);
 	else
 		fprintf(stderr, "crsnl: unknown command \"%s\" (see crsnl --help)\n",
 			argv[1]);

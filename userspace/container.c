@@ -255,13 +255,10 @@ static int cmd_set(int argc, char **argv)
 }
 
 static const struct crsnl_cmd container_cmds[] = {
-	{ "list", cmd_list, NULL },
-	{ "set", cmd_set, NULL },
+	{ "list", cmd_list, NULL, NULL },
+	{ "set", cmd_set, NULL, NULL },
 };
 
-int container_main(int argc, char **argv)
-{
-	return crsnl_dispatch("container", container_cmds,
-			      sizeof(container_cmds) / sizeof(container_cmds[0]),
-			      container_usage, argc, argv);
-}
+const struct crsnl_group container_group = {
+	"container", container_cmds, ARRAY_SIZE(container_cmds), container_usage
+};

@@ -9,26 +9,34 @@
 
 #include "ipc.h"
 
+struct crsnl_group;
+
+/* A command: run by @fn, or a @group of subcommands ("policy push"). */
 struct crsnl_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;
+	const struct crsnl_group *group;
+	const char *summary;	/* for crsnl --help */
+};
+
+/* The subcommands of a command and its usage. */
+struct crsnl_group {
+	const char *name;	/* "policy"; NULL for crsnl itself */
+	const struct crsnl_cmd *cmds;
+	size_t n;
+	void (*usage)(FILE *f);
 };
 
 /*
- * Run the subcommand argv[1] of @cmds with argv + 1; usage to stdout for
+ * Run the subcommand argv[1] of @g with argv + 1; usage to stdout for
  * -h, --help or help (0), to stderr without a subcommand, and an
- * "unknown subcommand" line for any other word (CRSNL_EXIT_USAGE). @group
- * is the command's name ("policy"), NULL for crsnl itself.
+ * "unknown subcommand" line for any other word (CRSNL_EXIT_USAGE).
  */
-int crsnl_dispatch(const char *group, const struct crsnl_cmd *cmds, size_t n,
-		   void (*usage)(FILE *f), int argc, char **argv);
+int crsnl_dispatch(const struct crsnl_group *g, int argc, char **argv);
 
+extern const struct crsnl_group policy_group, container_group, learn_group;
 int status_main(int argc, char **argv);
-int policy_main(int argc, char **argv);
-int container_main(int argc, char **argv);
 int events_main(int argc, char **argv);
-int learn_main(int argc, char **argv);
 int import_seccomp_main(int argc, char **argv);
 int oci_hook_main(int argc, char **argv);
 

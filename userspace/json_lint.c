@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,26 @@ static void lint_where(struct lint_level *lv, int depth, char *buf,
 	}
 }
 
+/*
+ * Fill @err with "LABEL: WHERE<sep>MSG", WHERE the place at @depth
+ * ("rules[3].file"; left out with @sep at the top level). Returns -1.
+ */
+static int lint_fail(struct lint_level *lv, int depth, const char *sep,
+		     char *err, size_t errlen, const char *label,
+		     const char *fmt, ...)
+{
+	char where[256], msg[4096];
+	va_list ap;
+
+	lint_where(lv, depth, where, sizeof(where));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s: %s%s%s", label, where, *where ? sep : "",
+		 msg);
+	return -1;
+}
+
 /* Length of the JSON string starting at the quote s[0]. */
 static size_t lint_string(const char *s)
 {
@@ -64,7 +85,6 @@ static int json_lint(const char *label, const char *t, char *err,
 		     size_t errlen)
 {
 	struct lint_level *lv = calloc(LINT_DEPTH, sizeof(*lv));
-	char where[256];
 	int depth = -1, ret = 0;
 	bool want_key = false;
 	size_t i = 0, n;
@@ -108,20 +128,14 @@ static int json_lint(const char *label, const char *t, char *err,
 				 * as text it would pass as another field
 				 */
 				if (memchr(t + i + 1, '\\', n - 2)) {
-					lint_where(lv, depth, where, sizeof(where));
-					snprintf(err, errlen,
-						 "%s: %s%sfield name \"%.*s\" has an escape: write it plainly",
-						 label, where, *where ? ": " : "",
-						 (int)(n - 2), t + i + 1);
-					ret = -1;
+					ret = lint_fail(lv, depth, ": ", err, errlen, label,
+							"field name \"%.*s\" has an escape: write it plainly",
+							(int)(n - 2), t + i + 1);
 					break;
 				}
 				if (l->nkeys == LINT_KEYS) {
-					lint_where(lv, depth, where, sizeof(where));
-					snprintf(err, errlen, "%s: %s%smore than %d fields",
-						 label, where, *where ? ": " : "",
-						 LINT_KEYS);
-					ret = -1;
+					ret = lint_fail(lv, depth, ": ", err, errlen, label,
+							"more than %d fields", LINT_KEYS);
 					break;
 				}
 				for (k = 0; k < l->nkeys; k++) {
@@ -130,12 +144,9 @@ static int json_lint(const char *label, const char *t, char *err,
 						break;
 				}
 				if (k < l->nkeys) {
-					lint_where(lv, depth, where, sizeof(where));
-					snprintf(err, errlen,
-						 "%s: %s%sduplicate field \"%.*s\"",
-						 label, where, *where ? ": " : "",
-						 (int)(n - 2), t + i + 1);
-					ret = -1;
+					ret = lint_fail(lv, depth, ": ", err, errlen, label,
+							"duplicate field \"%.*s\"",
+							(int)(n - 2), t + i + 1);
 					break;
 				}
 				l->keys[l->nkeys] = t + i + 1;
@@ -168,13 +179,9 @@ static int json_lint(const char *label, const char *t, char *err,
 					errno = ERANGE;
 				}
 				if (errno == ERANGE) {
-					lint_where(lv, depth + 1, where,
-						   sizeof(where));
-					snprintf(err, errlen,
-						 "%s: %s%s%.*s: number out of range",
-						 label, where, *where ? " " : "",
-						 (int)(j - i > 40 ? 40 : j - i), t + i);
-					ret = -1;
+					ret = lint_fail(lv, depth + 1, " ", err, errlen,
+							label, "%.*s: number out of range",
+							(int)(j - i > 40 ? 40 : j - i), t + i);
 					break;
 				}
 			}

@@ -437,16 +437,13 @@ static int cmd_delete(int argc, char **argv)
 }
 
 static const struct crsnl_cmd learn_cmds[] = {
-	{ "start", cmd_start, NULL },
-	{ "stop", cmd_stop, NULL },
-	{ "show", cmd_show, NULL },
-	{ "export", learn_export_main, NULL },
-	{ "delete", cmd_delete, NULL },
+	{ "start", cmd_start, NULL, NULL },
+	{ "stop", cmd_stop, NULL, NULL },
+	{ "show", cmd_show, NULL, NULL },
+	{ "export", learn_export_main, NULL, NULL },
+	{ "delete", cmd_delete, NULL, NULL },
 };
 
-int learn_main(int argc, char **argv)
-{
-	return crsnl_dispatch("learn", learn_cmds,
-			      sizeof(learn_cmds) / sizeof(learn_cmds[0]),
-			      learn_usage, argc, argv);
-}
+const struct crsnl_group learn_group = {
+	"learn", learn_cmds, ARRAY_SIZE(learn_cmds), learn_usage
+};

@@ -14,13 +14,13 @@
 #endif
 
 static const struct crsnl_cmd commands[] = {
-	{ "status", status_main, "show the module version and counters" },
-	{ "policy", policy_main, "push, list, show, delete, apply and detach policies" },
-	{ "container", container_main, "list containers, resolve a pid, set per-container modes" },
-	{ "events", events_main, "print audit events as JSON lines or text" },
-	{ "oci-hook", oci_hook_main, "OCI runtime hook: apply the policy a container's annotations name" },
-	{ "sync", sync_main, "make the kernel match /etc/crs: policies and image bindings" },
-	{ "learn", learn_main, "learn a container's behaviour and export it as a policy" },
+	{ "status", status_main, NULL, "show the module version and counters" },
+	{ "policy", NULL, &policy_group, "push, list, show, delete, apply and detach policies" },
+	{ "container", NULL, &container_group, "list containers, resolve a pid, set per-container modes" },
+	{ "events", events_main, NULL, "print audit events as JSON lines or text" },
+	{ "oci-hook", oci_hook_main, NULL, "OCI runtime hook: apply the policy a container's annotations name" },
+	{ "sync", sync_main, NULL, "make the kernel match /etc/crs: policies and image bindings" },
+	{ "learn", NULL, &learn_group, "learn a container's behaviour and export it as a policy" },
 };
 
 static void usage(FILE *f)
@@ -30,7 +30,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: crsnl COMMAND [ARGS...]\n\n"
 		"Control the crs container runtime security enforcer.\n\n"
 		"Commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(f, "\n'crsnl COMMAND --help' shows a command's usage; 'crsnl --version'\n"
@@ -46,7 +46,9 @@ int main(int argc, char **argv)
 		printf("crsnl %s\n", CRSNL_VERSION);
 		return 0;
 	}
-	return crsnl_dispatch(NULL, commands,
-			      sizeof(commands) / sizeof(commands[0]), usage,
-			      argc, argv);
+	static const struct crsnl_group crsnl = {
+		NULL, commands, ARRAY_SIZE(commands), usage
+	};
+
+	return crsnl_dispatch(&crsnl, argc, argv);
 }

@@ -745,19 +745,16 @@ static int cmd_detach(int argc, char **argv)
 }
 
 static const struct crsnl_cmd policy_cmds[] = {
-	{ "push", cmd_push, NULL },
-	{ "check", cmd_check, NULL },
-	{ "list", cmd_list, NULL },
-	{ "show", cmd_show, NULL },
-	{ "delete", cmd_delete, NULL },
-	{ "apply", cmd_apply, NULL },
-	{ "detach", cmd_detach, NULL },
-	{ "import-seccomp", import_seccomp_main, NULL },
+	{ "push", cmd_push, NULL, NULL },
+	{ "check", cmd_check, NULL, NULL },
+	{ "list", cmd_list, NULL, NULL },
+	{ "show", cmd_show, NULL, NULL },
+	{ "delete", cmd_delete, NULL, NULL },
+	{ "apply", cmd_apply, NULL, NULL },
+	{ "detach", cmd_detach, NULL, NULL },
+	{ "import-seccomp", import_seccomp_main, NULL, NULL },
 };
 
-int policy_main(int argc, char **argv)
-{
-	return crsnl_dispatch("policy", policy_cmds,
-			      sizeof(policy_cmds) / sizeof(policy_cmds[0]),
-			      policy_usage, argc, argv);
-}
+const struct crsnl_group policy_group = {
+	"policy", policy_cmds, ARRAY_SIZE(policy_cmds), policy_usage
+};

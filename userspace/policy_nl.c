@@ -220,37 +220,17 @@ static int bad(struct dctx *d, const char *what)
 	return -1;
 }
 
-static int get_u8(struct nlattr *a, uint8_t *v)
+/* Copy attribute @a to @v (@size bytes): 0, or -1 when @a is shorter. */
+static int get_fixed(struct nlattr *a, void *v, int size)
 {
-	if (nla_len(a) < 1)
+	if (nla_len(a) < size)
 		return -1;
-	*v = nla_get_u8(a);
+	memcpy(v, nla_data(a), (size_t)size);
 	return 0;
 }
 
-static int get_u16(struct nlattr *a, uint16_t *v)
-{
-	if (nla_len(a) < 2)
-		return -1;
-	*v = nla_get_u16(a);
-	return 0;
-}
-
-static int get_u32(struct nlattr *a, uint32_t *v)
-{
-	if (nla_len(a) < 4)
-		return -1;
-	*v = nla_get_u32(a);
-	return 0;
-}
-
-static int get_u64(struct nlattr *a, uint64_t *v)
-{
-	if (nla_len(a) < 8)
-		return -1;
-	memcpy(v, nla_data(a), 8);
-	return 0;
-}
+/* get_fixed() of the size of *@v, a u8, u16, u32 or u64. */
+#define GET_ATTR(a, v)	get_fixed(a, v, (int)sizeof(*(v)))
 
 static char *get_str(struct nlattr *a)
 {
@@ -284,16 +264,16 @@ static int decode_arg(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 
 	if (nla_parse_nested(tb, CRS_ARG_A_MAX, attr, NULL))
 		return bad(d, "CRS_ARGS_A_ARG");
-	if (!tb[CRS_ARG_A_INDEX] || get_u8(tb[CRS_ARG_A_INDEX], &idx) ||
+	if (!tb[CRS_ARG_A_INDEX] || GET_ATTR(tb[CRS_ARG_A_INDEX], &idx) ||
 	    idx >= CRS_NR_ARGS)
 		return bad(d, "CRS_ARG_A_INDEX");
-	if (!tb[CRS_ARG_A_OP] || get_u8(tb[CRS_ARG_A_OP], &a.op) ||
+	if (!tb[CRS_ARG_A_OP] || GET_ATTR(tb[CRS_ARG_A_OP], &a.op) ||
 	    a.op >= __CRS_ARG_MAX)
 		return bad(d, "CRS_ARG_A_OP");
-	if (!tb[CRS_ARG_A_VALUE] || get_u64(tb[CRS_ARG_A_VALUE], &a.value))
+	if (!tb[CRS_ARG_A_VALUE] || GET_ATTR(tb[CRS_ARG_A_VALUE], &a.value))
 		return bad(d, "CRS_ARG_A_VALUE");
 	if (a.op == CRS_ARG_MASKED_EQ &&
-	    (!tb[CRS_ARG_A_MASK] || get_u64(tb[CRS_ARG_A_MASK], &a.mask)))
+	    (!tb[CRS_ARG_A_MASK] || GET_ATTR(tb[CRS_ARG_A_MASK], &a.mask)))
 		return bad(d, "CRS_ARG_A_MASK");
 	r->args[idx] = a;
 	return 0;
@@ -310,10 +290,10 @@ static int decode_rule(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 	if (!tb[CRS_RULE_A_NAME])
 		return bad(d, "CRS_RULE_A_NAME");
 	r->name = get_str(tb[CRS_RULE_A_NAME]);
-	if (!tb[CRS_RULE_A_TYPE] || get_u8(tb[CRS_RULE_A_TYPE], &r->type) ||
+	if (!tb[CRS_RULE_A_TYPE] || GET_ATTR(tb[CRS_RULE_A_TYPE], &r->type) ||
 	    r->type >= __CRS_RULE_MAX)
 		return bad(d, "CRS_RULE_A_TYPE");
-	if (!tb[CRS_RULE_A_ACTION] || get_u8(tb[CRS_RULE_A_ACTION], &r->action) ||
+	if (!tb[CRS_RULE_A_ACTION] || GET_ATTR(tb[CRS_RULE_A_ACTION], &r->action) ||
 	    r->action >= __CRS_ACTION_MAX)
 		return bad(d, "CRS_RULE_A_ACTION");
 	if (tb[CRS_RULE_A_PROGRAM]) {
@@ -333,13 +313,13 @@ static int decode_rule(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 			return bad(d, "CRS_RULE_A_ADDR");
 		r->family = len == 4 ? AF_INET : AF_INET6;
 		if (tb[CRS_RULE_A_FAMILY] &&
-		    (get_u8(tb[CRS_RULE_A_FAMILY], &r->family) ||
+		    (GET_ATTR(tb[CRS_RULE_A_FAMILY], &r->family) ||
 		     r->family != (len == 4 ? AF_INET : AF_INET6)))
 			return bad(d, "CRS_RULE_A_FAMILY");
 		memcpy(r->addr, nla_data(tb[CRS_RULE_A_ADDR]), (size_t)len);
 		r->prefix = (uint8_t)(len * 8);
 		if (tb[CRS_RULE_A_PREFIX] &&
-		    (get_u8(tb[CRS_RULE_A_PREFIX], &r->prefix) ||
+		    (GET_ATTR(tb[CRS_RULE_A_PREFIX], &r->prefix) ||
 		     r->prefix > len * 8))
 			return bad(d, "CRS_RULE_A_PREFIX");
 		r->has_addr = true;
@@ -348,15 +328,15 @@ static int decode_rule(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 		r->port_lo = 0;
 		r->port_hi = 65535;
 		if (tb[CRS_RULE_A_PORT_LO] &&
-		    get_u16(tb[CRS_RULE_A_PORT_LO], &r->port_lo))
+		    GET_ATTR(tb[CRS_RULE_A_PORT_LO], &r->port_lo))
 			return bad(d, "CRS_RULE_A_PORT_LO");
 		if (tb[CRS_RULE_A_PORT_HI] &&
-		    get_u16(tb[CRS_RULE_A_PORT_HI], &r->port_hi))
+		    GET_ATTR(tb[CRS_RULE_A_PORT_HI], &r->port_hi))
 			return bad(d, "CRS_RULE_A_PORT_HI");
 		r->has_port = true;
 	}
 	if (tb[CRS_RULE_A_PROTOCOL]) {
-		if (get_u8(tb[CRS_RULE_A_PROTOCOL], &r->proto))
+		if (GET_ATTR(tb[CRS_RULE_A_PROTOCOL], &r->proto))
 			return bad(d, "CRS_RULE_A_PROTOCOL");
 		r->has_proto = true;
 	}
@@ -368,12 +348,12 @@ static int decode_rule(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 	    (r->has_addr || r->has_port))
 		r->has_proto = false;
 	if (tb[CRS_RULE_A_SYSCALL_NR]) {
-		if (get_u32(tb[CRS_RULE_A_SYSCALL_NR], &v32) || v32 > 0x7fffffff)
+		if (GET_ATTR(tb[CRS_RULE_A_SYSCALL_NR], &v32) || v32 > 0x7fffffff)
 			return bad(d, "CRS_RULE_A_SYSCALL_NR");
 		r->nr_x86_64 = (int)v32;
 	}
 	if (tb[CRS_RULE_A_SYSCALL_NR_I386]) {
-		if (get_u32(tb[CRS_RULE_A_SYSCALL_NR_I386], &v32) ||
+		if (GET_ATTR(tb[CRS_RULE_A_SYSCALL_NR_I386], &v32) ||
 		    v32 > 0x7fffffff)
 			return bad(d, "CRS_RULE_A_SYSCALL_NR_I386");
 		r->nr_i386 = (int)v32;
@@ -381,7 +361,7 @@ static int decode_rule(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 	if (tb[CRS_RULE_A_SYSCALL_NAME])
 		r->syscall = get_str(tb[CRS_RULE_A_SYSCALL_NAME]);
 	if (tb[CRS_RULE_A_ERRNO] &&
-	    get_u16(tb[CRS_RULE_A_ERRNO], &r->err))
+	    GET_ATTR(tb[CRS_RULE_A_ERRNO], &r->err))
 		return bad(d, "CRS_RULE_A_ERRNO");
 	if (tb[CRS_RULE_A_ARGS])
 		nla_for_each_nested(pos, tb[CRS_RULE_A_ARGS], rem)
@@ -392,11 +372,11 @@ static int decode_rule(struct dctx *d, struct nlattr *attr, struct crs_rule *r)
 	    tb[CRS_RULE_A_HITS_MONITOR]) {
 		r->has_stats = true;
 		if (tb[CRS_RULE_A_HITS_ALLOWED])
-			get_u64(tb[CRS_RULE_A_HITS_ALLOWED], &r->allowed);
+			GET_ATTR(tb[CRS_RULE_A_HITS_ALLOWED], &r->allowed);
 		if (tb[CRS_RULE_A_HITS_DENIED])
-			get_u64(tb[CRS_RULE_A_HITS_DENIED], &r->denied);
+			GET_ATTR(tb[CRS_RULE_A_HITS_DENIED], &r->denied);
 		if (tb[CRS_RULE_A_HITS_MONITOR])
-			get_u64(tb[CRS_RULE_A_HITS_MONITOR], &r->monitored);
+			GET_ATTR(tb[CRS_RULE_A_HITS_MONITOR], &r->monitored);
 	}
 	return 0;
 }
@@ -420,14 +400,14 @@ static int decode_header(struct dctx *d, struct nlattr **tb,
 		}
 	}
 	if (tb[CRS_POLICY_A_MODE] &&
-	    (get_u8(tb[CRS_POLICY_A_MODE], &p->mode) || p->mode >= __CRS_MODE_MAX))
+	    (GET_ATTR(tb[CRS_POLICY_A_MODE], &p->mode) || p->mode >= __CRS_MODE_MAX))
 		return bad(d, "CRS_POLICY_A_MODE");
 	for (i = 0; i < 4; i++)
-		if (tb[dattr[i]] && (get_u8(tb[dattr[i]], dv[i]) ||
+		if (tb[dattr[i]] && (GET_ATTR(tb[dattr[i]], dv[i]) ||
 				     *dv[i] >= __CRS_ACTION_MAX))
 			return bad(d, "CRS_POLICY_A_DEFAULT_*");
 	if (tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO] &&
-	    get_u16(tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO],
+	    GET_ATTR(tb[CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO],
 		    &p->def_syscall_errno))
 		return bad(d, "CRS_POLICY_A_DEFAULT_SYSCALL_ERRNO");
 	if (tb[CRS_POLICY_A_IGNORED_SYSCALLS] &&
@@ -440,15 +420,15 @@ static int decode_header(struct dctx *d, struct nlattr **tb,
 		return bad(d, "CRS_POLICY_A_IGNORED_SYSCALLS_I386");
 	if (tb[CRS_POLICY_A_RULE_COUNT]) {
 		p->has_info = true;
-		get_u32(tb[CRS_POLICY_A_RULE_COUNT], &p->rule_count);
+		GET_ATTR(tb[CRS_POLICY_A_RULE_COUNT], &p->rule_count);
 	}
 	if (tb[CRS_POLICY_A_CONTAINERS]) {
 		p->has_info = true;
-		get_u32(tb[CRS_POLICY_A_CONTAINERS], &p->containers);
+		GET_ATTR(tb[CRS_POLICY_A_CONTAINERS], &p->containers);
 	}
 	if (tb[CRS_POLICY_A_GENERATION]) {
 		p->has_info = true;
-		get_u64(tb[CRS_POLICY_A_GENERATION], &p->generation);
+		GET_ATTR(tb[CRS_POLICY_A_GENERATION], &p->generation);
 	}
 	return 0;
 }
@@ -468,7 +448,7 @@ int crs_policy_decode(struct crs_policy_list *l, struct nlattr *attr,
 	if (!tb[CRS_POLICY_A_NAME])
 		return bad(&d, "CRS_POLICY_A_NAME");
 	if (tb[CRS_POLICY_A_RULE_OFFSET] &&
-	    get_u32(tb[CRS_POLICY_A_RULE_OFFSET], &offset))
+	    GET_ATTR(tb[CRS_POLICY_A_RULE_OFFSET], &offset))
 		return bad(&d, "CRS_POLICY_A_RULE_OFFSET");
 	name = get_str(tb[CRS_POLICY_A_NAME]);
 	if (append || offset) {

@@ -39,8 +39,6 @@ static const char *const our_arches[] = {
 	"amd64", "x86_64", "SCMP_ARCH_X86_64",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static bool in_list(const char *s, const char *const *v, size_t n)
 {
 	size_t i;
@@ -49,6 +47,26 @@ static bool in_list(const char *s, const char *const *v, size_t n)
 		if (!strcmp(s, v[i]))
 			return true;
 	return false;
+}
+
+/*
+ * How many strings of the array @o[@key] are in @v[0..n); the array's
+ * length in *len (0 without @key).
+ */
+static size_t array_in_list(struct json_object *o, const char *key,
+			    const char *const *v, size_t n, size_t *len)
+{
+	struct json_object *a;
+	size_t i, found = 0;
+
+	*len = 0;
+	if (!json_object_object_get_ex(o, key, &a))
+		return 0;
+	*len = json_object_array_length(a);
+	for (i = 0; i < *len; i++)
+		found += in_list(json_object_get_string(json_object_array_get_idx(a, i)),
+				 v, n);
+	return found;
 }
 
 struct imp {
@@ -140,7 +158,7 @@ static int selected(struct imp *im, struct json_object *e, size_t idx)
 {
 	struct json_object *inc, *exc, *v;
 	char where[64];
-	size_t i, n;
+	size_t n;
 
 	snprintf(where, sizeof(where), "syscalls[%zu]", idx);
 	if (known_keys(im, where, e, entry_keys))
@@ -154,23 +172,13 @@ static int selected(struct imp *im, struct json_object *e, size_t idx)
 	    known_keys(im, where, exc, filter_keys))
 		return -1;
 	if (json_object_object_get_ex(e, "includes", &inc)) {
-		if (json_object_object_get_ex(inc, "arches", &v) &&
-		    json_object_array_length(v)) {
-			n = json_object_array_length(v);
-			for (i = 0; i < n; i++)
-				if (in_list(json_object_get_string(json_object_array_get_idx(v, i)),
-					    our_arches, ARRAY_SIZE(our_arches)))
-					break;
-			if (i == n)
-				return 0;
-		}
-		if (json_object_object_get_ex(inc, "caps", &v)) {
-			n = json_object_array_length(v);
-			for (i = 0; i < n; i++)
-				if (!in_list(json_object_get_string(json_object_array_get_idx(v, i)),
-					     docker_caps, ARRAY_SIZE(docker_caps)))
-					return 0;
-		}
+		/* one of our arches, if any is named; every cap ours */
+		if (!array_in_list(inc, "arches", our_arches,
+				   ARRAY_SIZE(our_arches), &n) && n)
+			return 0;
+		if (array_in_list(inc, "caps", docker_caps,
+				  ARRAY_SIZE(docker_caps), &n) < n)
+			return 0;
 		if (json_object_object_get_ex(inc, "minKernel", &v)) {
 			unsigned int maj = 0, min = 0;
 
@@ -184,20 +192,11 @@ static int selected(struct imp *im, struct json_object *e, size_t idx)
 		}
 	}
 	if (json_object_object_get_ex(e, "excludes", &exc)) {
-		if (json_object_object_get_ex(exc, "arches", &v)) {
-			n = json_object_array_length(v);
-			for (i = 0; i < n; i++)
-				if (in_list(json_object_get_string(json_object_array_get_idx(v, i)),
-					    our_arches, ARRAY_SIZE(our_arches)))
-					return 0;
-		}
-		if (json_object_object_get_ex(exc, "caps", &v)) {
-			n = json_object_array_length(v);
-			for (i = 0; i < n; i++)
-				if (in_list(json_object_get_string(json_object_array_get_idx(v, i)),
-					    docker_caps, ARRAY_SIZE(docker_caps)))
-					return 0;
-		}
+		if (array_in_list(exc, "arches", our_arches,
+				  ARRAY_SIZE(our_arches), &n) ||
+		    array_in_list(exc, "caps", docker_caps,
+				  ARRAY_SIZE(docker_caps), &n))
+			return 0;
 		if (json_object_object_get_ex(exc, "minKernel", &v)) {
 			unsigned int maj = 0, min = 0;
 

@@ -86,32 +86,47 @@ static const char *check_and_decode(struct msgs *ms, struct crs_policy_list *l,
 	return NULL;
 }
 
-/* parse -> encode -> decode -> print -> parse; all three must be equal. */
-static void round_trip(struct __test_metadata *_metadata, const char *path)
+/*
+ * encode -> decode -> print -> parse of @p (named @label in failures):
+ * the decoded and the parsed policies must equal @p. The messages stay
+ * in @ms, the decoded policy in @l.
+ */
+static void encode_decode_show(struct __test_metadata *_metadata,
+			       const char *label, struct crs_policy *p,
+			       struct msgs *ms, struct crs_policy_list *l)
 {
-	struct crs_policy p, q;
-	struct crs_policy_list l = { 0 };
-	struct msgs ms = { 0 };
+	struct crs_policy q;
 	char err[1024], why[256];
 	const char *bad;
 	char *text;
 
-	ASSERT_EQ(0, crs_policy_parse_file(path, &p, err, sizeof(err)))
-		TH_LOG("%s", err);
-	ASSERT_EQ(0, crs_policy_encode(&p, 42, collect, &ms));
-	bad = check_and_decode(&ms, &l, err, sizeof(err));
-	ASSERT_EQ(NULL, bad) TH_LOG("%s: %s", path, bad);
-	EXPECT_EQ(1, crs_policy_equal(&p, &l.v[0], why, sizeof(why)))
-		TH_LOG("%s: decoded differs: %s", path, why);
-	text = crs_policy_to_string(&l.v[0], false);
+	ASSERT_EQ(0, crs_policy_encode(p, 42, collect, ms));
+	bad = check_and_decode(ms, l, err, sizeof(err));
+	ASSERT_EQ(NULL, bad) TH_LOG("%s: %s", label, bad);
+	EXPECT_EQ(1, crs_policy_equal(p, &l->v[0], why, sizeof(why)))
+		TH_LOG("%s: decoded differs: %s", label, why);
+	text = crs_policy_to_string(&l->v[0], false);
 	ASSERT_NE(NULL, text);
 	ASSERT_EQ(0, crs_policy_parse_string("shown", text, &q, err,
 					     sizeof(err)))
-		TH_LOG("%s: show output does not parse: %s\n%s", path, err, text);
-	EXPECT_EQ(1, crs_policy_equal(&p, &q, why, sizeof(why)))
-		TH_LOG("%s: shown policy differs: %s\n%s", path, why, text);
+		TH_LOG("%s: show output does not parse: %s\n%s", label, err, text);
+	EXPECT_EQ(1, crs_policy_equal(p, &q, why, sizeof(why)))
+		TH_LOG("%s: shown policy differs: %s\n%s", label, why, text);
 	free(text);
 	crs_policy_free(&q);
+}
+
+/* parse -> encode -> decode -> print -> parse; all three must be equal. */
+static void round_trip(struct __test_metadata *_metadata, const char *path)
+{
+	struct crs_policy p;
+	struct crs_policy_list l = { 0 };
+	struct msgs ms = { 0 };
+	char err[1024];
+
+	ASSERT_EQ(0, crs_policy_parse_file(path, &p, err, sizeof(err)))
+		TH_LOG("%s", err);
+	encode_decode_show(_metadata, path, &p, &ms, &l);
 	crs_policy_list_free(&l);
 	msgs_free(&ms);
 	crs_policy_free(&p);
@@ -388,33 +403,19 @@ static void big_policy(struct crs_policy *p, size_t n)
 
 TEST(policy_of_10000_rules_is_split_below_64k_and_complete)
 {
-	struct crs_policy p, q;
+	struct crs_policy p;
 	struct crs_policy_list l = { 0 };
 	struct msgs ms = { 0 };
-	char err[1024], why[256];
-	const char *bad;
-	char *text;
 	size_t i;
 
 	big_policy(&p, 10000);
-	ASSERT_EQ(0, crs_policy_encode(&p, 42, collect, &ms));
+	encode_decode_show(_metadata, "big", &p, &ms, &l);
 	EXPECT_GT(ms.n, 10);
 	for (i = 0; i < ms.n; i++)
 		EXPECT_LT(nlmsg_hdr(ms.v[i])->nlmsg_len, 64 * 1024);
-	bad = check_and_decode(&ms, &l, err, sizeof(err));
-	ASSERT_EQ(NULL, bad) TH_LOG("%s", bad);
 	ASSERT_EQ(10000, l.v[0].n_rules);
 	EXPECT_STREQ("rule-09999", l.v[0].rules[9999].name);
-	EXPECT_EQ(1, crs_policy_equal(&p, &l.v[0], why, sizeof(why)))
-		TH_LOG("%s", why);
-	text = crs_policy_to_string(&l.v[0], false);
-	ASSERT_EQ(0, crs_policy_parse_string("big", text, &q, err, sizeof(err)))
-		TH_LOG("%s", err);
-	EXPECT_EQ(1, crs_policy_equal(&p, &q, why, sizeof(why)))
-		TH_LOG("%s", why);
 	TH_LOG("10000 rules in %zu messages", ms.n);
-	free(text);
-	crs_policy_free(&q);
 	crs_policy_list_free(&l);
 	msgs_free(&ms);
 	crs_policy_free(&p);
