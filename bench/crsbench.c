@@ -1001,6 +1001,29 @@ static void perf_record(int secs)
 }
 
 /*
+ * Print "TAG<tab>SPEC<tab>LINE" for each line of perf report @opts of the
+ * last recording, comments and blank lines left out, then piped through
+ * @tail (" | head -n 150", or "").
+ */
+static void perf_report(char tag, const char *spec, const char *opts,
+			const char *tail)
+{
+	char cmd[512], line[1024];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "perf report -i " DIR_TMP "/perf.data "
+		 "--stdio --no-children %s 2>&1 | grep -v '^#' | grep -v '^$'%s",
+		 opts, tail);
+	f = popen(cmd, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		printf("%c\t%s\t%s\n", tag, spec, line);
+	}
+	if (f)
+		pclose(f);
+}
+
+/*
  * Profile one arm: perf record -a -g while loop @spec = "LOOP:RULES:MATCH"
  * (e.g. "open:10000:0") runs for about @secs seconds, governed by the
  * mixed policy of RULES rules; RULES 0: the module loaded, no container
@@ -1008,11 +1031,10 @@ static void perf_record(int secs)
  */
 static void profile_run(const char *spec, int secs)
 {
-	char loop[32], name[64], line[1024];
+	char loop[32], name[64];
 	int l, n, m, i;
 	struct worker w;
 	pid_t pid;
-	FILE *f;
 
 	if (sscanf(spec, "%31[a-z]:%d:%d", loop, &n, &m) != 3)
 		die("--profile %s: want LOOP:RULES:MATCH", spec);
@@ -1052,24 +1074,10 @@ static void profile_run(const char *spec, int secs)
 		worker_stop(&w);
 	}
 	rmmod();
-	f = popen("perf report -i " DIR_TMP "/perf.data --stdio --no-children "
-		  "--percent-limit 0.7 --sort sym -g none 2>&1 | grep -v '^#' | grep -v '^$'", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		printf("F\t%s\t%s\n", spec, line);
-	}
-	if (f)
-		pclose(f);
+	perf_report('F', spec, "--percent-limit 0.7 --sort sym -g none", "");
 	/* who calls the symbols above 5 %: "G" lines */
-	f = popen("perf report -i " DIR_TMP "/perf.data --stdio --no-children "
-		  "--percent-limit 5 --sort sym -g caller,2,callee,function,percent "
-		  "2>&1 | grep -v '^#' | grep -v '^$' | head -n 150", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		printf("G\t%s\t%s\n", spec, line);
-	}
-	if (f)
-		pclose(f);
+	perf_report('G', spec, "--percent-limit 5 --sort sym "
+		    "-g caller,2,callee,function,percent", " | head -n 150");
 }
 
 int main(int argc, char **argv)

@@ -202,31 +202,28 @@ def main():
               f"{fmt(summ(rn)) if has_probe else 'n/a'} |")
         w("")
 
-    # scaling
-    w("## Scaling: 10,000 rules against 10 rules (same round)\n")
-    w("| loop | none match | one matches |")
-    w("|---|---:|---:|")
-    for loop in LOOPS:
-        cells = [fmt(summ(ratios(R, loop, f"crs-10000-{m}", f"crs-10-{m}")))
-                 for m in ("nomatch", "match")]
-        w(f"| {loop} | {cells[0]} | {cells[1]} |")
-    w("")
-    w("## crs SYSCALL rules against the same rules as a seccomp filter (getppid, crs / seccomp)\n")
-    w("| rules | none match | one matches |")
-    w("|---:|---:|---:|")
-    for n in COUNTS:
-        cells = [fmt(summ(ratios(R, "getppid", f"crs-{n}-{m}", f"seccomp-{n}-{m}")))
-                 for m in ("nomatch", "match")]
-        w(f"| {n:,} | {cells[0]} | {cells[1]} |")
-    w("")
-    w("## crs NETWORK_OUTBOUND rules against nftables (connect, crs / nftables, none match)\n")
-    w("| rules | crs / nft linear rules | crs / nft set |")
-    w("|---:|---:|---:|")
-    for n in COUNTS:
-        cells = [fmt(summ(ratios(R, "connect", f"crs-{n}-nomatch", f"nft-{n}-{k}")))
-                 for k in ("linear", "set")]
-        w(f"| {n:,} | {cells[0]} | {cells[1]} |")
-    w("")
+    def ratio_table(title, head, align, rows):
+        """A section of median ratios: rows are (label, [(loop, arm, ref), ...])."""
+        w(title)
+        w(head)
+        w(align)
+        for label, cells in rows:
+            w(f"| {label} | " + " | ".join(fmt(summ(ratios(R, *c))) for c in cells) + " |")
+        w("")
+
+    MATCH = ("nomatch", "match")
+    ratio_table("## Scaling: 10,000 rules against 10 rules (same round)\n",
+                "| loop | none match | one matches |", "|---|---:|---:|",
+                [(loop, [(loop, f"crs-10000-{m}", f"crs-10-{m}") for m in MATCH])
+                 for loop in LOOPS])
+    ratio_table("## crs SYSCALL rules against the same rules as a seccomp filter (getppid, crs / seccomp)\n",
+                "| rules | none match | one matches |", "|---:|---:|---:|",
+                [(f"{n:,}", [("getppid", f"crs-{n}-{m}", f"seccomp-{n}-{m}") for m in MATCH])
+                 for n in COUNTS])
+    ratio_table("## crs NETWORK_OUTBOUND rules against nftables (connect, crs / nftables, none match)\n",
+                "| rules | crs / nft linear rules | crs / nft set |", "|---:|---:|---:|",
+                [(f"{n:,}", [("connect", f"crs-{n}-nomatch", f"nft-{n}-{k}") for k in ("linear", "set")])
+                 for n in COUNTS])
 
     w("## Policy push time (`crsnl policy push`, wall seconds, median (min–max) over rounds)\n")
     w("Mixed policies hold N rules of each of the four types (4×N rules); "
