@@ -30,6 +30,18 @@ int crsnl_parse_pid(const char *what, const char *s, uint32_t *pid)
 	return 0;
 }
 
+int crsnl_parse_ulong(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || *v < min || *v > max)
+		return -1;
+	return 0;
+}
+
 int crsnl_parse_onoff(const char *s)
 {
 	if (!strcasecmp(s, "on") || !strcmp(s, "1") || !strcasecmp(s, "true"))

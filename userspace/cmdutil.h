@@ -39,6 +39,9 @@ const char *crsnl_text_escape(const char *s, char *buf, size_t len);
 
 /* Parse a pid (1..INT_MAX) or print "crsnl: WHAT: --pid "S": ..." and return -1. */
 int crsnl_parse_pid(const char *what, const char *s, uint32_t *pid);
+/* Parse a decimal number @min..@max into *v: 0, or -1 (*v undefined). */
+int crsnl_parse_ulong(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *v);
 /* Parse on|off (also 1|0, true|false) into 1/0, or -1. */
 int crsnl_parse_onoff(const char *s);
 

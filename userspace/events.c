@@ -70,7 +70,7 @@
 
 struct events_opts {
 	int json;
-	int learn;
+	bool learn;
 	long long pid;		/* -1: any */
 	unsigned long long container;
 	int has_container;
@@ -168,27 +168,131 @@ static int parse_size(const char *s, unsigned long long *v)
 	return 0;
 }
 
+/*
+ * crsnl_opts() fns of the events options (dst: the struct events_opts):
+ * 0, or CRSNL_EXIT_USAGE after printing why.
+ */
+static int bad_value(const char *what, const struct crsnl_opt *opt,
+		     const char *v)
+{
+	return crsnl_usage_error(what, "--%s: invalid value \"%s\"",
+				 opt->name, v);
+}
+
+static int format_opt(const char *what, const struct crsnl_opt *opt,
+		      const char *v)
+{
+	struct events_opts *o = opt->dst;
+
+	if (strcmp(v, "json") && strcmp(v, "text"))
+		return bad_value(what, opt, v);
+	o->json = !strcmp(v, "json");
+	return 0;
+}
+
+/* --pid (1..INT_MAX), --buffer (4096..INT_MAX), --count (1 or more) */
+static int number_opt(const char *what, const struct crsnl_opt *opt,
+		      const char *v)
+{
+	struct events_opts *o = opt->dst;
+	bool pid = !strcmp(opt->name, "pid");
+	bool buffer = !strcmp(opt->name, "buffer");
+	unsigned long long n;
+
+	if (parse_ull(v, &n) || !n || ((pid || buffer) && n > INT_MAX) ||
+	    (buffer && n < 4096))
+		return bad_value(what, opt, v);
+	if (pid)
+		o->pid = (long long)n;
+	else if (buffer)
+		o->rcvbuf = (int)n;
+	else
+		o->count = n;
+	return 0;
+}
+
+static int container_opt(const char *what, const struct crsnl_opt *opt,
+			 const char *v)
+{
+	struct events_opts *o = opt->dst;
+
+	if (parse_ull(v, &o->container))
+		return bad_value(what, opt, v);
+	o->has_container = 1;
+	return 0;
+}
+
+static int outcome_opt(const char *what, const struct crsnl_opt *opt,
+		       const char *v)
+{
+	struct events_opts *o = opt->dst;
+
+	o->outcome = crs_outcome_parse(v);
+	if (o->outcome < 0)
+		return bad_value(what, opt, v);
+	if (o->outcome == CRS_OUTCOME_BEHAVIOR)
+		o->learn = 1;
+	return 0;
+}
+
+static int timeout_opt(const char *what, const struct crsnl_opt *opt,
+		       const char *v)
+{
+	struct events_opts *o = opt->dst;
+	char *end;
+
+	errno = 0;
+	o->timeout = strtod(v, &end);
+	if (errno || *end || o->timeout <= 0)
+		return bad_value(what, opt, v);
+	return 0;
+}
+
+static int max_size_opt(const char *what, const struct crsnl_opt *opt,
+			const char *v)
+{
+	struct events_opts *o = opt->dst;
+
+	if (parse_size(v, &o->max_size) || o->max_size < 4096)
+		return crsnl_usage_error(what,
+			"--max-size: \"%s\" is not a size of at least 4096 bytes (e.g. 4096, 512K, 100M, 1G)",
+			v);
+	return 0;
+}
+
+static int max_files_opt(const char *what, const struct crsnl_opt *opt,
+			 const char *v)
+{
+	struct events_opts *o = opt->dst;
+	unsigned long long n;
+
+	if (parse_ull(v, &n) || !n || n > 1000)
+		return crsnl_usage_error(what,
+			"--max-files: \"%s\" is not a number 1..1000", v);
+	o->max_files = (unsigned int)n;
+	o->max_files_set = 1;
+	return 0;
+}
+
+/* Returns -1 to go on, else the exit status (0 after --help). */
 static int events_parse(int argc, char **argv, struct events_opts *o)
 {
-	static const struct option lopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "container", required_argument, NULL, 'c' },
-		{ "outcome", required_argument, NULL, 'u' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "learn", no_argument, NULL, 'l' },
-		{ "buffer", required_argument, NULL, 'b' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "run-dir", required_argument, NULL, 'r' },
-		{ "max-size", required_argument, NULL, 'S' },
-		{ "max-files", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const struct crsnl_opt opts[] = {
+		{ "format", 0, CRSNL_OPT_FN, o, format_opt },
+		{ "pid", 0, CRSNL_OPT_FN, o, number_opt },
+		{ "container", 0, CRSNL_OPT_FN, o, container_opt },
+		{ "outcome", 0, CRSNL_OPT_FN, o, outcome_opt },
+		{ "count", 0, CRSNL_OPT_FN, o, number_opt },
+		{ "timeout", 0, CRSNL_OPT_FN, o, timeout_opt },
+		{ "learn", 0, CRSNL_OPT_FLAG, &o->learn, NULL },
+		{ "buffer", 0, CRSNL_OPT_FN, o, number_opt },
+		{ "output", 'o', CRSNL_OPT_STR, &o->output, NULL },
+		{ "run-dir", 0, CRSNL_OPT_STR, &o->run_dir, NULL },
+		{ "max-size", 0, CRSNL_OPT_FN, o, max_size_opt },
+		{ "max-files", 0, CRSNL_OPT_FN, o, max_files_opt },
+		{ NULL }
 	};
-	unsigned long long v;
-	char *end;
-	int c;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->json = 1;
@@ -197,98 +301,13 @@ static int events_parse(int argc, char **argv, struct events_opts *o)
 	o->rcvbuf = EVENTS_RCVBUF;
 	o->run_dir = CRS_RUN_DIR;
 	o->max_files = 5;
-	optind = 0;
-	while ((c = crsnl_getopt("events", argc, argv, ":o:h", lopts)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!strcmp(optarg, "json"))
-				o->json = 1;
-			else if (!strcmp(optarg, "text"))
-				o->json = 0;
-			else
-				goto bad;
-			break;
-		case 'p':
-			if (parse_ull(optarg, &v) || !v || v > INT_MAX)
-				goto bad;
-			o->pid = (long long)v;
-			break;
-		case 'c':
-			if (parse_ull(optarg, &v))
-				goto bad;
-			o->container = v;
-			o->has_container = 1;
-			break;
-		case 'u':
-			o->outcome = crs_outcome_parse(optarg);
-			if (o->outcome < 0)
-				goto bad;
-			if (o->outcome == CRS_OUTCOME_BEHAVIOR)
-				o->learn = 1;
-			break;
-		case 'n':
-			if (parse_ull(optarg, &v) || !v)
-				goto bad;
-			o->count = v;
-			break;
-		case 't':
-			errno = 0;
-			o->timeout = strtod(optarg, &end);
-			if (errno || *end || o->timeout <= 0)
-				goto bad;
-			break;
-		case 'l':
-			o->learn = 1;
-			break;
-		case 'b':
-			if (parse_ull(optarg, &v) || v < 4096 || v > INT_MAX)
-				goto bad;
-			o->rcvbuf = (int)v;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'r':
-			o->run_dir = optarg;
-			break;
-		case 'S':
-			if (parse_size(optarg, &o->max_size) || o->max_size < 4096)
-				return crsnl_usage_error("events",
-					"--max-size: \"%s\" is not a size of at least 4096 bytes (e.g. 4096, 512K, 100M, 1G)",
-					optarg);
-			break;
-		case 'F':
-			if (parse_ull(optarg, &v) || !v || v > 1000)
-				return crsnl_usage_error("events",
-					"--max-files: \"%s\" is not a number 1..1000",
-					optarg);
-			o->max_files = (unsigned int)v;
-			o->max_files_set = 1;
-			break;
-		case 'h':
-			events_usage(stdout);
-			exit(0);
-		default:
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		crsnl_usage_error("events", "unexpected argument \"%s\"", argv[optind]);
-		return -1;
-	}
-	if (o->max_size && (!o->output || !strcmp(o->output, "-"))) {
-		crsnl_usage_error("events", "--max-size needs --output FILE");
-		return -1;
-	}
-	if (o->max_files_set && !o->max_size) {
-		crsnl_usage_error("events", "--max-files needs --max-size");
-		return -1;
-	}
-	return 0;
-bad:
-	fprintf(stderr, "crsnl: events: --%s: invalid value \"%s\" (see --help)\n",
-		lopts[c == 'f' ? 0 : c == 'p' ? 1 : c == 'c' ? 2 : c == 'u' ? 3 :
-		      c == 'n' ? 4 : c == 't' ? 5 : 7].name, optarg);
+	ret = crsnl_opts("events", argc, argv, opts, events_usage, 0);
+	if (ret >= 0)
+		return ret;
+	if (o->max_size && (!o->output || !strcmp(o->output, "-")))
+		return crsnl_usage_error("events", "--max-size needs --output FILE");
+	if (o->max_files_set && !o->max_size)
+		return crsnl_usage_error("events", "--max-files needs --max-size");
 	return -1;
 }
 
@@ -845,8 +864,8 @@ int events_main(int argc, char **argv)
 	int fd, one = 1, grp_audit = -1, grp_learn = -1;
 
 	ret = events_parse(argc, argv, &o);
-	if (ret)
-		return ret < 0 ? CRSNL_EXIT_USAGE : ret;
+	if (ret >= 0)
+		return ret;
 	events_run_dir = o.run_dir;
 	crs_ipc_open_or_die(&ipc);
 	fd = nl_socket_get_fd(ipc.sk);

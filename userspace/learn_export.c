@@ -594,12 +594,7 @@ static int name_opt(const char *what, const struct crsnl_opt *o,
 static int collapse_opt(const char *what, const struct crsnl_opt *o,
 			const char *value)
 {
-	unsigned long *n = o->dst;
-	char *end;
-
-	errno = 0;
-	*n = strtoul(value, &end, 10);
-	if (errno || *end || end == value || *n < 2 || *n > 1000000)
+	if (crsnl_parse_ulong(value, 2, 1000000, o->dst))
 		return crsnl_usage_error(what, "--collapse \"%s\": expected a number of files, 2 or more",
 					 value);
 	return 0;

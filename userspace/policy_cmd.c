@@ -273,13 +273,7 @@ static void check_help(FILE *f)
 static int max_rules_opt(const char *what, const struct crsnl_opt *o,
 			 const char *value)
 {
-	unsigned long *max_rules = o->dst;
-	char *end;
-
-	errno = 0;
-	*max_rules = strtoul(value, &end, 10);
-	if (errno || *end || end == value || !*max_rules ||
-	    *max_rules > UINT32_MAX)
+	if (crsnl_parse_ulong(value, 1, UINT32_MAX, o->dst))
 		return crsnl_usage_error(what, "--max-rules \"%s\": expected a number 1..%u",
 					 value, UINT32_MAX);
 	return 0;
