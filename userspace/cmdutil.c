@@ -63,8 +63,13 @@ int crsnl_usage_error(const char *what, const char *fmt, ...)
 	return CRSNL_EXIT_USAGE;
 }
 
-int crsnl_getopt(const char *what, int argc, char **argv, const char *so,
-		 const struct option *lo)
+/*
+ * getopt_long() with crsnl's messages: returns the option, -1 at the end,
+ * or '?' after printing "crsnl: WHAT: unknown option..." or "... needs a
+ * value". Start a parse with optind = 0. @so must begin with ':'.
+ */
+static int crsnl_getopt(const char *what, int argc, char **argv,
+			const char *so, const struct option *lo)
 {
 	int c;
 

@@ -45,13 +45,6 @@ int crsnl_parse_ulong(const char *s, unsigned long min, unsigned long max,
 /* Parse on|off (also 1|0, true|false) into 1/0, or -1. */
 int crsnl_parse_onoff(const char *s);
 
-/*
- * getopt_long() with crsnl's messages: returns the option, -1 at the end,
- * or '?' after printing "crsnl: WHAT: unknown option..." or "... needs a
- * value". Start a command's parse with optind = 0. @so must begin with ':'.
- */
-int crsnl_getopt(const char *what, int argc, char **argv, const char *so,
-		 const struct option *lo);
 
 /* What an option does with its value (struct crsnl_opt.kind). */
 enum crsnl_opt_kind {
@@ -78,7 +71,7 @@ struct crsnl_opt {
 
 /*
  * Parse command WHAT's options, @opts ending with a NULL name, with
- * crsnl_getopt(); -h/--help prints @help to stdout. At most @max_args
+ * getopt_long(); -h/--help prints @help to stdout. At most @max_args
  * operands (-1: any number) may follow, at argv[optind...]. Returns -1
  * to go on, else the command's exit status: 0 after the help,
  * CRSNL_EXIT_USAGE (or an fn's status) after printing the problem.

@@ -37,7 +37,6 @@
 #define _GNU_SOURCE		/* ppoll() */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
