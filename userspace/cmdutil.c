@@ -103,13 +103,13 @@ int crsnl_opts(const char *what, int argc, char **argv,
 	       int max_args)
 {
 	struct option lo[24];
-	char so[2 * 24 + 2] = ":", *s = so + 1;
+	char so[2 * ARRAY_SIZE(lo) + 2] = ":", *s = so + 1;
 	const struct crsnl_opt *o;
 	int c, i, n;
 
 	for (n = 0; opts[n].name; n++) {
 		o = &opts[n];
-		if (n + 2 >= (int)(sizeof(lo) / sizeof(lo[0])))
+		if (n + 2 >= (int)ARRAY_SIZE(lo))
 			abort();	/* lo[] is too small: a crsnl bug */
 		lo[n].name = o->name;
 		lo[n].has_arg = o->kind == CRSNL_OPT_FLAG ||
