@@ -8,7 +8,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-crsnl=$top/userspace/crsnl
+crsnl=${CRSNL:-$top/userspace/crsnl}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0 pass=0 fail=0
@@ -61,6 +61,17 @@ run container set --pid 1
 ok nothing_to_set_exits_2 "$([ $rc = 2 ]; echo $?)" "$err"
 run policy detach --pid 1 --host
 ok detach_refuses_host_option "$([ $rc = 2 ] && grep -q 'does not apply' <<<"$err"; echo $?)" "$err"
+# the refused option is named, not its value (both spellings)
+for a in "policy detach --pid 1 --log-mode NONE" \
+	 "policy detach --pid 1 --log-mode=NONE" \
+	 "learn start --pid 1 --policy-mode ACTIVE" \
+	 "learn stop --pid 1 --learning on"; do
+	# shellcheck disable=SC2086
+	run $a
+	o=${a##* --}; o=${o%%[ =]*}
+	c=${a%% --pid*}
+	ok "refused_option_is_named_${c// /_}_$o$([[ $a = *=* ]] && echo _joined)" "$([ $rc = 2 ] && [ "$err" = "crsnl: ${a%% --pid*}: option \"--$o\" does not apply here (see --help)" ]; echo $?)" "$err"
+done
 run events --outcome=MAYBE
 ok events_bad_value_exits_2 "$([ $rc = 2 ]; echo $?)" "$err"
 
