@@ -73,6 +73,9 @@ static const struct {
 	{ "getpid", 0, NULL }, { "gettid", 0, NULL },
 	{ "rt_sigprocmask", 0, NULL }, { "sigaltstack", 0, NULL },
 	{ "restart_syscall", 0, NULL }, { "rt_sigreturn", 0, NULL },
+	/* a new thread's own registrations: glibc aborts the process when
+	 * rseq fails in a thread after it worked in the main one */
+	{ "rseq", 0, NULL }, { "set_robust_list", 0, NULL },
 	/* prot without PROT_EXEC (4) */
 	{ "mmap", 3, "&0x4==0" }, { "mprotect", 3, "&0x4==0" },
 	{ "munmap", 0, NULL }, { "madvise", 0, NULL }, { "brk", 0, NULL },
@@ -102,6 +105,39 @@ static int add_base_syscalls(struct crs_policy *p)
 		if (a && crs_arg_parse(base_syscalls[i].cond, &r->args[a - 1]))
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * clone3 passes its flags in memory, where no rule may read them, so no
+ * rule can allow only a thread. Where the policy denies unnamed
+ * syscalls and no rule names clone3, it is refused with ENOSYS (as
+ * Docker's and Podman's seccomp profiles do): glibc (2.34 on) and Go's
+ * cgo threads then fall back to clone, whose flags the base rule judges
+ * (a thread: allowed). Any rule that names clone3 (learned or merged)
+ * leaves it to that rule: a DENY rule here would beat its ALLOW.
+ */
+static int add_clone3_fallback(struct crs_policy *p)
+{
+	struct crs_rule *r;
+	size_t i;
+
+	if (p->def_syscall != CRS_ACTION_DENY)
+		return 0;
+	for (i = 0; i < p->n_rules; i++)
+		if (p->rules[i].type == CRS_RULE_SYSCALL && p->rules[i].syscall &&
+		    !strcmp(p->rules[i].syscall, "clone3"))
+			return 0;
+	r = crs_policy_add_rule(p);
+	if (!r)
+		return -1;
+	r->type = CRS_RULE_SYSCALL;
+	r->action = CRS_ACTION_DENY;
+	r->err = ENOSYS;
+	r->syscall = strdup("clone3");
+	if (!r->syscall ||
+	    crs_syscall_resolve(r->syscall, &r->nr_x86_64, &r->nr_i386))
+		return -1;
 	return 0;
 }
 
@@ -265,7 +301,9 @@ static void rule_stem(const struct crs_rule *r, char *out, size_t len)
 			slug(r->file, s, sizeof(s));
 			snprintf(out, len, "exec-%s", s);
 		} else {
-			snprintf(out, len, "syscall-%s", r->syscall);
+			snprintf(out, len, "%ssyscall-%s",
+				 r->action == CRS_ACTION_DENY ? "deny-" : "",
+				 r->syscall);
 		}
 		return;
 	case CRS_RULE_NETWORK_OUTBOUND:
@@ -570,7 +608,10 @@ static void export_help(FILE *f)
 		"  --no-base     do not add the base syscalls (sched_yield, futex,\n"
 		"                nanosleep, mmap, madvise, ...: calls that touch\n"
 		"                nothing outside the process, which thread runtimes\n"
-		"                make or skip from one run to the next)\n\n"
+		"                make or skip from one run to the next), nor refuse\n"
+		"                clone3 with ENOSYS where no rule names it (so\n"
+		"                threads fall back to clone, which the base allows\n"
+		"                for a thread)\n\n"
 		"Examples:\n"
 		"  crsnl learn export --pid 4242 -o web.json --name web\n"
 		"  crsnl learn export --pid 4242 --merge base.json --collapse 5 -o web.json\n"
@@ -690,7 +731,7 @@ int learn_export_main(int argc, char **argv)
 	}
 	if (collapse_n && collapse(&p, first, (unsigned int)collapse_n))
 		goto nomem;
-	if (!no_base && add_base_syscalls(&p))
+	if (!no_base && (add_clone3_fallback(&p) || add_base_syscalls(&p)))
 		goto nomem;
 	/* drop duplicates, then name what is left */
 	for (i = a = first; i < p.n_rules; i++) {

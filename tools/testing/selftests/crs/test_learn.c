@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ struct results {
 	int connect_out, accept_in, exec_helper;
 	char greeting[16];
 	int read_r3, connect_new, new_syscall;		/* N */
+	int thread;		/* T: pthread_create's result */
 	int nested;					/* X */
 	int bound_errors;				/* B */
 };
@@ -74,7 +76,7 @@ static bool is_base_syscall(const char *n)
 		"clock_gettime", "gettimeofday", "getpid", "gettid",
 		"rt_sigprocmask", "sigaltstack", "restart_syscall",
 		"rt_sigreturn", "mmap", "munmap", "mprotect", "madvise", "brk",
-		"mremap", "clone",
+		"mremap", "clone", "rseq", "set_robust_list",
 	};
 	size_t i;
 
@@ -208,6 +210,25 @@ static int ct_new(void *arg)
 	res->connect_new = tcp_connect(PEER_ADDR, PORT_NEW, NULL, 0);
 	res->new_syscall = syscall(SYS_getpriority, PRIO_PROCESS, 0) == -1 ?
 			   errno : 0;
+	return 0;
+}
+
+static void *thread_fn(void *arg)
+{
+	return arg;
+}
+
+/*
+ * A thread, which the learned run never started: glibc tries clone3
+ * first and falls back to clone only when clone3 fails with ENOSYS.
+ */
+static int ct_thread(void *arg)
+{
+	pthread_t t;
+
+	res->thread = pthread_create(&t, NULL, thread_fn, NULL);
+	if (!res->thread)
+		pthread_join(t, NULL);
 	return 0;
 }
 
@@ -557,7 +578,7 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	struct json_object *pol, *rules;
 	struct crs_cinfo ci;
 	char out[4096];
-	size_t i, n, nsys = 0, base = 0;
+	size_t i, n, nsys = 0, base = 0, clone3 = 0;
 	int others = 0, exe_read;
 
 	ASSERT_EQ(0, learn_run(&self->c, NULL));
@@ -603,6 +624,15 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 		struct json_object *r = json_object_array_get_idx(rules, i);
 		const char *type = jstr(r, "ruleType"), *name = jstr(r, "name");
 
+		/* clone3 (flags in memory): ENOSYS, so threads use clone */
+		if (streq(type, "SYSCALL") && streq(jstr(r, "syscall"), "clone3")) {
+			EXPECT_STREQ("*", jstr(r, "program"));
+			EXPECT_STREQ("DENY", jstr(r, "action"));
+			EXPECT_STREQ("ENOSYS", jstr(r, "errno"));
+			nsys++;
+			clone3++;
+			continue;
+		}
 		EXPECT_STREQ("ALLOW", jstr(r, "action"));
 		if (streq(type, "SYSCALL") && !jstr(r, "file")) {
 			nsys++;
@@ -640,7 +670,8 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 		TH_LOG("rule %s", json_object_to_json_string(r));
 	}
 	EXPECT_EQ(0, others);
-	EXPECT_EQ(19, base);
+	EXPECT_EQ(21, base);
+	EXPECT_EQ(1, clone3);
 	/*
 	 * 8 file/network/Execution rules, the rest are syscalls; exec's own
 	 * open of the binary is Execution, never learned as a READ.
@@ -681,6 +712,11 @@ TEST_F_TIMEOUT(learn, workload_learned_exported_and_enforced, 240)
 	EXPECT_EQ(EPERM, res->new_syscall);
 	ASSERT_EQ(0, crs_container_info(self->c.pid, &ci));
 	EXPECT_EQ(3, ci.denied);
+
+	/* a new thread: clone3 refused with ENOSYS, glibc's clone allowed */
+	ASSERT_EQ(0, crs_ctr_run(&self->c, ct_thread, NULL));
+	EXPECT_EQ(0, res->thread) TH_LOG("pthread_create: %s",
+					 strerror(res->thread));
 }
 
 /* --merge: the existing DENY rule survives and still wins. */
