@@ -85,22 +85,34 @@ static const struct {
 	{ "clone", 1, "&0x7e030000==0x10000" },
 };
 
+/* Append a rule for program "*": @action on syscall @name; NULL on error. */
+static struct crs_rule *add_syscall_rule(struct crs_policy *p,
+					 const char *name, int action)
+{
+	struct crs_rule *r = crs_policy_add_rule(p);
+
+	if (!r)
+		return NULL;
+	r->type = CRS_RULE_SYSCALL;
+	r->action = action;
+	r->syscall = strdup(name);
+	if (!r->syscall ||
+	    crs_syscall_resolve(r->syscall, &r->nr_x86_64, &r->nr_i386))
+		return NULL;
+	return r;
+}
+
 /* Append an ALLOW rule for program "*" for each base syscall. */
 static int add_base_syscalls(struct crs_policy *p)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(base_syscalls) / sizeof(base_syscalls[0]); i++) {
-		struct crs_rule *r = crs_policy_add_rule(p);
+	for (i = 0; i < ARRAY_SIZE(base_syscalls); i++) {
+		struct crs_rule *r = add_syscall_rule(p, base_syscalls[i].name,
+						      CRS_ACTION_ALLOW);
 		unsigned int a = base_syscalls[i].arg;
 
 		if (!r)
-			return -1;
-		r->type = CRS_RULE_SYSCALL;
-		r->action = CRS_ACTION_ALLOW;
-		r->syscall = strdup(base_syscalls[i].name);
-		if (!r->syscall ||
-		    crs_syscall_resolve(r->syscall, &r->nr_x86_64, &r->nr_i386))
 			return -1;
 		if (a && crs_arg_parse(base_syscalls[i].cond, &r->args[a - 1]))
 			return -1;
@@ -128,16 +140,10 @@ static int add_clone3_fallback(struct crs_policy *p)
 		if (p->rules[i].type == CRS_RULE_SYSCALL && p->rules[i].syscall &&
 		    !strcmp(p->rules[i].syscall, "clone3"))
 			return 0;
-	r = crs_policy_add_rule(p);
+	r = add_syscall_rule(p, "clone3", CRS_ACTION_DENY);
 	if (!r)
 		return -1;
-	r->type = CRS_RULE_SYSCALL;
-	r->action = CRS_ACTION_DENY;
 	r->err = ENOSYS;
-	r->syscall = strdup("clone3");
-	if (!r->syscall ||
-	    crs_syscall_resolve(r->syscall, &r->nr_x86_64, &r->nr_i386))
-		return -1;
 	return 0;
 }
 
