@@ -9,8 +9,11 @@
  * EWOULDBLOCK, "in use"; detach first). A container is unbound once its
  * pid namespace is empty (every process gone and reaped, not before: a
  * killed task may still finish a call): its init's exit, seen at the
- * kernel's zap_pid_ns_processes() (hooked), sets the reaper going, and
- * every control-plane command also reaps first.
+ * kernel's zap_pid_ns_processes() (hooked) or, for a bind racing that
+ * exit, by the bind itself, sets the reaper going; nothing polls while
+ * no bound namespace is dying. The commands whose answer depends on it
+ * (bind, status, the container dump, policy delete) also reap first, so
+ * they answer on the namespaces' state now, not the reaper's last look.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -83,6 +86,31 @@ static bool crs_pidns_dying(struct pid_namespace *ns)
 {
 	return ns != &init_pid_ns &&
 	       !(READ_ONCE(ns->pid_allocated) & PIDNS_ADDING);
+}
+
+/*
+ * @ns's init is exiting or gone: its namespace is dying, or will be as
+ * soon as that exit reaches zap_pid_ns_processes() (PF_EXITING is set
+ * first). Briefly true for a multi-threaded init whose reaper thread
+ * exits while another lives on (the kernel then moves child_reaper).
+ */
+static bool crs_init_exiting(struct pid_namespace *ns)
+{
+	struct task_struct *init;
+	bool exiting = true;
+
+	/*
+	 * Under RCU before the PIDNS_ADDING test: while it is set the init
+	 * has not reached zap_pid_ns_processes(), so it is not released and
+	 * its task_struct outlives this section.
+	 */
+	rcu_read_lock();
+	if (!crs_pidns_dying(ns)) {
+		init = READ_ONCE(ns->child_reaper);
+		exiting = !init || (READ_ONCE(init->flags) & PF_EXITING);
+	}
+	rcu_read_unlock();
+	return exiting;
 }
 
 /*
@@ -214,8 +242,14 @@ struct crs_container *crs_container_bind(pid_t pid, bool host,
 		synchronize_rcu();
 		goto err_ns;
 	}
-	/* the slow look while containers are bound (crs_reap_fn()) */
-	schedule_delayed_work(&crs_reap_work, HZ);
+	/*
+	 * An init whose exit reached crs_hook_zap_pid_ns() before the
+	 * insert is exiting now: pairs with the barrier there (either the
+	 * hook finds @c or this sees PF_EXITING).
+	 */
+	smp_mb();
+	if (crs_init_exiting(ns))
+		mod_delayed_work(system_wq, &crs_reap_work, 0);
 	return c;
 
 err_ns:
@@ -252,29 +286,25 @@ void crs_container_reap(void)
 }
 
 /*
- * The reaper: queued at once by a namespace's end (crs_hook_zap_pid_ns()),
- * it looks again every 100 ms while a bound namespace is dying (its tasks
- * are being killed) and every second while any container is bound (a
- * death the hook could not see: a bind racing its init's exit). With
- * nothing bound it does not run.
+ * The reaper: queued at once by a namespace's end (crs_hook_zap_pid_ns(),
+ * or crs_container_bind() for a bind racing it), it looks again every
+ * 100 ms while a bound namespace's init is exiting (its other tasks are
+ * being killed and reaped, then the init itself). Otherwise it does not
+ * run.
  */
 static void crs_reap_fn(struct work_struct *w)
 {
-	unsigned long delay = 0;
 	struct crs_container *c;
 
 	mutex_lock(&crs_lock);
 	crs_container_reap();
 	list_for_each_entry(c, &crs_containers, list) {
-		delay = HZ;
-		if (READ_ONCE(c->ns_dying) || crs_pidns_dying(c->pidns)) {
-			delay = HZ / 10;
+		if (crs_init_exiting(c->pidns)) {
+			/* not mod_: a queueing by the hook must not wait */
+			schedule_delayed_work(&crs_reap_work, HZ / 10);
 			break;
 		}
 	}
-	/* not mod_: a queueing by the hook meanwhile must not be delayed */
-	if (delay)
-		schedule_delayed_work(&crs_reap_work, delay);
 	mutex_unlock(&crs_lock);
 }
 
@@ -284,7 +314,7 @@ static void crs_reap_fn(struct work_struct *w)
  * @regs: the hooked call's registers
  *
  * From here the namespace takes no new process and its others are
- * killed: a container bound to it is marked and the reaper queued, which
+ * killed: with a container bound to it, the reaper is queued, which
  * watches it closely and unbinds it once the namespace is empty.
  *
  * Context: the exiting init's process context, inside crs_hook_entry();
@@ -296,14 +326,14 @@ int crs_hook_zap_pid_ns(struct pt_regs *regs)
 		(struct pid_namespace *)regs_get_kernel_argument(regs, 0);
 	struct crs_container *c;
 
+	/* pairs with the barrier after the insert in crs_container_bind() */
+	smp_mb();
 	if (!crs_container_count())
 		return 0;
 	rcu_read_lock();
 	c = crs_container_find_ns(ns);
-	if (c) {
-		WRITE_ONCE(c->ns_dying, true);
+	if (c)
 		mod_delayed_work(system_wq, &crs_reap_work, 0);
-	}
 	rcu_read_unlock();
 	return 0;
 }

@@ -198,7 +198,6 @@ struct crs_container {
 	u8 log_mode;			/* enum crs_log_mode */
 	bool learning;
 	bool dead;			/* unbound; being freed */
-	bool ns_dying;			/* its init exits (crs_hook_zap_pid_ns()) */
 	struct crs_container_stats __percpu *stats;
 	u64 unheard_reported;		/* of stats->events_unheard; crs_lock */
 	void *learn;			/* learning set, owned by learn.c */

@@ -60,8 +60,11 @@ static inline int crs_nl_parse_nested(struct nlattr **tb, int max,
 				      struct netlink_ext_ack *extack)
 {
 	if (!attr) {
-		if (extack)
+		if (extack) {
+			/* as NL_SET_ERR_MSG() does, for a non-literal */
+			do_trace_netlink_extack(missing);
 			extack->_msg = missing;
+		}
 		return -EINVAL;
 	}
 	return nla_parse_nested(tb, max, attr, policy, extack);
