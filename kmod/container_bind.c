@@ -100,9 +100,11 @@ static bool crs_init_exiting(struct pid_namespace *ns)
 	bool exiting = true;
 
 	/*
-	 * Under RCU before the PIDNS_ADDING test: while it is set the init
-	 * has not reached zap_pid_ns_processes(), so it is not released and
-	 * its task_struct outlives this section.
+	 * Under RCU before the PIDNS_ADDING test: while it is set the init's
+	 * last thread has not reached zap_pid_ns_processes(), so it is not
+	 * released; an earlier reaper thread of a multi-threaded init is
+	 * replaced in child_reaper (under tasklist_lock) before its release
+	 * frees it after a grace period. Either outlives this section.
 	 */
 	rcu_read_lock();
 	if (!crs_pidns_dying(ns)) {
@@ -313,9 +315,10 @@ static void crs_reap_fn(struct work_struct *w)
  * the last thread of a pid namespace's init exits
  * @regs: the hooked call's registers
  *
- * From here the namespace takes no new process and its others are
- * killed: with a container bound to it, the reaper is queued, which
- * watches it closely and unbinds it once the namespace is empty.
+ * From here (its disable_pid_allocation() a few instructions on) the
+ * namespace takes no new process and its others are killed: with a
+ * container bound to it, the reaper is queued, which watches it closely
+ * and unbinds it once the namespace is empty.
  *
  * Context: the exiting init's process context, inside crs_hook_entry();
  * does not sleep. Return: 0 (the call runs).
