@@ -71,6 +71,10 @@ if ! command -v podman >/dev/null || ! command -v crun >/dev/null ||
 fi
 rm -rf "$W" "$ETC" "$RUN"
 mkdir -p "$W/hooks" "$ETC/policies"
+# a detached container's life: longer than the tests that use it take,
+# also on a slower kernel (one ended mid-test on the checking kernel with
+# the CI's builds alongside, 2026-12-07)
+long=$((600 * ${CRS_TEST_TIMEOUT_MULT:-1}))
 # the shipped hook, run from this tree; its timeout multiplied as the
 # tests' own are on a slower kernel (the checking kernel: a poststop hook
 # was killed at 10 s there with the CI's builds alongside, 2026-12-07)
@@ -119,7 +123,7 @@ done
 
 # 5. The hook recorded the image it found in containers/storage, and its
 #    poststop run removes the record when the container is gone.
-P run -d --name rec --network none --runtime runc localhost/crs-web:1.0 sleep 600 >/dev/null 2>&1
+P run -d --name rec --network none --runtime runc localhost/crs-web:1.0 sleep $long >/dev/null 2>&1
 cid=$(P inspect --format '{{.Id}}' rec 2>/dev/null)
 rec=$(cat "$RUN/containers/$cid.json" 2>&1)
 P rm -f -t 0 rec >/dev/null 2>&1
@@ -264,7 +268,7 @@ result "$([ $r -eq 0 ] && grep -q 'would push policy "web" (changed: rules\[0\]'
 	sync_dry_run_prints_the_plan_only "exit $r: $o"
 
 # 19. A changed policy is pushed; the running container gets it at once.
-P run -d --name longweb --network none --runtime runc localhost/crs-web:1.0 sleep 600 >/dev/null 2>&1
+P run -d --name longweb --network none --runtime runc localhost/crs-web:1.0 sleep $long >/dev/null 2>&1
 o=$("$CRSNL" sync 2>&1); r=$?
 o2=$(P exec longweb sh -c 'cat /etc/group; cat /etc/passwd >/dev/null && echo passwd-ok' 2>&1)
 result "$([ $r -eq 0 ] && grep -q 'pushed policy "web" (changed' <<<"$o" &&
@@ -309,7 +313,7 @@ P rm -f -t 0 longweb >/dev/null 2>&1
 echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC/bindings.json"
 policy batch /etc/group
 "$CRSNL" sync >/dev/null 2>&1
-P run -d --name latebatch --network none --runtime runc registry.example.com/team/batch:2 sleep 600 >/dev/null 2>&1
+P run -d --name latebatch --network none --runtime runc registry.example.com/team/batch:2 sleep $long >/dev/null 2>&1
 o1=$(P exec latebatch cat /etc/group 2>&1)
 cat > "$ETC/bindings.json" <<'EOF'
 {"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}],
@@ -413,7 +417,7 @@ echo '{"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}]}' > "$ETC
 #        container and come, when a listener subscribes, as one loss record
 #        naming the workload; again after the listener restarts.
 P run -d --name unheard --network none --runtime runc localhost/crs-web:1.0 \
-	sh -c 'cat /etc/group; cat /etc/group; sleep 600' >/dev/null 2>&1
+	sh -c 'cat /etc/group; cat /etc/group; sleep '"$long" >/dev/null 2>&1
 ucid=$(P inspect --format '{{.Id}}' unheard 2>/dev/null)
 upid=$(P inspect --format '{{.State.Pid}}' unheard 2>/dev/null)
 ctjson() {	# ctjson KEY: the unheard container's counter KEY
@@ -569,7 +573,7 @@ EOF
 evpid=$!
 sleep 1
 P run -d --name sysev --network none --runtime crun registry.example.com/team/batch:2 \
-	sh -c 'mkdir /tmp/newdir; sleep 600' >/dev/null 2>&1
+	sh -c 'mkdir /tmp/newdir; sleep '"$long" >/dev/null 2>&1
 scid=$(P inspect --format '{{.Id}}' sysev 2>/dev/null)
 sleep 2
 kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
