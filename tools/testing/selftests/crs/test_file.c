@@ -9,6 +9,7 @@
  * returned into shared memory; the test asserts on that from outside.
  */
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -250,8 +251,12 @@ static int uring_openat(int dfd, const char *path, int flags)
 	return uring_openat_as(dfd, path, flags, 0);
 }
 
-/* open(2) through the i386 entry (int $0x80, nr 5); path below 4 GiB. */
-static int int80_open(const char *path, int flags)
+/*
+ * System call @nr with @path and @arg through the i386 entry (int $0x80)
+ * from this 64-bit process, the path copied below 4 GiB: the result, or
+ * -errno.
+ */
+static long int80_path(long nr, const char *path, long arg)
 {
 	static char *low;
 	long ret;
@@ -267,9 +272,15 @@ static int int80_open(const char *path, int flags)
 	snprintf(low, 4096, "%s", path);
 	asm volatile("int $0x80"
 		     : "=a"(ret)
-		     : "a"(5L), "b"((long)low), "c"((long)flags), "d"(0L)
+		     : "a"(nr), "b"((long)low), "c"(arg), "d"(0L)
 		     : "memory", "r8", "r9", "r10", "r11");
-	return (int)ret;
+	return ret;
+}
+
+/* open(2) through the i386 entry (nr 5) */
+static int int80_open(const char *path, int flags)
+{
+	return (int)int80_path(5, path, flags);
 }
 
 /* Each test gets a fresh tree; its container is detached and ended even
@@ -1457,6 +1468,81 @@ TEST_F(file, code_mapped_without_exec_is_judged_as_execution)
 		"mmap-exec", "mprotect-exec", NULL });
 	expect_all(_metadata, 0, (const char *const []){
 		"ldso-true", "mmap-read", "exec-true", NULL });
+	crs_ctr_stop(&self->c);
+}
+
+/*
+ * A library uselib(2) accepts (binfmt_elf's load_elf_library(): ET_EXEC,
+ * one PT_LOAD, mapped at @addr with PROT_EXEC): one page, its headers.
+ */
+static int write_uselib_lib(const char *path, unsigned long addr)
+{
+	static char page[4096];
+	Elf64_Ehdr eh = {
+		.e_type = ET_EXEC, .e_machine = EM_X86_64,
+		.e_version = EV_CURRENT, .e_phoff = sizeof(Elf64_Ehdr),
+		.e_ehsize = sizeof(Elf64_Ehdr),
+		.e_phentsize = sizeof(Elf64_Phdr), .e_phnum = 1,
+	};
+	Elf64_Phdr ph = {
+		.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_vaddr = addr,
+		.p_filesz = sizeof(page), .p_memsz = sizeof(page),
+		.p_align = sizeof(page),
+	};
+	int fd, ok;
+
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	memcpy(page, &eh, sizeof(eh));
+	memcpy(page + sizeof(eh), &ph, sizeof(ph));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ok = fd >= 0 && write(fd, page, sizeof(page)) == sizeof(page);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* below 4 GiB, where a 64-bit process's heap and libraries are not */
+#define USELIB_EVIL 0x70000000UL
+#define USELIB_OK 0x70100000UL
+
+/* uselib(2) is i386's only (nr 86; x86_64's 134 is not implemented) */
+static void rec_uselib(const char *name, const char *path)
+{
+	long ret = int80_path(86, path, 0);
+
+	errno = ret < 0 ? -ret : 0;
+	rec_ret(name, ret < 0 ? -1 : 0);
+}
+
+static int body_uselib(void *arg)
+{
+	(void)arg;
+	rec_uselib("uselib-evil", D "/bin/evil.lib");
+	rec_uselib("uselib-ok", D "/bin/ok.lib");
+	return 0;
+}
+
+/*
+ * uselib(2), reachable with int $0x80 from any 64-bit process where the
+ * kernel has CONFIG_USELIB (Debian's 6.1 and 6.12), maps a library's code
+ * with no exec: an Execution of that file, denied by an execve rule
+ * naming it; another library still loads.
+ */
+TEST_F(file, uselib_is_judged_as_execution)
+{
+	ASSERT_EQ(0, write_uselib_lib(D "/bin/evil.lib", USELIB_EVIL));
+	ASSERT_EQ(0, write_uselib_lib(D "/bin/ok.lib", USELIB_OK));
+	ASSERT_EQ(0, run_under(&self->c, "f-uselib",
+			       "{\"name\": \"no-evil-lib\", \"ruleType\": \"SYSCALL\", \"syscall\": \"execve\","
+			       " \"program\": \"*\", \"file\": \"" D "/bin/evil.lib\", \"action\": \"DENY\"}",
+			       body_uselib, NULL));
+	if (get("uselib-ok")->err == ENOSYS)
+		SKIP(crs_ctr_stop(&self->c); return, "no uselib(2) in this kernel");
+	expect_all(_metadata, EACCES, (const char *const []){
+		"uselib-evil", NULL });
+	expect_all(_metadata, 0, (const char *const []){ "uselib-ok", NULL });
 	crs_ctr_stop(&self->c);
 }
 
