@@ -391,7 +391,10 @@ o2=$out rc2=$rc
 prun runc localhost/crs-web:1.0 sh -c 'cat /etc/group >/dev/null && echo half2'
 o2+=" $out" rc2=$((rc2 + rc))
 sleep 1
-den=$(cat "$W/denied.log" 2>/dev/null)
+# a denial other than the export's own clone3 fallback (refused with
+# ENOSYS where no rule names it, so a new thread falls back to clone:
+# runc's init started one on the slow checking kernel, 2026-12-07)
+den=$(grep -v '"rule":"deny-syscall-clone3"' "$W/denied.log" 2>/dev/null)
 result "$([ $rc2 -eq 0 ] && grep -q half1 <<<"$o2" && grep -q half2 <<<"$o2" &&
 	! grep -q 'DENIED' <<<"$den" && echo 1)" \
 	both_halves_run_under_the_exported_policy_without_a_denial \
