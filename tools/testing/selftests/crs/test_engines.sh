@@ -71,16 +71,18 @@ if ! command -v podman >/dev/null || ! command -v crun >/dev/null ||
 fi
 rm -rf "$W" "$ETC" "$RUN"
 mkdir -p "$W/hooks" "$ETC/policies"
+# timeouts multiplied on a slower kernel, as the C tests' are
+mult=${CRS_TEST_TIMEOUT_MULT:-1}
 # a detached container's life: longer than the tests that use it take,
 # also on a slower kernel (one ended mid-test on the checking kernel with
 # the CI's builds alongside, 2026-12-07)
-long=$((600 * ${CRS_TEST_TIMEOUT_MULT:-1}))
+long=$((600 * mult))
 # the shipped hook, run from this tree; its timeout multiplied as the
 # tests' own are on a slower kernel (the checking kernel: a poststop hook
 # was killed at 10 s there with the CI's builds alongside, 2026-12-07)
 hook_t=$(sed -n 's/.*"timeout": *\([0-9]*\).*/\1/p' "$CRS_TOP/oci-hooks.d/crs.json")
 sed -e "s|\"/usr/local/sbin/crsnl\"|\"$CRSNL\"|" \
-	-e "s|\"timeout\": *$hook_t|\"timeout\": $((hook_t * ${CRS_TEST_TIMEOUT_MULT:-1}))|" \
+	-e "s|\"timeout\": *$hook_t|\"timeout\": $((hook_t * mult))|" \
 	"$CRS_TOP/oci-hooks.d/crs.json" > "$W/hooks/crs.json"
 tar -C "$CRS_ROOTFS" -cf "$W/rootfs.tar" .
 cp "$W/rootfs.tar" "$W/batch.tar"
