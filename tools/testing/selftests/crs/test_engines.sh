@@ -135,38 +135,50 @@ result "$([ -n "$cid" ] && grep -q '"images":\[ *"localhost/crs-web:1.0"' <<<"$r
 	hook_records_the_image_from_containers_storage_until_poststop "$cid: $rec; $(ls "$RUN/containers")"
 
 # 6. An image no binding matches, and no default: unconfined.
-prun runc registry.example.com/team/batch:2 cat /etc/group /etc/passwd
-result "$([ $rc -eq 0 ] && grep -q '^root:' <<<"$out" && echo 1)" \
-	unbound_image_without_default_runs_unconfined "exit $rc: $out"
+if ! scaled_out unbound_image_without_default_runs_unconfined; then
+	prun runc registry.example.com/team/batch:2 cat /etc/group /etc/passwd
+	result "$([ $rc -eq 0 ] && grep -q '^root:' <<<"$out" && echo 1)" \
+		unbound_image_without_default_runs_unconfined "exit $rc: $out"
+fi
 
 # 7. The annotation claiming another image is not believed under podman:
 #    the storage names the image.
-prun runc localhost/crs-web:1.0 --opts --annotation io.kubernetes.cri.image-name=registry.example.com/team/batch:2 -- cat /etc/passwd
-result "$([ $rc -ne 0 ] && grep -q 'Permission denied' <<<"$out" && echo 1)" \
-	image_annotation_does_not_override_the_engines_record "exit $rc: $out"
+if ! scaled_out image_annotation_does_not_override_the_engines_record; then
+	prun runc localhost/crs-web:1.0 --opts --annotation io.kubernetes.cri.image-name=registry.example.com/team/batch:2 -- cat /etc/passwd
+	result "$([ $rc -ne 0 ] && grep -q 'Permission denied' <<<"$out" && echo 1)" \
+		image_annotation_does_not_override_the_engines_record "exit $rc: $out"
+fi
 
 # 8. tighten: a looser mode by annotation fails the start, naming why.
-prun runc localhost/crs-web:1.0 --opts --annotation crs.policy-mode=PERMISSIVE -- sh -c 'echo started'
-result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
-	grep -q 'annotation crs.policy-mode PERMISSIVE is looser than the binding' <<<"$out" && echo 1)" \
-	tighten_refuses_a_looser_mode_by_annotation "exit $rc: $out"
+if ! scaled_out tighten_refuses_a_looser_mode_by_annotation; then
+	prun runc localhost/crs-web:1.0 --opts --annotation crs.policy-mode=PERMISSIVE -- sh -c 'echo started'
+	result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
+		grep -q 'annotation crs.policy-mode PERMISSIVE is looser than the binding' <<<"$out" && echo 1)" \
+		tighten_refuses_a_looser_mode_by_annotation "exit $rc: $out"
+fi
 
 # 9. tighten: an allowed stricter policy by annotation applies.
-prun crun localhost/crs-web:1.0 --opts --annotation crs.policy=strict -- sh -c 'cat /etc/hostname; echo done'
-result "$(grep -q done <<<"$out" && grep -q "can't open '/etc/hostname': Permission denied" <<<"$out" && echo 1)" \
-	tighten_takes_a_policy_the_binding_allows "exit $rc: $out"
+if ! scaled_out tighten_takes_a_policy_the_binding_allows; then
+	prun crun localhost/crs-web:1.0 --opts --annotation crs.policy=strict -- sh -c 'cat /etc/hostname; echo done'
+	result "$(grep -q done <<<"$out" && grep -q "can't open '/etc/hostname': Permission denied" <<<"$out" && echo 1)" \
+		tighten_takes_a_policy_the_binding_allows "exit $rc: $out"
+fi
 
 # 10. tighten: a policy the binding does not list is refused.
-prun runc localhost/crs-web:1.0 --opts --annotation crs.policy=batch -- sh -c 'echo started'
-result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
-	grep -q 'annotationPolicies" do not list "batch"' <<<"$out" && echo 1)" \
-	tighten_refuses_a_policy_the_binding_does_not_list "exit $rc: $out"
+if ! scaled_out tighten_refuses_a_policy_the_binding_does_not_list; then
+	prun runc localhost/crs-web:1.0 --opts --annotation crs.policy=batch -- sh -c 'echo started'
+	result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
+		grep -q 'annotationPolicies" do not list "batch"' <<<"$out" && echo 1)" \
+		tighten_refuses_a_policy_the_binding_does_not_list "exit $rc: $out"
+fi
 
 # 11. A misspelt crs annotation no longer leaves the container unconfined.
-prun runc registry.example.com/team/batch:2 --opts --annotation crs.polcy=web -- sh -c 'echo started'
-result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
-	grep -q 'unknown annotation "crs.polcy"' <<<"$out" && echo 1)" \
-	misspelt_annotation_fails_the_start "exit $rc: $out"
+if ! scaled_out misspelt_annotation_fails_the_start; then
+	prun runc registry.example.com/team/batch:2 --opts --annotation crs.polcy=web -- sh -c 'echo started'
+	result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
+		grep -q 'unknown annotation "crs.polcy"' <<<"$out" && echo 1)" \
+		misspelt_annotation_fails_the_start "exit $rc: $out"
+fi
 
 # 12. runc with containerd's CRI annotation: the short name is normalized.
 cat > "$ETC/bindings.json" <<'EOF'
@@ -191,42 +203,50 @@ result "$(grep -q '"container_id":"cri"' <<<"$ev" && grep -q '"image":"docker.io
 	events_name_the_container_image_and_pod "$ev"
 
 # 13. The default binding governs every image no pattern matches.
-cat > "$ETC/bindings.json" <<'EOF'
+if ! scaled_out default_binding_governs_unmatched_images; then
+	cat > "$ETC/bindings.json" <<'EOF'
 {"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}],
  "default": {"policy": "batch"}}
 EOF
-prun crun registry.example.com/team/batch:2 cat /etc/group
-result "$([ $rc -ne 0 ] && grep -q "can't open '/etc/group': Permission denied" <<<"$out" && echo 1)" \
-	default_binding_governs_unmatched_images "exit $rc: $out"
+	prun crun registry.example.com/team/batch:2 cat /etc/group
+	result "$([ $rc -ne 0 ] && grep -q "can't open '/etc/group': Permission denied" <<<"$out" && echo 1)" \
+		default_binding_governs_unmatched_images "exit $rc: $out"
+fi
 
 # 14. annotations "deny": any crs.* annotation fails the start.
-cat > "$ETC/bindings.json" <<'EOF'
+if ! scaled_out annotations_deny_refuses_every_crs_annotation; then
+	cat > "$ETC/bindings.json" <<'EOF'
 {"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}],
  "annotations": "deny"}
 EOF
-prun runc localhost/crs-web:1.0 --opts --annotation crs.policy-mode=ACTIVE -- sh -c 'echo started'
-result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
-	grep -q '"annotations": "deny"' <<<"$out" && echo 1)" \
-	annotations_deny_refuses_every_crs_annotation "exit $rc: $out"
+	prun runc localhost/crs-web:1.0 --opts --annotation crs.policy-mode=ACTIVE -- sh -c 'echo started'
+	result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
+		grep -q '"annotations": "deny"' <<<"$out" && echo 1)" \
+		annotations_deny_refuses_every_crs_annotation "exit $rc: $out"
+fi
 
 # 15. annotations "any": the container's own annotation rules, as before.
-cat > "$ETC/bindings.json" <<'EOF'
+if ! scaled_out annotations_any_lets_the_container_choose; then
+	cat > "$ETC/bindings.json" <<'EOF'
 {"bindings": [{"image": "localhost/crs-web:*", "policy": "web"}],
  "annotations": "any"}
 EOF
-prun runc localhost/crs-web:1.0 --opts --annotation crs.policy-mode=PERMISSIVE -- cat /etc/passwd
-result "$([ $rc -eq 0 ] && grep -q '^root:' <<<"$out" && echo 1)" \
-	annotations_any_lets_the_container_choose "exit $rc: $out"
+	prun runc localhost/crs-web:1.0 --opts --annotation crs.policy-mode=PERMISSIVE -- cat /etc/passwd
+	result "$([ $rc -eq 0 ] && grep -q '^root:' <<<"$out" && echo 1)" \
+		annotations_any_lets_the_container_choose "exit $rc: $out"
+fi
 
 # 16. A binding naming a policy the kernel lacks: no start, the binding named.
-cat > "$ETC/bindings.json" <<'EOF'
+if ! scaled_out binding_to_a_missing_policy_fails_the_start_naming_the_binding; then
+	cat > "$ETC/bindings.json" <<'EOF'
 {"bindings": [{"image": "localhost/crs-web:*", "policy": "gone"}]}
 EOF
-prun runc localhost/crs-web:1.0 sh -c 'echo started'
-result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
-	grep -qF 'apply policy "gone" from /etc/crs/bindings.json bindings[0] (image "localhost/crs-web:*")' <<<"$out" &&
-	grep -q 'No such file or directory' <<<"$out" && echo 1)" \
-	binding_to_a_missing_policy_fails_the_start_naming_the_binding "exit $rc: $out"
+	prun runc localhost/crs-web:1.0 sh -c 'echo started'
+	result "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" &&
+		grep -qF 'apply policy "gone" from /etc/crs/bindings.json bindings[0] (image "localhost/crs-web:*")' <<<"$out" &&
+		grep -q 'No such file or directory' <<<"$out" && echo 1)" \
+		binding_to_a_missing_policy_fails_the_start_naming_the_binding "exit $rc: $out"
+fi
 
 # 17. sync on bad input: one line naming the file and field, nothing changes.
 cat > "$ETC/bindings.json" <<'EOF'

@@ -17,6 +17,11 @@
 #   skip_all WHY
 #       every test of the plan skipped (named test_1, test_2...), then
 #       tap_end.
+#   scaled_out NAME
+#       in a scaled run (CRS_TEST_SCALE below 100: the checking kernel's
+#       CI-size run) true, and the test reported skipped: for a test that
+#       differs from the file's others only in userspace logic, over the
+#       same kernel paths; else false and nothing printed.
 #   tap_end
 #       the plan "1..N" if tap_begin gave none, the "# Totals:" line;
 #       exits, 0 when no test failed, else 1.
@@ -56,6 +61,11 @@ skip_all() {
 	local t
 	for t in $(seq 1 "$tap_plan"); do skip_result "test_$t" "$1"; done
 	tap_end
+}
+
+scaled_out() {
+	[ "${CRS_TEST_SCALE:-100}" -lt 100 ] || return 1
+	skip_result "$1" "CRS_TEST_SCALE=$CRS_TEST_SCALE: userspace logic over kernel paths the file's other tests take (full size runs it)"
 }
 
 tap_end() {
