@@ -51,9 +51,14 @@ bash tools/demo/mkrootfs.sh > build/debug-rootfs.log 2>&1 ||
 export CRS_VM_LOG_SCAN='BUG: KASAN|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|possible irq lock inversion|suspicious RCU usage|unreferenced object|sleeping function called from invalid context|ODEBUG:|list_add corruption|list_del corruption|INFO: task .* blocked'
 export CRS_VM_CPU=max,la57=off
 export CRS_VM_KERNEL=$kdir/arch/x86/boot/bzImage CRS_VM_MODDIR=
+# the CI-size run: kmemleak off (both VMs)
+if [ "$full" != 1 ] && [ "$soak" != 1 ] && [ "${KMEMLEAK:-0}" != 1 ]; then
+	export CRS_VM_APPEND="${CRS_VM_APPEND-syscall.x32=y} kmemleak=off"
+fi
 pass=0 fail=0 skip=0
-# The runner's self-test on this kernel: it boots, kmemleak answers, and a
-# checker's report in the guest log fails the run.
+# The runner's self-test on this kernel: it boots, kmemleak answers (its
+# SKIP line when off), and a checker's report in the guest log fails the
+# run.
 bash tools/testing/vm/run.sh -m 4096 -t 600 -o build/vm/debug-self -- \
 	bash "$here/guest.sh" sh -c 'echo "UBSAN: runner self-test" > /dev/kmsg' \
 	> build/debug-self.log 2>&1
@@ -91,10 +96,7 @@ else
 	# with another VM alongside (2026-12-06)
 	vmt=${CRS_DEBUG_VM_TIMEOUT:-5400}
 	name=ci
-	if [ "${KMEMLEAK:-0}" != 1 ]; then
-		export CRS_VM_APPEND="${CRS_VM_APPEND-syscall.x32=y} kmemleak=off"
-	fi
-	# both host cores once the VMs alongside (.ci/run) are done
+	# both host cores (.ci/run runs it after the other suites)
 	export CRS_VM_TCG_THREAD=${CRS_VM_TCG_THREAD:-multi}
 fi
 # CRS_DEBUG_DEADLINE (epoch seconds): the VM is stopped by then (.ci/run's
