@@ -101,13 +101,6 @@ else
 	# progressing there (the guest busy, no report); single-threaded
 	# TCG, as every run before, stays the default
 fi
-# CRS_DEBUG_DEADLINE (epoch seconds): the VM is stopped by then (a CI's
-# time limit), whatever the mode's own timeout
-if [ -n "${CRS_DEBUG_DEADLINE:-}" ]; then
-	left=$((CRS_DEBUG_DEADLINE - $(date +%s)))
-	[ "$left" -ge "$vmt" ] || vmt=$left
-	[ "$vmt" -gt 60 ] || vmt=60
-fi
 log=build/debug-$name.log
 KVER=${KVER:-6.1.0-57-amd64} bash tools/testing/vm/run.sh -m 4096 -t "$vmt" \
 	-o "build/vm/debug-$name" -- "${genv[@]}" bash "$here/guest.sh" "${cmd[@]}" > "$log" 2>&1

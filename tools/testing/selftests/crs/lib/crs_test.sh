@@ -15,8 +15,11 @@
 #   skip_result NAME WHY
 #       one test skipped: "ok N PREFIXNAME # SKIP WHY".
 #   skip_all WHY
-#       every test of the plan skipped (named test_1, test_2...), then
-#       tap_end.
+#       every test of the plan not run yet skipped (named test_N: all of
+#       them, test_1, test_2..., when none ran), then tap_end.
+#   scaled
+#       true in a scaled run (CRS_TEST_SCALE below 100: the checking
+#       kernel's CI-size run).
 #   scaled_out NAME
 #       in a scaled run (CRS_TEST_SCALE below 100: the checking kernel's
 #       CI-size run) true, and the test reported skipped: for a test that
@@ -59,12 +62,16 @@ skip_result() {
 
 skip_all() {
 	local t
-	for t in $(seq 1 "$tap_plan"); do skip_result "test_$t" "$1"; done
+	for t in $(seq $((n + 1)) "$tap_plan"); do skip_result "test_$t" "$1"; done
 	tap_end
 }
 
+scaled() {
+	[ "${CRS_TEST_SCALE:-100}" -lt 100 ]
+}
+
 scaled_out() {
-	[ "${CRS_TEST_SCALE:-100}" -lt 100 ] || return 1
+	scaled || return 1
 	skip_result "$1" "CRS_TEST_SCALE=$CRS_TEST_SCALE: userspace logic over kernel paths the file's other tests take (full size runs it)"
 }
 
