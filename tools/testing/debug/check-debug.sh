@@ -17,7 +17,10 @@
 # TESTS="test_a test_b": only those selftests (scaled, or FULL=1).
 # SOAK=1: instead of the suite, 100,000 fuzzed netlink messages
 # (test_fuzz) and a 5-minute stress with policy and container churn and
-# rmmod attempts (test_stress), then the kmemleak scan.
+# rmmod attempts (test_stress), then the kmemleak scan; one VM.
+# CRS_DEBUG_DEADLINE=EPOCH: no VM of the run lasts past it (.ci/run's
+# limit); with less than 15 minutes left the suite is not started (a
+# failure).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -27,7 +30,7 @@ soak=${SOAK:-0}
 export CRS_DEBUG_KERNEL_DIR=${CRS_DEBUG_KERNEL_DIR:-$top/build/kernel-debug}
 
 t0=$(date +%s)
-kdir=$(bash "$here/build-kernel.sh" | tail -n1) || { echo "0 passed, 1 failed"; exit 1; }
+kdir=$(bash "$here/build-kernel.sh" | tail -n1) || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 t1=$(date +%s)
 echo "# checking kernel: $kdir ($((t1 - t0)) s to build or find)"
 
@@ -39,28 +42,33 @@ cp -r Kbuild VERSION include $ko/
 cp kmod/*.c kmod/*.h $ko/kmod/
 if ! make -C "$kdir" M="$top/$ko" CRS_VERSION="$(cat VERSION)" modules > $ko/build.log 2>&1; then
 	cat $ko/build.log
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 make --no-print-directory crsnl selftests ynl > build/debug-make.log 2>&1 ||
-	{ cat build/debug-make.log; echo "0 passed, 1 failed"; exit 1; }
+	{ cat build/debug-make.log; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 bash tools/demo/mkrootfs.sh > build/debug-rootfs.log 2>&1 ||
-	{ cat build/debug-rootfs.log; echo "0 passed, 1 failed"; exit 1; }
+	{ cat build/debug-rootfs.log; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 # The checkers' reports (the runner itself fails on BUG:, WARNING:,
 # Oops, Call Trace and panics).
 export CRS_VM_LOG_SCAN='BUG: KASAN|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|possible irq lock inversion|suspicious RCU usage|unreferenced object|sleeping function called from invalid context|ODEBUG:|list_add corruption|list_del corruption|INFO: task .* blocked'
 export CRS_VM_CPU=max,la57=off
 export CRS_VM_KERNEL=$kdir/arch/x86/boot/bzImage CRS_VM_MODDIR=
-# the CI-size run: kmemleak off (both VMs)
+# the CI-size run: kmemleak off (every VM of it)
 if [ "$full" != 1 ] && [ "$soak" != 1 ] && [ "${KMEMLEAK:-0}" != 1 ]; then
 	export CRS_VM_APPEND="${CRS_VM_APPEND-syscall.x32=y} kmemleak=off"
 fi
 pass=0 fail=0 skip=0
+left() {	# seconds to CRS_DEBUG_DEADLINE, or $1 when unset or later
+	local l=$1
+	[ -n "${CRS_DEBUG_DEADLINE:-}" ] && l=$((CRS_DEBUG_DEADLINE - $(date +%s)))
+	[ "$l" -lt "$1" ] && echo "$l" || echo "$1"
+}
 # The runner's self-test on this kernel: it boots, kmemleak answers (its
 # SKIP line when off), and a checker's report in the guest log fails the
 # run.
-bash tools/testing/vm/run.sh -m 4096 -t 600 -o build/vm/debug-self -- \
+bash tools/testing/vm/run.sh -m 4096 -t "$(left 600)" -o build/vm/debug-self -- \
 	bash "$here/guest.sh" sh -c 'echo "UBSAN: runner self-test" > /dev/kmsg' \
 	> build/debug-self.log 2>&1
 src=$?
@@ -102,13 +110,16 @@ else
 	# progressing there (the guest busy, no report); single-threaded
 	# TCG, as every run before, stays the default
 fi
-# CRS_DEBUG_JOBS=N (default 2): the test files shared out over N VMs
-# run at once, each one qemu thread (multi-threaded TCG hangs now and
-# then on the kernel's text patching: run.sh), largest first by their
-# CI-size time on this kernel (seconds, single-threaded, 2026-12-07; 60
-# when unknown). Two: 864 s in all, each VM 12.5 minutes of tests.
+# CRS_DEBUG_JOBS=N (the CI-size run: default 2; FULL=1: 1): the test
+# files shared out over N VMs run at once, each one qemu thread
+# (multi-threaded TCG hangs now and then on the kernel's text patching:
+# run.sh), largest first by their CI-size time on this kernel (seconds,
+# single-threaded, 2026-12-07; 60 when unknown); each VM runs its share
+# in suite.sh's order. Two VMs: about 740 s of tests each, 864 s for the
+# whole check-debug with the kernel cached (2026-12-07).
 jobs=${CRS_DEBUG_JOBS:-2}
-[ "$soak" = 1 ] && jobs=1
+[ "$full" = 1 ] && jobs=${CRS_DEBUG_JOBS:-1}
+[ "$soak" = 1 ] && { jobs=1; sel=(); }
 if [ ${#sel[@]} -eq 0 ] && [ "$jobs" -gt 1 ]; then
 	read -ra sel < <(cd tools/testing/selftests/crs &&
 		for t in test_*; do [ -x "$t" ] && [ -f "$t" ] && echo "$t"; done | tr '\n' ' ')
@@ -128,9 +139,24 @@ if [ "$jobs" -gt 1 ]; then
 		{ print ($1 in w ? w[$1] : 60), $1 }' | sort -rn | awk -v n="$jobs" '
 		{ m = 1; for (j = 2; j <= n; j++) if (load[j] < load[m]) m = j
 		  load[m] += $1; s[m] = s[m] " " $2 }
-		END { for (j = 1; j <= n; j++) print substr(s[j], 2) }')
+		END { for (j = 1; j <= n; j++) print substr(s[j], 2) }' |
+		while read -ra part; do printf '%s\n' "${part[@]}" | sort | tr '\n' ' '; echo; done)
 else
 	shards=("${sel[*]}")
+fi
+# every selected file in exactly one VM
+n=0
+for i in "${!shards[@]}"; do read -ra part <<< "${shards[$i]}"; n=$((n + ${#part[@]})); done
+if [ "$jobs" -gt 1 ] && [ "$n" -ne ${#sel[@]} ]; then
+	echo "not ok - checking kernel: ${#sel[@]} test files shared out as $n"
+	echo "$pass passed, $((fail + 1)) failed, $skip skipped"
+	exit 1
+fi
+vmt=$(left "$vmt")
+if [ "$vmt" -lt 900 ]; then
+	echo "not ok - checking kernel run ($name): ${vmt} s left before CRS_DEBUG_DEADLINE, not started"
+	echo "$pass passed, $((fail + 1)) failed, $skip skipped"
+	exit 1
 fi
 pids=()
 for i in "${!shards[@]}"; do
