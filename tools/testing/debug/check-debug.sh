@@ -105,10 +105,9 @@ else
 	# with another VM alongside (2026-12-06)
 	vmt=${CRS_DEBUG_VM_TIMEOUT:-5400}
 	name=ci
-	# CRS_VM_TCG_THREAD=multi takes both host cores: 2026-12-07, run so
-	# after .ci/run's suites, test_file's overlay copy-up attack stopped
-	# progressing there (the guest busy, no report); single-threaded
-	# TCG, as every run before, stays the default
+	# CRS_VM_TCG_THREAD=multi (a VM on both host cores) stalled once
+	# in test_file (2026-12-07, the guest busy, no report), as run.sh
+	# says multi-threaded TCG does: two single-threaded VMs instead
 fi
 # CRS_DEBUG_JOBS=N (the CI-size run: default 2; FULL=1: 1): the test
 # files shared out over N VMs run at once, each one qemu thread
