@@ -8,18 +8,29 @@
 # point as a SKIP.
 set -u
 kml=/sys/kernel/debug/kmemleak
+scan="kmemleak: no unreferenced object after the last unload"
+
+result() {	# result pass|fail|skip TEXT: the scan's one TAP test point
+	local p=0 f=0 s=0 line="ok 1 $2"
+	case $1 in
+	pass) p=1 ;;
+	fail) f=1; line="not ok 1 $2" ;;
+	skip) s=1 ;;
+	esac
+	echo "TAP version 13"
+	echo "1..1"
+	echo "$line"
+	echo "# Totals: pass:$p fail:$f xfail:0 xpass:0 skip:$s error:0"
+}
+
 if grep -qw 'kmemleak=off' /proc/cmdline; then
 	"$@"
 	rc=$?
-	echo "TAP version 13"
-	echo "1..1"
-	echo "ok 1 kmemleak: no unreferenced object after the last unload # SKIP booted with kmemleak=off (CI-size run; FULL=1 scans)"
-	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
+	result skip "$scan # SKIP booted with kmemleak=off (CI-size run; FULL=1 scans)"
 	exit $rc
 fi
 if [ ! -w $kml ]; then
-	echo "not ok 1 kmemleak: $kml missing (not a checking kernel?)"
-	echo "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0"
+	result fail "kmemleak: $kml missing (not a checking kernel?)"
 	exit 1
 fi
 echo scan > $kml
@@ -34,16 +45,12 @@ echo scan > $kml
 sleep 6
 echo scan > $kml
 leaks=$(cat $kml)
-echo "TAP version 13"
-echo "1..1"
 if [ -n "$leaks" ]; then
 	printf '%s\n' "$leaks" | sed 's/^/# /'
 	# into the kernel log too, where the runner's scan sees it
 	printf '%s\n' "$leaks" | grep 'unreferenced object' | head -n 20 > /dev/kmsg
-	echo "not ok 1 kmemleak: no unreferenced object after the last unload"
-	echo "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0"
+	result fail "$scan"
 	exit 1
 fi
-echo "ok 1 kmemleak: no unreferenced object after the last unload"
-echo "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0"
+result pass "$scan"
 exit $rc
