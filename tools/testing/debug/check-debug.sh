@@ -152,7 +152,7 @@ if [ "$jobs" -gt 1 ] && [ "$n" -ne ${#sel[@]} ]; then
 	exit 1
 fi
 vmt=$(left "$vmt")
-if [ "$vmt" -lt 900 ]; then
+if [ -n "${CRS_DEBUG_DEADLINE:-}" ] && [ "$vmt" -lt 900 ]; then
 	echo "not ok - checking kernel run ($name): ${vmt} s left before CRS_DEBUG_DEADLINE, not started"
 	echo "$pass passed, $((fail + 1)) failed, $skip skipped"
 	exit 1
