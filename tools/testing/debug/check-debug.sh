@@ -151,12 +151,12 @@ if [ "$jobs" -gt 1 ] && [ "$n" -ne ${#sel[@]} ]; then
 	echo "$pass passed, $((fail + 1)) failed, $skip skipped"
 	exit 1
 fi
-vmt=$(left "$vmt")
-if [ -n "${CRS_DEBUG_DEADLINE:-}" ] && [ "$vmt" -lt 900 ]; then
-	echo "not ok - checking kernel run ($name): ${vmt} s left before CRS_DEBUG_DEADLINE, not started"
+if [ "$(left 900)" -lt 900 ]; then
+	echo "not ok - checking kernel run ($name): $(left 900) s left before CRS_DEBUG_DEADLINE, not started"
 	echo "$pass passed, $((fail + 1)) failed, $skip skipped"
 	exit 1
 fi
+vmt=$(left "$vmt")
 pids=()
 for i in "${!shards[@]}"; do
 	sfx=$name
